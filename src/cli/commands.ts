@@ -1,0 +1,14 @@
+/** The list of subcommands; each lives in its own file under commands/. */
+import type { Command } from 'commander';
+import type { CliContext } from './main.js';
+import { registerSample } from './commands/sample.js';
+import { registerServe } from './commands/serve.js';
+import { registerVerify } from './commands/verify.js';
+import { registerRecord } from './commands/record.js';
+
+export function registerCommands(program: Command, context: CliContext): void {
+  registerRecord(program, context);
+  registerSample(program, context);
+  registerServe(program, context);
+  registerVerify(program, context);
+}
