@@ -1,5 +1,60 @@
+/**
+ * `bbb-capture serve`: serves a folder of recordings with a player, the way a BBB server does, so
+ * recordings can be watched (or captured) without one. Stays up until Ctrl-C / SIGTERM.
+ */
 import type { Command } from 'commander';
+import { CaptureError } from '../../errors.js';
+import { listRecordings } from '../../server/list-recordings.js';
+import { startServer } from '../../server/start-server.js';
 import type { CliContext } from '../main.js';
 
-/** Placeholder until the serve command lands. */
-export function registerServe(_program: Command, _context: CliContext): void {}
+interface ServeFlags {
+  recordings: string;
+  player?: string;
+  port: string;
+  host: string;
+  verbose?: boolean;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new CaptureError('USAGE', `--port ${text} is not a port number (0–65535, 0 picks a free one)`);
+  return port;
+}
+
+/** Registers `serve`. */
+export function registerServe(program: Command, context: CliContext): void {
+  program
+    .command('serve')
+    .description('serve a folder of BBB recordings with a player, as a BBB server would (until Ctrl-C)')
+    .requiredOption('--recordings <dir>', 'folder with one sub-folder per recording (like /var/bigbluebutton/published/presentation)')
+    .option('--player <dir>', 'a bbb-playback build to serve instead of the bundled stand-in player')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
+    .option('--host <host>', 'interface to listen on; anything but loopback exposes the recordings', '127.0.0.1')
+    .option('-v, --verbose', 'log every request')
+    .action(async (flags: ServeFlags) => {
+      const { stdout, stderr, signal } = context;
+      const server = await startServer({
+        recordingsDir: flags.recordings,
+        playerDir: flags.player,
+        host: flags.host,
+        port: parsePort(flags.port),
+        signal,
+        onRequest: flags.verbose ? (r) => stderr.write(`${r.status} ${r.method} ${r.url} ${r.ms.toFixed(0)} ms\n`) : undefined,
+      });
+      try {
+        stdout.write(`serving ${server.recordingsDir}\n  base URL: ${server.url}\n  player:   ${server.playerDir}\n`);
+        const recordings = await listRecordings(server.recordingsDir);
+        if (recordings.length === 0) stdout.write('  no recordings found (sub-folders with a metadata.xml)\n');
+        for (const recording of recordings) {
+          const note = recording.validId ? '' : '  (not a BBB record id: the player will show error 400)';
+          stdout.write(`  ${server.playbackUrl(recording.recordId)}${note}\n`);
+        }
+        stdout.write('press Ctrl-C to stop\n');
+        if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      } finally {
+        await server.close();
+      }
+      stdout.write('stopped\n');
+    });
+}
