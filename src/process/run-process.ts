@@ -83,6 +83,16 @@ export async function runProcessBinary(file: string, args: readonly string[], op
   }
 }
 
+/** Runs a command and returns binary stdout and text stderr (for filters that report on stderr). */
+export async function runProcessCapturing(file: string, args: readonly string[], options: ProcessOptions): Promise<{ stdout: Buffer; stderr: string }> {
+  try {
+    const result = await execa(file, args, { ...execaOptions(options), input: options.input, encoding: 'buffer' });
+    return { stdout: Buffer.from(result.stdout), stderr: Buffer.from(result.stderr).toString() };
+  } catch (error) {
+    throw toProcessError(error, file, options);
+  }
+}
+
 /** A running child whose stdin/stdout are streams (ffmpeg reading frames or writing raw video). */
 export interface StreamingProcess {
   readonly child: ResultPromise<{ buffer: { stdout: false; stderr: true }; stdin: 'pipe'; stdout: 'pipe'; encoding: 'buffer' }>;

@@ -1,5 +1,147 @@
-import type { Command } from 'commander';
+/**
+ * `bbb-capture record <playback-url | recording-dir>`: one recording to one video file.
+ * A local recording directory (as in /var/bigbluebutton/published/presentation/<id>) is served by
+ * the built-in server with the bundled stand-in player, or a real player build given with --player.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { findChromium } from '../../browser/find-chromium.js';
+import { CaptureError } from '../../errors.js';
+import type { OutputFormat } from '../../mux/build-mux-args.js';
+import type { PageLayout } from '../../player/layout-css.js';
+import { findFfmpeg } from '../../process/find-ffmpeg.js';
+import { defaultOutputBase } from '../../record/output-name.js';
+import { QUALITY_BITS_PER_MEGAPIXEL, RESOLUTIONS, type Quality, type RecordOptions, type Resolution } from '../../record/record-options.js';
+import { recordRecording } from '../../record/record-recording.js';
+import { fetchRecordingInfo } from '../../recording/fetch-recording-info.js';
+import { parsePlaybackUrl } from '../../recording/parse-playback-url.js';
+import { startServer, type RunningServer } from '../../server/start-server.js';
 import type { CliContext } from '../main.js';
+import { oneOf, parseAmount, parseTime } from '../parse-values.js';
+import { createProgressReporter } from '../progress-reporter.js';
 
-/** Placeholder until the record command lands. */
-export function registerRecord(_program: Command, _context: CliContext): void {}
+const DEFAULT_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+
+interface RecordFlags {
+  output?: string;
+  format?: OutputFormat;
+  resolution: Resolution;
+  layout: PageLayout;
+  from?: number;
+  to?: number;
+  fps?: number;
+  quality: Quality;
+  videoBitrate?: number;
+  audioBitrate: number;
+  maxCaptureFps: number;
+  eventRate: number;
+  chromium?: string;
+  ffmpeg?: string;
+  player?: string;
+  font?: string;
+  readyTimeout: number;
+  stallTimeout: number;
+  verify: boolean;
+  keepTemp: boolean;
+  json: boolean;
+  verbose: boolean;
+  quiet: boolean;
+}
+
+/** Options shared by record and batch: capture settings and tool paths. */
+export function addCaptureOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--format <format>', 'container: mp4 (H.264 + AAC), mkv (H.264 + AAC) or webm (VP8/VP9 + Opus); default from the output name, else mp4').argParser(oneOf(['mp4', 'mkv', 'webm'] as const)))
+    .addOption(new Option('--resolution <WxH>', 'output size; the player is laid out at this size, so text stays sharp').choices(Object.keys(RESOLUTIONS)).default('1920x1080'))
+    .addOption(new Option('--layout <layout>', 'player: the whole player without its controls; content: slides, whiteboard and screen share filling the frame; webcams: the webcam area only').choices(['player', 'content', 'webcams']).default('player'))
+    .addOption(new Option('--from <time>', 'start of the part to export (seconds, m:ss, h:mm:ss or 1h2m3s)').argParser(parseTime))
+    .addOption(new Option('--to <time>', 'end of the part to export (default: the end of the recording)').argParser(parseTime))
+    .addOption(new Option('--fps <n>', 'constant output frame rate (re-encodes the video); default keeps every frame the player painted').argParser(parseAmount))
+    .addOption(new Option('--quality <level>', 'capture bitrate: low (1.5), medium (3) or high (6 Mbit/s per megapixel)').choices(['low', 'medium', 'high']).default('medium'))
+    .addOption(new Option('--video-bitrate <bps>', 'capture video bitrate, e.g. 8M (overrides --quality)').argParser(parseAmount))
+    .addOption(new Option('--audio-bitrate <bps>', 'output audio bitrate').argParser(parseAmount).default(192_000, '192k'))
+    .addOption(new Option('--max-capture-fps <n>', 'highest frame rate the tab capture delivers').argParser(parseAmount).default(60))
+    .addOption(new Option('--event-rate <hz>', 'player time-event rate (f=): how often slides, cursor and whiteboard update').argParser(parseAmount).default(30))
+    .addOption(new Option('--chromium <path>', 'Chromium executable (default: found automatically; env BBB_CAPTURE_CHROMIUM)'))
+    .addOption(new Option('--ffmpeg <path>', 'ffmpeg executable (default: ffmpeg-static if installed, else ffmpeg on PATH; env BBB_CAPTURE_FFMPEG)'))
+    .addOption(new Option('--player <dir>', 'a bbb-playback build to play local recording directories with (default: the bundled stand-in player; env BBB_CAPTURE_PLAYER)'))
+    .addOption(new Option('--font <file>', 'font served for BBB 3.0 whiteboard font requests (they go to unpkg.com)').default(DEFAULT_FONT))
+    .addOption(new Option('--ready-timeout <s>', 'how long the player may take to load').argParser(parseAmount).default(120))
+    .addOption(new Option('--stall-timeout <s>', 'playback that does not advance for this long is an error').argParser(parseAmount).default(30))
+    .option('--no-verify', 'skip the checks of the written file (duration, streams, sound, no black start)')
+    .option('--keep-temp', 'keep the raw capture and work files (for bug reports)', false)
+    .option('--json', 'progress and result as JSON lines on stdout', false)
+    .option('-v, --verbose', 'log Chromium, the page console and ffmpeg', false)
+    .option('-q, --quiet', 'only warnings and errors', false);
+}
+
+function formatFor(flags: Pick<RecordFlags, 'format' | 'output'>): OutputFormat {
+  if (flags.format) return flags.format;
+  const ext = flags.output ? path.extname(flags.output).slice(1).toLowerCase() : '';
+  return ext === 'mkv' || ext === 'webm' ? ext : 'mp4';
+}
+
+/** Resolves flags and environment into RecordOptions (without url/output/onEvent/signal). */
+export function resolveCaptureOptions(flags: RecordFlags, context: CliContext): Omit<RecordOptions, 'url' | 'output' | 'onEvent' | 'signal'> {
+  const { width, height } = RESOLUTIONS[flags.resolution];
+  const ffmpegPath = flags.ffmpeg ?? context.env.BBB_CAPTURE_FFMPEG;
+  return {
+    format: formatFor(flags),
+    width,
+    height,
+    layout: flags.layout,
+    from: flags.from ?? 0,
+    to: flags.to,
+    fps: flags.fps,
+    videoBitrate: Math.round(flags.videoBitrate ?? QUALITY_BITS_PER_MEGAPIXEL[flags.quality] * ((width * height) / 1e6)),
+    audioBitrate: flags.audioBitrate,
+    maxCaptureFps: flags.maxCaptureFps,
+    eventRate: flags.eventRate,
+    chromiumPath: findChromium(flags.chromium ?? context.env.BBB_CAPTURE_CHROMIUM),
+    runningAsRoot: typeof process.getuid === 'function' && process.getuid() === 0,
+    tools: findFfmpeg(ffmpegPath),
+    fontFile: flags.font ?? DEFAULT_FONT,
+    readyTimeoutMs: flags.readyTimeout * 1000,
+    stallTimeoutMs: flags.stallTimeout * 1000,
+    verify: flags.verify,
+    keepTemp: flags.keepTemp,
+  };
+}
+
+/** A URL, or a local recording directory served for the duration of the capture. */
+async function resolveInput(input: string, playerDir: string | undefined, signal: AbortSignal): Promise<{ url: string; server?: RunningServer }> {
+  if (/^https?:\/\//i.test(input)) return { url: input };
+  const dir = path.resolve(input);
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) throw new CaptureError('BAD_URL', `"${input}" is neither a playback URL nor a recording directory`);
+  const server = await startServer({ recordingsDir: path.dirname(dir), playerDir, signal });
+  return { url: server.playbackUrl(path.basename(dir)), server };
+}
+
+export function registerRecord(program: Command, context: CliContext): void {
+  const command = program
+    .command('record')
+    .description('record one BBB recording to a video file that matches the player frame for frame')
+    .argument('<input>', 'playback URL (https://HOST/playback/presentation/2.3/<id> or the 2.0 playback.html?meetingId=<id> form) or a local recording directory')
+    .option('-o, --output <file>', 'output file (default: "<meeting name> <date>.<format>" in the current directory)');
+  addCaptureOptions(command).action(async (input: string, flags: RecordFlags) => {
+    const reporter = createProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: context.stdout, stderr: context.stderr });
+    const base = resolveCaptureOptions(flags, context);
+    const { url, server } = await resolveInput(input, flags.player ?? context.env.BBB_CAPTURE_PLAYER, context.signal);
+    try {
+      let output = flags.output;
+      if (!output) {
+        const recording = await fetchRecordingInfo(parsePlaybackUrl(url), { signal: context.signal });
+        output = `${defaultOutputBase(recording)}.${base.format}`;
+      }
+      const result = await recordRecording({ ...base, url, output, signal: context.signal, onEvent: (event) => reporter.onEvent(event) });
+      reporter.stop();
+      if (flags.json) context.stdout.write(`${JSON.stringify({ type: 'result', ...result })}\n`);
+      else if (!flags.quiet) context.stderr.write(`wrote ${result.output} (${result.duration.toFixed(1)} s in ${(result.wallMs / 1000).toFixed(1)} s)\n`);
+    } finally {
+      reporter.stop();
+      await server?.close();
+    }
+  });
+}

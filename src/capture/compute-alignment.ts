@@ -1,0 +1,56 @@
+/**
+ * Where the recording's first instant lies in the captured file, for video and for audio.
+ * The page clock links the two measurements: the player reports when each media frame was
+ * displayed (page clock), and the sync clip shows where one page-clock instant landed in the file.
+ */
+import type { FrameSample } from '../player/player-page-api.js';
+
+export interface AlignmentInput {
+  /** Presentation samples from the start of playback (media s, page ms). */
+  samples: readonly FrameSample[];
+  /** Media time (s) the export starts at. */
+  from: number;
+  /** Page-clock ms at which the sync clip's flash and beep were presented. */
+  flashDisplayMs: number;
+  beepDisplayMs: number;
+  /** File times (s) at which flash and beep were found. */
+  flashInFile: number;
+  beepInFile: number;
+}
+
+export interface Alignment {
+  /** File time (s) of the video frame for media time `from`. */
+  videoStart: number;
+  /** File time (s) of the audio sample for media time `from`. */
+  audioStart: number;
+  /** How much later audio lands in the file than video for the same instant (ms): the capture's own skew. */
+  captureSkewMs: number;
+  /** Largest lag of playback behind a steady clock during the capture (ms): stalls show here. */
+  maxLagMs: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Computes the alignment; throws when playback never presented a frame. */
+export function computeAlignment(input: AlignmentInput): Alignment {
+  if (input.samples.length === 0) throw new Error('no presentation samples: playback never started');
+  const firstDisplay = input.samples[0]![1];
+  // Page time (s) at which media time `from` was (or would have been) displayed, from the first
+  // second of playback, where every frame is sampled; the median rejects a late first frame.
+  const early = input.samples.filter(([, display]) => display - firstDisplay < 1200);
+  const presentedAt = (sample: FrameSample) => sample[1] / 1000 - (sample[0] - input.from);
+  const startOnPageClock = median(early.map(presentedAt));
+  const videoOffset = input.flashInFile - input.flashDisplayMs / 1000;
+  const audioOffset = input.beepInFile - input.beepDisplayMs / 1000;
+  const maxLagMs = Math.max(0, ...input.samples.map((s) => (presentedAt(s) - startOnPageClock) * 1000));
+  return {
+    videoStart: startOnPageClock + videoOffset,
+    audioStart: startOnPageClock + audioOffset,
+    captureSkewMs: (audioOffset - videoOffset) * 1000,
+    maxLagMs,
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * Code that runs inside the player page: captures the tab's own video and audio with
+ * getDisplayMedia (no extension, no display server) and records it with MediaRecorder, handing
+ * each chunk to Node as it arrives so nothing accumulates in the page. Also plays the sync clip
+ * (a flash and a beep at the same media instant) that lets the capture be cut and aligned exactly.
+ */
+
+export interface RecorderRequest {
+  width: number;
+  height: number;
+  maxFps: number;
+  videoBitsPerSecond: number;
+  audioBitsPerSecond: number;
+  mimeType: string;
+  /** Name of the exposed binding that receives chunks: (sequence, base64). */
+  sink: string;
+  timesliceMs: number;
+}
+
+export interface RecorderStarted {
+  mimeType: string;
+  width: number | undefined;
+  height: number | undefined;
+  audioTracks: number;
+  startedAt: number;
+}
+
+declare global {
+  interface Window {
+    __bbbRecorder?: { recorder: MediaRecorder; stream: MediaStream; pending: Set<Promise<unknown>>; failure: string | null; sequence: number };
+  }
+}
+
+/** Starts capturing the tab; resolves once the recorder has started. */
+export async function startRecorder(request: RecorderRequest): Promise<RecorderStarted> {
+  const stream = await navigator.mediaDevices.getDisplayMedia({
+    video: { width: { ideal: request.width, max: request.width }, height: { ideal: request.height, max: request.height }, frameRate: { ideal: request.maxFps, max: request.maxFps } },
+    // The defaults turn on speech filters and give mono.
+    audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: 2, sampleRate: 48000 },
+    preferCurrentTab: true,
+    selfBrowserSurface: 'include',
+    surfaceSwitching: 'exclude',
+  } as DisplayMediaStreamOptions);
+  const sink = (window as unknown as Record<string, (seq: number, data: string) => Promise<void>>)[request.sink]!;
+  const recorder = new MediaRecorder(stream, {
+    mimeType: request.mimeType,
+    videoBitsPerSecond: request.videoBitsPerSecond,
+    audioBitsPerSecond: request.audioBitsPerSecond,
+  });
+  const state = { recorder, stream, pending: new Set<Promise<unknown>>(), failure: null as string | null, sequence: 0 };
+  window.__bbbRecorder = state;
+  recorder.ondataavailable = (event) => {
+    if (event.data.size === 0) return;
+    const sequence = state.sequence++;
+    const job = new Promise<string>((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result).slice(String(reader.result).indexOf(',') + 1));
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(event.data);
+    })
+      .then((base64) => sink(sequence, base64))
+      .catch((error: unknown) => (state.failure = String(error)))
+      .finally(() => state.pending.delete(job));
+    state.pending.add(job);
+  };
+  recorder.onerror = (event) => (state.failure = String((event as unknown as { error?: unknown }).error ?? 'MediaRecorder error'));
+  const settings = stream.getVideoTracks()[0]?.getSettings();
+  await new Promise<void>((resolve) => {
+    recorder.onstart = () => resolve();
+    recorder.start(request.timesliceMs);
+  });
+  return { mimeType: recorder.mimeType, width: settings?.width, height: settings?.height, audioTracks: stream.getAudioTracks().length, startedAt: performance.now() };
+}
+
+/** The recorder's failure, if any (polled with the player status). */
+export function recorderFailure(): string | null {
+  return window.__bbbRecorder?.failure ?? null;
+}
+
+/** Stops the recorder and waits until every chunk has been handed to Node. */
+export async function stopRecorder(): Promise<void> {
+  const state = window.__bbbRecorder;
+  if (!state) return;
+  if (state.recorder.state !== 'inactive') {
+    await new Promise<void>((resolve) => {
+      state.recorder.onstop = () => resolve();
+      state.recorder.stop();
+    });
+  }
+  while (state.pending.size > 0) await Promise.all(Array.from(state.pending));
+  for (const track of state.stream.getTracks()) track.stop();
+}
+
+/**
+ * Plays the sync clip over the whole page and returns when the frame at `flashMediaTime`
+ * (seconds, in the clip) was displayed, on the page clock. The clip's audio has a beep at a known
+ * instant; finding flash and beep in the captured file maps file time to the page clock.
+ */
+export async function playSyncClip({ url, flashMediaTime }: { url: string; flashMediaTime: number }): Promise<number> {
+  const clip = document.createElement('video');
+  clip.src = url;
+  clip.preload = 'auto';
+  clip.style.cssText = 'position:fixed;inset:0;width:100vw;height:100vh;z-index:2147483647;background:#000;object-fit:fill;';
+  document.body.appendChild(clip);
+  await new Promise<void>((resolve, reject) => {
+    if (clip.readyState >= 3) return resolve();
+    clip.addEventListener('canplaythrough', () => resolve(), { once: true });
+    clip.addEventListener('error', () => reject(new Error(`sync clip failed to load: ${clip.error?.message ?? ''}`)), { once: true });
+  });
+  let best: [number, number] | null = null;
+  const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
+    if (best === null || Math.abs(meta.mediaTime - flashMediaTime) < Math.abs(best[0] - flashMediaTime)) best = [meta.mediaTime, meta.expectedDisplayTime];
+    if (!clip.ended) clip.requestVideoFrameCallback(onFrame);
+  };
+  clip.requestVideoFrameCallback(onFrame);
+  await clip.play();
+  await new Promise<void>((resolve) => clip.addEventListener('ended', () => resolve(), { once: true }));
+  // Let the last frames and the audio tail reach the recorder before it stops.
+  await new Promise((r) => setTimeout(r, 300));
+  clip.remove();
+  const found = best as [number, number] | null;
+  if (!found || Math.abs(found[0] - flashMediaTime) > 0.02) throw new Error(`sync clip frame at ${flashMediaTime}s was not presented`);
+  // Correct for a frame whose media time is a little off the flash instant.
+  return found[1] - (found[0] - flashMediaTime) * 1000;
+}

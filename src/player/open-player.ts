@@ -1,0 +1,181 @@
+/**
+ * Opens a recording in the player and brings it to a state ready for capture: outside requests
+ * blocked (tldraw's font requests answered locally), the player past its loading screen, media
+ * ready, slides and fonts loaded, chrome hidden, paused at the start instant.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page, Route } from 'playwright';
+import { CaptureError, throwIfAborted } from '../errors.js';
+import type { PlaybackTarget } from '../recording/parse-playback-url.js';
+import { layoutCss, type PageLayout } from './layout-css.js';
+import { installPlayerApi, mediaReadiness, seekPlayer } from './player-page-api.js';
+
+export interface OpenPlayerOptions {
+  target: PlaybackTarget;
+  width: number;
+  height: number;
+  layout: PageLayout;
+  /** Rate of the player's time event (URL parameter f). */
+  eventRate: number;
+  /** A font file served for tldraw v2's font requests (unpkg.com). */
+  fontFile: string;
+  /** Extra same-origin resources served by us: path -> body. */
+  localResources: ReadonlyMap<string, { body: Buffer; contentType: string }>;
+  readyTimeoutMs: number;
+  signal?: AbortSignal | undefined;
+  /** Page console lines and failed requests, for --verbose and error detail. */
+  onLog: (line: string) => void;
+}
+
+export interface OpenedPlayer {
+  context: BrowserContext;
+  page: Page;
+  media: 'video' | 'audio';
+}
+
+const FONT_REQUEST = /^https:\/\/unpkg\.com\/@bigbluebutton\/assets@[^/]+\/fonts\/[^/]+\.(woff2?|ttf|otf)$/;
+const TRANSLATION_REQUEST = /^https:\/\/unpkg\.com\/@bigbluebutton\/assets@[^/]+\/translations\/[^/]+\.json$/;
+
+async function routeRequests(context: BrowserContext, options: OpenPlayerOptions): Promise<void> {
+  const font = await readFile(options.fontFile).catch(() => {
+    throw new CaptureError('INTERNAL', `font file ${options.fontFile} not found (install fonts-dejavu-core or pass --font)`);
+  });
+  const origin = options.target.origin;
+  const cors = { 'access-control-allow-origin': '*' };
+  await context.route(
+    (url) => url.origin !== origin || options.localResources.has(url.pathname),
+    async (route: Route) => {
+      const url = new URL(route.request().url());
+      const local = url.origin === origin ? options.localResources.get(url.pathname) : undefined;
+      if (local) return route.fulfill({ status: 200, body: local.body, headers: { 'content-type': local.contentType, 'accept-ranges': 'none' } });
+      if (FONT_REQUEST.test(url.href)) return route.fulfill({ status: 200, body: font, headers: { ...cors, 'content-type': 'font/ttf' } });
+      if (TRANSLATION_REQUEST.test(url.href)) return route.fulfill({ status: 200, body: '{}', headers: { ...cors, 'content-type': 'application/json' } });
+      if (url.protocol === 'data:' || url.protocol === 'blob:') return route.fallback();
+      // Everything else outside the recording's server: analytics, translation services, CDNs.
+      options.onLog(`blocked outside request ${url.href}`);
+      return route.abort('blockedbyclient');
+    },
+  );
+}
+
+function playerPageUrl(options: OpenPlayerOptions): string {
+  const url = new URL(options.target.playerUrl);
+  url.searchParams.set('f', String(options.eventRate));
+  return url.href;
+}
+
+type Screen = 'player' | 'error' | 'loader' | 'none';
+
+async function whichScreen(page: Page): Promise<{ screen: Screen; code: string }> {
+  return page.evaluate(() => {
+    const error = document.querySelector('#error');
+    if (error) return { screen: 'error' as const, code: (error.querySelector('.error-code')?.textContent ?? '').trim() };
+    if (document.querySelector('#player')) return { screen: 'player' as const, code: '' };
+    if (document.querySelector('#loader')) return { screen: 'loader' as const, code: '' };
+    return { screen: 'none' as const, code: '' };
+  });
+}
+
+async function waitForPlayer(page: Page, options: OpenPlayerOptions): Promise<void> {
+  const started = Date.now();
+  // A BBB player shows its loader (or its error screen) as soon as its script runs.
+  const notPlayerAfterMs = Math.min(20_000, options.readyTimeoutMs);
+  let sawPlayerUi = false;
+  for (;;) {
+    throwIfAborted(options.signal);
+    const { screen, code } = await whichScreen(page).catch(() => ({ screen: 'none' as Screen, code: '' }));
+    if (screen === 'error') {
+      throw new CaptureError('PLAYER_ERROR_SCREEN', `the player shows its error screen${code ? ` (code ${code})` : ''}: ${code === '400' ? 'it rejects the recording id' : 'a recording file is missing or malformed'}`);
+    }
+    if (screen === 'player') return;
+    if (screen === 'loader') sawPlayerUi = true;
+    const waited = Date.now() - started;
+    if (!sawPlayerUi && waited > notPlayerAfterMs) {
+      throw new CaptureError('NOT_A_BBB_PLAYER', `${options.target.playerUrl} is not a BBB playback player (no loader, player or error screen after ${Math.round(waited / 1000)} s)`);
+    }
+    if (waited > options.readyTimeoutMs) {
+      throw new CaptureError('PLAYER_TIMEOUT', `the player stayed on its loading screen for ${Math.round(waited / 1000)} s (a recording file never answered)`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until the media can play and every slide image and font is loaded and decoded. */
+async function waitForContent(page: Page, options: OpenPlayerOptions): Promise<'video' | 'audio'> {
+  const started = Date.now();
+  let media: 'video' | 'audio' | null = null;
+  for (;;) {
+    throwIfAborted(options.signal);
+    media ??= await page.evaluate(installPlayerApi);
+    if (media) {
+      const state = await page.evaluate(mediaReadiness);
+      if (state.error) throw new CaptureError('MEDIA_MISSING', `the player could not load the recording's media: ${state.error}`);
+      if (state.readyState >= 2 && Number.isFinite(state.duration)) break;
+    }
+    if (Date.now() - started > options.readyTimeoutMs) {
+      throw new CaptureError('PLAYER_TIMEOUT', media ? 'the recording\'s media did not load in time' : 'the player shows no #webcams media element');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // Preload every slide of the recording so slide changes paint at once during capture.
+  await page.evaluate(async () => {
+    const hrefs = new Set<string>();
+    for (const el of Array.from(document.querySelectorAll('image, img'))) {
+      const href = el.getAttribute('href') ?? el.getAttribute('xlink:href') ?? (el as HTMLImageElement).src;
+      if (href) hrefs.add(new URL(href, document.baseURI).href);
+    }
+    try {
+      const base = location.pathname.replace(/\/playback\/presentation\/2\.3\/([^/]+).*/, '/presentation/$1/');
+      const svg = await (await fetch(`${base}shapes.svg`)).text();
+      for (const m of svg.matchAll(/(?:xlink:)?href="([^"]+\.(?:png|jpe?g|svg))"/g)) hrefs.add(new URL(m[1]!, location.origin + base).href);
+    } catch {
+      // Not every recording has slides.
+    }
+    const keep: HTMLImageElement[] = [];
+    (window as unknown as { __bbbSlides: HTMLImageElement[] }).__bbbSlides = keep;
+    await Promise.all(
+      Array.from(hrefs).map(async (href) => {
+        const img = new Image();
+        img.src = href;
+        keep.push(img);
+        await img.decode().catch(() => undefined);
+      }),
+    );
+    await document.fonts.ready;
+  });
+  return media;
+}
+
+/** Opens the player for capture. The caller closes `context`. */
+export async function openPlayer(browser: Browser, options: OpenPlayerOptions): Promise<OpenedPlayer> {
+  const context = await browser.newContext({ viewport: { width: options.width, height: options.height }, deviceScaleFactor: 1, ignoreHTTPSErrors: true });
+  try {
+    await routeRequests(context, options);
+    const page = await context.newPage();
+    page.on('console', (message) => options.onLog(`console.${message.type()}: ${message.text()}`));
+    page.on('pageerror', (error) => options.onLog(`page error: ${error.message}`));
+    page.on('requestfailed', (request) => options.onLog(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+    let response;
+    try {
+      response = await page.goto(playerPageUrl(options), { waitUntil: 'domcontentloaded', timeout: options.readyTimeoutMs });
+    } catch (error) {
+      throwIfAborted(options.signal);
+      throw new CaptureError('HOST_UNREACHABLE', `cannot open ${options.target.playerUrl}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    }
+    if (!response || response.status() >= 400) {
+      throw new CaptureError('NOT_A_BBB_PLAYER', `${options.target.playerUrl} answered HTTP ${response?.status() ?? '?'}: no BBB player there`);
+    }
+    await waitForPlayer(page, options);
+    const media = await waitForContent(page, options);
+    await page.addStyleTag({ content: layoutCss(options.layout) });
+    return { context, page, media };
+  } catch (error) {
+    await context.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Seeks the player to `time` (paused) and lets the page settle. */
+export async function seekTo(page: Page, time: number): Promise<number> {
+  return page.evaluate(seekPlayer, time);
+}

@@ -1,0 +1,9 @@
+/** Progress of one capture, as typed events; the CLI draws a bar or prints JSON lines. */
+
+export type RecordStage = 'metadata' | 'browser' | 'player' | 'capture' | 'sync' | 'mux' | 'verify' | 'done';
+
+export type RecordEvent =
+  | { type: 'stage'; stage: RecordStage; message: string }
+  | { type: 'progress'; position: number; duration: number; elapsedMs: number }
+  | { type: 'warning'; message: string }
+  | { type: 'log'; source: 'chromium' | 'page' | 'ffmpeg'; line: string };

@@ -1,0 +1,54 @@
+/**
+ * The fully resolved options of one capture. The CLI (or batch/worker) builds this once; nothing
+ * below reads argv or the environment.
+ */
+import type { PageLayout } from '../player/layout-css.js';
+import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { FfmpegTools } from '../process/find-ffmpeg.js';
+import type { RecordEvent } from './record-events.js';
+
+export const RESOLUTIONS = {
+  '1280x720': { width: 1280, height: 720 },
+  '1920x1080': { width: 1920, height: 1080 },
+  '2560x1440': { width: 2560, height: 1440 },
+  '3840x2160': { width: 3840, height: 2160 },
+} as const;
+export type Resolution = keyof typeof RESOLUTIONS;
+
+/** Video bitrate of the tab capture per megapixel, by --quality. */
+export const QUALITY_BITS_PER_MEGAPIXEL = { low: 1_500_000, medium: 3_000_000, high: 6_000_000 } as const;
+export type Quality = keyof typeof QUALITY_BITS_PER_MEGAPIXEL;
+
+export interface RecordOptions {
+  /** Playback URL of the recording. */
+  url: string;
+  /** Final output path. */
+  output: string;
+  format: OutputFormat;
+  width: number;
+  height: number;
+  layout: PageLayout;
+  /** Part of the recording to export, seconds; `to` undefined = the end. */
+  from: number;
+  to: number | undefined;
+  /** Constant output frame rate (re-encodes); undefined keeps the player's own frames. */
+  fps: number | undefined;
+  videoBitrate: number;
+  audioBitrate: number;
+  /** Largest frame rate the tab capture may deliver. */
+  maxCaptureFps: number;
+  /** Player time-event rate (Hz). */
+  eventRate: number;
+  chromiumPath: string;
+  runningAsRoot: boolean;
+  tools: FfmpegTools;
+  fontFile: string;
+  readyTimeoutMs: number;
+  /** Playback that does not advance for this long is a stall. */
+  stallTimeoutMs: number;
+  /** Check the result after writing (duration, streams, sound, no leading black). */
+  verify: boolean;
+  keepTemp: boolean;
+  signal: AbortSignal | undefined;
+  onEvent: (event: RecordEvent) => void;
+}

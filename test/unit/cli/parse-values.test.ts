@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { parseAmount, parseTime } from '../../../src/cli/parse-values.js';
+
+describe('option values', () => {
+  it.each([
+    ['90', 90],
+    ['1:30', 90],
+    ['1:02:03.5', 3723.5],
+    ['1h2m3s', 3723],
+    ['2m', 120],
+    ['45.5s', 45.5],
+  ])('parses time %s', (text, seconds) => expect(parseTime(text)).toBe(seconds));
+
+  it('rejects bad times and amounts naming the value', () => {
+    expect(() => parseTime('soon')).toThrow('"soon" is not a time');
+    expect(() => parseAmount('fast')).toThrow('"fast" is not a number');
+    expect(() => parseAmount('0')).toThrow('greater than 0');
+  });
+
+  it('parses bitrates with suffixes', () => {
+    expect(parseAmount('8M')).toBe(8_000_000);
+    expect(parseAmount('192k')).toBe(192_000);
+  });
+});
