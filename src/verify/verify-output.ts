@@ -1,0 +1,131 @@
+/**
+ * The light check the recorder runs after every export, for real recordings that carry no codes:
+ * the file has the expected length and streams, its audio is not silent, and it does not open
+ * on black frames. Throws VERIFY_FAILED naming everything that is wrong; returns what it saw.
+ */
+import path from 'node:path';
+import { CaptureError, throwIfAborted } from '../errors.js';
+import type { FfmpegTools } from '../process/find-ffmpeg.js';
+import { runProcess } from '../process/run-process.js';
+import { probeMedia, type MediaProbe } from './probe-media.js';
+
+/** Options of verifyOutput. */
+export interface VerifyOutputOptions {
+  video: string;
+  /** Expected length, seconds. */
+  expectedDuration: number;
+  /** The file must have a non-silent audio track. */
+  expectAudio: boolean;
+  tools: FfmpegTools;
+  signal?: AbortSignal | undefined;
+  /** Allowed |duration − expected|, seconds (default 0.5). */
+  durationTolerance?: number | undefined;
+  /** Longest black opening allowed, seconds (default 0.1: a frame or two of a fade-in). */
+  maxLeadingBlack?: number | undefined;
+  /** Peak level below which audio counts as silent, dBFS (default −60). */
+  silenceDb?: number | undefined;
+}
+
+/** What verifyOutput found. */
+export interface OutputCheck {
+  probe: MediaProbe;
+  /** Peak audio level (ffmpeg volumedetect), dB; null without audio. */
+  maxVolumeDb: number | null;
+  /** Black at the start of the video, seconds (0 when the first frame has content). */
+  leadingBlack: number;
+}
+
+/** How far into the video black frames are looked for. */
+const BLACK_WINDOW_S = 3;
+
+/** ffmpeg arguments that run blackdetect over the first seconds of the video. */
+export function blackdetectArgs(video: string): string[] {
+  return [
+    '-hide_banner', '-nostdin', '-nostats',
+    '-loglevel', 'info', // blackdetect reports at info level
+    '-t', String(BLACK_WINDOW_S), // input option: decode only the opening
+    '-i', video,
+    '-map', '0:v:0', '-an', '-sn', '-dn',
+    // d=0: report runs of any length; pix_th 0.1: "black" allows codec noise and limited-range
+    // black (16) but not a dark slide or a dark webcam picture.
+    '-vf', 'blackdetect=d=0:pix_th=0.10',
+    '-f', 'null', '-',
+  ];
+}
+
+/** ffmpeg arguments that measure the peak level of the whole first audio track. */
+export function volumedetectArgs(video: string): string[] {
+  return [
+    '-hide_banner', '-nostdin', '-nostats',
+    '-loglevel', 'info', // volumedetect reports at info level
+    '-i', video,
+    '-map', '0:a:0', '-vn', '-sn', '-dn',
+    // The whole track: a real meeting can be silent for its first minutes.
+    '-af', 'volumedetect',
+    '-f', 'null', '-',
+  ];
+}
+
+/** Length of the black run that starts at the video's start (0 if none), from blackdetect's log. */
+export function parseLeadingBlack(stderr: string, firstFrameTime = 0): number {
+  for (const m of stderr.matchAll(/black_start:\s*(-?[\d.]+)\s+black_end:\s*(-?[\d.]+)/g)) {
+    const start = Number(m[1]);
+    const end = Number(m[2]);
+    if (start <= firstFrameTime + 0.001) return Math.max(0, end - start);
+  }
+  return 0;
+}
+
+/** The max_volume volumedetect printed, dB; null when it printed none. */
+export function parseMaxVolume(stderr: string): number | null {
+  const m = /max_volume:\s*(-?[\d.]+|-?inf) dB/.exec(stderr);
+  if (!m) return null;
+  return m[1]!.endsWith('inf') ? -Infinity : Number(m[1]);
+}
+
+/** Checks an exported file; throws VERIFY_FAILED listing every problem found. */
+export async function verifyOutput(options: VerifyOutputOptions): Promise<OutputCheck> {
+  const video = path.resolve(options.video);
+  const tolerance = options.durationTolerance ?? 0.5;
+  const maxBlack = options.maxLeadingBlack ?? 0.1;
+  const silenceDb = options.silenceDb ?? -60;
+  const run = (args: string[], what: string) =>
+    runProcess(options.tools.ffmpeg, args, {
+      label: `ffmpeg (${what})`,
+      signal: options.signal,
+      failureCode: 'VERIFY_FAILED',
+      missingCode: 'FFMPEG_MISSING',
+    });
+
+  const probe = await probeMedia(video, { tools: options.tools, signal: options.signal });
+  const problems: string[] = [];
+  if (!probe.video) problems.push('no video stream');
+  if (Math.abs(probe.duration - options.expectedDuration) > tolerance) {
+    problems.push(`duration ${probe.duration.toFixed(2)} s, expected ${options.expectedDuration.toFixed(2)} s ±${tolerance} s`);
+  }
+  let maxVolumeDb: number | null = null;
+  if (probe.audio) {
+    throwIfAborted(options.signal);
+    maxVolumeDb = parseMaxVolume((await run(volumedetectArgs(video), 'measuring the sound level')).stderr);
+    if (options.expectAudio && (maxVolumeDb === null || maxVolumeDb < silenceDb)) {
+      problems.push(`the audio is silent (peak ${maxVolumeDb === null ? 'unknown' : `${maxVolumeDb} dB`}, below ${silenceDb} dB)`);
+    }
+  } else if (options.expectAudio) {
+    problems.push('no audio stream');
+  }
+  let leadingBlack = 0;
+  if (probe.video) {
+    throwIfAborted(options.signal);
+    const stderr = (await run(blackdetectArgs(video), 'looking for black frames')).stderr;
+    // blackdetect's times are on ffmpeg's timeline, which starts at the file's first timestamp;
+    // the video may start a little later than the audio.
+    leadingBlack = parseLeadingBlack(stderr, Math.max(0, (probe.video.startTime ?? 0) - probe.startTime));
+    if (leadingBlack > maxBlack) {
+      problems.push(`the video starts with ${leadingBlack.toFixed(2)} s of black${leadingBlack >= BLACK_WINDOW_S - 0.05 ? ' or more' : ''} (allowed ${maxBlack} s)`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new CaptureError('VERIFY_FAILED', `${options.video} failed verification: ${problems.join('; ')}`);
+  }
+  return { probe, maxVolumeDb, leadingBlack };
+}
