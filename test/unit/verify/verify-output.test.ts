@@ -1,0 +1,92 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaptureError } from '../../../src/errors.js';
+import { runProcess } from '../../../src/process/run-process.js';
+import { verifyOutput } from '../../../src/verify/verify-output.js';
+import { tools } from './make-fixture.js';
+
+let work: string;
+
+/** A 3 s 320×240 MP4 from ffmpeg's test sources; `video`/`audio` are lavfi graphs. */
+async function make(name: string, video: string, audio: string | null): Promise<string> {
+  const out = path.join(work, name);
+  const args = ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', video];
+  if (audio) args.push('-f', 'lavfi', '-i', audio);
+  args.push('-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p');
+  if (audio) args.push('-c:a', 'aac');
+  args.push(out);
+  await runProcess(tools.ffmpeg, args, { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  return out;
+}
+
+const SRC = 'testsrc=size=320x240:rate=30';
+const TONE = 'sine=frequency=440:sample_rate=48000';
+const files: Record<string, string> = {};
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'bbb-capture-verify-output-'));
+  files.good = await make('good.mp4', SRC, TONE);
+  files.black = await make('black.mp4', `${SRC},tpad=start_duration=0.5:color=black`, TONE);
+  files.silent = await make('silent.mp4', SRC, 'anullsrc=sample_rate=48000');
+  files.mute = await make('mute.mp4', SRC, null);
+}, 60_000);
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+const check = (video: string, over: Partial<Parameters<typeof verifyOutput>[0]> = {}) =>
+  verifyOutput({ video, expectedDuration: 3, expectAudio: true, tools, ...over });
+
+async function failure(promise: Promise<unknown>): Promise<CaptureError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CaptureError);
+  expect((error as CaptureError).code).toBe('VERIFY_FAILED');
+  return error as CaptureError;
+}
+
+describe('verifyOutput', () => {
+  it('passes a good file and returns what it saw', async () => {
+    const result = await check(files.good!);
+    expect(result.probe.video).toMatchObject({ codec: 'h264', width: 320, height: 240 });
+    expect(result.probe.audio).toMatchObject({ codec: 'aac' });
+    expect(result.probe.duration).toBeCloseTo(3, 1);
+    expect(result.maxVolumeDb).toBeGreaterThan(-30);
+    expect(result.leadingBlack).toBe(0);
+  });
+
+  it('fails a wrong duration, naming both lengths', async () => {
+    const error = await failure(check(files.good!, { expectedDuration: 10 }));
+    expect(error.message).toMatch(/duration 3\.0\d s, expected 10\.00 s/);
+    await expect(check(files.good!, { expectedDuration: 3.4 })).resolves.toBeDefined();
+  });
+
+  it('fails a black opening', async () => {
+    const error = await failure(check(files.black!, { expectedDuration: 3 }));
+    expect(error.message).toMatch(/starts with 0\.5\d s of black/);
+    await expect(check(files.black!, { maxLeadingBlack: 1 })).resolves.toMatchObject({ leadingBlack: expect.closeTo(0.5, 1) as number });
+  });
+
+  it('fails silent or missing audio, unless audio is not expected', async () => {
+    expect((await failure(check(files.silent!))).message).toMatch(/audio is silent/);
+    expect((await failure(check(files.mute!))).message).toMatch(/no audio stream/);
+    await expect(check(files.mute!, { expectAudio: false })).resolves.toMatchObject({ maxVolumeDb: null });
+  });
+
+  it('lists every problem at once', async () => {
+    const error = await failure(check(files.mute!, { expectedDuration: 8 }));
+    expect(error.message).toMatch(/duration .*; no audio stream/);
+  });
+
+  it('fails a missing or non-media file', async () => {
+    expect((await failure(check(path.join(work, 'nope.mp4')))).message).toMatch(/no file at/);
+    const text = path.join(work, 'text.mp4');
+    await import('node:fs/promises').then((fs) => fs.writeFile(text, 'not a video'));
+    await failure(check(text));
+  });
+});
