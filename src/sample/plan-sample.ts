@@ -179,7 +179,7 @@ export function planSample(options: ResolvedSampleOptions): SamplePlan {
     panzooms.push({ time: sec(shareStart), viewBox: [0, 0, DESKSHARE_WIDTH, DESKSHARE_HEIGHT] }, { time: sec(shareEnd), viewBox: full });
   }
 
-  const shapes = planShapes({ at, sec, showStart, showEnd });
+  const shapes = planShapes({ at, sec, showStart, showEnd, zoomEnd });
   const cursor = planCursor(totalDs, [
     [zoomStart, zoomEnd],
     ...(hasShare ? [[shareStart, shareEnd] as [number, number]] : []),
@@ -286,15 +286,16 @@ function planShapes(t: {
   sec: (ds: number) => number;
   showStart: (i: number) => number;
   showEnd: (i: number) => number;
+  zoomEnd: number;
 }): PlannedShape[] {
-  const { at, sec, showStart } = t;
+  const { at, sec, showStart, showEnd, zoomEnd } = t;
   // Pencil on slide 1: a zigzag that grows in two steps.
   const zig = [900, 760, 1000, 900, 1100, 760, 1200, 900, 1300, 760, 1400, 900, 1500, 760];
   const pencil1 = at(0.05, showStart(0) + 1);
   const pencil2 = at(0.07, pencil1 + 1);
   const line1 = at(0.1, pencil2 + 1);
   // On slide 2 after the zoom: it is drawn again when slide 2 comes back.
-  const line2 = at(0.32, showStart(1) + 2);
+  const line2 = Math.min(at(0.32, zoomEnd), showEnd(1) - 1);
   // On slide 3: a rectangle that is undone, and a text that stays.
   const rect = at(0.38, showStart(2) + 1);
   const text = at(0.4, rect + 1);
