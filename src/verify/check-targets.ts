@@ -26,7 +26,7 @@ export const DEFAULT_TARGETS: FidelityTargets = {
 
 /** A missed target: a stable name and a sentence with the measured value and the limit. */
 export interface FailedCheck {
-  /** `video-stream`, `audio-stream`, `audio-silent`, `delivered:camera0`, `delivered:screenshare`, `av-sync`, `leading`, `end`, `duration`. */
+  /** `video-stream`, `audio-stream`, `audio-silent`, `delivered:camera0`, `delivered:screenshare`, `slides`, `av-sync`, `leading`, `end`, `duration`. */
   check: string;
   message: string;
 }
@@ -54,6 +54,10 @@ export function checkTargets(report: FidelityReport, targets: Partial<FidelityTa
         `${name}: ${(track.deliveredRatio * 100).toFixed(1)} % of frames delivered (${track.deliveredFrames}/${track.expectedFrames}), target ≥ ${(t.minDeliveredRatio * 100).toFixed(1)} %`,
       );
     }
+  }
+
+  if (report.slides && report.slides.missing.length > 0) {
+    fail('slides', `slide${report.slides.missing.length === 1 ? '' : 's'} ${report.slides.missing.join(', ')} never shown (expected ${report.slides.expected.join(', ')})`);
   }
 
   const videoTimed = report.cameras.some((c) => c.expectedFrames > 0) || (report.screenshare?.expectedFrames ?? 0) > 0;

@@ -45,6 +45,12 @@ export interface SlidesReport {
   /** Expected slide indexes whose code was found. */
   seen: number[];
   missing: number[];
+  /** Slide changes inside the range found in the output. */
+  changesMeasured: number;
+  /** Median of (output time a new slide first shows − when it is due). Includes the player's time-event period. */
+  changeOffsetMs: number | null;
+  /** The latest slide change. */
+  changeOffsetMaxMs: number | null;
 }
 
 /** What the audio track holds. */
@@ -82,6 +88,9 @@ export interface EndReport {
   expectedLastSourceTimeMs: number | null;
 }
 
+/** Picture sources an output can show: the webcams, the screen share, the slides. */
+export type FidelitySource = 'cameras' | 'screenshare' | 'slides';
+
 /** Everything measureFidelity reports. */
 export interface FidelityReport {
   version: 1;
@@ -92,6 +101,8 @@ export interface FidelityReport {
   /** The part of the recording the output should hold, source seconds. */
   range: { from: number; to: number };
   streams: { video: boolean; audio: boolean };
+  /** What the output is expected to show (the truth's sources, or the `sources` option). */
+  sources: FidelitySource[];
   /** Container duration of the output. */
   durationMs: number;
   /** (to − from) of the range. */
@@ -110,9 +121,11 @@ export interface FidelityReport {
     /** Frames showing at least one code. */
     withContent: number;
   } | null;
-  /** One per camera channel of the recording. */
+  /** One per camera channel of the recording; empty when cameras are not among the sources. */
   cameras: TrackReport[];
+  /** Null when the recording has no screen share or it is not among the sources. */
   screenshare: TrackReport | null;
+  /** Null when the recording has no slides or they are not among the sources. */
   slides: SlidesReport | null;
   /** Median offset over all cameras' frames (the screen share's when there are no cameras). */
   videoOffsetMs: number | null;

@@ -11,11 +11,12 @@ import path from 'node:path';
 import { CaptureError, throwIfAborted } from '../errors.js';
 import type { Box } from '../frame-code/raster.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
-import type { Interval, SampleTruth } from '../sample/sample-truth.js';
+import type { SampleTruth } from '../sample/sample-truth.js';
 import { analyseAudio, type AudioAnalysis } from './analyse-audio.js';
 import { decodeVideoCodes, type DecodedVideo } from './decode-video-codes.js';
-import type { AudioReport, FidelityReport, SlidesReport } from './fidelity-report.js';
+import type { AudioReport, FidelityReport, FidelitySource } from './fidelity-report.js';
 import { matchBursts } from './match-bursts.js';
+import { measureSlides } from './measure-slides.js';
 import { measureTrack, type TrackMeasurement } from './measure-track.js';
 import { probeMedia } from './probe-media.js';
 import { readSampleTruth } from './read-sample-truth.js';
@@ -35,36 +36,38 @@ export interface MeasureFidelityOptions {
   signal?: AbortSignal | undefined;
   /** Frames wider than this are scaled down before codes are read (default 960). */
   maxWidth?: number | undefined;
+  /**
+   * What the output shows, when it is not everything the recording has: `['cameras']` for the
+   * webcams video itself or a webcams-only layout, `['slides', 'screenshare']` for content only.
+   * Sources left out are not reported and not required.
+   */
+  sources?: readonly FidelitySource[] | undefined;
 }
 
 const SILENCE_DBFS = -60;
-const MIN_SLIDE_VISIBLE_S = 0.3;
+
+/** Below this many analysis pixels a code's cells (9 across) blur into each other after compression. */
+const MIN_RELIABLE_CODE_WIDTH = 54;
+
+/** True when no code was read, or the camera codes read are so small that many are likely missed. */
+function codesTooSmall(decoded: DecodedVideo): boolean {
+  const widths: number[] = [];
+  let any = false;
+  for (const frame of decoded.frames) {
+    for (const code of frame.codes) {
+      any = true;
+      if (code.kind === 'camera') widths.push((code.box.w * decoded.analysisWidth) / decoded.width);
+    }
+  }
+  if (!any) return true;
+  const width = median(widths);
+  return width !== null && width < MIN_RELIABLE_CODE_WIDTH;
+}
 
 /** The camera picture and its code box from the first interval that gives both. */
 function placementOf(intervals: ReadonlyArray<{ box: Box; codeBox?: Box | undefined }>): { picture: Box; code: Box } | undefined {
   const iv = intervals.find((i) => i.codeBox && i.codeBox.w > 0 && i.codeBox.h > 0);
   return iv?.codeBox ? { picture: iv.box, code: iv.codeBox } : undefined;
-}
-
-function overlap(a: Interval, b: Interval): number {
-  return Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
-}
-
-function slidesReport(truth: SampleTruth, video: DecodedVideo | null, from: number, to: number): SlidesReport | null {
-  if (truth.slides.length === 0) return null;
-  const range = { start: from, end: to };
-  const shares = truth.screenshare?.intervals ?? [];
-  const visible = new Map<number, number>();
-  for (const slide of truth.slides) {
-    const shown = { start: Math.max(slide.start, from), end: Math.min(slide.end, to) };
-    // The screen share takes the presentation's place while it runs.
-    const hidden = shares.reduce((sum, share) => sum + overlap(shown, share), 0);
-    visible.set(slide.index, (visible.get(slide.index) ?? 0) + overlap(slide, range) - hidden);
-  }
-  const expected = [...visible].filter(([, s]) => s >= MIN_SLIDE_VISIBLE_S).map(([i]) => i).sort((a, b) => a - b);
-  const found = new Set<number>();
-  for (const frame of video?.frames ?? []) for (const code of frame.codes) if (code.kind === 'slide') found.add(code.value);
-  return { expected, seen: expected.filter((i) => found.has(i)), missing: expected.filter((i) => !found.has(i)) };
 }
 
 function audioReport(truth: SampleTruth, audio: AudioAnalysis | null, from: number, to: number, videoOffset: number | null): AudioReport {
@@ -103,6 +106,12 @@ export async function measureFidelity(options: MeasureFidelityOptions): Promise<
   if (!(from >= 0) || !(to > from) || to > truth.duration + 1e-6) {
     throw new CaptureError('USAGE', `range ${from}..${to} s is not inside the recording (0..${truth.duration} s)`);
   }
+  const available: FidelitySource[] = [
+    ...(truth.webcams && truth.webcams.cameras.length > 0 ? (['cameras'] as const) : []),
+    ...(truth.screenshare && truth.screenshare.intervals.length > 0 ? (['screenshare'] as const) : []),
+    ...(truth.slides.length > 0 ? (['slides'] as const) : []),
+  ];
+  const sources = options.sources ? available.filter((s) => options.sources!.includes(s)) : available;
   const probe = await probeMedia(options.video, { tools: options.tools, signal: options.signal });
   // Negative container starts come from codec priming (Opus); players start at 0 then.
   const timelineStart = Math.max(0, probe.startTime);
@@ -111,8 +120,9 @@ export async function measureFidelity(options: MeasureFidelityOptions): Promise<
   const decodeVideo = async (): Promise<DecodedVideo | null> => {
     if (!probe.video) return null;
     let decoded = await decodeVideoCodes({ ...common, stream: probe.video, maxWidth: options.maxWidth ?? 960 });
-    // Nothing readable at reduced size: codes may be too small there, so look at full size.
-    if (decoded.analysisWidth < decoded.width && !decoded.frames.some((f) => f.codes.length > 0)) {
+    // Codes too small to read reliably at the reduced size (or none read at all): look again at
+    // full size, which costs a second decode only for such outputs.
+    if (decoded.analysisWidth < decoded.width && codesTooSmall(decoded)) {
       throwIfAborted(options.signal);
       decoded = await decodeVideoCodes({ ...common, stream: probe.video, maxWidth: probe.video.width });
     }
@@ -123,7 +133,8 @@ export async function measureFidelity(options: MeasureFidelityOptions): Promise<
   const [video, audio] = await Promise.all([decodeVideo(), decodeAudio()]);
   const frames = video?.frames ?? [];
 
-  const cameraMeasures: TrackMeasurement[] = (truth.webcams?.cameras ?? []).map((camera) =>
+  const cameras = sources.includes('cameras') ? (truth.webcams?.cameras ?? []) : [];
+  const cameraMeasures: TrackMeasurement[] = cameras.map((camera) =>
     measureTrack(frames, {
       kind: 'camera',
       channel: camera.channel,
@@ -135,13 +146,13 @@ export async function measureFidelity(options: MeasureFidelityOptions): Promise<
       placement: placementOf(camera.intervals),
     }),
   );
-  const share = truth.screenshare;
+  const share = sources.includes('screenshare') ? truth.screenshare : undefined;
   const shareMeasure = share
     ? measureTrack(frames, {
         kind: 'screenshare',
         channel: null,
         fps: share.fps,
-        frameCount: Math.ceil(truth.duration * share.fps) + 1,
+        frameCount: share.frameCount ?? Math.ceil(truth.duration * share.fps) + 1,
         intervals: share.intervals,
         from,
         to,
@@ -160,7 +171,7 @@ export async function measureFidelity(options: MeasureFidelityOptions): Promise<
   );
 
   // Leading: the first frame with content. A camera on at `from` must show; otherwise any code.
-  const cameraAtStart = (truth.webcams?.cameras ?? []).some((c) => c.intervals.some((iv) => iv.start <= from + 1e-6 && from < iv.end - 1e-6));
+  const cameraAtStart = cameras.some((c) => c.intervals.some((iv) => iv.start <= from + 1e-6 && from < iv.end - 1e-6));
   const firstContent = frames.findIndex((f) => (cameraAtStart ? f.codes.some((c) => c.kind === 'camera') : f.codes.length > 0));
   let lastContent = -1;
   for (let i = frames.length - 1; i >= 0; i--) {
@@ -192,6 +203,7 @@ export async function measureFidelity(options: MeasureFidelityOptions): Promise<
     variant: truth.variant,
     range: { from, to },
     streams: { video: probe.video !== null, audio: probe.audio !== null },
+    sources,
     durationMs: round(probe.duration * 1000),
     expectedDurationMs: round(expectedDuration * 1000),
     durationErrorMs: round((probe.duration - expectedDuration) * 1000),
@@ -208,7 +220,7 @@ export async function measureFidelity(options: MeasureFidelityOptions): Promise<
       : null,
     cameras: cameraMeasures.map((m) => m.report),
     screenshare: shareMeasure?.report ?? null,
-    slides: slidesReport(truth, video, from, to),
+    slides: sources.includes('slides') ? measureSlides(frames, truth.slides, { from, to, hiddenBy: truth.screenshare?.intervals ?? [] }) : null,
     videoOffsetMs: ms(videoOffset),
     videoDriftMs: ms(videoDrift),
     audio: audioPart,

@@ -157,7 +157,8 @@ export function measureTrack(frames: readonly DecodedFrame[], spec: TrackSpec): 
     expectedFrames: expected,
     deliveredFrames: delivered,
     deliveredRatio: expected > 0 ? round(delivered / expected, 4) : null,
-    longestFreezeMs: longestAt === null ? null : round(Math.max(0, longest) * 1000),
+    // Below a millisecond is container rounding (WebM stores whole milliseconds), not a freeze.
+    longestFreezeMs: longestAt === null ? null : longest < 0.001 ? 0 : round(longest * 1000),
     longestFreezeAtMs: longestAt === null ? null : round(longestAt * 1000),
     offsetMs: offset === null ? null : round(offset * 1000),
     driftMs: drift === null ? null : round(drift * 1000),

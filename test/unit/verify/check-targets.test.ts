@@ -9,7 +9,7 @@ const track = (over: Partial<TrackReport> = {}): TrackReport => ({
 
 function report(over: Partial<FidelityReport> = {}): FidelityReport {
   return {
-    version: 1, video: 'v.mp4', recordingDir: 'r', variant: 'full', range: { from: 0, to: 60 }, streams: { video: true, audio: true },
+    version: 1, video: 'v.mp4', recordingDir: 'r', variant: 'full', range: { from: 0, to: 60 }, streams: { video: true, audio: true }, sources: ['cameras'],
     durationMs: 60000, expectedDurationMs: 60000, durationErrorMs: 0,
     frames: { count: 1800, width: 1920, height: 1080, analysisWidth: 960, analysisHeight: 540, medianIntervalMs: 33.3, withContent: 1800 },
     cameras: [track()], screenshare: null, slides: null, videoOffsetMs: 0, videoDriftMs: 0,
@@ -57,6 +57,12 @@ describe('checkTargets', () => {
   it('fails when no content frame was found at all', () => {
     const none = report({ leadingMs: null, end: { ...report().end, endErrorMs: null, lastContentEndMs: null } });
     expect(names(none)).toEqual(['leading', 'end']);
+  });
+
+  it('fails slides that never showed', () => {
+    const slides = { expected: [1, 2, 3], seen: [1, 3], missing: [2], changesMeasured: 1, changeOffsetMs: 50, changeOffsetMaxMs: 50 };
+    const failed = checkTargets(report({ slides }));
+    expect(failed).toEqual([{ check: 'slides', message: 'slide 2 never shown (expected 1, 2, 3)' }]);
   });
 
   it('checks the screen share like a camera', () => {

@@ -6,15 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerVerify } from '../../../src/cli/commands/verify.js';
 import type { CliContext } from '../../../src/cli/main.js';
 import { CaptureError } from '../../../src/errors.js';
-import { ffmpegCopy, makeFixtureRecording } from './make-fixture.js';
+import { ffmpegCopy, makeMaster, makeSample } from './make-fixture.js';
 
 let work: string;
 let rec: string;
+let webcams: string;
+let master: string;
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'bbb-capture-verify-cli-'));
-  rec = path.join(work, 'rec');
-  await makeFixtureRecording({ dir: rec, seconds: 3 });
+  const sample = await makeSample(work, 'full', 3);
+  rec = sample.dir;
+  webcams = path.join(rec, sample.truth.webcams!.file);
+  master = await makeMaster(webcams, path.join(work, 'master.mkv'));
 }, 60_000);
 
 afterAll(async () => {
@@ -38,20 +42,21 @@ async function run(...args: string[]): Promise<{ out: string; error: unknown }> 
 
 describe('bbb-capture verify', () => {
   it('prints the report as JSON', async () => {
-    const { out, error } = await run(path.join(rec, 'video', 'webcams.webm'), '--recording', rec);
+    const { out, error } = await run(webcams, '--recording', rec, '--sources', 'cameras');
     expect(error).toBeUndefined();
-    const report = JSON.parse(out) as { cameras: Array<{ deliveredRatio: number }>; failedChecks?: unknown };
+    const report = JSON.parse(out) as { sources: string[]; cameras: Array<{ deliveredRatio: number }>; failedChecks?: unknown };
+    expect(report.sources).toEqual(['cameras']);
     expect(report.cameras[0]!.deliveredRatio).toBe(1);
     expect(report.failedChecks).toBeUndefined();
   });
 
   it('--assert passes a good file and fails a bad one with VERIFY_FAILED naming the checks', async () => {
-    const good = await run(path.join(rec, 'video', 'webcams.webm'), '--recording', rec, '--assert');
+    const good = await run(webcams, '--recording', rec, '--sources', 'cameras', '--assert');
     expect(good.error).toBeUndefined();
     expect(JSON.parse(good.out)).toMatchObject({ failedChecks: [] });
 
-    const cut = await ffmpegCopy(path.join(rec, 'master.mkv'), path.join(work, 'cut.mp4'), ['-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac']);
-    const bad = await run(cut, '--recording', rec, '--assert');
+    const cut = await ffmpegCopy(master, path.join(work, 'cut.mp4'), ['-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac']);
+    const bad = await run(cut, '--recording', rec, '--sources', 'cameras', '--assert');
     expect(bad.error).toBeInstanceOf(CaptureError);
     expect((bad.error as CaptureError).code).toBe('VERIFY_FAILED');
     expect((bad.error as CaptureError).message).toMatch(/delivered:camera0 .*end .*duration/);
@@ -60,18 +65,30 @@ describe('bbb-capture verify', () => {
 
   it('takes targets and a range from the command line', async () => {
     const cut = path.join(work, 'cut.mp4');
-    const { error } = await run(cut, '--recording', rec, '--to', '2', '--assert', '--min-delivered', '95%', '--max-end-error', '50');
+    const { error } = await run(cut, '--recording', rec, '--sources', 'cameras', '--to', '2', '--assert', '--min-delivered', '95%', '--max-end-error', '50');
     expect(error).toBeUndefined();
   });
 
+  it('without --sources expects everything the recording has', async () => {
+    const { out, error } = await run(webcams, '--recording', rec, '--assert');
+    expect((error as CaptureError).code).toBe('VERIFY_FAILED');
+    expect((JSON.parse(out) as { failedChecks: Array<{ check: string }> }).failedChecks.map((f) => f.check)).toEqual(['delivered:screenshare', 'slides']);
+  });
+
+  it('rejects an unknown source', async () => {
+    const { error } = await run(webcams, '--recording', rec, '--sources', 'cameras,chat');
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/not a list of cameras, screenshare, slides/);
+  });
+
   it('runs the light check with --duration', async () => {
-    const { out, error } = await run(path.join(rec, 'master.mkv'), '--duration', '3');
+    const { out, error } = await run(master, '--duration', '3');
     expect(error).toBeUndefined();
     expect(JSON.parse(out)).toMatchObject({ ok: true, leadingBlack: 0 });
   });
 
   it('asks for --recording or --duration', async () => {
-    const { error } = await run(path.join(rec, 'master.mkv'));
+    const { error } = await run(master);
     expect((error as CaptureError).code).toBe('USAGE');
   });
 });
