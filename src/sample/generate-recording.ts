@@ -8,7 +8,7 @@
  * and renamed into place at the end, so an interrupted run never leaves a half recording under the
  * real name.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CaptureError, throwIfAborted, toCaptureError } from '../errors.js';
 import { runProcess } from '../process/run-process.js';
@@ -40,12 +40,16 @@ export async function generateRecording(options: SampleOptions): Promise<Generat
   const plan = planSample(resolved);
   const truth = sampleTruthFromPlan(plan);
   const finalDir = path.join(resolved.root, plan.recordId);
-  const workDir = path.join(resolved.root, `.${plan.recordId}.partial-${process.pid}`);
+  await mkdir(resolved.root, { recursive: true }).catch((error: unknown) => {
+    throw toCaptureError(error);
+  });
+  // Hidden and unique: two runs never share it, and a server listing recordings skips it.
+  const workDir = await mkdtemp(path.join(resolved.root, `.${plan.recordId}.partial-`)).catch((error: unknown) => {
+    throw toCaptureError(error);
+  });
   try {
-    await mkdir(resolved.root, { recursive: true });
-    await rm(workDir, { recursive: true, force: true });
-    await mkdir(workDir, { recursive: true });
-
+    // mkdtemp makes it private; a published recording is readable by the web server.
+    await chmod(workDir, 0o755);
     resolved.onProgress({ stage: 'documents', fraction: 0 });
     for (const document of recordingDocuments(plan)) await writeText(workDir, document.path, document.content);
 
@@ -118,12 +122,14 @@ async function writeMedia(options: ResolvedSampleOptions, plan: SamplePlan, dir:
   options.signal?.addEventListener('abort', stopOnOuterAbort, { once: true });
   if (options.signal?.aborted) controller.abort(options.signal.reason);
   const signal = controller.signal;
+  const { webcams, audio, screenshare } = plan;
+  // Directories first: once the encoders start, nothing may await before their outcomes are watched.
+  const outputs = [webcams ? WEBCAMS_FILE : AUDIO_ONLY_FILE, ...(screenshare ? [DESKSHARE_FILE] : [])];
+  for (const output of outputs) await mkdir(path.dirname(path.join(dir, output)), { recursive: true });
   const jobs: Array<Promise<void>> = [];
 
-  const { webcams, audio, screenshare } = plan;
   if (webcams) {
     const output = path.join(dir, WEBCAMS_FILE);
-    await mkdir(path.dirname(output), { recursive: true });
     let segment = 0;
     jobs.push(
       streamRawVideo({
@@ -151,7 +157,6 @@ async function writeMedia(options: ResolvedSampleOptions, plan: SamplePlan, dir:
     );
   } else {
     const output = path.join(dir, AUDIO_ONLY_FILE);
-    await mkdir(path.dirname(output), { recursive: true });
     options.onProgress({ stage: 'audio', fraction: 0 });
     jobs.push(
       runProcess(ffmpeg.ffmpeg, audioEncodeArgs({ output, tone: audio.tone, channels: audio.channels, totalSamples: audio.totalSamples }), {
@@ -165,7 +170,6 @@ async function writeMedia(options: ResolvedSampleOptions, plan: SamplePlan, dir:
 
   if (screenshare) {
     const output = path.join(dir, DESKSHARE_FILE);
-    await mkdir(path.dirname(output), { recursive: true });
     jobs.push(
       streamRawVideo({
         ffmpeg: ffmpeg.ffmpeg,

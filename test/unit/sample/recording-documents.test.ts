@@ -80,14 +80,14 @@ describe('recording documents (full)', () => {
     expect(all.some((s) => s.path && s['@shape'].includes('pencil'))).toBe(true);
     expect(all.some((s) => s.line)).toBe(true);
     expect(all.some((s) => s.path && s['@shape'].includes('rect'))).toBe(true);
-    const text = all.find((s) => s.switch);
+    const text = all.find((s) => s.switch)!;
     expect(text.switch.foreignObject.p['#text']).toBe('Synthetic text 42');
     // One shape is undone, the others stay.
     expect(all.some((s) => s['@undo'] !== '-1')).toBe(true);
     // The pencil grows: two versions with the same shape number, the later one longer.
     const pencils = all.filter((s) => s['@shape'] === 'image1-pencil1');
     expect(pencils).toHaveLength(2);
-    expect(pencils[1].path['@d'].length).toBeGreaterThan(pencils[0].path['@d'].length);
+    expect(pencils[1]!.path['@d'].length).toBeGreaterThan(pencils[0]!.path['@d'].length);
     // The line drawn on slide 2 is stored again with slide 2's second showing.
     const slide2 = p.images.filter((i) => i.slide === 2).map((i) => `canvas${i.id}`);
     expect(canvases.filter((c) => slide2.includes(c['@id']))).toHaveLength(2);

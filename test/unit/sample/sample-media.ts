@@ -40,18 +40,14 @@ export async function decodeFrames(file: string, width: number, height: number, 
   return Array.from({ length: data.length / size }, (_, i) => new Raster(w, h, data.subarray(i * size, (i + 1) * size)));
 }
 
-/** A picture file (PNG, SVG) decoded to a raster, optionally scaled to `width` (keeping aspect). */
-export async function decodePicture(file: string, width?: number): Promise<Raster> {
-  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file], processOptions('ffprobe'));
-  const [w0, h0] = stdout.trim().split(',').map(Number) as [number, number];
-  const w = width ?? w0;
-  const h = width ? Math.round((h0 * width) / w0 / 2) * 2 : h0;
+/** A picture file (PNG, SVG) decoded to a raster `width` pixels wide (scaled, keeping its aspect). */
+export async function decodePicture(file: string, width: number): Promise<Raster> {
   const data = await runProcessBinary(
     tools.ffmpeg,
-    ['-v', 'error', '-i', file, '-vf', `scale=${w}:${h}:flags=area`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    ['-v', 'error', '-i', file, '-vf', `scale=${width}:-2:flags=area`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
     processOptions('ffmpeg'),
   );
-  return new Raster(w, h, data);
+  return new Raster(width, data.length / (width * 3), data);
 }
 
 /** The first audio track decoded to 16-bit samples of channel 0 (and the channel count). */
