@@ -670,7 +670,8 @@
       // In tldraw recordings pan/zoom and shapes live in a scaled page space.
       const scale = tldrawMode && slide ? Math.min(1440 / slide.width, 1080 / slide.height) : 1;
       const [x = 0, y = 0, w = 0, hgt = 0] = started ? /** @type {number[]} */ (rec.panzooms.events[pz]?.viewBox) : [0, 0, 0, 0];
-      const vb = { x, y, w: w * scale, h: hgt * scale };
+      // tldraw stores a camera offset (the page point at the top-left corner is -x, -y).
+      const vb = tldrawMode ? { x: -x || 0, y: -y || 0, w: w * scale, h: hgt * scale } : { x, y, w, h: hgt };
       const nextKey = `${vb.x} ${vb.y} ${vb.w} ${vb.h}`;
       if (nextKey !== key) {
         key = nextKey;
@@ -685,6 +686,10 @@
       if (slide) {
         const href = fileUrl(rec.mediaId, slide.src);
         if (slideImage.getAttribute('href') !== href) slideImage.setAttribute('href', href);
+        // tldraw v2 puts the slide at page (1, 1); shapes and cursor are in page coordinates.
+        const offset = tldrawMode && rec.tldraw?.v2 ? 1 : 0;
+        slideImage.setAttribute('x', String(offset));
+        slideImage.setAttribute('y', String(offset));
         slideImage.setAttribute('width', String(slide.width * scale));
         slideImage.setAttribute('height', String(slide.height * scale));
         children.push(slideImage);
@@ -735,6 +740,7 @@
     yellow: '#f1ac4b', orange: '#e16919', green: '#099268', 'light-green': '#4cb05e', 'light-red': '#f87777', red: '#e03131', white: '#ffffff',
   });
   const TL_STROKE = /** @type {Record<string, number>} */ ({ s: 2, m: 3.5, l: 5, xl: 10, small: 2, medium: 3.5, large: 5 });
+  const TL_FONT = /** @type {Record<string, number>} */ ({ s: 18, m: 24, l: 36, xl: 44, small: 18, medium: 24, large: 36 });
 
   /**
    * BBB 2.6+ whiteboard: tldraw shapes of the slide drawn and not undone at `t` (the last version
@@ -769,14 +775,17 @@
         const segments = Array.isArray(props.segments) ? props.segments : [{ points: shape.points ?? [] }];
         for (const seg of segments) g.append(polyline(seg.points ?? []));
       } else if (type === 'line') {
-        const pts = props.points ? Object.values(props.points).sort((a, b) => String(a.index ?? a.id).localeCompare(String(b.index ?? b.id))) : Object.values(shape.handles ?? {}).map((hd) => hd.point ?? hd);
-        g.append(polyline(pts));
+        // v2 keeps vertices in props.points or props.handles (ordered by index), v1 in handles.
+        const handles = /** @type {any[]} */ (Object.values(props.points ?? props.handles ?? shape.handles ?? {}));
+        handles.sort((a, b) => String(a.index ?? a.id).localeCompare(String(b.index ?? b.id)));
+        g.append(polyline(handles.map((hd) => hd.point ?? hd)));
       } else if (type === 'arrow') {
         const a = props.start ?? shape.handles?.start?.point ?? { x: 0, y: 0 };
         const b = props.end ?? shape.handles?.end?.point ?? { x: 0, y: 0 };
         g.append(polyline([a, b]));
       } else if (type === 'text' || type === 'note' || props.text || shape.text) {
-        const text = s('text', { x: 0, y: 24, fill: color, stroke: 'none', 'font-size': 24, 'font-family': rec.tldraw?.v2 ? 'tldraw_draw, sans-serif' : 'sans-serif' });
+        const size = TL_FONT[props.size ?? style.size] ?? 24;
+        const text = s('text', { x: 0, y: size, fill: color, stroke: 'none', 'font-size': size, 'font-family': rec.tldraw?.v2 ? 'tldraw_draw, sans-serif' : 'sans-serif' });
         text.textContent = String(props.text ?? shape.text ?? '');
         g.append(text);
       } else if (geo === 'ellipse') {

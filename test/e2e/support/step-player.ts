@@ -1,0 +1,63 @@
+/**
+ * Drives a BBB player page the way a frame-stepping capture does (see docs/bbb-playback.md §4):
+ * pause, seek the webcams and the screen-share video, await `seeked` on both, dispatch the
+ * player's time event with that time, wait two animation frames. Works with the real player and
+ * the stand-in alike, because it only uses the documented landmarks.
+ *
+ * One addition to the documented recipe: it also waits for requestVideoFrameCallback on each
+ * visible video. Without it, about one step in thirty showed the previous position's webcam frame
+ * (Chromium 156: `seeked` fires when the frame is decoded, not when it is composited).
+ */
+import type { Page } from '@playwright/test';
+
+/** Opens a recording URL and waits for the player screen (or its error screen). */
+export async function openPlayer(page: Page, url: string): Promise<'player' | 'error'> {
+  await page.goto(url);
+  const first = await page.waitForSelector('#player.player-wrapper, #error', { timeout: 60_000 });
+  return (await first.getAttribute('id')) === 'error' ? 'error' : 'player';
+}
+
+/** Waits until the webcams media has data, and every slide image of the recording is decoded. */
+export async function waitUntilReady(page: Page, slideUrls: readonly string[]): Promise<void> {
+  await page.waitForFunction(() => (document.querySelector<HTMLMediaElement>('#webcams video')?.readyState ?? 0) >= 2, null, { timeout: 60_000 });
+  // Slides change by swapping an image's href; decoding them first lets a change paint at once.
+  await page.evaluate(async (urls) => {
+    const keep: HTMLImageElement[] = [];
+    (window as unknown as { __slides: HTMLImageElement[] }).__slides = keep;
+    await Promise.all(
+      urls.map(async (url) => {
+        const img = new Image();
+        img.src = url;
+        keep.push(img);
+        await img.decode();
+      }),
+    );
+    await document.fonts.ready;
+  }, [...slideUrls]);
+}
+
+/** Steps the player to `time` (paused); returns the webcams and screen-share media times. */
+export async function stepTo(page: Page, time: number): Promise<{ webcams: number; screenshare: number | null }> {
+  return page.evaluate(async (t) => {
+    const webcams = document.querySelector<HTMLMediaElement>('#webcams video')!;
+    const screenshare = document.querySelector<HTMLMediaElement>('#screenshare video');
+    webcams.pause();
+    screenshare?.pause();
+    const media = screenshare ? [webcams, screenshare] : [webcams];
+    const seeked = media.map((el) => new Promise((resolve) => el.addEventListener('seeked', resolve, { once: true })));
+    // `seeked` only says the frame is decoded; a visible video may paint it a frame later.
+    const shown = media
+      .filter((el): el is HTMLVideoElement => el instanceof HTMLVideoElement && el.getClientRects().length > 0 && el.videoWidth > 0 && el.currentTime !== t)
+      .map((el) => new Promise((resolve) => {
+        el.requestVideoFrameCallback(() => resolve(undefined));
+        setTimeout(() => resolve(undefined), 1000);
+      }));
+    for (const el of media) el.currentTime = t;
+    await Promise.all(seeked);
+    // Seeking to the very time shown presents no new frame (skipped above); the timeout is a guard.
+    await Promise.all(shown);
+    document.dispatchEvent(new CustomEvent('bbbplaybacktimeupdate', { detail: { time: t } }));
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    return { webcams: webcams.currentTime, screenshare: screenshare ? screenshare.currentTime : null };
+  }, time);
+}
