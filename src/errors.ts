@@ -7,6 +7,8 @@
 /** Stable error codes, each with its process exit code and whether a retry may succeed. */
 export const ERROR_CODES = {
   USAGE: { exit: 2, transient: false },
+  /** A batch, enqueue or farm run in which some recordings failed (each has its own code in the report). */
+  BATCH_FAILED: { exit: 3, transient: false },
   BAD_URL: { exit: 10, transient: false },
   HOST_UNREACHABLE: { exit: 11, transient: true },
   RECORDING_NOT_FOUND: { exit: 12, transient: false },
@@ -72,5 +74,10 @@ export function toCaptureError(error: unknown): CaptureError {
 
 /** Throws ABORTED if the signal has fired; call between steps of long operations. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CaptureError('ABORTED', 'stopped by the user', { cause: signal.reason });
+  if (signal?.aborted) throw abortError(signal);
+}
+
+/** The error for an aborted signal: its reason when that is a CaptureError ("stopped by SIGINT"). */
+export function abortError(signal: AbortSignal): CaptureError {
+  return signal.reason instanceof CaptureError ? signal.reason : new CaptureError('ABORTED', 'stopped by the user', { cause: signal.reason });
 }

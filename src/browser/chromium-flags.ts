@@ -31,7 +31,12 @@ export const IGNORED_DEFAULT_ARGS: readonly ChromiumFlag[] = [
 /** Added only when running as root, where Chromium refuses to start with its sandbox. */
 export const ROOT_FLAGS: readonly ChromiumFlag[] = [{ flag: '--no-sandbox', why: 'Chromium\'s sandbox cannot run as root; the Docker image runs as a user with the sandbox on' }];
 
+/** Tags every process of the browser with the capturing process's pid, so tests and admins can find orphans (`pgrep -f bbb-capture-owner=PID`); Chromium ignores switches it does not know. */
+export function ownerFlag(pid: number): ChromiumFlag {
+  return { flag: `--bbb-capture-owner=${pid}`, why: 'marks the browser processes of one bbb-capture process' };
+}
+
 /** The switches for a launch. */
-export function chromiumArgs(options: { runningAsRoot: boolean; extra?: readonly string[] }): string[] {
-  return [...CHROMIUM_FLAGS, ...(options.runningAsRoot ? ROOT_FLAGS : [])].map((f) => f.flag).concat(options.extra ?? []);
+export function chromiumArgs(options: { runningAsRoot: boolean; ownerPid: number; extra?: readonly string[] }): string[] {
+  return [...CHROMIUM_FLAGS, ...(options.runningAsRoot ? ROOT_FLAGS : []), ownerFlag(options.ownerPid)].map((f) => f.flag).concat(options.extra ?? []);
 }

@@ -21,7 +21,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
     const browser = await chromium.launch({
       executablePath: options.executablePath,
       headless: true,
-      args: chromiumArgs({ runningAsRoot: options.runningAsRoot, extra: options.extraArgs ?? [] }),
+      args: chromiumArgs({ runningAsRoot: options.runningAsRoot, ownerPid: process.pid, extra: options.extraArgs ?? [] }),
       ignoreDefaultArgs: IGNORED_DEFAULT_ARGS.map((f) => f.flag),
       // We handle signals ourselves (first Ctrl-C: clean stop), so Playwright must not kill on SIGINT.
       handleSIGINT: false,

@@ -54,7 +54,8 @@ export async function startRecorder(request: RecorderRequest): Promise<RecorderS
     const sequence = state.sequence++;
     const job = new Promise<string>((resolve, reject) => {
       const reader = new FileReader();
-      reader.onload = () => resolve(String(reader.result).slice(String(reader.result).indexOf(',') + 1));
+      // The data URL's type holds commas (codecs=avc1,opus); the payload follows ';base64,'.
+      reader.onload = () => resolve(String(reader.result).slice(String(reader.result).indexOf(';base64,') + 8));
       reader.onerror = () => reject(reader.error);
       reader.readAsDataURL(event.data);
     })
@@ -92,11 +93,12 @@ export async function stopRecorder(): Promise<void> {
 }
 
 /**
- * Plays the sync clip over the whole page and returns when the frame at `flashMediaTime`
- * (seconds, in the clip) was displayed, on the page clock. The clip's audio has a beep at a known
- * instant; finding flash and beep in the captured file maps file time to the page clock.
+ * Plays the sync clip over the whole page and returns the first flash frame that was displayed:
+ * its media time (s, in the clip) and when it was displayed on the page clock (ms). The clip's
+ * audio has a beep at a known instant; finding flash and beep in the captured file maps file time
+ * to the page clock. A loaded machine may skip a frame, so the flash lasts several frames.
  */
-export async function playSyncClip({ url, flashMediaTime }: { url: string; flashMediaTime: number }): Promise<number> {
+export async function playSyncClip({ url, flashStart, flashEnd }: { url: string; flashStart: number; flashEnd: number }): Promise<[number, number]> {
   const clip = document.createElement('video');
   clip.src = url;
   clip.preload = 'auto';
@@ -107,9 +109,11 @@ export async function playSyncClip({ url, flashMediaTime }: { url: string; flash
     clip.addEventListener('canplaythrough', () => resolve(), { once: true });
     clip.addEventListener('error', () => reject(new Error(`sync clip failed to load: ${clip.error?.message ?? ''}`)), { once: true });
   });
-  let best: [number, number] | null = null;
+  let flash: [number, number] | null = null;
+  const seen: number[] = [];
   const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
-    if (best === null || Math.abs(meta.mediaTime - flashMediaTime) < Math.abs(best[0] - flashMediaTime)) best = [meta.mediaTime, meta.expectedDisplayTime];
+    seen.push(meta.mediaTime);
+    if (flash === null && meta.mediaTime >= flashStart - 0.002) flash = [meta.mediaTime, meta.expectedDisplayTime];
     if (!clip.ended) clip.requestVideoFrameCallback(onFrame);
   };
   clip.requestVideoFrameCallback(onFrame);
@@ -118,8 +122,9 @@ export async function playSyncClip({ url, flashMediaTime }: { url: string; flash
   // Let the last frames and the audio tail reach the recorder before it stops.
   await new Promise((r) => setTimeout(r, 300));
   clip.remove();
-  const found = best as [number, number] | null;
-  if (!found || Math.abs(found[0] - flashMediaTime) > 0.02) throw new Error(`sync clip frame at ${flashMediaTime}s was not presented`);
-  // Correct for a frame whose media time is a little off the flash instant.
-  return found[1] - (found[0] - flashMediaTime) * 1000;
+  const found = flash as [number, number] | null;
+  if (!found || found[0] > flashEnd + 0.002) {
+    throw new Error(`no frame of the sync clip's flash (${flashStart}-${flashEnd} s) was displayed (frames shown at ${seen.map((t) => t.toFixed(3)).join(' ')})`);
+  }
+  return found;
 }

@@ -12,9 +12,10 @@ import { runProcess, runProcessBinary } from '../process/run-process.js';
 
 export const SYNC_CLIP = {
   fps: 30,
-  duration: 1.6,
-  /** The flash starts at this frame and lasts three frames. */
+  duration: 1.8,
+  /** The flash starts at this frame and lasts flashFrames frames (a loaded machine skips some). */
   flashFrame: 18,
+  flashFrames: 10,
   beepTime: 0.6,
   beepMs: 60,
   beepHz: 1000,
@@ -25,8 +26,8 @@ export function syncClipArgs(output: string): string[] {
   const { fps, duration, flashFrame, beepTime, beepMs, beepHz } = SYNC_CLIP;
   return [
     '-hide_banner', '-loglevel', 'error', '-y',
-    // Black frames with a full-frame white flash on three frames.
-    '-f', 'lavfi', '-i', `color=c=black:s=320x180:r=${fps}:d=${duration},drawbox=enable='between(n,${flashFrame},${flashFrame + 2})':x=0:y=0:w=iw:h=ih:c=white:t=fill`,
+    // Black frames with a full-frame white flash on flashFrames frames.
+    '-f', 'lavfi', '-i', `color=c=black:s=320x180:r=${fps}:d=${duration},drawbox=enable='between(n,${flashFrame},${flashFrame + SYNC_CLIP.flashFrames - 1})':x=0:y=0:w=iw:h=ih:c=white:t=fill`,
     // Silence with a sine beep starting on an exact sample.
     '-f', 'lavfi', '-i', `aevalsrc='if(between(t,${beepTime},${beepTime + beepMs / 1000}),0.6*sin(2*PI*${beepHz}*t),0)':s=48000:c=stereo:d=${duration}`,
     '-c:v', 'libvpx', '-b:v', '300k', '-deadline', 'good', '-cpu-used', '4',
@@ -39,7 +40,9 @@ export function syncClipArgs(output: string): string[] {
 export interface SyncClip {
   file: string;
   bytes: Buffer;
+  /** Media time of the first and the last flash frame. */
   flashTime: number;
+  flashEndTime: number;
   beepTime: number;
 }
 
@@ -56,7 +59,8 @@ export async function makeSyncClip(dir: string, tools: FfmpegTools, signal?: Abo
   );
   const pts = stdout.trim().split(/\s+/).map(Number);
   const flashTime = pts[SYNC_CLIP.flashFrame];
-  if (flashTime === undefined) throw new Error('sync clip has too few frames');
+  const flashEndTime = pts[SYNC_CLIP.flashFrame + SYNC_CLIP.flashFrames - 1];
+  if (flashTime === undefined || flashEndTime === undefined) throw new Error('sync clip has too few frames');
   const pcm = await runProcessBinary(tools.ffmpeg, ['-v', 'error', '-i', file, '-map', '0:a:0', '-ac', '1', '-f', 's16le', '-'], common);
   const samples = new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 2));
   const onset = samples.findIndex((s) => Math.abs(s) > 2000);
@@ -66,5 +70,5 @@ export async function makeSyncClip(dir: string, tools: FfmpegTools, signal?: Abo
     { ...common, label: 'ffprobe' },
   );
   const audioStart = Number(startOut.trim()) || 0;
-  return { file, bytes: await readFile(file), flashTime, beepTime: audioStart + onset / 48000 };
+  return { file, bytes: await readFile(file), flashTime, flashEndTime, beepTime: audioStart + onset / 48000 };
 }

@@ -47,10 +47,12 @@ export function audioFilter(plan: Pick<MuxPlan, 'audioStart' | 'duration'>): str
  * Video retiming without re-encoding: packets before videoStart (the paused first picture) keep
  * tiny increasing timestamps at the start, the first is at 0, the rest move by -videoStart.
  * Works because the capture has no B-frames (pts = dts) and its first packet is a keyframe.
+ * Timestamps are in milliseconds: every output container is given a 1/1000 video time base
+ * (ffmpeg 5.1 hands setts the muxer's time base in TS but the input's in TB, so TB is not used).
  */
 export function videoRetimeBsf(plan: Pick<MuxPlan, 'videoStart' | 'prerollPackets'>): string {
   const k = Math.max(1, plan.prerollPackets);
-  return `setts=ts=if(lt(N\\,${k})\\,N\\,max(TS-${fmt(plan.videoStart)}/TB\\,N))`;
+  return `setts=ts=if(lt(N\\,${k})\\,N\\,max(TS-${Math.round(plan.videoStart * 1000)}\\,N))`;
 }
 
 /** The whole ffmpeg command line for a plan. */
@@ -62,6 +64,8 @@ export function buildMuxArgs(plan: MuxPlan): string[] {
   if (plan.hasAudio) args.push('-map', '0:a:0?');
   if (plan.fps === undefined && plan.copyVideo) {
     args.push('-c:v', 'copy', '-bsf:v', videoRetimeBsf(plan));
+    // Millisecond ticks, as the retiming expression assumes (Matroska and WebM use them anyway).
+    if (plan.format === 'mp4') args.push('-video_track_timescale', '1000');
   } else {
     // Re-encode: retime with filters, then hold each picture to a constant rate if asked.
     const filters = [`setpts=max(PTS-${fmt(plan.videoStart)}/TB\\,0)`];
@@ -81,8 +85,8 @@ export function buildMuxArgs(plan: MuxPlan): string[] {
     // Index at the front so the file plays while it downloads.
     args.push('-movflags', '+faststart');
   }
-  // Undo -copyts on output: the file starts at 0.
-  args.push('-avoid_negative_ts', 'make_zero');
+  // No -avoid_negative_ts make_zero: it would shift the video by the AAC encoder's priming
+  // (21 ms); the default lets MP4 express the priming with an edit list, both streams start at 0.
   args.push('-f', plan.format === 'mkv' ? 'matroska' : plan.format, plan.output);
   return args;
 }

@@ -86,7 +86,8 @@ export async function startPlayback(stopAt: number | null): Promise<void> {
   api.samples = [];
   const first = performance.now();
   let lastSparse = 0;
-  if (media instanceof HTMLVideoElement && 'requestVideoFrameCallback' in media) {
+  // Audio-only recordings play in a <video> element too, which then presents no frames.
+  if (media instanceof HTMLVideoElement && media.videoWidth > 0 && 'requestVideoFrameCallback' in media) {
     const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
       const t = meta.expectedDisplayTime;
       if (t - first < 1500 || t - lastSparse > 1000) {
@@ -113,7 +114,11 @@ export async function startPlayback(stopAt: number | null): Promise<void> {
     requestAnimationFrame(tick);
   }
   api.playCalledAt = performance.now();
-  await media.play();
+  // The player may pause itself at once (a screen share still buffering); the status polling
+  // sees that as a stall if it lasts, so an interrupted play() is not an error here.
+  await media.play().catch((error: unknown) => {
+    if (!(error instanceof DOMException && error.name === 'AbortError')) throw error;
+  });
 }
 
 /** A snapshot of the master media for progress, end and stall detection. */

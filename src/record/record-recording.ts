@@ -12,7 +12,7 @@ import { ChunkFileWriter } from '../capture/chunk-file-writer.js';
 import { findSyncMarks } from '../capture/find-sync-marks.js';
 import { playSyncClip, recorderFailure, startRecorder, stopRecorder, type RecorderStarted } from '../capture/recorder-page-api.js';
 import { makeSyncClip, type SyncClip } from '../capture/sync-clip.js';
-import { CaptureError, throwIfAborted, toCaptureError } from '../errors.js';
+import { abortError, CaptureError, throwIfAborted, toCaptureError } from '../errors.js';
 import { buildMuxArgs } from '../mux/build-mux-args.js';
 import { countPrerollPackets } from '../mux/count-preroll-packets.js';
 import { openPlayer, seekTo } from '../player/open-player.js';
@@ -58,7 +58,7 @@ async function serverAlive(info: { origin: string }, signal: AbortSignal | undef
 }
 
 /** Plays from the current (paused) position to `to`, watching for the end, stalls and failures. */
-async function playToEnd(page: Page, options: RecordOptions, origin: string, from: number, to: number, mediaDuration: number): Promise<void> {
+async function playToEnd(page: Page, options: RecordOptions, origin: string, from: number, to: number, mediaDuration: number, writer: ChunkFileWriter): Promise<void> {
   const started = Date.now();
   const stopAt = to < mediaDuration - 0.001 ? to : null;
   await page.evaluate(startPlayback, stopAt);
@@ -68,6 +68,8 @@ async function playToEnd(page: Page, options: RecordOptions, origin: string, fro
   for (;;) {
     throwIfAborted(options.signal);
     await new Promise((r) => setTimeout(r, 250));
+    // A full disk or lost permissions show up here first.
+    writer.check();
     const [status, failure] = await Promise.all([page.evaluate(playerStatus), page.evaluate(recorderFailure)]).catch((error: unknown) => {
       throw new CaptureError('CHROMIUM_CRASHED', `the browser page died during capture: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     });
@@ -164,11 +166,11 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
     }
     // Let the paused first picture reach the recorder: it is the keyframe the file starts with.
     await new Promise((r) => setTimeout(r, 300));
-    await playToEnd(page, options, target.origin, from, to, mediaDuration);
+    await playToEnd(page, options, target.origin, from, to, mediaDuration, writer);
     const { samples } = await page.evaluate(playerSamples);
     emit({ type: 'stage', stage: 'sync', message: 'measuring sync' });
     const clipStartMs = await page.evaluate(() => performance.now());
-    const flashDisplayMs = await page.evaluate(playSyncClip, { url: SYNC_PATH, flashMediaTime: clip.flashTime }).catch((error: unknown) => {
+    const [flashMediaTime, flashDisplayMs] = await page.evaluate(playSyncClip, { url: SYNC_PATH, flashStart: clip.flashTime, flashEnd: clip.flashEndTime }).catch((error: unknown) => {
       throw new CaptureError('CAPTURE_FAILED', `sync clip: ${(error as Error).message}`, { cause: error });
     });
     await page.evaluate(stopRecorder);
@@ -181,7 +183,7 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
       samples,
       from,
       flashDisplayMs,
-      beepDisplayMs: flashDisplayMs - (clip.flashTime - clip.beepTime) * 1000,
+      beepDisplayMs: flashDisplayMs - (flashMediaTime - clip.beepTime) * 1000,
       flashInFile: marks.flash,
       beepInFile: marks.beep,
     });
@@ -223,6 +225,8 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
       wallMs: Date.now() - wallStart,
     };
   } catch (error) {
+    // Whatever broke while stopping (a closed page, a killed ffmpeg) is the abort's doing.
+    if (options.signal?.aborted) throw abortError(options.signal);
     throw toCaptureError(error);
   } finally {
     await browser?.close().catch(() => undefined);

@@ -45,6 +45,22 @@ export async function runCli(args: readonly string[], options: { env?: NodeJS.Pr
   return finished(startCli(args, options));
 }
 
+/** Resolves when the child prints a line containing `needle` (stdout stays buffered for finished()). */
+export function waitForOutput(child: ResultPromise, needle: string, timeoutMs = 120_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`no "${needle}" in the output after ${timeoutMs} ms`)), timeoutMs);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen = (seen + chunk.toString()).slice(-10_000);
+      if (seen.includes(needle)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.then(() => reject(new Error(`exited before printing "${needle}"`)), reject);
+  });
+}
+
 /** Command lines of running processes that mention `needle` (orphan checks). */
 export async function processesMentioning(needle: string): Promise<string[]> {
   const { stdout } = await execa('ps', ['-eo', 'pid=,args='], { reject: false });

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian 12 machine with Node 20 (as root) to a first MP4:
+# installs the system packages (Chromium, ffmpeg, fonts, Redis for the farm tests, podman for the
+# image tests), the npm packages, builds, and records the bundled sample recording to out/sample.mp4.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(chromium ffmpeg fonts-dejavu-core fonts-liberation2 redis-server)
+if [[ $(id -u) -eq 0 ]]; then
+  missing=()
+  for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+  if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}"
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  # Container engine for the Docker image tests: this workplace's helper makes podman and local
+  # base images; elsewhere podman from Debian pulls the base images from Docker Hub.
+  if [[ -x ../shared/tools/container-setup ]]; then
+    bash ../shared/tools/container-setup
+  elif ! command -v podman >/dev/null && ! command -v docker >/dev/null; then
+    apt-get install -y -qq podman >/dev/null
+  fi
+else
+  echo "setup: not root, not installing system packages (need: ${packages[*]})" >&2
+fi
+
+npm ci --no-audit --no-fund
+npm run build
+
+sample=$(ls -d examples/sample-recording/*/ | head -1)
+mkdir -p out
+node bin/bbb-capture.js record "$sample" -o out/sample.mp4
+node bin/bbb-capture.js verify out/sample.mp4 --recording "$sample" --assert > out/sample-fidelity.json
+echo "setup: recorded $sample to out/sample.mp4; fidelity report in out/sample-fidelity.json"
