@@ -16,12 +16,14 @@ describe('video decode arguments', () => {
     expect(after(args, '-f')).toBe('rawvideo');
     expect(args.at(-1)).toBe('pipe:1');
     expect(args).toContain('-copyts');
-    expect(after(args, '-vf')).toBe('settb=AVTB,scale=960:540:flags=area,metadata=mode=add:key=bbb_capture:value=1,metadata=mode=print:file=frames.txt');
+    expect(after(args, '-vf')).toBe(
+      'settb=AVTB,scale=960:540:flags=area,format=yuv420p,scale=flags=fast_bilinear,format=rgb24,metadata=mode=add:key=bbb_capture:value=1,metadata=mode=print:file=frames.txt',
+    );
   });
 
   it('skip the scaler at native size', () => {
     const args = videoDecodeArgs({ video: 'a.webm', width: 640, height: 480, scale: false, framesFile: 'f.txt' });
-    expect(after(args, '-vf')).not.toContain('scale=');
+    expect(after(args, '-vf')).not.toContain('flags=area');
   });
 
   it('size analysis frames to at most maxWidth, even, keeping the aspect', () => {
