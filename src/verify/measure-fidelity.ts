@@ -115,7 +115,10 @@ export async function measureFidelity(options: MeasureFidelityOptions): Promise<
   const probe = await probeMedia(options.video, { tools: options.tools, signal: options.signal });
   // Negative container starts come from codec priming (Opus); players start at 0 then.
   const timelineStart = Math.max(0, probe.startTime);
-  const common = { video: options.video, tools: options.tools, signal: options.signal, timelineStart };
+  // Video and audio decode side by side; when one fails, stop the other rather than let it run on.
+  const sibling = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, sibling.signal]) : sibling.signal;
+  const common = { video: options.video, tools: options.tools, signal, timelineStart };
 
   const decodeVideo = async (): Promise<DecodedVideo | null> => {
     if (!probe.video) return null;
@@ -123,14 +126,18 @@ export async function measureFidelity(options: MeasureFidelityOptions): Promise<
     // Codes too small to read reliably at the reduced size (or none read at all): look again at
     // full size, which costs a second decode only for such outputs.
     if (decoded.analysisWidth < decoded.width && codesTooSmall(decoded)) {
-      throwIfAborted(options.signal);
+      throwIfAborted(signal);
       decoded = await decodeVideoCodes({ ...common, stream: probe.video, maxWidth: probe.video.width });
     }
     return decoded;
   };
   const decodeAudio = async (): Promise<AudioAnalysis | null> =>
     probe.audio ? analyseAudio({ ...common, burstMs: truth.tones.lengthMs }) : null;
-  const [video, audio] = await Promise.all([decodeVideo(), decodeAudio()]);
+  const stopOther = (error: unknown): never => {
+    sibling.abort(error);
+    throw error;
+  };
+  const [video, audio] = await Promise.all([decodeVideo().catch(stopOther), decodeAudio().catch(stopOther)]);
   const frames = video?.frames ?? [];
 
   const cameras = sources.includes('cameras') ? (truth.webcams?.cameras ?? []) : [];

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaptureError } from '../../../src/errors.js';
 import type { Box } from '../../../src/frame-code/raster.js';
 import type { SampleTruth } from '../../../src/sample/sample-truth.js';
 import { checkTargets } from '../../../src/verify/check-targets.js';
@@ -220,5 +221,27 @@ describe('measureFidelity on broken copies', () => {
     expect(r.audio).toMatchObject({ present: false, offsetMs: null });
     expect(r.avSyncMs).toBeNull();
     expect(checkTargets(r).map((f) => f.check)).toEqual(['audio-stream', 'av-sync']);
+  });
+});
+
+describe('measureFidelity options and failures', () => {
+  const code = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'resolved',
+      (e: unknown) => (e instanceof CaptureError ? e.code : String(e)),
+    );
+
+  it('stops ffmpeg and rejects with ABORTED when aborted', async () => {
+    const controller = new AbortController();
+    const running = measureFidelity({ video: master, recordingDir: rec, tools, signal: controller.signal });
+    setTimeout(() => controller.abort(), 150);
+    expect(await code(running)).toBe('ABORTED');
+  });
+
+  it('rejects a directory without truth, a range outside the recording, and a missing video', async () => {
+    expect(await code(measureFidelity({ video: master, recordingDir: work, tools }))).toBe('USAGE');
+    expect(await code(measureFidelity({ video: master, recordingDir: rec, from: 4, to: 3, tools }))).toBe('USAGE');
+    expect(await code(measureFidelity({ video: master, recordingDir: rec, to: 60, tools }))).toBe('USAGE');
+    expect(await code(measureFidelity({ video: path.join(work, 'none.mp4'), recordingDir: rec, tools }))).toBe('VERIFY_FAILED');
   });
 });
