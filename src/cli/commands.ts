@@ -5,9 +5,11 @@ import { registerSample } from './commands/sample.js';
 import { registerServe } from './commands/serve.js';
 import { registerVerify } from './commands/verify.js';
 import { registerRecord } from './commands/record.js';
+import { registerBatch } from './commands/batch.js';
 
 export function registerCommands(program: Command, context: CliContext): void {
   registerRecord(program, context);
+  registerBatch(program, context);
   registerSample(program, context);
   registerServe(program, context);
   registerVerify(program, context);
