@@ -3,9 +3,8 @@
  * (`tldraw="true"`) it is a point on the tldraw page. `-1 -1` hides it in both.
  */
 import { formatSeconds } from './format-seconds.js';
-import type { SamplePlan } from './plan-sample.js';
+import { SLIDE_HEIGHT, SLIDE_WIDTH, type SamplePlan } from './plan-sample.js';
 import { toTldrawPage } from './tldraw-page.js';
-import { SLIDE_HEIGHT, SLIDE_WIDTH } from './plan-sample.js';
 
 function viewBoxAt(plan: SamplePlan, time: number): [number, number, number, number] {
   return plan.panzooms.filter((p) => p.time <= time).at(-1)?.viewBox ?? [0, 0, SLIDE_WIDTH, SLIDE_HEIGHT];
