@@ -6,10 +6,16 @@ import { registerServe } from './commands/serve.js';
 import { registerVerify } from './commands/verify.js';
 import { registerRecord } from './commands/record.js';
 import { registerBatch } from './commands/batch.js';
+import { registerEnqueue } from './commands/enqueue.js';
+import { registerStatus } from './commands/status.js';
+import { registerWorker } from './commands/worker.js';
 
 export function registerCommands(program: Command, context: CliContext): void {
   registerRecord(program, context);
   registerBatch(program, context);
+  registerWorker(program, context);
+  registerEnqueue(program, context);
+  registerStatus(program, context);
   registerSample(program, context);
   registerServe(program, context);
   registerVerify(program, context);

@@ -1,0 +1,102 @@
+/**
+ * `bbb-capture enqueue --redis URL <url | list file>...`: puts recordings on the capture queue for
+ * workers. Output names are decided here (unique in the queue); the same recording with the same
+ * settings is queued once. Exit code 3 (BATCH_FAILED) when some could not be queued.
+ */
+import { Command, Option } from 'commander';
+import { validateNameTemplate } from '../../batch/name-template.js';
+import { readBatchList, type BatchItem } from '../../batch/parse-batch-list.js';
+import { CaptureError } from '../../errors.js';
+import type { OutputFormat } from '../../mux/build-mux-args.js';
+import type { PageLayout } from '../../player/layout-css.js';
+import { RESOLUTIONS, type Resolution } from '../../record/record-options.js';
+import { parsePlaybackUrl } from '../../recording/parse-playback-url.js';
+import { DEFAULT_JOB_RETRY, openCaptureQueue } from '../../worker/capture-queue.js';
+import { enqueueRecordings } from '../../worker/enqueue-recordings.js';
+import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
+import type { CliContext } from '../main.js';
+import { parseAmount, parseTime } from '../parse-values.js';
+import { addQueueOptions, resolveRedisUrl, type QueueFlags } from './queue-options.js';
+
+interface EnqueueFlags extends QueueFlags {
+  resolution: Resolution;
+  layout: PageLayout;
+  from?: number;
+  to?: number;
+  format: OutputFormat;
+  nameTemplate?: string;
+  attempts: number;
+  backoff: number;
+  json: boolean;
+}
+
+/** URLs given on the command line, and the items of list files, in order. */
+async function collectItems(inputs: readonly string[]): Promise<BatchItem[]> {
+  const items: BatchItem[] = [];
+  for (const [n, input] of inputs.entries()) {
+    if (/^https?:\/\//i.test(input)) {
+      parsePlaybackUrl(input);
+      items.push({ index: items.length, source: `argument ${n + 1}`, url: input, settings: {} });
+    } else {
+      for (const item of await readBatchList(input)) items.push({ ...item, index: items.length });
+    }
+  }
+  return items;
+}
+
+export function registerEnqueue(program: Command, context: CliContext): void {
+  const command = program
+    .command('enqueue')
+    .description('queue recordings for `worker`s: playback URLs, or list files as `batch` reads them')
+    .argument('<inputs...>', 'playback URLs and/or list files (text, CSV, JSON)')
+    .addOption(new Option('--resolution <WxH>', 'output size').choices(Object.keys(RESOLUTIONS)).default('1920x1080'))
+    .addOption(new Option('--layout <layout>', 'player, content or webcams (see record --help)').choices(['player', 'content', 'webcams']).default('player'))
+    .addOption(new Option('--from <time>', 'start of the part to export').argParser(parseTime))
+    .addOption(new Option('--to <time>', 'end of the part to export (default: the end)').argParser(parseTime))
+    .addOption(new Option('--format <format>', 'container').choices(['mp4', 'mkv', 'webm']).default('mp4'))
+    .option('--name-template <template>', 'output names from {meetingName} {date} {time} {recordId} {meetingId}')
+    .addOption(new Option('--attempts <n>', 'attempts per job for transient failures (permanent ones fail at once)').argParser(parseAmount).default(DEFAULT_JOB_RETRY.attempts))
+    .addOption(new Option('--backoff <s>', 'wait before the first retry; doubles each time (BullMQ exponential backoff)').argParser(parseAmount).default(DEFAULT_JOB_RETRY.backoffMs / 1000))
+    .option('--json', 'one JSON line per item on stdout', false);
+  addQueueOptions(command);
+  command.action(async (inputs: string[], flags: EnqueueFlags) => {
+    const redisUrl = resolveRedisUrl(flags, context);
+    if (flags.nameTemplate !== undefined) validateNameTemplate(flags.nameTemplate);
+    if (!Number.isInteger(flags.attempts)) throw new CaptureError('USAGE', `--attempts ${flags.attempts} is not a whole number`);
+    const items = await collectItems(inputs);
+    const connection = await openRedis(redisUrl, { name: 'bbb-capture-enqueue' });
+    const queue = openCaptureQueue(connection, flags.queue);
+    try {
+      const results = await enqueueRecordings({
+        queue,
+        items,
+        defaults: { from: flags.from ?? 0, to: flags.to ?? null, layout: flags.layout, resolution: flags.resolution, format: flags.format },
+        nameTemplate: flags.nameTemplate,
+        retry: { attempts: flags.attempts, backoffMs: flags.backoff * 1000 },
+        signal: context.signal,
+      });
+      for (const { item, outcome } of results) {
+        if (flags.json) {
+          context.stdout.write(`${JSON.stringify({ type: 'enqueue', url: item.url, source: item.source, ...outcome })}\n`);
+          continue;
+        }
+        const line =
+          outcome.status === 'queued'
+            ? `queued   ${outcome.output}  [${outcome.jobId}]`
+            : outcome.status === 'exists'
+              ? `exists   ${outcome.output}  (${outcome.state})  [${outcome.jobId}]`
+              : outcome.status === 'retried'
+                ? `retried  ${outcome.output}  (it had failed)  [${outcome.jobId}]`
+                : `REFUSED  ${item.url} [${item.source}] ${outcome.code}: ${outcome.message}`;
+        context.stderr.write(`${line}\n`);
+      }
+      const refused = results.filter((r) => r.outcome.status === 'refused').length;
+      const queued = results.filter((r) => r.outcome.status === 'queued' || r.outcome.status === 'retried').length;
+      if (!flags.json) context.stderr.write(`${queued} queued, ${results.length - queued - refused} already there, ${refused} refused on ${flags.queue} at ${redactRedisUrl(redisUrl)}\n`);
+      if (refused > 0) throw new CaptureError('BATCH_FAILED', `${refused} of ${results.length} recordings could not be queued`);
+    } finally {
+      await queue.close();
+      await connection.quit().catch(() => connection.disconnect());
+    }
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * `bbb-capture status --redis URL`: jobs per state, running captures and how far they are, failures
+ * with their error code and message, finished files with their paths.
+ */
+import { Command, Option } from 'commander';
+import { openCaptureQueue } from '../../worker/capture-queue.js';
+import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
+import { formatQueueStatus, readQueueStatus } from '../../worker/read-queue-status.js';
+import type { CliContext } from '../main.js';
+import { parseConcurrency } from './batch.js';
+import { addQueueOptions, resolveRedisUrl, type QueueFlags } from './queue-options.js';
+
+interface StatusFlags extends QueueFlags {
+  json: boolean;
+  limit: number;
+}
+
+export function registerStatus(program: Command, context: CliContext): void {
+  const command = program
+    .command('status')
+    .description('show the capture queue: counts per state, running, failed (with error codes) and completed jobs')
+    .addOption(new Option('--limit <n>', 'jobs listed per state, newest first').argParser((v) => parseConcurrency(v) as number).default(20))
+    .option('--json', 'the status as one JSON document on stdout', false);
+  addQueueOptions(command);
+  command.action(async (flags: StatusFlags) => {
+    const redisUrl = resolveRedisUrl(flags, context);
+    const connection = await openRedis(redisUrl, { name: 'bbb-capture-status' });
+    const queue = openCaptureQueue(connection, flags.queue);
+    try {
+      const status = await readQueueStatus(queue, { limit: flags.limit });
+      if (flags.json) context.stdout.write(`${JSON.stringify(status)}\n`);
+      else context.stdout.write(formatQueueStatus(status, redactRedisUrl(redisUrl)));
+    } finally {
+      await queue.close();
+      await connection.quit().catch(() => connection.disconnect());
+    }
+  });
+}

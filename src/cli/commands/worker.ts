@@ -1,0 +1,116 @@
+/**
+ * `bbb-capture worker --redis URL --out-dir DIR`: takes capture jobs from the queue until stopped.
+ * SIGTERM / Ctrl-C: running captures are aborted and requeued (or, with --on-stop finish, run to
+ * the end), then the worker closes; a second signal exits at once.
+ */
+import os from 'node:os';
+import { Command, Option } from 'commander';
+import { autoConcurrency, machineResources } from '../../batch/auto-concurrency.js';
+import { RESOLUTIONS } from '../../record/record-options.js';
+import { DEFAULT_LOCK_SETTINGS, runWorker, type WorkerEvent } from '../../worker/run-worker.js';
+import type { CliContext } from '../main.js';
+import { parseAmount } from '../parse-values.js';
+import { parseConcurrency, parseCount } from './batch.js';
+import { addQueueOptions, resolveRedisUrl, type QueueFlags } from './queue-options.js';
+import { addCaptureOptions, resolveCaptureOptions } from './record.js';
+
+type CaptureFlags = Parameters<typeof resolveCaptureOptions>[0];
+
+interface WorkerFlags extends CaptureFlags, QueueFlags {
+  outDir: string;
+  concurrency: number | 'auto';
+  lockDuration: number;
+  stalledInterval: number;
+  maxStalled: number;
+  onStop: 'requeue' | 'finish';
+  name?: string;
+}
+
+/** Set per job at enqueue time; the worker's values would be ignored, so they are not offered. */
+const JOB_OPTIONS = ['--resolution', '--layout', '--from', '--to', '--format'];
+
+/** Log lines: JSON on stdout (--json or not a TTY), else short human lines on stderr. */
+function workerLog(flags: WorkerFlags, context: CliContext): (event: WorkerEvent) => void {
+  const json = flags.json || !context.stdout.isTTY;
+  const lastProgress = new Map<string, number>();
+  return (event) => {
+    if (event.type === 'job-event') {
+      const inner = event.event;
+      if (inner.type === 'log' && !flags.verbose) return;
+      if (inner.type === 'progress') {
+        // A worker runs for days: one progress line per job every 10 s is plenty.
+        if (Date.now() - (lastProgress.get(event.jobId) ?? 0) < 10_000) return;
+        lastProgress.set(event.jobId, Date.now());
+      }
+      if (json) context.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), jobId: event.jobId, output: event.output, ...inner })}\n`);
+      else if (inner.type === 'warning') context.stderr.write(`warning: ${event.output}: ${inner.message}\n`);
+      else if (inner.type === 'log') context.stderr.write(`[${event.output} ${inner.source}] ${inner.line}\n`);
+      else if (inner.type === 'progress' && !flags.quiet) context.stderr.write(`  ${event.output}: ${Math.round(inner.position)}/${Math.round(inner.duration)} s\n`);
+      return;
+    }
+    if (json) {
+      context.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+      return;
+    }
+    const line = (() => {
+      switch (event.type) {
+        case 'worker-ready':
+          return `worker ${event.worker}: queue ${event.queue} on ${event.redis}, ${event.concurrency} at a time, writing to ${event.outDir}`;
+        case 'job-start':
+          return `start  ${event.output} (attempt ${event.attempt}) ${event.url}`;
+        case 'job-done':
+          return `done   ${event.path} (${event.durationS.toFixed(1)} s in ${(event.wallMs / 1000).toFixed(1)} s)`;
+        case 'job-failed':
+          return `failed ${event.output}: ${event.code}: ${event.message}${event.willRetry ? ' (will retry)' : ''}`;
+        case 'job-requeued':
+          return `requeued ${event.output}`;
+        case 'job-stalled':
+          return `stalled job ${event.jobId} (its worker died) is back in the queue`;
+        case 'worker-error':
+          return `error: ${event.message}`;
+        case 'worker-stopping':
+          return event.onStop === 'requeue' ? 'stopping: aborting running captures and requeueing them' : 'stopping: finishing running captures';
+        case 'worker-closed':
+          return `worker closed: ${event.completed} completed, ${event.failed} failed, ${event.requeued} requeued`;
+        default:
+          return undefined;
+      }
+    })();
+    if (line && (!flags.quiet || event.type === 'job-failed' || event.type === 'worker-error')) context.stderr.write(`${line}\n`);
+  };
+}
+
+export function registerWorker(program: Command, context: CliContext): void {
+  const command = program
+    .command('worker')
+    .description('capture recordings from a Redis queue (fed by `enqueue`) until stopped; run as many as you like, on any hosts')
+    .option('-d, --out-dir <dir>', 'where the videos go (shared by all workers, e.g. over NFS)', '.')
+    .addOption(new Option('-c, --concurrency <n|auto>', 'captures at once on this worker; auto: from cores and memory, sized for 1080p').argParser(parseConcurrency).default(1))
+    .addOption(new Option('--lock-duration <s>', 'job lock lifetime; a dead worker\'s job is taken over after about this plus --stalled-interval').argParser(parseAmount).default(DEFAULT_LOCK_SETTINGS.lockDurationMs / 1000))
+    .addOption(new Option('--stalled-interval <s>', 'how often to look for jobs whose worker died').argParser(parseAmount).default(DEFAULT_LOCK_SETTINGS.stalledIntervalMs / 1000))
+    .addOption(new Option('--max-stalled <n>', 'how many worker deaths a job survives before it fails').argParser(parseCount).default(DEFAULT_LOCK_SETTINGS.maxStalledCount))
+    .addOption(new Option('--on-stop <what>', 'on SIGTERM/Ctrl-C: requeue running captures (abort them) or finish them first').choices(['requeue', 'finish']).default('requeue'))
+    .option('--name <name>', 'this worker\'s name in job records (default: host:pid)');
+  addQueueOptions(command);
+  addCaptureOptions(command);
+  for (const option of command.options) if (option.long && JOB_OPTIONS.includes(option.long)) option.hideHelp();
+  command.action(async (flags: WorkerFlags) => {
+    const redisUrl = resolveRedisUrl(flags, context);
+    const base = resolveCaptureOptions(flags, context);
+    const concurrency = flags.concurrency === 'auto' ? autoConcurrency(machineResources(), RESOLUTIONS['1920x1080']).concurrency : flags.concurrency;
+    await runWorker({
+      redisUrl,
+      queueName: flags.queue,
+      outDir: flags.outDir,
+      concurrency,
+      base,
+      name: flags.name ?? `${os.hostname()}:${process.pid}`,
+      lockDurationMs: flags.lockDuration * 1000,
+      stalledIntervalMs: flags.stalledInterval * 1000,
+      maxStalledCount: flags.maxStalled,
+      onStop: flags.onStop,
+      signal: context.signal,
+      onEvent: workerLog(flags, context),
+    });
+  });
+}

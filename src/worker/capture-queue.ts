@@ -1,0 +1,135 @@
+/**
+ * The capture queue shared by `enqueue`, `worker` and `status`: its name, what a job carries, how
+ * a job is identified and retried. One job is one recording exported one way; its output name is
+ * decided when it is queued, so every worker writes the same file for it.
+ */
+import { createHash } from 'node:crypto';
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { CaptureError, ERROR_CODES, type ErrorCode } from '../errors.js';
+import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { PageLayout } from '../player/layout-css.js';
+import { RESOLUTIONS, type Resolution } from '../record/record-options.js';
+import { FORMATS, LAYOUTS, type CaptureSettings } from '../batch/capture-settings.js';
+
+/** Default queue name (several farms can share a Redis with --queue). */
+export const DEFAULT_QUEUE = 'bbb-capture';
+
+/** Every per-recording choice, fully resolved at enqueue time. */
+export interface JobSettings {
+  from: number;
+  to: number | null;
+  layout: PageLayout;
+  resolution: Resolution;
+  format: OutputFormat;
+}
+
+/** What a job carries. */
+export interface CaptureJobData {
+  version: 1;
+  url: string;
+  recordId: string;
+  /** File name inside the worker's --out-dir (sanitised, unique in the queue). */
+  output: string;
+  settings: JobSettings;
+  /** Where the URL came from (a list line), for messages. */
+  source: string;
+  enqueuedAt: string;
+}
+
+/** What a completed job returns (visible in `status`). */
+export interface CaptureJobResult {
+  output: string;
+  /** Absolute path on the worker that wrote it. */
+  path: string;
+  durationS: number;
+  wallMs: number;
+  worker: string;
+}
+
+/** Progress a worker publishes on the job while it runs. */
+export interface CaptureJobProgress {
+  stage: string;
+  position: number;
+  duration: number;
+  worker: string;
+}
+
+export type CaptureQueue = Queue<CaptureJobData, CaptureJobResult>;
+
+/** Retries as data: attempts in all, and BullMQ's exponential backoff (delay × 2^(n−1)). */
+export interface JobRetry {
+  attempts: number;
+  backoffMs: number;
+}
+
+export const DEFAULT_JOB_RETRY: JobRetry = { attempts: 3, backoffMs: 5000 };
+
+/** The options every capture job is added with. */
+export function captureJobOptions(jobId: string, retry: JobRetry): JobsOptions {
+  return {
+    jobId,
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs },
+    // Kept so `status` can list results and errors, and so a re-enqueue is recognised.
+    removeOnComplete: false,
+    removeOnFail: false,
+  };
+}
+
+/**
+ * The job id: the recording id and a hash of the settings, so queueing the same recording the
+ * same way twice finds the first job instead of adding another (BullMQ ignores an add whose id
+ * exists). The host is left out on purpose: a record id names one recording on any mirror.
+ */
+export function captureJobId(recordId: string, settings: JobSettings): string {
+  const hash = createHash('sha256')
+    .update(JSON.stringify([settings.from, settings.to, settings.layout, settings.resolution, settings.format]))
+    .digest('hex')
+    .slice(0, 12);
+  return `${recordId}-${hash}`;
+}
+
+/** Job settings as capture settings (applied over the worker's own options). */
+export function jobCaptureSettings(settings: JobSettings): CaptureSettings {
+  return { from: settings.from, to: settings.to ?? undefined, layout: settings.layout, resolution: settings.resolution, format: settings.format };
+}
+
+/** Checks a job's data (it crossed a network and may come from another version); throws INTERNAL. */
+export function checkJobData(data: unknown): CaptureJobData {
+  const d = data as Partial<CaptureJobData> | null;
+  const s = d?.settings as Partial<JobSettings> | undefined;
+  const ok =
+    !!d &&
+    d.version === 1 &&
+    typeof d.url === 'string' &&
+    typeof d.output === 'string' &&
+    d.output !== '' &&
+    !/[/\\]/.test(d.output) &&
+    !d.output.startsWith('.') &&
+    !!s &&
+    typeof s.from === 'number' &&
+    (s.to === null || typeof s.to === 'number') &&
+    LAYOUTS.includes(s.layout as PageLayout) &&
+    (s.resolution as string) in RESOLUTIONS &&
+    FORMATS.includes(s.format as OutputFormat);
+  if (!ok) throw new CaptureError('INTERNAL', `job data not understood (queued by another bbb-capture version?): ${JSON.stringify(data).slice(0, 300)}`);
+  return d as CaptureJobData;
+}
+
+/** A job's failure as the worker recorded it: `CODE: message`. */
+export function formatJobFailure(code: ErrorCode, message: string): string {
+  return `${code}: ${message}`;
+}
+
+/** Reads back `CODE: message`; other text (BullMQ's own failures, e.g. a stalled job) has no code. */
+export function parseJobFailure(reason: string | undefined): { code: ErrorCode | null; message: string } {
+  const m = /^([A-Z_]+): ([\s\S]*)$/.exec(reason ?? '');
+  if (m && m[1]! in ERROR_CODES) return { code: m[1] as ErrorCode, message: m[2]! };
+  return { code: null, message: reason ?? '' };
+}
+
+/** The queue on an open connection (the caller closes both). */
+export function openCaptureQueue(connection: Redis, name: string): CaptureQueue {
+  return new Queue<CaptureJobData, CaptureJobResult>(name, { connection });
+}

@@ -1,0 +1,94 @@
+/**
+ * Puts recordings on the capture queue. Each one's metadata is read first: it proves the URL is a
+ * recording (a 404 is reported now, not by a worker hours later) and gives the output name, which
+ * is decided here, in list order, unique among all jobs in the queue — so whichever worker runs a
+ * job, and however often, it writes the same one file.
+ */
+import type { JobType } from 'bullmq';
+import PQueue from 'p-queue';
+import { toCaptureError, type ErrorCode } from '../errors.js';
+import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';
+import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
+import { outputBaseFor } from '../batch/name-template.js';
+import { OutputNameRegistry, splitRequestedName } from '../batch/output-name-registry.js';
+import type { BatchItem } from '../batch/parse-batch-list.js';
+import { captureJobId, captureJobOptions, type CaptureJobData, type CaptureQueue, type JobRetry, type JobSettings } from './capture-queue.js';
+
+const METADATA_CONCURRENCY = 4;
+
+/** What happened to one item. */
+export type EnqueueOutcome =
+  | { status: 'queued'; jobId: string; output: string }
+  /** The same recording with the same settings is already in the queue (any state but failed). */
+  | { status: 'exists'; jobId: string; output: string; state: string }
+  /** It had failed; it is queued again (fresh attempts). */
+  | { status: 'retried'; jobId: string; output: string }
+  | { status: 'refused'; code: ErrorCode; message: string };
+
+export interface EnqueueResult {
+  item: BatchItem;
+  outcome: EnqueueOutcome;
+}
+
+export interface EnqueueOptions {
+  queue: CaptureQueue;
+  items: readonly BatchItem[];
+  /** Settings for items that do not set their own. */
+  defaults: JobSettings;
+  nameTemplate: string | undefined;
+  retry: JobRetry;
+  signal?: AbortSignal | undefined;
+  /** Reads a recording's metadata; a seam for tests. */
+  fetchInfo?: ((url: string, signal: AbortSignal | undefined) => Promise<RecordingInfo>) | undefined;
+}
+
+const ALL_STATES: JobType[] = ['wait', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'];
+
+/** Queues every item that can be queued; returns one result per item, in list order. */
+export async function enqueueRecordings(options: EnqueueOptions): Promise<EnqueueResult[]> {
+  const fetchInfo = options.fetchInfo ?? ((url: string, signal: AbortSignal | undefined) => fetchRecordingInfo(parsePlaybackUrl(url), { signal }));
+  const { queue } = options;
+  // Names already used by any job of the queue.
+  const existing = await queue.getJobs(ALL_STATES, 0, -1);
+  const names = new OutputNameRegistry(existing.flatMap((job) => (typeof (job.data as Partial<CaptureJobData> | undefined)?.output === 'string' ? [(job.data as CaptureJobData).output] : [])));
+
+  const metadata = new PQueue({ concurrency: METADATA_CONCURRENCY });
+  const infos = await Promise.all(
+    options.items.map((item) =>
+      metadata.add(() => fetchInfo(item.url, options.signal).catch((error: unknown) => toCaptureError(error)), { throwOnTimeout: true }),
+    ),
+  );
+
+  const results: EnqueueResult[] = [];
+  for (const [i, item] of options.items.entries()) {
+    const info = infos[i]!;
+    if (!('recordId' in info)) {
+      results.push({ item, outcome: { status: 'refused', code: info.code, message: info.message } });
+      continue;
+    }
+    const requested = item.output ? splitRequestedName(item.output) : undefined;
+    const settings: JobSettings = {
+      from: item.settings.from ?? options.defaults.from,
+      to: item.settings.to ?? options.defaults.to,
+      layout: item.settings.layout ?? options.defaults.layout,
+      resolution: item.settings.resolution ?? options.defaults.resolution,
+      format: item.settings.format ?? requested?.format ?? options.defaults.format,
+    };
+    const jobId = captureJobId(info.recordId, settings);
+    const job = await queue.getJob(jobId);
+    if (job) {
+      const state = await job.getState();
+      const output = (job.data as CaptureJobData).output;
+      if (state === 'failed') {
+        await job.retry('failed');
+        results.push({ item, outcome: { status: 'retried', jobId, output } });
+      } else results.push({ item, outcome: { status: 'exists', jobId, output, state } });
+      continue;
+    }
+    const output = names.claim(requested?.base ?? outputBaseFor(info, options.nameTemplate), settings.format);
+    const data: CaptureJobData = { version: 1, url: item.url, recordId: info.recordId, output, settings, source: item.source, enqueuedAt: new Date().toISOString() };
+    await queue.add('capture', data, captureJobOptions(jobId, options.retry));
+    results.push({ item, outcome: { status: 'queued', jobId, output } });
+  }
+  return results;
+}

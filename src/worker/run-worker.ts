@@ -1,0 +1,195 @@
+/**
+ * A capture worker: takes jobs from the queue and records them, `concurrency` at a time, until
+ * stopped. Any number of workers on any number of hosts can share a queue (and an output
+ * directory, e.g. over NFS).
+ *
+ * Crashes: the worker holds a lock on each job it runs (`lockDuration`, renewed every half of
+ * it). A worker that dies — SIGKILL, OOM, power — stops renewing; another worker's stall check
+ * (every `stalledInterval`) finds the job and puts it back in the queue, up to `maxStalledCount`
+ * times, and it is captured again from the start. A job therefore completes once, and its file
+ * appears once: each run of a job writes into its own staging directory
+ * (`<out-dir>/.bbb-capture-jobs/<job id>/`, which the next run of the same job clears first), and
+ * the finished file is renamed to its final name — never a partial file under that name.
+ *
+ * Stopping (SIGTERM, Ctrl-C): with `onStop: 'requeue'` (the default) running captures are
+ * aborted and their jobs put back to wait without using up an attempt; with `'finish'` they run
+ * to the end. Either way no new job is taken and the worker closes its connections.
+ */
+import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
+import path from 'node:path';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
+import type { RecordEvent } from '../record/record-events.js';
+import type { RecordOptions } from '../record/record-options.js';
+import { recordRecording, type RecordResult } from '../record/record-recording.js';
+import { applyCaptureSettings, type BaseCaptureOptions } from '../batch/capture-settings.js';
+import { checkJobData, formatJobFailure, jobCaptureSettings, type CaptureJobData, type CaptureJobProgress, type CaptureJobResult } from './capture-queue.js';
+import { openRedis, redactRedisUrl } from './open-redis.js';
+
+/** Where runs of jobs are assembled. */
+export const JOBS_STAGING_DIR = '.bbb-capture-jobs';
+
+/** Lock and stall settings, explicit because captures are long and workers may die. */
+export interface LockSettings {
+  /** How long a job's lock lasts without renewal, ms (renewed every half of it). */
+  lockDurationMs: number;
+  /** How often this worker looks for jobs whose lock expired, ms. */
+  stalledIntervalMs: number;
+  /** How many times a job may be put back after its worker died before it fails. */
+  maxStalledCount: number;
+}
+
+/**
+ * A dead worker's job is back in the queue within lockDuration + stalledInterval (about a minute);
+ * a live worker renews every 15 s, so only an event loop blocked for 30 s would lose a lock.
+ */
+export const DEFAULT_LOCK_SETTINGS: LockSettings = { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 2 };
+
+export type WorkerEvent =
+  | { type: 'worker-ready'; worker: string; queue: string; redis: string; concurrency: number; outDir: string }
+  | { type: 'job-start'; jobId: string; url: string; output: string; attempt: number }
+  | { type: 'job-event'; jobId: string; output: string; event: RecordEvent }
+  | { type: 'job-done'; jobId: string; output: string; path: string; durationS: number; wallMs: number }
+  | { type: 'job-failed'; jobId: string; output: string; code: ErrorCode; message: string; attempt: number; willRetry: boolean }
+  | { type: 'job-requeued'; jobId: string; output: string }
+  | { type: 'job-stalled'; jobId: string }
+  | { type: 'worker-error'; message: string }
+  | { type: 'worker-stopping'; onStop: 'requeue' | 'finish' }
+  | { type: 'worker-closed'; completed: number; failed: number; requeued: number };
+
+export interface RunWorkerOptions extends LockSettings {
+  redisUrl: string;
+  queueName: string;
+  outDir: string;
+  concurrency: number;
+  /** The worker's capture options; each job's settings (layout, size, part, format) apply on top. */
+  base: BaseCaptureOptions;
+  /** This worker's name in job records (default host:pid). */
+  name: string;
+  onStop: 'requeue' | 'finish';
+  /** Stops the worker. */
+  signal: AbortSignal;
+  onEvent: (event: WorkerEvent) => void;
+  /** The capture; a seam for tests. */
+  record?: ((options: RecordOptions) => Promise<Pick<RecordResult, 'duration' | 'wallMs'>>) | undefined;
+}
+
+/** Job ids are ours (record id + hash), but a directory name must never be a path. */
+function stagingName(jobId: string): string {
+  return jobId.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+/** Runs a worker until `signal` fires, then stops as `onStop` says and closes. */
+export async function runWorker(options: RunWorkerOptions): Promise<{ completed: number; failed: number; requeued: number }> {
+  const emit = options.onEvent;
+  const record = options.record ?? recordRecording;
+  const outDir = path.resolve(options.outDir);
+  try {
+    await mkdir(path.join(outDir, JOBS_STAGING_DIR), { recursive: true });
+  } catch (error) {
+    throw new CaptureError('OUTPUT_NOT_WRITABLE', `cannot write to ${outDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+  const connection = await openRedis(options.redisUrl, { name: `bbb-capture-worker:${options.name}` });
+  // Aborts running captures when the worker stops with onStop 'requeue'.
+  const stopCaptures = new AbortController();
+  let stopping = false;
+  const counts = { completed: 0, failed: 0, requeued: 0 };
+
+  const processJob = async (job: Job<CaptureJobData, CaptureJobResult>, token?: string): Promise<CaptureJobResult> => {
+    const jobId = job.id!;
+    let data: CaptureJobData;
+    try {
+      data = checkJobData(job.data);
+    } catch (error) {
+      const failure = toCaptureError(error);
+      throw new UnrecoverableError(formatJobFailure(failure.code, failure.message));
+    }
+    const staging = path.join(outDir, JOBS_STAGING_DIR, stagingName(jobId));
+    const finalPath = path.join(outDir, data.output);
+    const attempt = job.attemptsMade + 1;
+    let lastPublished = 0;
+    let stage = 'queued';
+    const publish = (progress: Omit<CaptureJobProgress, 'worker'>, force: boolean) => {
+      if (!force && Date.now() - lastPublished < 2000) return;
+      lastPublished = Date.now();
+      // A lost lock makes this fail; the stall handling deals with the job, not us.
+      job.updateProgress({ ...progress, worker: options.name }).catch(() => undefined);
+    };
+    try {
+      // What a dead earlier run of this job left (the lock says nobody else runs it now).
+      await rm(staging, { recursive: true, force: true });
+      await mkdir(staging, { recursive: true });
+      emit({ type: 'job-start', jobId, url: data.url, output: data.output, attempt });
+      publish({ stage: 'starting', position: 0, duration: 0 }, true);
+      const result = await record({
+        ...applyCaptureSettings(options.base, jobCaptureSettings(data.settings)),
+        url: data.url,
+        output: path.join(staging, data.output),
+        signal: stopCaptures.signal,
+        onEvent: (event) => {
+          emit({ type: 'job-event', jobId, output: data.output, event });
+          if (event.type === 'stage') {
+            stage = event.stage;
+            publish({ stage, position: 0, duration: 0 }, true);
+          } else if (event.type === 'progress') publish({ stage, position: event.position, duration: event.duration }, false);
+        },
+      });
+      await rename(path.join(staging, data.output), finalPath);
+      counts.completed++;
+      emit({ type: 'job-done', jobId, output: data.output, path: finalPath, durationS: result.duration, wallMs: result.wallMs });
+      return { output: data.output, path: finalPath, durationS: result.duration, wallMs: result.wallMs, worker: options.name };
+    } catch (error) {
+      const failure = toCaptureError(error);
+      if (stopping && stopCaptures.signal.aborted) {
+        // Back to the queue as if never started: no attempt used, another worker takes it.
+        await job.moveToWait(token);
+        counts.requeued++;
+        emit({ type: 'job-requeued', jobId, output: data.output });
+        throw new WaitingError();
+      }
+      const willRetry = failure.transient && attempt < (job.opts.attempts ?? 1);
+      counts.failed++;
+      emit({ type: 'job-failed', jobId, output: data.output, code: failure.code, message: failure.message, attempt, willRetry });
+      const reason = formatJobFailure(failure.code, failure.message);
+      // Permanent failures (404, broken recording, bad options) skip the remaining attempts.
+      throw failure.transient ? new Error(reason) : new UnrecoverableError(reason);
+    } finally {
+      await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    }
+  };
+
+  const worker = new Worker<CaptureJobData, CaptureJobResult>(options.queueName, processJob, {
+    connection,
+    name: options.name,
+    concurrency: options.concurrency,
+    lockDuration: options.lockDurationMs,
+    stalledInterval: options.stalledIntervalMs,
+    maxStalledCount: options.maxStalledCount,
+    autorun: false,
+  });
+  worker.on('error', (error) => emit({ type: 'worker-error', message: error.message }));
+  worker.on('stalled', (jobId) => emit({ type: 'job-stalled', jobId }));
+
+  const stopped = new Promise<void>((resolve) => {
+    if (options.signal.aborted) resolve();
+    options.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  const running = worker.run().catch((error: unknown) => emit({ type: 'worker-error', message: (error as Error).message }));
+  try {
+    await worker.waitUntilReady();
+    emit({ type: 'worker-ready', worker: options.name, queue: options.queueName, redis: redactRedisUrl(options.redisUrl), concurrency: options.concurrency, outDir });
+    await stopped;
+    stopping = true;
+    emit({ type: 'worker-stopping', onStop: options.onStop });
+    if (options.onStop === 'requeue') stopCaptures.abort(new CaptureError('ABORTED', 'the worker is stopping'));
+    await worker.close();
+    await running;
+  } finally {
+    await worker.close().catch(() => undefined);
+    await connection.quit().catch(() => connection.disconnect());
+    // Only when empty: other workers sharing the directory may be assembling jobs in it.
+    await rmdir(path.join(outDir, JOBS_STAGING_DIR)).catch(() => undefined);
+  }
+  emit({ type: 'worker-closed', ...counts });
+  return counts;
+}
