@@ -26,7 +26,8 @@ else
   echo "setup: not root, not installing system packages (need: ${packages[*]})" >&2
 fi
 
-npm ci --no-audit --no-fund
+# `npm install`, not `npm ci`: this registry mirror lacks other platforms' optional packages, which npm ci insists on.
+npm install --no-audit --no-fund
 npm run build
 
 sample=$(ls -d examples/sample-recording/*/ | head -1)

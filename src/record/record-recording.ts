@@ -80,6 +80,8 @@ async function playToEnd(page: Page, options: RecordOptions, origin: string, fro
         throw new CaptureError('PLAYBACK_ENDED_EARLY', `playback ended at ${status.currentTime.toFixed(1)} s of ${to.toFixed(1)} s`);
       }
       if (stopAt !== null) await page.evaluate(pausePlayer);
+      // Let the last pictures reach the capture before anything covers the page.
+      await new Promise((r) => setTimeout(r, 500));
       return;
     }
     if (status.error) throw new CaptureError('PLAYBACK_STALLED', `the player's media failed at ${status.currentTime.toFixed(1)} s: ${status.error}`);
