@@ -3,6 +3,7 @@
  * and maps every failure to its exit code in one place. Ctrl-C (or SIGTERM) aborts the running
  * command cleanly; a second one exits at once.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CaptureError, toCaptureError } from '../errors.js';
 import { registerCommands } from './commands.js';
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<void> {
   const context: CliContext = { signal: controller.signal, env: process.env, stdout: process.stdout, stderr: process.stderr };
   const program = new Command('bbb-capture')
     .description('Turn BigBlueButton recordings into video files that look and sound like BBB\'s own player.')
+    .version((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCommands(program, context);
