@@ -1,0 +1,186 @@
+/**
+ * The capture farm end to end: a real redis-server on 127.0.0.1 (started here; missing
+ * redis-server fails the test), `enqueue`, two `worker` processes of the built CLI capturing
+ * synthetic recordings in real Chromium, one of them killed with SIGKILL in the middle of a
+ * capture. Every job must end up done exactly once (job states, one complete file per job, the
+ * killed job finished by the other worker), a permanent error must fail at once with its code,
+ * and SIGTERM must put a running capture back in the queue.
+ */
+import { cp, readdir, readFile, rm, writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ResultPromise } from 'execa';
+import type { Redis } from 'ioredis';
+import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
+import { measureFidelity } from '../../src/verify/measure-fidelity.js';
+import { probeMedia } from '../../src/verify/probe-media.js';
+import { openCaptureQueue, type CaptureJobResult, type CaptureQueue } from '../../src/worker/capture-queue.js';
+import { openRedis } from '../../src/worker/open-redis.js';
+import { readQueueStatus, type QueueStatus } from '../../src/worker/read-queue-status.js';
+import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { finished, processesMentioning, runCli, startCli } from './support/cli.js';
+import { expect, test, type ServedSample } from './support/samples-fixture.js';
+
+const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
+const QUEUE = `e2e-${process.pid}`;
+let redis: TestRedis;
+let connection: Redis;
+let queue: CaptureQueue;
+let work: string;
+
+test.beforeAll(async () => {
+  redis = await startTestRedis();
+  connection = await openRedis(redis.url, { name: 'e2e' });
+  queue = openCaptureQueue(connection, QUEUE);
+  work = await mkdtemp(path.join(tmpdir(), 'bbb-capture-farm-'));
+});
+test.afterAll(async () => {
+  await queue?.close();
+  await connection?.quit();
+  await redis?.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+/** JSON lines of a running CLI, as they arrive. */
+function watch(child: ResultPromise): { events: Array<Record<string, unknown>>; waitFor(what: string, match: (e: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>> } {
+  const events: Array<Record<string, unknown>> = [];
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.startsWith('{')) events.push(JSON.parse(line) as Record<string, unknown>);
+  });
+  return {
+    events,
+    async waitFor(what, match, timeoutMs = 180_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = events.find(match);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; events: ${JSON.stringify(events.slice(-5))}`);
+        if (child.exitCode !== null) throw new Error(`the worker exited (${child.exitCode}) before ${what}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+  };
+}
+
+function worker(name: string, outDir: string): ResultPromise {
+  // Short lock and stall check so a dead worker's job is taken over within seconds.
+  return startCli(['worker', '--redis', redis.url, '--queue', QUEUE, '--out-dir', outDir, '--name', name, '--lock-duration', '4', '--stalled-interval', '2', '--json'], { timeoutMs: 400_000 });
+}
+
+async function statusWhen(check: (s: QueueStatus) => boolean, what: string, timeoutMs: number): Promise<QueueStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await readQueueStatus(queue, { limit: 50 });
+    if (check(status)) return status;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(status.counts)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Every file under dir, relative. */
+async function allFiles(dir: string): Promise<string[]> {
+  return ((await readdir(dir, { recursive: true })) as string[]).sort();
+}
+
+test('two workers, one killed mid-capture: every job done exactly once; permanent errors fail at once; SIGTERM requeues', async ({ sample, recordingsDir }) => {
+  test.setTimeout(600_000);
+  const recs: ServedSample[] = [await sample('full', 5), await sample('audioonly', 4), await sample('full', 6)];
+  // A recording that is whole when queued and loses its media before a worker gets to it.
+  const doomedId = `${'d'.repeat(40)}-1700000000004`;
+  const doomedDir = path.join(recordingsDir, doomedId);
+  await rm(doomedDir, { recursive: true, force: true });
+  await cp(recs[0]!.dir, doomedDir, { recursive: true });
+  const xml = await readFile(path.join(doomedDir, 'metadata.xml'), 'utf8');
+  await writeFile(path.join(doomedDir, 'metadata.xml'), xml.replaceAll(recs[0]!.recordId, doomedId));
+  const doomedUrl = recs[0]!.url.replace(recs[0]!.recordId, doomedId);
+
+  const urls = [...recs.map((r) => r.url), doomedUrl];
+  const enqueue = await runCli(['enqueue', '--redis', redis.url, '--queue', QUEUE, '--resolution', '1280x720', '--json', ...urls]);
+  expect(enqueue.exitCode, enqueue.stderr).toBe(0);
+  expect(enqueue.events.map((e) => e.status)).toEqual(['queued', 'queued', 'queued', 'queued']);
+  const names = enqueue.events.map((e) => e.output as string);
+  const jobIds = enqueue.events.map((e) => e.jobId as string);
+  expect(new Set(names).size).toBe(4);
+  // The same recordings again: found, not duplicated.
+  const again = await runCli(['enqueue', '--redis', redis.url, '--queue', QUEUE, '--resolution', '1280x720', '--json', ...urls]);
+  expect(again.exitCode, again.stderr).toBe(0);
+  expect(again.events.map((e) => [e.status, e.jobId])).toEqual(jobIds.map((id) => ['exists', id]));
+  expect((await queue.getJobCounts('waiting')).waiting).toBe(4);
+  await rm(path.join(doomedDir, 'video'), { recursive: true, force: true });
+
+  const outDir = path.join(work, 'farm');
+  const a = worker('worker-a', outDir);
+  const b = worker('worker-b', outDir);
+  const aEvents = watch(a);
+  const bEvents = watch(b);
+  try {
+    const aStart = await aEvents.waitFor('worker A to start a job', (e) => e.type === 'job-start');
+    await bEvents.waitFor('worker B to start a job', (e) => e.type === 'job-start');
+    const killedJob = aStart.jobId as string;
+    await aEvents.waitFor('worker A to capture', (e) => e.type === 'stage' && e.stage === 'capture' && e.jobId === killedJob);
+    await new Promise((r) => setTimeout(r, 1500));
+    a.kill('SIGKILL');
+    await finished(a);
+
+    const status = await statusWhen((s) => s.counts.completed + s.counts.failed === 4 && s.counts.active === 0, 'all jobs to finish', 400_000);
+    expect(status.counts).toMatchObject({ completed: 3, failed: 1, waiting: 0, delayed: 0, active: 0 });
+    expect(status.failed).toEqual([expect.objectContaining({ id: jobIds[3], output: names[3], code: 'MEDIA_MISSING', attemptsMade: 1 })]);
+    expect(status.completed.map((c) => c.id).sort()).toEqual(jobIds.slice(0, 3).sort());
+
+    // The killed worker's job was taken over and finished by the other one.
+    const taken = await queue.getJob(killedJob);
+    expect(await taken!.getState()).toBe('completed');
+    expect((taken!.returnvalue as CaptureJobResult).worker).toBe('worker-b');
+    expect(taken!.attemptsStarted).toBeGreaterThanOrEqual(2);
+    expect(bEvents.events.filter((e) => e.type === 'job-done').map((e) => e.jobId)).toContain(killedJob);
+    expect(bEvents.events.filter((e) => e.type === 'job-done' && e.jobId === killedJob)).toHaveLength(1);
+
+    // Exactly one complete file per completed job, nothing partial, nothing else.
+    const files = await allFiles(outDir);
+    expect(files.filter((f) => !f.startsWith('.'))).toEqual(names.slice(0, 3).sort());
+    expect(files.filter((f) => /partial|\.bbb-capture-(?!jobs$)/.test(f))).toEqual([]);
+    for (const [i, rec] of recs.entries()) {
+      const file = path.join(outDir, names[i]!);
+      const probe = await probeMedia(file, { tools });
+      expect(probe.video?.codec, file).toBe('h264');
+      expect(probe.audio?.codec, file).toBe('aac');
+      expect(Math.abs(probe.duration - rec.truth.duration), file).toBeLessThanOrEqual(0.15);
+      const report = await measureFidelity({ video: file, recordingDir: rec.dir, tools });
+      expect(report.leadingMs, file).not.toBeNull();
+      expect(report.audio.burstsMatched, file).toBe(report.audio.burstsExpected);
+      expect(Math.abs(report.durationErrorMs), file).toBeLessThanOrEqual(100);
+    }
+    // The killed worker's Chromium went with it.
+    for (let i = 0; i < 50 && (await processesMentioning(`--bbb-capture-owner=${a.pid}`)).length > 0; i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await processesMentioning(`--bbb-capture-owner=${a.pid}`)).toEqual([]);
+
+    // What `status` shows a person.
+    const shown = await runCli(['status', '--redis', redis.url, '--queue', QUEUE]);
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/completed 3, failed 1/);
+    expect(shown.stdout).toMatch(new RegExp(`failed:\\n  .*MEDIA_MISSING: recording ${doomedId} has no media`));
+    for (const name of names.slice(0, 3)) expect(shown.stdout).toContain(path.join(outDir, name));
+
+    // SIGTERM during a capture: the job goes back to wait, unspent, and the worker exits 0.
+    const extra = await runCli(['enqueue', '--redis', redis.url, '--queue', QUEUE, '--resolution', '1280x720', '--layout', 'content', '--json', recs[2]!.url]);
+    expect(extra.events[0]?.status).toBe('queued');
+    const extraId = extra.events[0]!.jobId as string;
+    await bEvents.waitFor('worker B to capture the new job', (e) => e.type === 'stage' && e.stage === 'capture' && e.jobId === extraId);
+    const stopAsked = Date.now();
+    b.kill('SIGTERM');
+    const stopped = await finished(b);
+    expect(stopped.exitCode, stopped.stderr).toBe(0);
+    expect(Date.now() - stopAsked).toBeLessThan(30_000);
+    expect(bEvents.events.some((e) => e.type === 'job-requeued' && e.jobId === extraId)).toBe(true);
+    const requeued = await queue.getJob(extraId);
+    expect(await requeued!.getState()).toBe('waiting');
+    expect(requeued!.attemptsMade).toBe(0);
+    expect((await allFiles(outDir)).filter((f) => !f.startsWith('.'))).toEqual(names.slice(0, 3).sort());
+  } finally {
+    for (const child of [a, b]) if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.allSettled([a, b]);
+  }
+});
