@@ -5,6 +5,7 @@
  */
 import { CaptureError } from '../errors.js';
 
+/** What BBB's 2.3 player accepts as a record id (sha1 of the meeting id, '-', start ms); anything else gets its error screen 400. */
 export const RECORD_ID_PATTERN = /^[a-z0-9]{40}-[0-9]{13}$/;
 
 /** A recording on a BBB server (or on bbb-capture's own local server). */

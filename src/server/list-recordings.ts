@@ -5,8 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-/** What BBB's 2.3 player accepts as a record id; anything else gets its error screen 400. */
-export const RECORD_ID_PATTERN = /^[a-z0-9]{40}-[0-9]{13}$/;
+import { RECORD_ID_PATTERN } from '../recording/parse-playback-url.js';
 
 /** A recording directory and whether the real player would accept its name. */
 export interface FoundRecording {

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { listRecordings, RECORD_ID_PATTERN } from '../../../src/server/list-recordings.js';
+import { RECORD_ID_PATTERN } from '../../../src/recording/parse-playback-url.js';
+import { listRecordings } from '../../../src/server/list-recordings.js';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
