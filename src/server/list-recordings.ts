@@ -4,7 +4,6 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-
 import { RECORD_ID_PATTERN } from '../recording/parse-playback-url.js';
 
 /** A recording directory and whether the real player would accept its name. */
