@@ -6,7 +6,10 @@
  *
  * One addition to the documented recipe: it also waits for requestVideoFrameCallback on each
  * visible video. Without it, about one step in thirty showed the previous position's webcam frame
- * (Chromium 156: `seeked` fires when the frame is decoded, not when it is composited).
+ * (Chromium 156: `seeked` fires when the frame is decoded, not when it is composited). And after
+ * the two frames it waits for the player's DOM to be still: BBB's tldraw v2 whiteboard showed the
+ * previous instant's shapes two frames after the event, and grey placeholders for a while after
+ * a screen share.
  */
 import type { Page } from '@playwright/test';
 
@@ -58,6 +61,20 @@ export async function stepTo(page: Page, time: number): Promise<{ webcams: numbe
     await Promise.all(shown);
     document.dispatchEvent(new CustomEvent('bbbplaybacktimeupdate', { detail: { time: t } }));
     await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    // BBB's tldraw v2 whiteboard applies the time in a React effect and paints a frame or more
+    // later, and after its area was hidden (screen share) it may draw shapes as grey placeholders
+    // (.tl-shape__culled) for a while: go on until the player's DOM has been still for two frames
+    // with no placeholder left (at most about 2 s).
+    let changed = false;
+    const observer = new MutationObserver(() => (changed = true));
+    observer.observe(document.querySelector('#player') ?? document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    for (let quiet = 0, frames = 0; quiet < 2 && frames < 120; frames++) {
+      changed = false;
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const placeholders = document.querySelector('#presentation:not(.inactive) .tl-shape__culled') !== null;
+      quiet = changed || placeholders ? 0 : quiet + 1;
+    }
+    observer.disconnect();
     return { webcams: webcams.currentTime, screenshare: screenshare ? screenshare.currentTime : null };
   }, time);
 }
