@@ -21,8 +21,8 @@ import os from 'node:os';
 
 /** Cores one 1280×720 capture needs to keep up in real time. */
 export const CORES_PER_720P_CAPTURE = 1.0;
-/** Resident memory of one capture's Chromium, ffmpeg and buffers, bytes: fixed part… */
-export const MEMORY_BASE = 700 * 2 ** 20;
+/** Resident memory of one capture (Chromium tree, ffmpeg, buffers; bench:farm measured 1.2 GiB RSS at 720p), bytes: fixed part… */
+export const MEMORY_BASE = 900 * 2 ** 20;
 /** …and the part that grows with the picture. */
 export const MEMORY_PER_MEGAPIXEL = 350 * 2 ** 20;
 /** Left for the system, Node and the page cache. */
