@@ -17,11 +17,13 @@ export interface LaunchOptions {
 
 /** Launches headless Chromium; throws CHROMIUM_MISSING or CHROMIUM_CRASHED. */
 export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
+  const args = chromiumArgs({ runningAsRoot: options.runningAsRoot, ownerPid: process.pid, extra: options.extraArgs ?? [] });
+  options.onLog?.(`launching ${options.executablePath} ${args.join(' ')}`);
   try {
     const browser = await chromium.launch({
       executablePath: options.executablePath,
       headless: true,
-      args: chromiumArgs({ runningAsRoot: options.runningAsRoot, ownerPid: process.pid, extra: options.extraArgs ?? [] }),
+      args,
       ignoreDefaultArgs: IGNORED_DEFAULT_ARGS.map((f) => f.flag),
       // We handle signals ourselves (first Ctrl-C: clean stop), so Playwright must not kill on SIGINT.
       handleSIGINT: false,
