@@ -12,8 +12,11 @@ import type { OutputFormat } from '../../mux/build-mux-args.js';
 import type { PageLayout } from '../../player/layout-css.js';
 import { findFfmpeg } from '../../process/find-ffmpeg.js';
 import { defaultOutputBase } from '../../record/output-name.js';
+import type { RecordEvent } from '../../record/record-events.js';
 import { QUALITY_BITS_PER_MEGAPIXEL, RESOLUTIONS, type Quality, type RecordOptions, type Resolution } from '../../record/record-options.js';
 import { recordRecording } from '../../record/record-recording.js';
+import { ENGINES, type Engine } from '../../render/render-options.js';
+import { renderRecording } from '../../render/render-recording.js';
 import { fetchRecordingInfo } from '../../recording/fetch-recording-info.js';
 import { parsePlaybackUrl } from '../../recording/parse-playback-url.js';
 import { startServer, type RunningServer } from '../../server/start-server.js';
@@ -125,7 +128,10 @@ export function registerRecord(program: Command, context: CliContext): void {
     .description('record one BBB recording to a video file that matches the player frame for frame')
     .argument('<input>', 'playback URL (https://HOST/playback/presentation/2.3/<id> or the 2.0 playback.html?meetingId=<id> form) or a local recording directory')
     .option('-o, --output <file>', 'output file (default: "<meeting name> <date>.<format>" in the current directory)');
-  addCaptureOptions(command).action(async (input: string, flags: RecordFlags) => {
+  command
+    .addOption(new Option('--engine <engine>', 'capture: play the recording and capture the tab in real time; render: step the player instant by instant and screenshot what changes (faithful under any load)').choices(ENGINES).default('capture'))
+    .addOption(new Option('--workers <n>', 'render engine: player pages rendering parts of the timeline in parallel').argParser(parseAmount).default(1));
+  addCaptureOptions(command).action(async (input: string, flags: RecordFlags & { engine: Engine; workers: number }) => {
     const reporter = createProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: context.stdout, stderr: context.stderr });
     const base = resolveCaptureOptions(flags, context);
     const { url, server } = await resolveInput(input, flags.player ?? context.env.BBB_CAPTURE_PLAYER, context.signal);
@@ -135,7 +141,8 @@ export function registerRecord(program: Command, context: CliContext): void {
         const recording = await fetchRecordingInfo(parsePlaybackUrl(url), { signal: context.signal });
         output = `${defaultOutputBase(recording)}.${base.format}`;
       }
-      const result = await recordRecording({ ...base, url, output, signal: context.signal, onEvent: (event) => reporter.onEvent(event) });
+      const options = { ...base, url, output, signal: context.signal, onEvent: (event: RecordEvent) => reporter.onEvent(event) };
+      const result = flags.engine === 'render' ? await renderRecording({ ...options, workers: flags.workers }) : await recordRecording(options);
       reporter.stop();
       if (flags.json) context.stdout.write(`${JSON.stringify({ type: 'result', ...result })}\n`);
       else if (!flags.quiet) context.stderr.write(`wrote ${result.output} (${result.duration.toFixed(1)} s in ${(result.wallMs / 1000).toFixed(1)} s)\n`);

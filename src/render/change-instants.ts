@@ -1,0 +1,87 @@
+/**
+ * Which instants of the exported part to render, and how to cut them into segments: every time
+ * the picture can change (timeline events, webcam and screen-share frame times), on a 1 ms grid
+ * (WebM timestamps are whole milliseconds), plus the start of the part. Between two instants the
+ * picture is held, so a still slide costs one frame.
+ */
+import type { DeskshareInterval } from './timeline-times.js';
+
+/** What the picture depends on, seconds of the recording. */
+export interface ChangeSources {
+  /** Timeline events (timelineTimes). */
+  events: readonly number[];
+  /** Presentation times of the webcams video's frames (empty when the webcams are not shown). */
+  webcamFrames: readonly number[];
+  /** Presentation times of the screen-share video's frames. */
+  deskshareFrames: readonly number[];
+  /** When the screen share is shown; its frames outside these intervals are never seen. */
+  deskshareIntervals: readonly DeskshareInterval[];
+}
+
+/** The exported part and the hold limit, milliseconds. */
+export interface ChangeRange {
+  fromMs: number;
+  toMs: number;
+  /**
+   * Longest a picture is held without a fresh render. Players show things no timeline lists
+   * (a poll's or a newer player's own animation); re-rendering now and then bounds how late
+   * such a change can appear, for the cost of one frame per interval.
+   */
+  maxHoldMs: number;
+}
+
+/** Sorted, unique instants (integer ms) in [fromMs, toMs) at which to render the page. */
+export function computeChangeInstants(sources: ChangeSources, range: ChangeRange): number[] {
+  const { fromMs, toMs, maxHoldMs } = range;
+  if (!(toMs > fromMs)) throw new RangeError(`empty range ${fromMs}-${toMs} ms`);
+  const inShare = (t: number) => sources.deskshareIntervals.some((i) => t >= i.start && t < i.stop);
+  const raw = [...sources.events, ...sources.webcamFrames, ...sources.deskshareFrames.filter(inShare)];
+  const set = new Set<number>([fromMs]);
+  for (const t of raw) {
+    const ms = Math.round(t * 1000);
+    if (ms > fromMs && ms < toMs) set.add(ms);
+  }
+  const sorted = Array.from(set).sort((a, b) => a - b);
+  const filled: number[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const t = sorted[i]!;
+    filled.push(t);
+    const next = sorted[i + 1] ?? toMs;
+    for (let h = t + maxHoldMs; h < next; h += maxHoldMs) filled.push(h);
+  }
+  return filled;
+}
+
+/** A piece of the timeline rendered and encoded on its own, [startMs, endMs). */
+export interface RenderSegment {
+  index: number;
+  startMs: number;
+  endMs: number;
+  /** Instants to render; the first is startMs. */
+  instants: number[];
+}
+
+/**
+ * Cuts the part into segments of about `segmentMs`, each starting with a rendered instant (its
+ * first frame becomes a keyframe, so the encoded segments join without re-encoding).
+ */
+export function splitSegments(instants: readonly number[], fromMs: number, toMs: number, segmentMs: number): RenderSegment[] {
+  if (!(segmentMs > 0)) throw new RangeError(`segment length must be positive, got ${segmentMs}`);
+  const segments: RenderSegment[] = [];
+  let i = 0;
+  for (let start = fromMs, index = 0; start < toMs; start += segmentMs, index++) {
+    const end = Math.min(toMs, start + segmentMs);
+    const own: number[] = [start];
+    while (i < instants.length && instants[i]! < end) {
+      if (instants[i]! > start) own.push(instants[i]!);
+      i++;
+    }
+    segments.push({ index, startMs: start, endMs: end, instants: own });
+  }
+  return segments;
+}
+
+/** Segment length for a part and a number of workers: a few segments per worker, 2–10 s each. */
+export function segmentLengthMs(durationMs: number, workers: number): number {
+  return Math.round(Math.min(10_000, Math.max(2_000, durationMs / (workers * 3))));
+}

@@ -1,0 +1,11 @@
+/** Options of the render engine: a capture's options plus how many player pages step in parallel. */
+import type { RecordOptions } from '../record/record-options.js';
+
+/** Engines of `record --engine`. */
+export const ENGINES = ['capture', 'render'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export interface RenderOptions extends RecordOptions {
+  /** Player pages (Chromium renderer processes) rendering segments in parallel. */
+  workers: number;
+}

@@ -1,0 +1,211 @@
+/**
+ * The render engine: one recording to one video file by stepping BBB's real player instant by
+ * instant. Only the instants at which the picture can change are rendered (timeline events,
+ * webcam and screen-share frame times); ffmpeg holds each picture until the next with exact
+ * timestamps, and the audio comes from the recording's own media, cut at the same instant. The
+ * output does not depend on how fast the machine is: nothing here runs against a clock.
+ */
+import { access, constants, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import PQueue from 'p-queue';
+import type { Browser } from 'playwright';
+import { launchBrowser } from '../browser/launch-browser.js';
+import { abortError, CaptureError, throwIfAborted, toCaptureError } from '../errors.js';
+import { openPlayer } from '../player/open-player.js';
+import { runProcess } from '../process/run-process.js';
+import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';
+import { parsePlaybackUrl, type PlaybackTarget } from '../recording/parse-playback-url.js';
+import { verifyOutput } from '../verify/verify-output.js';
+import { frameListFile, frameTimesArgs, joinArgs, parseFrameTimes, segmentEncodeArgs, segmentListFile } from './build-render-args.js';
+import { computeChangeInstants, segmentLengthMs, splitSegments, type RenderSegment } from './change-instants.js';
+import { downloadFile, fetchTimelineDocuments } from './fetch-recording-files.js';
+import type { RenderOptions } from './render-options.js';
+import { renderSegment, type RenderPage } from './render-segment.js';
+import { deskshareIntervals, timelineTimes } from './timeline-times.js';
+
+/** What a finished render reports. */
+export interface RenderResult {
+  output: string;
+  recording: RecordingInfo;
+  engine: 'render';
+  from: number;
+  to: number;
+  duration: number;
+  /** Pictures rendered (instants at which the picture can change). */
+  frames: number;
+  segments: number;
+  workers: number;
+  wallMs: number;
+}
+
+/** See ChangeRange.maxHoldMs. */
+const MAX_HOLD_MS = 1000;
+/** x264 CRF of the rendered video: visually lossless for slides and text. */
+const CRF = 18;
+
+async function checkOutputDir(output: string): Promise<void> {
+  const dir = path.dirname(path.resolve(output));
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    throw new CaptureError('OUTPUT_NOT_WRITABLE', `cannot write to ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+}
+
+async function probeFrameTimes(file: string, options: RenderOptions): Promise<number[]> {
+  const { stdout } = await runProcess(options.tools.ffprobe, frameTimesArgs(file), { signal: options.signal, label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  return parseFrameTimes(stdout);
+}
+
+/** Downloads the media the picture and sound depend on; returns local paths. */
+async function fetchMedia(recording: RecordingInfo, target: PlaybackTarget, deskshare: boolean, workDir: string, signal: AbortSignal | undefined) {
+  const mediaFile = path.join(workDir, `media${path.extname(new URL(recording.mediaUrl).pathname)}`);
+  if (!(await downloadFile(recording.mediaUrl, mediaFile, signal))) throw new CaptureError('MEDIA_MISSING', `${recording.mediaUrl} disappeared`);
+  let deskshareFile: string | undefined;
+  if (deskshare) {
+    for (const ext of ['webm', 'mp4']) {
+      const file = path.join(workDir, `deskshare.${ext}`);
+      if (await downloadFile(`${target.origin}/presentation/${recording.meetingId}/deskshare/deskshare.${ext}`, file, signal)) {
+        deskshareFile = file;
+        break;
+      }
+    }
+  }
+  return { mediaFile, deskshareFile };
+}
+
+/** Renders one BBB recording to options.output. */
+export async function renderRecording(given: RenderOptions): Promise<RenderResult> {
+  const wallStart = Date.now();
+  // A failing page or encoder stops the others (their ffmpeg children included) through this.
+  const failed = new AbortController();
+  const options: RenderOptions = { ...given, signal: given.signal ? AbortSignal.any([given.signal, failed.signal]) : failed.signal };
+  const emit = options.onEvent;
+  if (!(Number.isInteger(options.workers) && options.workers >= 1)) throw new CaptureError('USAGE', `--workers must be a whole number of at least 1, got ${options.workers}`);
+  const format = options.format;
+  if (format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv (or --engine capture for WebM)');
+  const target = parsePlaybackUrl(options.url);
+  emit({ type: 'stage', stage: 'metadata', message: `reading ${target.filesUrl}metadata.xml` });
+  const recording = await fetchRecordingInfo(target, { signal: options.signal });
+  await checkOutputDir(options.output);
+  const outDir = path.dirname(path.resolve(options.output));
+  const workDir = await mkdtemp(path.join(outDir, '.bbb-capture-'));
+  const partial = path.join(outDir, `.${path.basename(options.output)}.partial`);
+  let browser: Browser | undefined;
+  try {
+    const { docs, deskshareXml } = await fetchTimelineDocuments(target.filesUrl, options.signal);
+    const shares = deskshareIntervals(deskshareXml);
+    const media = await fetchMedia(recording, target, shares.length > 0, workDir, options.signal);
+
+    emit({ type: 'stage', stage: 'browser', message: `starting ${options.chromiumPath}` });
+    browser = await launchBrowser({
+      executablePath: options.chromiumPath,
+      runningAsRoot: options.runningAsRoot,
+      signal: options.signal,
+      onLog: (line) => emit({ type: 'log', source: 'chromium', line }),
+    });
+    const openPage = async (): Promise<RenderPage> => {
+      const { page } = await openPlayer(browser!, {
+        target,
+        width: options.width,
+        height: options.height,
+        layout: options.layout,
+        eventRate: options.eventRate,
+        fontFile: options.fontFile,
+        localResources: new Map(),
+        readyTimeoutMs: options.readyTimeoutMs,
+        signal: options.signal,
+        onLog: (line) => emit({ type: 'log', source: 'page', line }),
+      });
+      const cdp = await page.context().newCDPSession(page);
+      const mediaDuration = await page.evaluate(() => window.__bbbPlayer!.media.duration);
+      return { page, cdp, mediaDuration };
+    };
+    emit({ type: 'stage', stage: 'player', message: `opening ${target.playerUrl}` });
+    const first = await openPage();
+    const mediaDuration = first.mediaDuration;
+    if (Math.abs(mediaDuration - recording.duration) > Math.max(2, recording.duration * 0.02)) {
+      emit({ type: 'warning', message: `media lasts ${mediaDuration.toFixed(1)} s but metadata.xml says ${recording.duration.toFixed(1)} s; following the media, as the player does` });
+    }
+    const from = options.from;
+    const to = Math.min(options.to ?? mediaDuration, mediaDuration);
+    if (!(from >= 0 && from < to)) throw new CaptureError('USAGE', `--from ${from} must be before --to ${to.toFixed(3)} and within the recording (0-${mediaDuration.toFixed(3)} s)`);
+    const fromMs = Math.round(from * 1000);
+    const toMs = Math.round(to * 1000);
+
+    // The webcams are not on screen in the content layout: their frames change nothing there.
+    const showsWebcams = recording.media === 'video' && options.layout !== 'content';
+    const [webcamFrames, deskshareFrames] = await Promise.all([
+      showsWebcams ? probeFrameTimes(media.mediaFile, options) : [],
+      media.deskshareFile ? probeFrameTimes(media.deskshareFile, options) : [],
+    ]);
+    const instants = computeChangeInstants({ events: timelineTimes(docs), webcamFrames, deskshareFrames, deskshareIntervals: shares }, { fromMs, toMs, maxHoldMs: MAX_HOLD_MS });
+    const segments = splitSegments(instants, fromMs, toMs, segmentLengthMs(toMs - fromMs, options.workers));
+    const workers = Math.min(options.workers, segments.length);
+    emit({ type: 'log', source: 'page', line: `rendering ${instants.length} instants in ${segments.length} segments with ${workers} page(s)` });
+
+    const pages = [first, ...(await Promise.all(Array.from({ length: workers - 1 }, openPage)))];
+    emit({ type: 'stage', stage: 'capture', message: `rendering ${(to - from).toFixed(1)} s at ${options.width}x${options.height}` });
+    const started = Date.now();
+    const done = new Map<number, number>();
+    const progress = (segment: RenderSegment, timeMs: number) => {
+      done.set(segment.index, timeMs - segment.startMs);
+      const position = Array.from(done.values()).reduce((a, b) => a + b, 0) / 1000;
+      emit({ type: 'progress', position, duration: to - from, elapsedMs: Date.now() - started });
+    };
+
+    // Encoders run while the pages render the next segments; one per worker keeps both busy.
+    const encoders = new PQueue({ concurrency: workers });
+    const encoded: Array<Promise<string>> = [];
+    let next = 0;
+    const work = async (renderPage: RenderPage) => {
+      for (let i = next++; i < segments.length; i = next++) {
+        const segment = segments[i]!;
+        const frames = await renderSegment(renderPage, segment, workDir, { signal: options.signal, onFrame: (t) => progress(segment, t) });
+        done.set(segment.index, segment.endMs - segment.startMs);
+        const list = path.join(workDir, `segment-${segment.index}.ffconcat`);
+        await writeFile(list, frameListFile(frames, segment.endMs));
+        const output = path.join(workDir, `segment-${segment.index}.mp4`);
+        const encode = encoders.add(async () => {
+          await runProcess(options.tools.ffmpeg, segmentEncodeArgs({ list, output, crf: CRF }), { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+          if (!options.keepTemp) await Promise.all(frames.map((f) => rm(path.join(workDir, f.file), { force: true })));
+          return output;
+        });
+        // Failures surface when all are awaited; avoid an unhandled rejection meanwhile.
+        encode.catch(() => undefined);
+        encoded[segment.index] = encode as Promise<string>;
+      }
+    };
+    await Promise.all(pages.map(work));
+    const segmentFiles = await Promise.all(encoded);
+    await browser.close();
+    throwIfAborted(options.signal);
+
+    emit({ type: 'stage', stage: 'mux', message: `joining ${segments.length} segments, writing ${options.format}` });
+    const segmentList = path.join(workDir, 'segments.ffconcat');
+    await writeFile(segmentList, segmentListFile(segments.map((s, i) => ({ file: segmentFiles[i]!, durationMs: s.endMs - s.startMs }))));
+    const duration = (toMs - fromMs) / 1000;
+    await runProcess(
+      options.tools.ffmpeg,
+      joinArgs({ segmentList, audioSource: media.mediaFile, from: fromMs / 1000, duration, output: partial, format, audioBitrate: options.audioBitrate }),
+      { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
+    );
+    if (options.verify) {
+      emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
+      await verifyOutput({ video: partial, expectedDuration: duration, expectAudio: true, tools: options.tools, signal: options.signal });
+    }
+    await rename(partial, options.output);
+    emit({ type: 'stage', stage: 'done', message: `wrote ${options.output}` });
+    return { output: options.output, recording, engine: 'render', from, to, duration, frames: instants.length, segments: segments.length, workers, wallMs: Date.now() - wallStart };
+  } catch (error) {
+    if (given.signal?.aborted) throw abortError(given.signal);
+    failed.abort(error);
+    throw toCaptureError(error);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await rm(partial, { force: true }).catch(() => undefined);
+    if (!options.keepTemp) await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+    else emit({ type: 'log', source: 'ffmpeg', line: `kept work files in ${workDir}` });
+  }
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { computeChangeInstants, segmentLengthMs, splitSegments } from '../../../src/render/change-instants.js';
+import { deskshareIntervals, jsonTimes, timelineTimes, vttTimes, xmlTimes } from '../../../src/render/timeline-times.js';
+
+const none = { events: [], webcamFrames: [], deskshareFrames: [], deskshareIntervals: [] };
+
+describe('timeline times', () => {
+  it('reads slide, shape, pan/zoom, cursor, chat and deskshare times; skips undo="-1"', () => {
+    const svg = '<image class="slide" in="0.0" out="1.2" xlink:href="a.png"/><g class="shape" timestamp="0.4" undo="-1"/><g class="shape" timestamp="0.6" undo="2.5"/>';
+    expect(xmlTimes(svg)).toEqual([0, 1.2, 0.4, 0.6, 2.5]);
+    expect(xmlTimes('<event timestamp="1.6"><viewBox>0 0 800 600</viewBox></event>')).toEqual([1.6]);
+    expect(xmlTimes('<chattimeline in="0.2" name="A" message="x in=&quot;9&quot;"/>')).toEqual([0.2]);
+    expect(xmlTimes('<event start_timestamp="3.6" stop_timestamp="4.4" video_width="1280"/>')).toEqual([3.6, 4.4]);
+  });
+
+  it('reads tldraw shapes, polls and external videos from JSON, ignoring bad documents', () => {
+    const tldraw = JSON.stringify({ bbb_version: '3.0.0', 1: { timestamp: 0, shapes: [{ id: 'a', timestamp: 0.4, undo: -1, shape_data: { x: 5 } }, { timestamp: 1.5, undo: 2 }] } });
+    expect(jsonTimes(tldraw).sort()).toEqual([0, 0.4, 1.5, 2]);
+    expect(jsonTimes('[{"start": "3.25", "question": "q"}]')).toEqual([3.25]);
+    expect(jsonTimes('<html>')).toEqual([]);
+    expect(jsonTimes('')).toEqual([]);
+  });
+
+  it('reads caption cue starts and ends', () => {
+    expect(vttTimes('WEBVTT\n\n00:00:01.500 --> 00:00:02.250\nhi\n\n01:02:03.004 --> 01:02:04.000\nyo\n')).toEqual([1.5, 2.25, 3723.004, 3724]);
+    expect(timelineTimes({ xml: ['<event timestamp="1"/>'], json: ['{"in": 2}'], vtt: ['00:03.000 --> 00:04.000'] })).toEqual([1, 2, 3, 4]);
+  });
+
+  it('reads deskshare intervals', () => {
+    expect(deskshareIntervals('<recording><event start_timestamp="3.6" stop_timestamp="4.4" video_width="1280" video_height="720"/><event start_timestamp="9" stop_timestamp="9"/></recording>')).toEqual([{ start: 3.6, stop: 4.4 }]);
+  });
+});
+
+describe('computeChangeInstants', () => {
+  it('renders a still slide once, then once per hold interval', () => {
+    expect(computeChangeInstants(none, { fromMs: 0, toMs: 3500, maxHoldMs: 1000 })).toEqual([0, 1000, 2000, 3000]);
+    expect(computeChangeInstants(none, { fromMs: 0, toMs: 3_600_000, maxHoldMs: 3_600_000 })).toEqual([0]);
+  });
+
+  it('merges events and webcam frames on a 1 ms grid, in the range only, without duplicates', () => {
+    const instants = computeChangeInstants(
+      { ...none, events: [0, 0.2, 1.6, 1.6000001, 9], webcamFrames: [0, 0.0333333, 0.067, 0.1, 1.6] },
+      { fromMs: 50, toMs: 2000, maxHoldMs: 10_000 },
+    );
+    expect(instants).toEqual([50, 67, 100, 200, 1600]);
+  });
+
+  it('counts screen-share frames only while the share is shown', () => {
+    const instants = computeChangeInstants(
+      { ...none, deskshareFrames: [3.5, 3.6, 3.667, 4.4, 4.5], deskshareIntervals: [{ start: 3.6, stop: 4.4 }] },
+      { fromMs: 0, toMs: 5000, maxHoldMs: 100_000 },
+    );
+    expect(instants).toEqual([0, 3600, 3667]);
+  });
+
+  it('rejects an empty range', () => {
+    expect(() => computeChangeInstants(none, { fromMs: 5, toMs: 5, maxHoldMs: 1000 })).toThrow(/empty range/);
+  });
+});
+
+describe('splitSegments', () => {
+  it('starts every segment with a rendered instant and keeps every instant once', () => {
+    const segments = splitSegments([0, 400, 1000, 2100, 2999], 0, 3000, 1000);
+    expect(segments).toEqual([
+      { index: 0, startMs: 0, endMs: 1000, instants: [0, 400] },
+      { index: 1, startMs: 1000, endMs: 2000, instants: [1000] },
+      { index: 2, startMs: 2000, endMs: 3000, instants: [2000, 2100, 2999] },
+    ]);
+  });
+
+  it('makes a short last segment when the part does not divide evenly', () => {
+    expect(splitSegments([0], 0, 2500, 2000).map((s) => [s.startMs, s.endMs])).toEqual([[0, 2000], [2000, 2500]]);
+  });
+
+  it('chooses a few segments per worker, 2 to 10 s long', () => {
+    expect(segmentLengthMs(8000, 1)).toBe(2667);
+    expect(segmentLengthMs(3_600_000, 2)).toBe(10_000);
+    expect(segmentLengthMs(4000, 4)).toBe(2000);
+  });
+});
