@@ -62,13 +62,14 @@ export function buildMuxArgs(plan: MuxPlan): string[] {
   args.push('-copyts', '-i', plan.input);
   args.push('-map', '0:v:0');
   if (plan.hasAudio) args.push('-map', '0:a:0?');
-  if (plan.fps === undefined && plan.copyVideo) {
+  const copy = plan.fps === undefined && plan.copyVideo;
+  if (copy) {
     args.push('-c:v', 'copy', '-bsf:v', videoRetimeBsf(plan));
     // Millisecond ticks, as the retiming expression assumes (Matroska and WebM use them anyway).
     if (plan.format === 'mp4') args.push('-video_track_timescale', '1000');
   } else {
     // Re-encode: retime with filters, then hold each picture to a constant rate if asked.
-    const filters = [`setpts=max(PTS-${fmt(plan.videoStart)}/TB\\,0)`];
+    const filters = [`setpts=max(PTS-${fmt(plan.videoStart)}/TB\\,0)`, `trim=end=${fmt(plan.duration)}`];
     if (plan.fps !== undefined) filters.push(`fps=${plan.fps}:start_time=0`);
     args.push('-vf', filters.join(','));
     if (plan.format === 'webm') args.push('-c:v', 'libvpx-vp9', '-crf', String(plan.crf), '-b:v', '0', '-row-mt', '1', '-deadline', 'good', '-cpu-used', '4');
@@ -79,8 +80,10 @@ export function buildMuxArgs(plan: MuxPlan): string[] {
     // Stereo 48 kHz as captured; AAC for MP4/MKV, Opus for WebM.
     args.push('-c:a', plan.format === 'webm' ? 'libopus' : 'aac', '-b:a', `${Math.round(plan.audioBitrate / 1000)}k`, '-ac', '2', '-ar', '48000');
   }
-  // Cut at the recording's end (or --to).
-  args.push('-t', fmt(plan.duration));
+  // Cut at the recording's end (or --to). For copied video ffmpeg applies -t to the packets'
+  // input timestamps (before the retiming filter), so the cut is at videoStart + duration there;
+  // filtered streams (audio, re-encoded video) are already bounded to `duration` by their filters.
+  args.push('-t', fmt(copy ? plan.videoStart + plan.duration : plan.duration));
   if (plan.format === 'mp4') {
     // Index at the front so the file plays while it downloads.
     args.push('-movflags', '+faststart');

@@ -20,14 +20,15 @@ describe('buildMuxArgs', () => {
     const args = buildMuxArgs(plan);
     expect(args.slice(args.indexOf('-c:v'), args.indexOf('-c:v') + 4)).toEqual(['-c:v', 'copy', '-bsf:v', videoRetimeBsf(plan)]);
     expect(args).toContain('-copyts');
-    expect(args[args.indexOf('-t') + 1]).toBe('60.000000');
+    // Copied packets are cut on their input timestamps: at videoStart + duration.
+    expect(args[args.indexOf('-t') + 1]).toBe('60.312500');
     expect(args).toContain('+faststart');
     expect(args.slice(-3)).toEqual(['-f', 'mp4', 'out.mp4']);
     expect(args[args.indexOf('-c:a') + 1]).toBe('aac');
   });
 
   it('keeps pre-roll packets at the start and shifts the rest by the measured start', () => {
-    expect(videoRetimeBsf(plan)).toBe('setts=ts=if(lt(N\\,2)\\,N\\,max(TS-0.312500/TB\\,N))');
+    expect(videoRetimeBsf(plan)).toBe('setts=ts=if(lt(N\\,2)\\,N\\,max(TS-313\\,N))');
     expect(videoRetimeBsf({ ...plan, prerollPackets: 0 })).toContain('lt(N\\,1)');
   });
 
@@ -37,7 +38,8 @@ describe('buildMuxArgs', () => {
 
   it('re-encodes to a constant frame rate with --fps', () => {
     const args = buildMuxArgs({ ...plan, fps: 25 });
-    expect(args[args.indexOf('-vf') + 1]).toBe('setpts=max(PTS-0.312500/TB\\,0),fps=25:start_time=0');
+    expect(args[args.indexOf('-vf') + 1]).toBe('setpts=max(PTS-0.312500/TB\\,0),trim=end=60.000000,fps=25:start_time=0');
+    expect(args[args.indexOf('-t') + 1]).toBe('60.000000');
     expect(args[args.indexOf('-c:v') + 1]).toBe('libx264');
   });
 

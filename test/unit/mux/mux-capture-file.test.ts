@@ -1,0 +1,85 @@
+/**
+ * The mux command line on a real file shaped like a tab capture (H.264 + Opus in Matroska, a
+ * paused first picture, then playback): the output starts on the recording's first frame, ends
+ * on its last, and its audio is cut at the measured audio start.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drawCode, fitPanel, readCodes } from '../../../src/frame-code/frame-code.js';
+import { Raster } from '../../../src/frame-code/raster.js';
+import { findBeep, parseShowinfo } from '../../../src/capture/find-sync-marks.js';
+import { buildMuxArgs } from '../../../src/mux/build-mux-args.js';
+import { findFfmpeg } from '../../../src/process/find-ffmpeg.js';
+import { runProcess, runProcessBinary, runProcessCapturing, startProcess } from '../../../src/process/run-process.js';
+
+const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
+const opts = { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' } as const;
+const W = 320;
+const H = 180;
+const FPS = 25;
+// The capture: 0.4 s of the paused picture (frame 0), then frames 1..100 playing; a beep at media 2.0 s.
+const VIDEO_START = 0.4;
+const DURATION = 4;
+let dir: string;
+let capture: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'bbb-mux-'));
+  capture = path.join(dir, 'capture.mkv');
+  const frames = Math.round((VIDEO_START + DURATION + 0.6) * FPS);
+  const ff = startProcess(
+    tools.ffmpeg,
+    [
+      '-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${W}x${H}`, '-r', String(FPS), '-i', '-',
+      '-f', 'lavfi', '-i', `aevalsrc='if(between(t,${VIDEO_START + 2},${VIDEO_START + 2.05}),0.5*sin(2*PI*1000*t),0)':s=48000:c=stereo:d=${frames / FPS}`,
+      // Keep video at 0 (Opus's codec delay would otherwise shift it by 7 ms), as MediaRecorder's files are.
+      '-c:v', 'libx264', '-bf', '0', '-g', '250', '-c:a', 'libopus', '-avoid_negative_ts', 'disabled', '-f', 'matroska', capture,
+    ],
+    opts,
+  );
+  const r = new Raster(W, H);
+  for (let i = 0; i < frames; i++) {
+    const n = Math.max(0, i - Math.round(VIDEO_START * FPS));
+    r.fill([40, 60, 90]);
+    drawCode(r, fitPanel({ x: 10, y: 10, w: W - 20, h: H - 20 }), 'camera', n, 0);
+    if (!ff.stdin.write(r.data)) await new Promise((res) => ff.stdin.once('drain', res));
+  }
+  ff.stdin.end();
+  await ff.done;
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('mux of a capture-shaped file', () => {
+  it('starts on frame 0, ends on the last frame, audio cut at the measured start', async () => {
+    const output = path.join(dir, 'out.mp4');
+    // The paused picture is 10 packets (0.4 s) long; the first of them stays, shown from 0.
+    await runProcess(tools.ffmpeg, buildMuxArgs({ input: capture, output, format: 'mp4', videoStart: VIDEO_START, audioStart: VIDEO_START, duration: DURATION, prerollPackets: 10, copyVideo: true, audioBitrate: 128_000, hasAudio: true, crf: 20 }), opts);
+
+    const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', output], { ...opts, label: 'ffprobe' });
+    const times = stdout.trim().split(/\s+/).map((t) => Number(t.replace(/,$/, '')));
+    const raw = await runProcessBinary(tools.ffmpeg, ['-v', 'error', '-i', output, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], opts);
+    const codes = Array.from({ length: raw.length / (W * H * 3) }, (_, i) => readCodes(new Raster(W, H, raw.subarray(i * W * H * 3, (i + 1) * W * H * 3)))[0]?.value);
+    expect(times[0]).toBe(0);
+    expect(codes[0]).toBe(0);
+    // Frame n (n ≥ 1) at n / FPS, to the millisecond.
+    const played = times.map((t, i) => [t, codes[i]!] as const).filter(([, n]) => n >= 1);
+    for (const [t, n] of played) expect(Math.abs(t - n / FPS)).toBeLessThanOrEqual(0.0011);
+    // The last frame shown is the recording's last: n = DURATION * FPS - 1.
+    expect(codes.at(-1)).toBe(DURATION * FPS - 1);
+
+    // Where the beep sits in the capture, read the way the recorder reads the sync clip's beep.
+    const decoded = await runProcessCapturing(tools.ffmpeg, ['-hide_banner', '-copyts', '-i', capture, '-map', '0:a', '-af', 'ashowinfo', '-ac', '1', '-f', 's16le', '-'], opts);
+    const beepInCapture = findBeep(new Int16Array(decoded.stdout.buffer, decoded.stdout.byteOffset, decoded.stdout.length / 2), parseShowinfo(decoded.stderr, 'audio'), 48000, 0)!;
+    expect(Math.abs(beepInCapture - (VIDEO_START + 2))).toBeLessThanOrEqual(0.01);
+    const pcm = await runProcessBinary(tools.ffmpeg, ['-v', 'error', '-i', output, '-map', '0:a', '-ac', '1', '-ar', '48000', '-f', 's16le', '-'], opts);
+    const samples = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2);
+    const onset = samples.findIndex((v) => Math.abs(v) > 0.1 * 16384) / 48000;
+    expect(Math.abs(onset - (beepInCapture - VIDEO_START))).toBeLessThanOrEqual(0.002);
+    expect(Math.abs(samples.length / 48000 - DURATION)).toBeLessThanOrEqual(0.03);
+  });
+});
