@@ -1,0 +1,140 @@
+/**
+ * The ffmpeg command that composes a layout's frame: background, the aligned content capture in
+ * its box, and camera tiles cropped from the recording's own webcams video. Pure and unit-tested.
+ *
+ * Tiles are one `overlay` per (camera interval, tile) switched on with `enable`, not a concat of
+ * per-interval segments: every branch consumes the same decoded webcam frames in step, so nothing
+ * is buffered, the content is encoded once, and a switch lands on the exact output frame whose
+ * time crosses the boundary. The cost grows with intervals × tiles (a crop and a scale at the
+ * webcams' 15 fps each), small beside the H.264 encode for the tens of joins a meeting has.
+ */
+import type { Box } from '../frame-code/raster.js';
+import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { CameraInterval } from './detect-camera-tiles.js';
+import type { LayoutSpec } from './layout-spec.js';
+import { fitInBox, placeStack } from './place-tiles.js';
+
+/** A tile shown from `start` to `end` (output seconds): `crop` of the webcams video drawn at `place`. */
+export interface TilePlacement {
+  start: number;
+  end: number;
+  crop: Box;
+  place: Box;
+}
+
+/** Where each camera tile goes, interval by interval (intervals in output time). */
+export function placeTiles(spec: LayoutSpec, intervals: readonly CameraInterval[], webcams: { width: number; height: number }): TilePlacement[] {
+  const out: TilePlacement[] = [];
+  for (const region of spec.regions) {
+    const { source } = region;
+    if (source.kind === 'webcams') {
+      const start = intervals[0]?.start ?? 0;
+      const end = intervals.at(-1)?.end ?? 0;
+      out.push({ start, end, crop: { x: 0, y: 0, w: webcams.width, h: webcams.height }, place: fitInBox(webcams.width, webcams.height, region.box) });
+    }
+    for (const interval of intervals) {
+      if (source.kind === 'presenters') {
+        placeStack(interval.tiles, region.box).forEach((place, i) => out.push({ start: interval.start, end: interval.end, crop: interval.tiles[i]!, place }));
+      } else if (source.kind === 'presenter') {
+        const tile = interval.tiles[source.index];
+        if (tile) out.push({ start: interval.start, end: interval.end, crop: tile, place: fitInBox(tile.w, tile.h, region.box) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Camera intervals of the recording moved to output time (t=0 = media `from`), cut to [0, duration]. */
+export function toOutputTime(intervals: readonly CameraInterval[], from: number, duration: number): CameraInterval[] {
+  return intervals
+    .map((i) => ({ ...i, start: Math.max(0, i.start - from), end: Math.min(duration, i.end - from) }))
+    .filter((i) => i.end > i.start);
+}
+
+export interface ComposePlan {
+  /** The aligned content capture (t=0 = media `from`), with the meeting audio. */
+  content: string;
+  /** The recording's webcams video, read from media time `from`. */
+  webcams?: { file: string; width: number; height: number; fps: number } | undefined;
+  from: number;
+  spec: LayoutSpec;
+  /** Camera intervals in output time. */
+  intervals: CameraInterval[];
+  duration: number;
+  fps: number;
+  format: OutputFormat;
+  crf: number;
+  output: string;
+  /** Also write the webcam area alone (for --split), same timeline and length. */
+  webcamsOutput?: string | undefined;
+}
+
+const fmt = (n: number) => n.toFixed(6);
+
+function encodeArgs(format: OutputFormat, crf: number): string[] {
+  if (format === 'webm') return ['-c:v', 'libvpx-vp9', '-crf', String(crf), '-b:v', '0', '-row-mt', '1', '-deadline', 'good', '-cpu-used', '4'];
+  return ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(crf), '-pix_fmt', 'yuv420p'];
+}
+
+function outputArgs(plan: ComposePlan, video: string, file: string): string[] {
+  return [
+    '-map', video,
+    // The meeting audio of the content capture, already aligned and cut: copied, not re-encoded.
+    '-map', '0:a:0?', '-c:a', 'copy',
+    ...encodeArgs(plan.format, plan.crf),
+    '-t', fmt(plan.duration),
+    ...(plan.format === 'mp4' ? ['-movflags', '+faststart'] : []),
+    '-f', plan.format === 'mkv' ? 'matroska' : plan.format, file,
+  ];
+}
+
+/** The whole ffmpeg command line for a composition. */
+export function buildComposeArgs(plan: ComposePlan): string[] {
+  const { spec } = plan;
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', plan.content];
+  const tiles = plan.webcams ? placeTiles(spec, plan.intervals, plan.webcams) : [];
+  const needWebcams = plan.webcams !== undefined && (tiles.length > 0 || plan.webcamsOutput !== undefined);
+  const graph: string[] = [];
+  let nextInput = 1;
+  if (needWebcams) {
+    const cams = plan.webcams!;
+    // Accurate seek to half a frame before the frame that covers `from`, so that frame is kept;
+    // setpts then puts media time `from` at t=0 (the covering frame starts at or before 0).
+    const covering = Math.floor(plan.from * cams.fps + 1e-6);
+    const seek = Math.max(0, (covering - 0.5) / cams.fps);
+    args.push('-ss', fmt(seek), '-i', cams.file);
+    const branches = tiles.length + (plan.webcamsOutput ? 1 : 0);
+    graph.push(`[${nextInput}:v]setpts=PTS-${fmt(plan.from - seek)}/TB,split=${branches}${Array.from({ length: branches }, (_, i) => `[w${i}]`).join('')}`);
+    nextInput++;
+  }
+  const bg = spec.background;
+  if ('image' in bg) {
+    // A still picture repeated at the output rate for the whole length.
+    args.push('-loop', '1', '-framerate', String(plan.fps), '-t', fmt(plan.duration), '-i', bg.image);
+    graph.push(`[${nextInput}:v]scale=${spec.width}:${spec.height},setsar=1,format=yuv420p[s0]`);
+  } else {
+    // The background is the main overlay input: its constant rate is the output's frame rate.
+    graph.push(`color=c=0x${bg.color.slice(1)}:s=${spec.width}x${spec.height}:r=${plan.fps}:d=${fmt(plan.duration)},format=yuv420p[s0]`);
+  }
+  let stage = 0;
+  const content = spec.regions.find((r) => r.source.kind === 'content');
+  if (content) {
+    // The capture was made at exactly the box's size; scale only guards against an odd capture size.
+    graph.push(`[0:v]scale=${content.box.w}:${content.box.h},setsar=1[content]`);
+    graph.push(`[s0][content]overlay=${content.box.x}:${content.box.y}[s1]`);
+    stage = 1;
+  }
+  tiles.forEach((tile, i) => {
+    const { crop, place } = tile;
+    graph.push(`[w${i}]crop=${crop.w}:${crop.h}:${crop.x}:${crop.y},scale=${place.w}:${place.h},setsar=1[t${i}]`);
+    // gte/lt, not between(): at a boundary frame only the new layout shows.
+    graph.push(`[s${stage}][t${i}]overlay=${place.x}:${place.y}:enable='gte(t\\,${fmt(tile.start)})*lt(t\\,${fmt(tile.end)})'[s${stage + 1}]`);
+    stage++;
+  });
+  graph.push(`[s${stage}]null[out]`);
+  if (plan.webcamsOutput && plan.webcams) graph.push(`[w${tiles.length}]fps=${plan.fps},setsar=1,format=yuv420p[cams]`);
+  args.push('-filter_complex', graph.join(';'));
+  args.push(...outputArgs(plan, '[out]', plan.output));
+  if (plan.webcamsOutput && plan.webcams) args.push(...outputArgs(plan, '[cams]', plan.webcamsOutput));
+  return args;
+}
