@@ -10,11 +10,13 @@ export interface AlignmentInput {
   samples: readonly FrameSample[];
   /** Media time (s) the export starts at. */
   from: number;
-  /** Page-clock ms at which the sync clip's flash and beep were presented. */
-  flashDisplayMs: number;
-  beepDisplayMs: number;
-  /** File times (s) at which flash and beep were found. */
-  flashInFile: number;
+  /** The sync clip: media time of each frame (index = its code value) and of the beep. */
+  clipFrameTimes: readonly number[];
+  clipBeepTime: number;
+  /** Clip frames as the page displayed them (media s, page ms). */
+  clipShown: readonly FrameSample[];
+  /** Clip frame number -> file time (s) it first appears at; file time (s) of the beep. */
+  clipFramesInFile: ReadonlyMap<number, number>;
   beepInFile: number;
 }
 
@@ -27,6 +29,9 @@ export interface Alignment {
   captureSkewMs: number;
   /** Largest lag of playback behind a steady clock during the capture (ms): stalls show here. */
   maxLagMs: number;
+  /** Sync clip frames matched between page and file, and the spread of their offsets (ms). */
+  syncFrames: number;
+  syncSpreadMs: number;
 }
 
 function median(values: number[]): number {
@@ -44,13 +49,25 @@ export function computeAlignment(input: AlignmentInput): Alignment {
   const early = input.samples.filter(([, display]) => display - firstDisplay < 1200);
   const presentedAt = (sample: FrameSample) => sample[1] / 1000 - (sample[0] - input.from);
   const startOnPageClock = median(early.map(presentedAt));
-  const videoOffset = input.flashInFile - input.flashDisplayMs / 1000;
-  const audioOffset = input.beepInFile - input.beepDisplayMs / 1000;
+  // Video: for every clip frame both displayed and captured, file time minus page time.
+  const videoOffsets: number[] = [];
+  for (const [mediaTime, display] of input.clipShown) {
+    const n = input.clipFrameTimes.findIndex((t) => Math.abs(t - mediaTime) < 0.005);
+    const inFile = n >= 0 ? input.clipFramesInFile.get(n) : undefined;
+    if (inFile !== undefined) videoOffsets.push(inFile - display / 1000);
+  }
+  if (videoOffsets.length === 0) throw new Error('no sync clip frame was both displayed and captured');
+  const videoOffset = median(videoOffsets);
+  // Audio: the beep's page time, from the clip's own media-time-to-page-clock relation.
+  const clipZero = median(input.clipShown.map(([mediaTime, display]) => display / 1000 - mediaTime));
+  const audioOffset = input.beepInFile - (clipZero + input.clipBeepTime);
   const maxLagMs = Math.max(0, ...input.samples.map((s) => (presentedAt(s) - startOnPageClock) * 1000));
   return {
     videoStart: startOnPageClock + videoOffset,
     audioStart: startOnPageClock + audioOffset,
     captureSkewMs: (audioOffset - videoOffset) * 1000,
     maxLagMs,
+    syncFrames: videoOffsets.length,
+    syncSpreadMs: (Math.max(...videoOffsets) - Math.min(...videoOffsets)) * 1000,
   };
 }

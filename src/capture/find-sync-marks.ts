@@ -1,19 +1,23 @@
 /**
- * Finds the sync clip in a captured file: the file time of the white flash (video) and of the
- * beep (audio). Only the tail of the file is decoded, starting shortly before the clip was played.
+ * Finds the sync clip in a captured file: the file time at which each of its frames (known by its
+ * frame code) first appears, and the file time of its beep. Only the tail of the file is decoded,
+ * starting shortly before the clip was played.
  */
 import { CaptureError } from '../errors.js';
+import { readCodes } from '../frame-code/frame-code.js';
+import { Raster } from '../frame-code/raster.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { runProcessCapturing } from '../process/run-process.js';
 
 export interface SyncMarks {
-  /** File time (s) of the first flash frame. */
-  flash: number;
+  /** Clip frame number -> file time (s) it first appears at. */
+  frames: Map<number, number>;
   /** File time (s) of the beep's first sample. */
   beep: number;
 }
 
-const THUMB = 16 * 9;
+const WIDTH = 480;
+const HEIGHT = 270;
 
 /** Parses `pts_time:` and `n:`/`nb_samples:` fields of showinfo/ashowinfo lines. */
 export function parseShowinfo(stderr: string, kind: 'video' | 'audio'): Array<{ pts: number; samples: number }> {
@@ -29,18 +33,18 @@ export function parseShowinfo(stderr: string, kind: 'video' | 'audio'): Array<{ 
   return out;
 }
 
-/** The first frame whose mean brightness jumps from dark to bright. */
-export function findFlash(frames: Uint8Array, times: readonly number[]): number | undefined {
-  const count = Math.min(times.length, Math.floor(frames.length / THUMB));
-  let previous = 255;
+/** First appearance (file time) of each code value of `channel`, from decoded frames and their times. */
+export function firstAppearances(frames: Buffer, times: readonly number[], width: number, height: number, channel: number): Map<number, number> {
+  const size = width * height * 3;
+  const found = new Map<number, number>();
+  const count = Math.min(times.length, Math.floor(frames.length / size));
   for (let i = 0; i < count; i++) {
-    let sum = 0;
-    for (let k = 0; k < THUMB; k++) sum += frames[i * THUMB + k]!;
-    const mean = sum / THUMB;
-    if (mean > 160 && previous < 50) return times[i];
-    previous = mean;
+    const raster = new Raster(width, height, frames.subarray(i * size, (i + 1) * size));
+    for (const code of readCodes(raster)) {
+      if (code.channel === channel && !found.has(code.value)) found.set(code.value, times[i]!);
+    }
   }
-  return undefined;
+  return found;
 }
 
 /**
@@ -76,22 +80,22 @@ export function findBeep(pcm: Int16Array, frames: ReadonlyArray<{ pts: number; s
   return undefined;
 }
 
-/** Decodes the capture from `searchFrom` (file seconds) and finds flash and beep. */
-export async function findSyncMarks(file: string, searchFrom: number, tools: FfmpegTools, signal?: AbortSignal): Promise<SyncMarks> {
+/** Decodes the capture from `searchFrom` (file seconds) and finds the clip's frames and beep. */
+export async function findSyncMarks(file: string, searchFrom: number, channel: number, tools: FfmpegTools, signal?: AbortSignal): Promise<SyncMarks> {
   const common = { signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' } as const;
-  const start = Math.max(0, searchFrom);
+  const start = Math.max(0, searchFrom).toFixed(3);
   // -copyts keeps the file's own timestamps; showinfo reports each frame's.
-  const videoArgs = ['-hide_banner', '-ss', start.toFixed(3), '-copyts', '-i', file, '-map', '0:v:0', '-fps_mode', 'passthrough', '-vf', 'showinfo,scale=16:9', '-pix_fmt', 'gray', '-f', 'rawvideo', '-'];
+  const videoArgs = ['-hide_banner', '-ss', start, '-copyts', '-i', file, '-map', '0:v:0', '-fps_mode', 'passthrough', '-vf', `showinfo,scale=${WIDTH}:${HEIGHT}`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', '-'];
   const video = await runProcessCapturing(tools.ffmpeg, videoArgs, common);
   const frameTimes = parseShowinfo(video.stderr, 'video').map((f) => f.pts);
-  const flash = findFlash(video.stdout, frameTimes);
-  const audioArgs = ['-hide_banner', '-ss', start.toFixed(3), '-copyts', '-i', file, '-map', '0:a:0', '-af', 'ashowinfo', '-ac', '1', '-f', 's16le', '-'];
+  const frames = firstAppearances(video.stdout, frameTimes, WIDTH, HEIGHT, channel);
+  const audioArgs = ['-hide_banner', '-ss', start, '-copyts', '-i', file, '-map', '0:a:0', '-af', 'ashowinfo', '-ac', '1', '-f', 's16le', '-'];
   const audio = await runProcessCapturing(tools.ffmpeg, audioArgs, common);
   const pcm = new Int16Array(audio.stdout.buffer, audio.stdout.byteOffset, Math.floor(audio.stdout.length / 2));
-  const beep = flash === undefined ? undefined : findBeep(pcm, parseShowinfo(audio.stderr, 'audio'), 48000, flash - 1.0);
-  if (flash === undefined || beep === undefined) {
-    throw new CaptureError('CAPTURE_FAILED', `the capture did not record the sync clip (${flash === undefined ? 'no flash in the video' : 'no beep in the audio'}): the tab capture lost its ${flash === undefined ? 'picture' : 'sound'}`);
+  const firstFrame = Math.min(...frames.values());
+  const beep = frames.size === 0 ? undefined : findBeep(pcm, parseShowinfo(audio.stderr, 'audio'), 48000, firstFrame);
+  if (frames.size === 0 || beep === undefined) {
+    throw new CaptureError('CAPTURE_FAILED', `the capture did not record the sync clip (${frames.size === 0 ? 'none of its frames in the video' : 'no beep in the audio'}): the tab capture lost its ${frames.size === 0 ? 'picture' : 'sound'}`);
   }
-  return { flash, beep };
+  return { frames, beep };
 }
-

@@ -11,7 +11,7 @@ import { computeAlignment, type Alignment } from '../capture/compute-alignment.j
 import { ChunkFileWriter } from '../capture/chunk-file-writer.js';
 import { findSyncMarks } from '../capture/find-sync-marks.js';
 import { playSyncClip, recorderFailure, startRecorder, stopRecorder, type RecorderStarted } from '../capture/recorder-page-api.js';
-import { makeSyncClip, type SyncClip } from '../capture/sync-clip.js';
+import { makeSyncClip, SYNC_CLIP, type SyncClip } from '../capture/sync-clip.js';
 import { abortError, CaptureError, throwIfAborted, toCaptureError } from '../errors.js';
 import { buildMuxArgs } from '../mux/build-mux-args.js';
 import { countPrerollPackets } from '../mux/count-preroll-packets.js';
@@ -172,7 +172,7 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
     const { samples } = await page.evaluate(playerSamples);
     emit({ type: 'stage', stage: 'sync', message: 'measuring sync' });
     const clipStartMs = await page.evaluate(() => performance.now());
-    const [flashMediaTime, flashDisplayMs] = await page.evaluate(playSyncClip, { url: SYNC_PATH, flashStart: clip.flashTime, flashEnd: clip.flashEndTime }).catch((error: unknown) => {
+    const clipShown = await page.evaluate(playSyncClip, SYNC_PATH).catch((error: unknown) => {
       throw new CaptureError('CAPTURE_FAILED', `sync clip: ${(error as Error).message}`, { cause: error });
     });
     await page.evaluate(stopRecorder);
@@ -180,13 +180,14 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
     await context.close();
     await browser.close();
     if (browserGone && writer.bytes === 0) throw new CaptureError('CHROMIUM_CRASHED', 'Chromium exited during capture');
-    const marks = await findSyncMarks(captureFile, (clipStartMs - started.startedAt) / 1000 - 1, options.tools, options.signal);
+    const marks = await findSyncMarks(captureFile, (clipStartMs - started.startedAt) / 1000 - 1, SYNC_CLIP.channel, options.tools, options.signal);
     const alignment = computeAlignment({
       samples,
       from,
-      flashDisplayMs,
-      beepDisplayMs: flashDisplayMs - (flashMediaTime - clip.beepTime) * 1000,
-      flashInFile: marks.flash,
+      clipFrameTimes: clip.frameTimes,
+      clipBeepTime: clip.beepTime,
+      clipShown,
+      clipFramesInFile: marks.frames,
       beepInFile: marks.beep,
     });
     if (alignment.maxLagMs > 250) {

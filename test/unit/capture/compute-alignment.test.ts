@@ -1,29 +1,51 @@
 import { describe, expect, it } from 'vitest';
-import { computeAlignment } from '../../../src/capture/compute-alignment.js';
+import { computeAlignment, type AlignmentInput } from '../../../src/capture/compute-alignment.js';
 
 // 30 fps frames presented from page time 1000 ms, frame n at 1000 + n*33.33 ms.
 const samples = Array.from({ length: 30 }, (_, i): [number, number] => [(i + 1) / 30, 1000 + ((i + 1) * 1000) / 30]);
+// The sync clip: 10 frames at 30 fps, displayed from page time 21 000 ms; captured 500 ms earlier in file time.
+const clipFrameTimes = Array.from({ length: 10 }, (_, n) => n / 30);
+const clipShown = clipFrameTimes.map((t): [number, number] => [t, 21_000 + t * 1000]);
+const clipFramesInFile = new Map(clipFrameTimes.map((t, n) => [n, 20.5 + t]));
+
+const base: AlignmentInput = { samples, from: 0, clipFrameTimes, clipBeepTime: 0.2, clipShown, clipFramesInFile, beepInFile: 20.76 };
 
 describe('computeAlignment', () => {
   it('maps the first instant to file time through the sync clip', () => {
-    const a = computeAlignment({ samples, from: 0, flashDisplayMs: 21_000, beepDisplayMs: 21_000, flashInFile: 20.5, beepInFile: 20.56 });
-    // Media 0 was at page 1.000 s; the flash at page 21.000 s sits at file 20.5 s (video) and 20.56 s (audio).
+    const a = computeAlignment(base);
+    // Media 0 was at page 1.000 s; page 21.000 s sits at file 20.5 s (video); the beep (page 21.2 s) at file 20.76 s.
     expect(a.videoStart).toBeCloseTo(0.5, 6);
     expect(a.audioStart).toBeCloseTo(0.56, 6);
     expect(a.captureSkewMs).toBeCloseTo(60, 6);
     expect(a.maxLagMs).toBeCloseTo(0, 6);
+    expect(a.syncFrames).toBe(10);
+    expect(a.syncSpreadMs).toBeCloseTo(0, 6);
+  });
+
+  it('is not moved by a few clip frames captured late, or skipped', () => {
+    const late = new Map(clipFramesInFile);
+    late.set(3, 20.5 + 3 / 30 + 0.3);
+    late.set(4, 20.5 + 4 / 30 + 0.25);
+    late.delete(7);
+    const a = computeAlignment({ ...base, clipFramesInFile: late });
+    expect(a.videoStart).toBeCloseTo(0.5, 6);
+    expect(a.syncFrames).toBe(9);
+    expect(a.syncSpreadMs).toBeCloseTo(300, 3);
   });
 
   it('ignores a late first frame and reports later stalls as lag', () => {
-    const late: Array<[number, number]> = [[1 / 30, 1100], ...samples.slice(1), [10, 1000 + 10_000 + 400]];
-    const a = computeAlignment({ samples: late, from: 0, flashDisplayMs: 0, beepDisplayMs: 0, flashInFile: 0, beepInFile: 0 });
-    expect(a.videoStart).toBeCloseTo(1.0, 3);
+    const stalled: Array<[number, number]> = [[1 / 30, 1100], ...samples.slice(1), [10, 1000 + 10_000 + 400]];
+    const a = computeAlignment({ ...base, samples: stalled });
+    expect(a.videoStart).toBeCloseTo(0.5, 3);
     expect(a.maxLagMs).toBeCloseTo(400, 0);
   });
 
   it('measures from --from, not from 0', () => {
     const part = samples.map(([m, d]): [number, number] => [m + 30, d]);
-    const a = computeAlignment({ samples: part, from: 30, flashDisplayMs: 0, beepDisplayMs: 0, flashInFile: 0, beepInFile: 0 });
-    expect(a.videoStart).toBeCloseTo(1.0, 6);
+    expect(computeAlignment({ ...base, samples: part, from: 30 }).videoStart).toBeCloseTo(0.5, 6);
+  });
+
+  it('fails when no clip frame was both shown and captured', () => {
+    expect(() => computeAlignment({ ...base, clipFramesInFile: new Map() })).toThrow('no sync clip frame');
   });
 });

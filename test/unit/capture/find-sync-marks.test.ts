@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { findBeep, findFlash, parseShowinfo } from '../../../src/capture/find-sync-marks.js';
+import { findBeep, firstAppearances, parseShowinfo } from '../../../src/capture/find-sync-marks.js';
+import { drawCode, fitPanel } from '../../../src/frame-code/frame-code.js';
+import { Raster } from '../../../src/frame-code/raster.js';
 
 describe('sync mark detection', () => {
-  it('finds the first bright frame after dark ones', () => {
-    const frames = new Uint8Array(144 * 5);
-    frames.fill(200, 0, 144); // page content before the clip
-    frames.fill(0, 144, 432);
-    frames.fill(255, 432, 576);
-    frames.fill(255, 576);
-    expect(findFlash(frames, [10, 10.1, 10.2, 10.3, 10.4])).toBe(10.3);
+  it('finds when each clip frame first appears, by its code', () => {
+    const frames: Buffer[] = [];
+    for (const [value, channel] of [[0, 15], [0, 15], [1, 15], [2, 3], [3, 15]] as const) {
+      const r = new Raster(160, 90);
+      drawCode(r, fitPanel({ x: 5, y: 5, w: 150, h: 80 }), 'camera', value, channel);
+      frames.push(r.data);
+    }
+    const found = firstAppearances(Buffer.concat(frames), [10, 10.03, 10.07, 10.1, 10.13], 160, 90, 15);
+    expect([...found]).toEqual([[0, 10], [1, 10.07], [3, 10.13]]);
   });
 
   it('times the beep to the sample through the frame holding it', () => {
