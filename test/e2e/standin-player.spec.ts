@@ -167,18 +167,47 @@ function inkIn(frame: Raster, box: Box, avoid: { x: number; y: number } | null):
   return n;
 }
 
-/** Whether a red cursor dot is drawn within a few pixels of `p`. */
-function cursorNear(frame: Raster, p: { x: number; y: number }): boolean {
-  for (let dy = -5; dy <= 5; dy++) {
-    for (let dx = -5; dx <= 5; dx++) {
-      const x = Math.round(p.x + dx);
-      const y = Math.round(p.y + dy);
-      if (x < 0 || y < 0 || x >= frame.width || y >= frame.height) continue;
-      const i = (y * frame.width + x) * 3;
-      if (frame.data[i]! > 180 && frame.data[i + 1]! < 90 && frame.data[i + 2]! < 90) return true;
+/**
+ * Where the red cursor dot nearest to `p` is drawn: the centre of the red blob (within 20 px of
+ * `p`) that holds the red pixel closest to it; null when there is none.
+ */
+function cursorCentre(frame: Raster, p: { x: number; y: number }): { x: number; y: number } | null {
+  const R = 20;
+  const x0 = Math.max(0, Math.round(p.x) - R);
+  const y0 = Math.max(0, Math.round(p.y) - R);
+  const x1 = Math.min(frame.width - 1, Math.round(p.x) + R);
+  const y1 = Math.min(frame.height - 1, Math.round(p.y) + R);
+  const red = (x: number, y: number) => {
+    const i = (y * frame.width + x) * 3;
+    return frame.data[i]! > 180 && frame.data[i + 1]! < 90 && frame.data[i + 2]! < 90;
+  };
+  let seed: [number, number] | null = null;
+  let best = Infinity;
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const d = Math.hypot(x - p.x, y - p.y);
+      if (d < best && red(x, y)) [best, seed] = [d, [x, y]];
     }
   }
-  return false;
+  if (!seed) return null;
+  const seen = new Set<number>([seed[1] * frame.width + seed[0]]);
+  const queue = [seed];
+  let sx = 0;
+  let sy = 0;
+  for (let q = 0; q < queue.length; q++) {
+    const [x, y] = queue[q]!;
+    sx += x;
+    sy += y;
+    for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]] as const) {
+      const nx = x + dx;
+      const ny = y + dy;
+      const key = ny * frame.width + nx;
+      if (nx < x0 || ny < y0 || nx > x1 || ny > y1 || seen.has(key) || !red(nx, ny)) continue;
+      seen.add(key);
+      queue.push([nx, ny]);
+    }
+  }
+  return { x: sx / queue.length + 0.5, y: sy / queue.length + 0.5 };
 }
 
 async function chatState(page: Page): Promise<Array<{ text: string; active: boolean }>> {
@@ -257,11 +286,13 @@ async function checkInstant(page: Page, truth: SampleTruth, t: number, player: P
     const height = truth.slidePicture?.height ?? 1;
     // Cursor: a red dot where the truth puts it; none while hidden.
     const cursorAt = want.cursor ? toScreen(want.cursor.x * width, want.cursor.y * height) : null;
-    if (cursorAt && !cursorNear(frame, cursorAt)) {
+    const dot = cursorAt ? cursorCentre(frame, cursorAt) : null;
+    if (cursorAt && (!dot || Math.hypot(dot.x - cursorAt.x, dot.y - cursorAt.y) > 3)) {
       // BBB's tldraw v2 whiteboard (bbb-playback 5.1) draws the cursor only once a shape has been
       // drawn on the current slide: its slide data returns before the cursor when there is none.
       const quirk = player.kind === 'real' && truth.whiteboard === 'tldraw' && !truth.shapes.some((sh) => sh.slide === want.slide && sh.start <= t);
-      (quirk ? quirks : problems).push(`t=${t.toFixed(3)}: no cursor near (${cursorAt.x.toFixed(0)}, ${cursorAt.y.toFixed(0)})`);
+      const seen = dot ? `cursor at (${dot.x.toFixed(0)}, ${dot.y.toFixed(0)})` : 'no cursor';
+      (quirk ? quirks : problems).push(`t=${t.toFixed(3)}: ${seen}, expected at (${cursorAt.x.toFixed(0)}, ${cursorAt.y.toFixed(0)})`);
     }
     if (!want.cursor) {
       const shown = await page.locator('#presentation .cursor, #presentation [data-shape-id="shape:cursor"]').count();
