@@ -5,6 +5,7 @@ import { registerSample } from './commands/sample.js';
 import { registerServe } from './commands/serve.js';
 import { registerVerify } from './commands/verify.js';
 import { registerRecord } from './commands/record.js';
+import { registerProbe } from './commands/probe.js';
 import { registerBatch } from './commands/batch.js';
 import { registerEnqueue } from './commands/enqueue.js';
 import { registerStatus } from './commands/status.js';
@@ -12,6 +13,7 @@ import { registerWorker } from './commands/worker.js';
 
 export function registerCommands(program: Command, context: CliContext): void {
   registerRecord(program, context);
+  registerProbe(program, context);
   registerBatch(program, context);
   registerWorker(program, context);
   registerEnqueue(program, context);

@@ -15,6 +15,8 @@ import { defaultOutputBase } from '../../record/output-name.js';
 import type { RecordEvent } from '../../record/record-events.js';
 import { QUALITY_BITS_PER_MEGAPIXEL, RESOLUTIONS, type Quality, type RecordOptions, type Resolution } from '../../record/record-options.js';
 import { recordRecording } from '../../record/record-recording.js';
+import { recordComposed, type ComposedLayout, type EngineResult } from '../../record/record-composed.js';
+import { readLayoutFile } from '../../layout/layout-spec.js';
 import { ENGINES, type Engine } from '../../render/render-options.js';
 import { renderRecording } from '../../render/render-recording.js';
 import { fetchRecordingInfo } from '../../recording/fetch-recording-info.js';
@@ -26,11 +28,16 @@ import { createProgressReporter } from '../progress-reporter.js';
 
 const DEFAULT_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
+/** Layouts `record` composes with ffmpeg (batch and the farm capture page layouts only). */
+const COMPOSED_LAYOUTS = ['presenters', 'custom'] as const;
+type ComposedLayoutName = (typeof COMPOSED_LAYOUTS)[number];
+const PAGE_LAYOUTS: PageLayout[] = ['player', 'content', 'webcams'];
+
 interface RecordFlags {
   output?: string;
   format?: OutputFormat;
   resolution: Resolution;
-  layout: PageLayout;
+  layout: PageLayout | ComposedLayoutName;
   from?: number;
   to?: number;
   fps?: number;
@@ -53,11 +60,11 @@ interface RecordFlags {
 }
 
 /** Options shared by record and batch: capture settings and tool paths. */
-export function addCaptureOptions(command: Command): Command {
+export function addCaptureOptions(command: Command, composed = false): Command {
   return command
     .addOption(new Option('--format <format>', 'container: mp4 (H.264 + AAC), mkv (H.264 + AAC) or webm (VP8/VP9 + Opus); default from the output name, else mp4').argParser(oneOf(['mp4', 'mkv', 'webm'] as const)))
     .addOption(new Option('--resolution <WxH>', 'output size; the player is laid out at this size, so text stays sharp').choices(Object.keys(RESOLUTIONS)).default('1920x1080'))
-    .addOption(new Option('--layout <layout>', 'player: the whole player without its controls; content: slides, whiteboard and screen share filling the frame; webcams: the webcam area only').choices(['player', 'content', 'webcams']).default('player'))
+    .addOption(new Option('--layout <layout>', `player: the whole player without its controls; content: slides, whiteboard and screen share filling the frame; webcams: the webcam area only${composed ? '; presenters: the content beside each presenter\'s camera, cropped out of the webcam grid; custom: regions placed by --layout-file' : ''}`).choices(composed ? [...PAGE_LAYOUTS, ...COMPOSED_LAYOUTS] : PAGE_LAYOUTS).default('player'))
     .addOption(new Option('--from <time>', 'start of the part to export (seconds, m:ss, h:mm:ss or 1h2m3s)').argParser(parseTime))
     .addOption(new Option('--to <time>', 'end of the part to export (default: the end of the recording)').argParser(parseTime))
     .addOption(new Option('--fps <n>', 'constant output frame rate (re-encodes the video); default keeps every frame the player painted').argParser(parseAmount))
@@ -93,7 +100,8 @@ export function resolveCaptureOptions(flags: RecordFlags, context: CliContext): 
     format: formatFor(flags),
     width,
     height,
-    layout: flags.layout,
+    // Composed layouts capture the content area; record composes the rest.
+    layout: PAGE_LAYOUTS.includes(flags.layout as PageLayout) ? (flags.layout as PageLayout) : 'content',
     from: flags.from ?? 0,
     to: flags.to,
     fps: flags.fps,
@@ -113,13 +121,25 @@ export function resolveCaptureOptions(flags: RecordFlags, context: CliContext): 
 }
 
 /** A URL, or a local recording directory served for the duration of the capture. */
-async function resolveInput(input: string, playerDir: string | undefined, signal: AbortSignal): Promise<{ url: string; server?: RunningServer }> {
+export async function resolveInput(input: string, playerDir: string | undefined, signal: AbortSignal): Promise<{ url: string; server?: RunningServer }> {
   if (/^https?:\/\//i.test(input)) return { url: input };
   const dir = path.resolve(input);
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new CaptureError('BAD_URL', `"${input}" is neither a playback URL nor a recording directory`);
   const server = await startServer({ recordingsDir: path.dirname(dir), playerDir, signal });
   return { url: server.playbackUrl(path.basename(dir)), server };
+}
+
+/** The composed layout asked for, read and validated before anything starts; null for page layouts. */
+async function resolveComposedLayout(flags: { layout: string; layoutFile?: string | undefined; split: boolean }): Promise<ComposedLayout | null> {
+  if (flags.layoutFile !== undefined && flags.layout !== 'custom') throw new CaptureError('USAGE', `--layout-file needs --layout custom (got --layout ${flags.layout})`);
+  if (flags.layout === 'custom') {
+    if (flags.layoutFile === undefined) throw new CaptureError('USAGE', '--layout custom needs --layout-file <file>');
+    return { kind: 'custom', spec: await readLayoutFile(flags.layoutFile) };
+  }
+  if (flags.layout === 'presenters') return { kind: 'presenters' };
+  if (flags.split) throw new CaptureError('USAGE', `--split needs --layout presenters or custom (got --layout ${flags.layout})`);
+  return null;
 }
 
 export function registerRecord(program: Command, context: CliContext): void {
@@ -129,11 +149,15 @@ export function registerRecord(program: Command, context: CliContext): void {
     .argument('<input>', 'playback URL (https://HOST/playback/presentation/2.3/<id> or the 2.0 playback.html?meetingId=<id> form) or a local recording directory')
     .option('-o, --output <file>', 'output file (default: "<meeting name> <date>.<format>" in the current directory)');
   command
+    .option('--layout-file <file>', 'JSON layout for --layout custom: {"width", "height", "background": "#rrggbb" | {"image": file}, "regions": [{"source": "content" | "webcams" | "presenters" | "presenter:N", "box": {"x", "y", "w", "h"}}]}; its size replaces --resolution')
+    .option('--split', 'with --layout presenters or custom: also write <output>.content.<ext> and <output>.webcams.<ext> on the same timeline', false)
     .addOption(new Option('--engine <engine>', 'capture: play the recording and capture the tab in real time; render: step the player instant by instant and screenshot what changes (faithful under any load)').choices(ENGINES).default('capture'))
     .addOption(new Option('--workers <n>', 'render engine: player pages rendering parts of the timeline in parallel').argParser(parseAmount).default(1));
-  addCaptureOptions(command).action(async (input: string, flags: RecordFlags & { engine: Engine; workers: number }) => {
+  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & { engine: Engine; workers: number; layoutFile?: string; split: boolean }) => {
     const reporter = createProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: context.stdout, stderr: context.stderr });
+    const composed = await resolveComposedLayout(flags);
     const base = resolveCaptureOptions(flags, context);
+    if (composed?.kind === 'custom') Object.assign(base, { width: composed.spec.width, height: composed.spec.height });
     const { url, server } = await resolveInput(input, flags.player ?? context.env.BBB_CAPTURE_PLAYER, context.signal);
     try {
       let output = flags.output;
@@ -142,7 +166,8 @@ export function registerRecord(program: Command, context: CliContext): void {
         output = `${defaultOutputBase(recording)}.${base.format}`;
       }
       const options = { ...base, url, output, signal: context.signal, onEvent: (event: RecordEvent) => reporter.onEvent(event) };
-      const result = flags.engine === 'render' ? await renderRecording({ ...options, workers: flags.workers }) : await recordRecording(options);
+      const engine = (o: RecordOptions): Promise<EngineResult> => (flags.engine === 'render' ? renderRecording({ ...o, workers: flags.workers }) : recordRecording(o));
+      const result = composed ? await recordComposed(options, { layout: composed, split: flags.split }, engine) : await engine(options);
       reporter.stop();
       if (flags.json) context.stdout.write(`${JSON.stringify({ type: 'result', ...result })}\n`);
       else if (!flags.quiet) context.stderr.write(`wrote ${result.output} (${result.duration.toFixed(1)} s in ${(result.wallMs / 1000).toFixed(1)} s)\n`);
