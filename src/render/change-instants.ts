@@ -62,15 +62,17 @@ export interface RenderSegment {
 }
 
 /**
- * Cuts the part into segments of about `segmentMs`, each starting with a rendered instant (its
+ * Cuts the part into segments of about `segmentMs` (the last up to 1.5×), each starting with a rendered instant (its
  * first frame becomes a keyframe, so the encoded segments join without re-encoding).
  */
 export function splitSegments(instants: readonly number[], fromMs: number, toMs: number, segmentMs: number): RenderSegment[] {
   if (!(segmentMs > 0)) throw new RangeError(`segment length must be positive, got ${segmentMs}`);
   const segments: RenderSegment[] = [];
   let i = 0;
-  for (let start = fromMs, index = 0; start < toMs; start += segmentMs, index++) {
-    const end = Math.min(toMs, start + segmentMs);
+  for (let start = fromMs, index = 0, end = fromMs; start < toMs; start = end, index++) {
+    end = Math.min(toMs, start + segmentMs);
+    // A tail shorter than half a segment joins this one instead of becoming its own.
+    if (toMs - end < segmentMs / 2) end = toMs;
     const own: number[] = [start];
     while (i < instants.length && instants[i]! < end) {
       if (instants[i]! > start) own.push(instants[i]!);

@@ -3,11 +3,36 @@
  * function is self-contained).
  */
 
+declare global {
+  interface Window {
+    /** Resolves when every visible video has presented a new frame (armFrameCallbacks). */
+    __bbbRenderShown?: Promise<unknown>;
+  }
+}
+
 /**
- * Resolves once whatever the last seek changed has really been painted: images in the DOM
- * decoded, fonts loaded, then two animation frames. seekPlayer already waited two frames; most
- * instants need nothing more (slides are preloaded), so the extra frames are only spent when
- * something was still loading.
+ * Call before a seek that changes a visible video's frame: `seeked` fires when the frame is
+ * decoded, not when it is composited, and about one step in thirty showed the previous frame
+ * without this (Chromium 156, test/e2e/support/step-player.ts). The render engine knows the
+ * videos' frame times, so it arms this only where a new frame must appear; the timeout guards a
+ * seek that lands on the frame already shown.
+ */
+export function armFrameCallbacks(): void {
+  const shown = Array.from(document.querySelectorAll('video'))
+    .filter((video) => video.getClientRects().length > 0 && video.videoWidth > 0)
+    .map((video) => new Promise<void>((resolve) => {
+      video.requestVideoFrameCallback(() => resolve());
+      setTimeout(resolve, 1000);
+    }));
+  window.__bbbRenderShown = Promise.all(shown);
+}
+
+/**
+ * Resolves once whatever the last seek changed has really been painted: new video frames
+ * presented, seeks in flight settled, images in the DOM decoded, fonts loaded, then two animation
+ * frames. seekPlayer already waited two frames; most instants need nothing more (slides are
+ * preloaded), so the extra frames are only spent when something was still pending. Returns
+ * whether it had to wait.
  */
 export async function settlePaint(): Promise<boolean> {
   // The capture engine's end-of-playback repaint ticker (installPlayerApi) starts on the first
@@ -15,19 +40,36 @@ export async function settlePaint(): Promise<boolean> {
   const ticker = (window as unknown as { __bbbTailTicker?: HTMLElement }).__bbbTailTicker;
   const hadTicker = ticker?.isConnected === true;
   ticker?.remove();
-  const pending = Array.from(document.images)
+  const pending: Array<Promise<unknown>> = Array.from(document.images)
     .filter((img) => !img.complete)
     .map((img) => img.decode().catch(() => undefined));
   // A player keeps its second video in step by seeking it again on the first one's `seeking`
   // (the screen share follows the webcams); wait for every seek still in flight.
-  const seeking = Array.from(document.querySelectorAll('video'))
-    .filter((video) => video.seeking)
-    .map((video) => new Promise((r) => video.addEventListener('seeked', r, { once: true })));
-  pending.push(...seeking.map((p) => p.then(() => undefined)));
+  for (const video of Array.from(document.querySelectorAll('video'))) {
+    if (video.seeking) pending.push(new Promise((r) => video.addEventListener('seeked', r, { once: true })));
+  }
+  if (window.__bbbRenderShown) pending.push(window.__bbbRenderShown);
+  window.__bbbRenderShown = undefined;
   const fontsLoading = document.fonts.status !== 'loaded';
-  if (pending.length === 0 && !fontsLoading && !hadTicker) return false;
+  const tldraw = document.querySelector('.tl-container, .tl-shape') !== null;
+  if (pending.length === 0 && !fontsLoading && !hadTicker && !tldraw) return false;
   await Promise.all(pending);
   await document.fonts.ready;
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  if (tldraw) {
+    // BBB's tldraw v2 whiteboard applies the time in a React effect and paints a frame or more
+    // later, and after a screen share it draws grey placeholders (.tl-shape__culled) for a while:
+    // go on until the player's DOM has been still for two frames with no placeholder (at most ~2 s).
+    let changed = false;
+    const observer = new MutationObserver(() => (changed = true));
+    observer.observe(document.querySelector('#player') ?? document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    for (let quiet = 0, frames = 0; quiet < 2 && frames < 120; frames++) {
+      changed = false;
+      await new Promise((r) => requestAnimationFrame(r));
+      const placeholders = document.querySelector('#presentation:not(.inactive) .tl-shape__culled') !== null;
+      quiet = changed || placeholders ? 0 : quiet + 1;
+    }
+    observer.disconnect();
+  }
   return true;
 }

@@ -141,6 +141,7 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
       media.deskshareFile ? probeFrameTimes(media.deskshareFile, options) : [],
     ]);
     const instants = computeChangeInstants({ events: timelineTimes(docs), webcamFrames, deskshareFrames, deskshareIntervals: shares }, { fromMs, toMs, maxHoldMs: MAX_HOLD_MS });
+    const videoFrameInstants = new Set([...webcamFrames, ...deskshareFrames].map((t) => Math.round(t * 1000)));
     const segments = splitSegments(instants, fromMs, toMs, segmentLengthMs(toMs - fromMs, options.workers));
     const workers = Math.min(options.workers, segments.length);
     emit({ type: 'log', source: 'page', line: `rendering ${instants.length} instants in ${segments.length} segments with ${workers} page(s)` });
@@ -162,7 +163,7 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
     const work = async (renderPage: RenderPage) => {
       for (let i = next++; i < segments.length; i = next++) {
         const segment = segments[i]!;
-        const frames = await renderSegment(renderPage, segment, workDir, { signal: options.signal, onFrame: (t) => progress(segment, t) });
+        const frames = await renderSegment(renderPage, segment, workDir, { videoFrameInstants, signal: options.signal, onFrame: (t) => progress(segment, t) });
         done.set(segment.index, segment.endMs - segment.startMs);
         const list = path.join(workDir, `segment-${segment.index}.ffconcat`);
         await writeFile(list, frameListFile(frames, segment.endMs));

@@ -10,7 +10,7 @@ import { CaptureError, throwIfAborted } from '../errors.js';
 import { seekTo } from '../player/open-player.js';
 import type { RenderedFrame } from './build-render-args.js';
 import type { RenderSegment } from './change-instants.js';
-import { settlePaint } from './render-page-api.js';
+import { armFrameCallbacks, settlePaint } from './render-page-api.js';
 
 /** A player page ready for stepping, with its CDP session. */
 export interface RenderPage {
@@ -31,12 +31,15 @@ export const SCREENSHOT_QUALITY = 92;
  */
 export const SEEK_INTO_MS = 0.5;
 
-/** Renders `segment` into `dir`; calls onFrame after each picture. */
+/**
+ * Renders `segment` into `dir`; calls onFrame after each picture. `videoFrameInstants` are the
+ * instants at which a visible video shows a new frame (so its presentation is awaited).
+ */
 export async function renderSegment(
   target: RenderPage,
   segment: RenderSegment,
   dir: string,
-  options: { signal?: AbortSignal | undefined; onFrame: (timeMs: number) => void },
+  options: { videoFrameInstants: ReadonlySet<number>; signal?: AbortSignal | undefined; onFrame: (timeMs: number) => void },
 ): Promise<RenderedFrame[]> {
   const frames: RenderedFrame[] = [];
   const writes: Promise<void>[] = [];
@@ -45,6 +48,8 @@ export async function renderSegment(
     const seekTime = Math.min((timeMs + SEEK_INTO_MS) / 1000, target.mediaDuration - 0.001);
     let data: string;
     try {
+      // The page came from elsewhere at a segment's first instant: its video frame may differ too.
+      if (options.videoFrameInstants.has(timeMs) || timeMs === segment.startMs) await target.page.evaluate(armFrameCallbacks);
       await seekTo(target.page, seekTime);
       await target.page.evaluate(settlePaint);
       // optimizeForSpeed: Chromium's fast JPEG path; quality stays at SCREENSHOT_QUALITY.

@@ -68,8 +68,10 @@ describe('splitSegments', () => {
     ]);
   });
 
-  it('makes a short last segment when the part does not divide evenly', () => {
-    expect(splitSegments([0], 0, 2500, 2000).map((s) => [s.startMs, s.endMs])).toEqual([[0, 2000], [2000, 2500]]);
+  it('adds a short tail to the last segment instead of making a segment of a few ms', () => {
+    expect(splitSegments([0], 0, 2500, 2000).map((s) => [s.startMs, s.endMs])).toEqual([[0, 2500]]);
+    expect(splitSegments([0], 0, 6007, 2000).map((s) => [s.startMs, s.endMs])).toEqual([[0, 2000], [2000, 4000], [4000, 6007]]);
+    expect(splitSegments([0], 0, 3500, 2000).map((s) => [s.startMs, s.endMs])).toEqual([[0, 2000], [2000, 3500]]);
   });
 
   it('chooses a few segments per worker, 2 to 10 s long', () => {

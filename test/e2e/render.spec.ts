@@ -1,0 +1,137 @@
+/**
+ * `bbb-capture record --engine render` end to end: synthetic recordings rendered instant by
+ * instant in the player under test, measured by the fidelity meter against the render engine's
+ * targets (every webcam frame, |A/V| ≤ 5 ms, no lead-in, exact length), compared with the
+ * player's own screenshots at the same instants (SSIM), and rendered again beside a CPU hog to
+ * show that load changes nothing in the output.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { layoutCss } from '../../src/player/layout-css.js';
+import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
+import { runProcess } from '../../src/process/run-process.js';
+import { checkTargets } from '../../src/verify/check-targets.js';
+import { decodeVideoCodes } from '../../src/verify/decode-video-codes.js';
+import type { FidelityReport } from '../../src/verify/fidelity-report.js';
+import { measureFidelity } from '../../src/verify/measure-fidelity.js';
+import { probeMedia } from '../../src/verify/probe-media.js';
+import { runCli } from './support/cli.js';
+import { expect, test } from './support/samples-fixture.js';
+import { openPlayer, stepTo, waitUntilReady } from './support/step-player.js';
+
+const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
+/** The render engine's targets: stricter than the capture engine's (check-targets DEFAULT_TARGETS). */
+const RENDER_TARGETS = { minDeliveredRatio: 1, maxAbsAvSyncMs: 5, maxLeadingMs: 0 };
+let outDir: string;
+
+test.use({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
+// Rendering does not race a clock, so a busy machine only makes it slower: allow for that.
+test.setTimeout(900_000);
+test.beforeAll(async () => {
+  outDir = await mkdtemp(path.join(tmpdir(), 'bbb-capture-render-'));
+});
+test.afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+
+async function render(url: string, name: string, extra: string[] = []): Promise<{ file: string; result: Record<string, unknown> }> {
+  const file = path.join(outDir, name);
+  const run = await runCli(['record', url, '-o', file, '--engine', 'render', '--json', ...extra], { timeoutMs: 840_000 });
+  expect(run.exitCode, `render failed: ${run.stderr}`).toBe(0);
+  const result = run.events.find((e) => e.type === 'result');
+  expect(result?.engine).toBe('render');
+  return { file, result: result! };
+}
+
+async function meter(file: string, dir: string, range: { from?: number; to?: number } = {}): Promise<FidelityReport> {
+  const report = await measureFidelity({ video: file, recordingDir: dir, tools, ...range });
+  const summary = JSON.stringify({ file: path.basename(file), delivered: report.cameras.map((c) => c.deliveredRatio), screenshare: report.screenshare?.deliveredRatio, avSyncMs: report.avSyncMs, leadingMs: report.leadingMs, durationErrorMs: report.durationErrorMs, endErrorMs: report.end.endErrorMs });
+  test.info().annotations.push({ type: 'fidelity', description: summary });
+  console.log(`fidelity ${summary}`);
+  return report;
+}
+
+/** SSIM (ffmpeg's ssim filter, "All") of the output's frame at `time` against a PNG. */
+async function ssimAt(video: string, time: number, png: string): Promise<number> {
+  const { stderr } = await runProcess(tools.ffmpeg, ['-hide_banner', '-nostdin', '-i', video, '-i', png, '-filter_complex', `[0:v]trim=start=${time},setpts=PTS-STARTPTS[a];[a][1:v]ssim`, '-frames:v', '1', '-f', 'null', '-'], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const all = /SSIM .* All:([0-9.]+)/.exec(stderr);
+  if (!all) throw new Error(`no SSIM in ffmpeg output: ${stderr.slice(-500)}`);
+  return Number(all[1]);
+}
+
+test('renders the full sample with every webcam and screen-share frame, exact A/V and length', async ({ sample, page }) => {
+  const rec = await sample('full', 8);
+  const { file } = await render(rec.url, 'full.mp4');
+  const probe = await probeMedia(file, { tools });
+  expect(probe.video?.codec).toBe('h264');
+  expect(probe.audio?.codec).toBe('aac');
+  expect([probe.video?.width, probe.video?.height]).toEqual([1920, 1080]);
+  const report = await meter(file, rec.dir);
+  expect(checkTargets(report, RENDER_TARGETS)).toEqual([]);
+  expect(report.leadingMs).toBe(0);
+  expect(report.screenshare?.deliveredRatio).toBe(1);
+  expect(report.slides?.missing).toEqual([]);
+  expect(report.slides?.changeOffsetMaxMs).toBe(0);
+  // Exact length: the part ends at the media's end, which the sample's WebM puts a few ms after
+  // the metadata's duration (its last frame's length).
+  expect(Math.abs(report.durationErrorMs)).toBeLessThanOrEqual(10);
+  expect((await readdir(outDir)).filter((f) => f.startsWith('.'))).toEqual([]);
+
+  // The player's own pictures at the same instants, stepped by the tests' own helper.
+  expect(await openPlayer(page, rec.url)).toBe('player');
+  const slideUrls = rec.truth.slides.map((s) => new URL(`/presentation/${rec.recordId}/${s.file}`, rec.url).href);
+  await waitUntilReady(page, slideUrls);
+  await page.addStyleTag({ content: layoutCss('player') });
+  const scores: Record<string, number> = {};
+  for (const time of [0.25, 1.7, 3.9, 6.55]) {
+    await stepTo(page, time);
+    const png = path.join(outDir, `player-${time}.png`);
+    await page.screenshot({ path: png });
+    scores[time] = await ssimAt(file, time, png);
+  }
+  test.info().annotations.push({ type: 'ssim vs player', description: JSON.stringify(scores) });
+  console.log(`SSIM vs the player's own screenshots ${JSON.stringify(scores)}`);
+  for (const score of Object.values(scores)) expect(score).toBeGreaterThanOrEqual(0.97);
+});
+
+test('renders two cameras with two workers, segments joined without re-encoding', async ({ sample }) => {
+  const rec = await sample('twocams', 6);
+  const { file, result } = await render(rec.url, 'twocams.mp4', ['--workers', '2']);
+  expect(result.workers).toBe(2);
+  expect(result.segments).toBeGreaterThan(1);
+  const report = await meter(file, rec.dir);
+  expect(report.cameras).toHaveLength(2);
+  expect(checkTargets(report, RENDER_TARGETS)).toEqual([]);
+  expect(Math.abs(report.durationErrorMs)).toBeLessThanOrEqual(10);
+  // Keyframes only where segments start and every 2 s: the join copied the encoded segments.
+  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file], { label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const keyframes = stdout.split('\n').filter((l) => l.includes('K')).map((l) => Number(l.split(',')[0]));
+  expect(keyframes.length).toBeGreaterThanOrEqual(result.segments as number);
+  expect(keyframes[0]).toBe(0);
+});
+
+test('renders the same pictures at the same times beside a CPU hog', async ({ sample }) => {
+  const rec = await sample('full', 8);
+  const part = ['--from', '3', '--to', '5'];
+  const codes = async (file: string) => {
+    const probe = await probeMedia(file, { tools });
+    const decoded = await decodeVideoCodes({ video: file, stream: probe.video!, tools });
+    return decoded.frames.map((f) => `${f.time.toFixed(3)} ${f.codes.map((c) => `${c.kind}${c.channel}=${c.value}`).sort().join(',')}`);
+  };
+  const quiet = await render(rec.url, 'quiet.mp4', part);
+  const hogs = [0, 1].map(() => execa(process.execPath, ['-e', 'for(;;){}'], { reject: false }));
+  let loaded;
+  try {
+    loaded = await render(rec.url, 'loaded.mp4', part);
+  } finally {
+    for (const hog of hogs) hog.kill('SIGKILL');
+    await Promise.all(hogs);
+  }
+  const [a, b] = [await codes(quiet.file), await codes(loaded.file)];
+  expect(a.length).toBeGreaterThan(50);
+  expect(b).toEqual(a);
+  const report = await meter(loaded.file, rec.dir, { from: 3, to: 5 });
+  expect(checkTargets(report, RENDER_TARGETS)).toEqual([]);
+});
