@@ -602,8 +602,10 @@
   function buildThumbnails(rec, video, followers) {
     const items = rec.slides.map((slide, index) => {
       const screenshare = slide.src.includes('deskshare');
+      const monitor = s('svg', { viewBox: '0 0 24 24', width: 40, height: 40, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5 });
+      monitor.append(s('rect', { x: 3, y: 4, width: 18, height: 12, rx: 1 }), s('path', { d: 'M8 20h8M12 16v4' }));
       const picture = screenshare
-        ? h('div', { class: 'screenshare' }, ['⧉'])
+        ? h('div', { class: 'screenshare' }, [monitor])
         : h('img', { class: 'thumbnail-image', alt: '', src: fileUrl(rec.mediaId, slide.src.replace('slide-', 'thumbnails/thumb-')) });
       const item = h('div', { class: 'thumbnail-wrapper interactive', tabindex: '0' }, [h('div', { class: 'thumbnail' }, [picture, h('div', { class: 'thumbnail-index' }, [String(index + 1)])])]);
       item.addEventListener('click', () => (video.currentTime = slide.time));
