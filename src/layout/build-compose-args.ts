@@ -98,13 +98,16 @@ export function buildComposeArgs(plan: ComposePlan): string[] {
   let nextInput = 1;
   if (needWebcams) {
     const cams = plan.webcams!;
-    // Accurate seek to half a frame before the frame that covers `from`, so that frame is kept;
-    // setpts then puts media time `from` at t=0 (the covering frame starts at or before 0).
+    // Accurate seek to half a frame before the frame that covers `from`, so that frame is kept.
     const covering = Math.floor(plan.from * cams.fps + 1e-6);
     const seek = Math.max(0, (covering - 0.5) / cams.fps);
     args.push('-ss', fmt(seek), '-i', cams.file);
     const branches = tiles.length + (plan.webcamsOutput ? 1 : 0);
-    graph.push(`[${nextInput}:v]setpts=PTS-${fmt(plan.from - seek)}/TB,split=${branches}${Array.from({ length: branches }, (_, i) => `[w${i}]`).join('')}`);
+    // WebM stores milliseconds, so frame 1 at 15 fps says 67 ms, after the output frame at 66.67 ms
+    // that should show it: snap each frame to its exact frame time n/fps (in a fine time base)
+    // and move media time `from` to t=0.
+    const retime = `settb=1/90000,setpts=(round((T+${fmt(seek)})*${cams.fps})/${cams.fps}-${fmt(plan.from)})/TB`;
+    graph.push(`[${nextInput}:v]${retime},split=${branches}${Array.from({ length: branches }, (_, i) => `[w${i}]`).join('')}`);
     nextInput++;
   }
   const bg = spec.background;

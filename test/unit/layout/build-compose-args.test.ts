@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { buildComposeArgs, type ComposePlan } from '../../../src/layout/build-compose-args.js';
+import { presentersLayout } from '../../../src/layout/layout-spec.js';
+
+const plan: ComposePlan = {
+  content: '/w/content.mp4',
+  webcams: { file: '/w/webcams.webm', width: 640, height: 480, fps: 15 },
+  from: 1.5,
+  spec: presentersLayout(1280, 720, true),
+  intervals: [
+    { start: 0, end: 1, tiles: [{ x: 0, y: 0, w: 640, h: 480 }] },
+    { start: 1, end: 4, tiles: [{ x: 0, y: 120, w: 320, h: 240 }, { x: 320, y: 120, w: 320, h: 240 }] },
+  ],
+  duration: 4,
+  fps: 30,
+  format: 'mp4',
+  crf: 20,
+  output: '/o/out.mp4',
+};
+
+const graphOf = (args: string[]) => args[args.indexOf('-filter_complex') + 1]!.split(';');
+
+describe('buildComposeArgs', () => {
+  it('seeks the webcams to the frame covering `from` and snaps frames to their exact times', () => {
+    const args = buildComposeArgs(plan);
+    // from = 1.5 s is inside frame 22 (1.4667 s): seek half a frame before it.
+    expect(args.slice(args.indexOf('-ss'), args.indexOf('-ss') + 4)).toEqual(['-ss', '1.433333', '-i', '/w/webcams.webm']);
+    expect(graphOf(args)[0]).toBe('[1:v]settb=1/90000,setpts=(round((T+1.433333)*15)/15-1.500000)/TB,split=3[w0][w1][w2]');
+  });
+
+  it('draws the background, the content in its box, then each tile only during its interval', () => {
+    const graph = graphOf(buildComposeArgs(plan));
+    expect(graph[1]).toBe('color=c=0x000000:s=1280x720:r=30:d=4.000000,format=yuv420p[s0]');
+    expect(graph[2]).toBe('[0:v]scale=896:720,setsar=1[content]');
+    expect(graph[3]).toBe('[s0][content]overlay=0:0[s1]');
+    expect(graph[4]).toBe('[w0]crop=640:480:0:0,scale=384:288,setsar=1[t0]');
+    expect(graph[5]).toBe("[s1][t0]overlay=896:216:enable='gte(t\\,0.000000)*lt(t\\,1.000000)'[s2]");
+    expect(graph[6]).toBe('[w1]crop=320:240:0:120,scale=384:288,setsar=1[t1]');
+    expect(graph[7]).toBe("[s2][t1]overlay=896:72:enable='gte(t\\,1.000000)*lt(t\\,4.000000)'[s3]");
+    expect(graph.at(-1)).toBe('[s4]null[out]');
+  });
+
+  it('copies the aligned audio, encodes H.264 and cuts to the duration', () => {
+    const args = buildComposeArgs(plan);
+    expect(args.join(' ')).toContain('-map [out] -map 0:a:0? -c:a copy -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -t 4.000000 -movflags +faststart -f mp4 /o/out.mp4');
+  });
+
+  it('writes the webcam area as a second output for --split, from the same decode', () => {
+    const args = buildComposeArgs({ ...plan, webcamsOutput: '/o/out.webcams.mp4' });
+    const graph = graphOf(args);
+    expect(graph[0]).toMatch(/split=4\[w0\]\[w1\]\[w2\]\[w3\]$/);
+    expect(graph.at(-1)).toBe('[w3]fps=30,setsar=1,format=yuv420p[cams]');
+    expect(args.join(' ')).toContain('-map [cams] -map 0:a:0? -c:a copy');
+    expect(args.at(-1)).toBe('/o/out.webcams.mp4');
+  });
+
+  it('uses a background picture scaled to the frame', () => {
+    const args = buildComposeArgs({ ...plan, webcams: undefined, spec: { ...plan.spec, background: { image: '/l/bg.png' } } });
+    expect(args.join(' ')).toContain('-loop 1 -framerate 30 -t 4.000000 -i /l/bg.png');
+    expect(graphOf(args)[0]).toBe('[1:v]scale=1280:720,setsar=1,format=yuv420p[s0]');
+  });
+});
