@@ -1,0 +1,163 @@
+/**
+ * Composed layouts end to end: synthetic recordings with cameras joining and leaving, captured by
+ * the real CLI with --layout presenters / custom, and the output decoded: every camera's frame code
+ * must be delivered, in step, and inside the tile the layout gives that camera at that moment;
+ * --split files must last as long as the main file and show the same source frames at the same times.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Box } from '../../src/frame-code/raster.js';
+import { presentersLayout } from '../../src/layout/layout-spec.js';
+import { fitInBox, placeStack } from '../../src/layout/place-tiles.js';
+import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
+import type { SampleTruth } from '../../src/sample/sample-truth.js';
+import { decodeVideoCodes } from '../../src/verify/decode-video-codes.js';
+import { measureFidelity } from '../../src/verify/measure-fidelity.js';
+import { probeMedia } from '../../src/verify/probe-media.js';
+import { runCli } from './support/cli.js';
+import { expect, test } from './support/samples-fixture.js';
+
+const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
+let outDir: string;
+
+test.beforeAll(async () => {
+  outDir = await mkdtemp(path.join(tmpdir(), 'bbb-capture-layouts-'));
+});
+test.afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+
+async function record(url: string, name: string, extra: string[]): Promise<{ file: string; result: Record<string, unknown> }> {
+  const file = path.join(outDir, name);
+  const run = await runCli(['record', url, '-o', file, '--json', ...extra], { timeoutMs: 900_000 });
+  expect(run.exitCode, `record failed: ${run.stderr}`).toBe(0);
+  const result = run.events.find((e) => e.type === 'result');
+  expect(result).toBeTruthy();
+  return { file, result: result! };
+}
+
+/** Where the truth says each camera's tile is at time t (cameras listed in grid order, as BBB draws them). */
+function truthTiles(truth: SampleTruth, t: number): Array<{ channel: number; box: Box }> {
+  const on = truth.webcams!.cameras.flatMap((c) => c.intervals.filter((i) => i.start <= t && t < i.end).map((i) => ({ channel: c.channel, box: i.box })));
+  return on.sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x);
+}
+
+/** True when t is within a webcam frame of a camera join or leave (the switch frame itself may show either side). */
+function nearSwitch(truth: SampleTruth, t: number): boolean {
+  const frame = 1 / truth.webcams!.fps;
+  return truth.webcams!.cameras.some((c) => c.intervals.some((i) => Math.abs(t - i.start) < frame * 1.5 || Math.abs(t - i.end) < frame * 1.5));
+}
+
+const inside = (box: Box, outer: Box, slack = 4) =>
+  box.x >= outer.x - slack && box.y >= outer.y - slack && box.x + box.w <= outer.x + outer.w + slack && box.y + box.h <= outer.y + outer.h + slack;
+
+/** Checks that, frame by frame, each camera's code is inside the place `expected` gives it, and nowhere else. */
+async function checkTiles(file: string, truth: SampleTruth, expected: (t: number) => Map<number, Box>, ignore: Box | null = null): Promise<{ framesChecked: number; misplaced: string[] }> {
+  const probe = await probeMedia(file, { tools });
+  const decoded = await decodeVideoCodes({ video: file, stream: probe.video!, tools, maxWidth: probe.video!.width });
+  const misplaced: string[] = [];
+  let framesChecked = 0;
+  for (const frame of decoded.frames) {
+    if (nearSwitch(truth, frame.time)) continue;
+    framesChecked++;
+    const places = expected(frame.time);
+    const cams = frame.codes.filter((c) => c.kind === 'camera' && !(ignore && inside(c.box, ignore, 0)));
+    for (const code of cams) {
+      const place = places.get(code.channel);
+      if (!place || !inside(code.box, place)) misplaced.push(`t=${frame.time.toFixed(3)} camera ${code.channel} at ${JSON.stringify(code.box)}, expected ${JSON.stringify(place ?? null)}`);
+    }
+    for (const channel of places.keys()) {
+      if (!cams.some((c) => c.channel === channel)) misplaced.push(`t=${frame.time.toFixed(3)} camera ${channel} missing`);
+    }
+  }
+  return { framesChecked, misplaced };
+}
+
+for (const variant of ['twocams', 'fourcams'] as const) {
+  test(`presenters layout shows each ${variant} camera in its tile, delivered and in step; --split lines up`, async ({ sample }) => {
+    const rec = await sample(variant, 12);
+    const truth = rec.truth;
+    const { file, result } = await record(rec.url, `${variant}-presenters.mp4`, ['--layout', 'presenters', '--resolution', '1280x720', '--split']);
+    const probe = await probeMedia(file, { tools });
+    expect([probe.video?.width, probe.video?.height]).toEqual([1280, 720]);
+
+    // Tiles: the presenters preset stacks the tiles of the moment in grid order.
+    const column = presentersLayout(1280, 720, true).regions[1]!.box;
+    const { framesChecked, misplaced } = await checkTiles(file, truth, (t) => {
+      const tiles = truthTiles(truth, t);
+      const places = placeStack(tiles.map((c) => c.box), column);
+      return new Map(tiles.map((c, i) => [c.channel, places[i]!]));
+    });
+    expect(framesChecked).toBeGreaterThan(200);
+    expect(misplaced.slice(0, 10)).toEqual([]);
+
+    const report = await measureFidelity({ video: file, recordingDir: rec.dir, tools, sources: ['cameras'] });
+    test.info().annotations.push({ type: 'fidelity', description: JSON.stringify({ variant, delivered: report.cameras.map((c) => c.deliveredRatio), offsetMs: report.cameras.map((c) => c.offsetMs), freezeMs: report.cameras.map((c) => c.longestFreezeMs), avSyncMs: report.avSyncMs }) });
+    for (const camera of report.cameras) {
+      expect(camera.deliveredRatio, `camera ${camera.channel}`).toBeGreaterThanOrEqual(0.95);
+      expect(Math.abs(camera.offsetMs ?? Infinity), `camera ${camera.channel} offset`).toBeLessThanOrEqual(70);
+    }
+
+    // --split: same length, and the webcams file shows the same source frame at the same time.
+    const split = result.split as { content: string; webcams: string };
+    const durations = await Promise.all([file, split.content, split.webcams].map(async (f) => (await probeMedia(f, { tools })).duration));
+    for (const d of durations) expect(Math.abs(d - durations[0]!)).toBeLessThanOrEqual(0.05);
+    const cams = await measureFidelity({ video: split.webcams, recordingDir: rec.dir, tools, sources: ['cameras'] });
+    for (const [i, camera] of cams.cameras.entries()) {
+      expect(camera.deliveredRatio).toBeGreaterThanOrEqual(0.95);
+      expect(Math.abs((camera.offsetMs ?? Infinity) - (report.cameras[i]!.offsetMs ?? 0))).toBeLessThanOrEqual(35);
+    }
+    const content = await measureFidelity({ video: split.content, recordingDir: rec.dir, tools, sources: ['slides', 'screenshare'] });
+    expect(content.slides?.missing ?? []).toEqual([]);
+  });
+}
+
+test('custom layout file: presenter:N in its box beside the content and the webcam area, on a colour background', async ({ sample }) => {
+  const rec = await sample('twocams', 10);
+  const truth = rec.truth;
+  const layoutFile = path.join(outDir, 'layout.json');
+  const regions = [
+    { source: 'content', box: { x: 0, y: 0, w: 960, h: 540 } },
+    { source: 'presenter:1', box: { x: 960, y: 0, w: 320, h: 240 } },
+    { source: 'webcams', box: { x: 0, y: 540, w: 240, h: 180 } },
+  ];
+  await writeFile(layoutFile, JSON.stringify({ width: 1280, height: 720, background: '#203040', regions }));
+  const { file } = await record(rec.url, 'custom.mp4', ['--layout', 'custom', '--layout-file', layoutFile]);
+  const probe = await probeMedia(file, { tools });
+  expect([probe.video?.width, probe.video?.height]).toEqual([1280, 720]);
+  // presenter:1 shows the second tile while there is one (camera 1 here); the small webcam area
+  // shows every camera, so codes there are left to the meter below.
+  const { framesChecked, misplaced } = await checkTiles(
+    file,
+    truth,
+    (t) => {
+      const second = truthTiles(truth, t)[1];
+      return second ? new Map([[second.channel, fitInBox(second.box.w, second.box.h, regions[1]!.box)]]) : new Map<number, Box>();
+    },
+    regions[2]!.box,
+  );
+  expect(framesChecked).toBeGreaterThan(150);
+  expect(misplaced.slice(0, 10)).toEqual([]);
+  const report = await measureFidelity({ video: file, recordingDir: rec.dir, tools, sources: ['cameras'] });
+  expect(report.cameras.find((c) => c.channel === 1)?.deliveredRatio ?? 0).toBeGreaterThanOrEqual(0.95);
+});
+
+test('bad layout files are refused before anything starts, naming the field', async ({ sample }) => {
+  const rec = await sample('twocams', 4);
+  const layoutFile = path.join(outDir, 'bad.json');
+  await writeFile(layoutFile, JSON.stringify({ width: 1280, height: 720, regions: [{ source: 'content', box: { x: 640, y: 0, w: 960, h: 720 } }] }));
+  const run = await runCli(['record', rec.url, '-o', path.join(outDir, 'bad.mp4'), '--layout', 'custom', '--layout-file', layoutFile]);
+  expect(run.exitCode).toBe(61);
+  expect(run.stderr).toMatch(/regions\[0\]\.box: .*outside the 1280x720 frame/);
+});
+
+test('presenters on an audio-only recording falls back to content with a warning', async ({ sample }) => {
+  const rec = await sample('audioonly', 6);
+  const file = path.join(outDir, 'audioonly.mp4');
+  const run = await runCli(['record', rec.url, '-o', file, '--json', '--layout', 'presenters', '--resolution', '1280x720']);
+  expect(run.exitCode, run.stderr).toBe(0);
+  expect(run.events.some((e) => e.type === 'warning' && /audio-only/.test(String(e.message)))).toBe(true);
+  const report = await measureFidelity({ video: file, recordingDir: rec.dir, tools, sources: ['slides'] });
+  expect(report.slides?.missing ?? []).toEqual([]);
+});
