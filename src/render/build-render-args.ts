@@ -108,10 +108,12 @@ export function joinArgs(plan: JoinPlan): string[] {
     '-c:v', 'copy', // segments were encoded with identical settings, each opening on a keyframe
     ...(audio
       ? [
-          // Cut by the media's own timestamps, not by an input seek: the first sample kept is the
-          // one at media time `from` (an input -ss landed 5 ms off on Opus with pre-skip), so
-          // sound and the first picture start at the same instant by construction.
-          '-af', `atrim=start=${plan.from.toFixed(6)}:end=${(plan.from + plan.duration).toFixed(6)},asetpts=PTS-STARTPTS`,
+          // Cut by counting samples from the first decoded one, not by timestamps: WebM keeps
+          // whole milliseconds and Opus frames after the first carry their packet's time, which
+          // put a cut at 3 s 7 ms off (and an input -ss 6 ms off at 0). Sample N is at media time
+          // start + N / rate, so the first sample kept is the one at `from`, the instant of the
+          // first picture: A/V exact by construction.
+          '-af', `asetpts=N/SR/TB+STARTPTS,atrim=start=${plan.from.toFixed(6)}:end=${(plan.from + plan.duration).toFixed(6)},asetpts=PTS-STARTPTS`,
           '-c:a', 'aac', '-b:a', String(plan.audioBitrate),
           '-ar', '48000', // the rate the capture engine writes too
         ]

@@ -41,11 +41,11 @@ describe('segmentListFile and joinArgs', () => {
     expect(segmentListFile([{ file: '/w/s0.mp4', durationMs: 2667 }, { file: '/w/s1.mp4', durationMs: 2666 }])).toBe("ffconcat version 1.0\nfile '/w/s0.mp4'\nduration 2.667\nfile '/w/s1.mp4'\nduration 2.666\n");
   });
 
-  it('copies the video and cuts the audio by its own timestamps at the same instant', () => {
+  it('copies the video and cuts the audio by sample count at the same instant', () => {
     const args = joinArgs({ segmentList: '/w/segments.ffconcat', audioSource: '/w/media.webm', from: 2, duration: 3.5, output: '/o/.x.mp4.partial', format: 'mp4', audioBitrate: 192_000 });
     expect(args.filter((a) => a === '-i').length).toBe(2);
     expect(after(args, '-c:v')).toBe('copy');
-    expect(after(args, '-af')).toBe('atrim=start=2.000000:end=5.500000,asetpts=PTS-STARTPTS');
+    expect(after(args, '-af')).toBe('asetpts=N/SR/TB+STARTPTS,atrim=start=2.000000:end=5.500000,asetpts=PTS-STARTPTS');
     expect(after(args, '-c:a')).toBe('aac');
     expect(after(args, '-t')).toBe('3.500000');
     expect(args).toContain('+faststart');
