@@ -45,6 +45,8 @@ interface Run {
   chromiumMiB: number;
   deliveredPct: number;
   avSyncMs: number;
+  /** Audio against the truth; the A/V number of recordings without a camera (audio-only). */
+  audioOffsetMs: number;
   leadingMs: number;
   durationErrorMs: number;
   loadBefore: number;
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
           chromiumMiB: peaks.chromiumBytes / 2 ** 20,
           deliveredPct: delivered.length ? Math.min(...delivered) * 100 : NaN,
           avSyncMs: report.avSyncMs ?? NaN,
+          audioOffsetMs: report.audio.offsetMs ?? NaN,
           leadingMs: report.leadingMs ?? NaN,
           durationErrorMs: report.durationErrorMs,
           loadBefore,
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
     ['chromiumMiB', 'Chromium MiB', 0],
     ['deliveredPct', 'delivered % (min)', 1],
     ['avSyncMs', 'A/V ms', 1],
+    ['audioOffsetMs', 'audio ms', 1],
     ['leadingMs', 'leading ms', 1],
     ['durationErrorMs', 'length error ms', 0],
     ['loadBefore', 'load avg before', 1],

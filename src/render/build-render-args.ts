@@ -108,12 +108,13 @@ export function joinArgs(plan: JoinPlan): string[] {
     '-c:v', 'copy', // segments were encoded with identical settings, each opening on a keyframe
     ...(audio
       ? [
-          // Cut by counting samples from the first decoded one, not by timestamps: WebM keeps
-          // whole milliseconds and Opus frames after the first carry their packet's time, which
-          // put a cut at 3 s 7 ms off (and an input -ss 6 ms off at 0). Sample N is at media time
-          // start + N / rate, so the first sample kept is the one at `from`, the instant of the
-          // first picture: A/V exact by construction.
-          '-af', `asetpts=N/SR/TB+STARTPTS,atrim=start=${plan.from.toFixed(6)}:end=${(plan.from + plan.duration).toFixed(6)},asetpts=PTS-STARTPTS`,
+          // Cut by counting samples from the first decoded one, not by timestamps: Opus frames
+          // carry their packet's time, which still counts the encoder's pre-skip (the first is
+          // stamped -7 ms although its first kept sample plays at 0), so a cut by timestamps at
+          // 3 s was 7 ms off (an input -ss, 6 ms at 0). BBB's meeting audio starts at media time
+          // 0 like the video, so sample N plays at N / rate: the first sample kept is the one at
+          // `from`, the instant of the first picture, and A/V is exact by construction.
+          '-af', `asetpts=N/SR/TB,atrim=start=${plan.from.toFixed(6)}:end=${(plan.from + plan.duration).toFixed(6)},asetpts=PTS-STARTPTS`,
           '-c:a', 'aac', '-b:a', String(plan.audioBitrate),
           '-ar', '48000', // the rate the capture engine writes too
         ]

@@ -144,10 +144,9 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
     const videoFrameInstants = new Set([...webcamFrames, ...deskshareFrames].map((t) => Math.round(t * 1000)));
     const segments = splitSegments(instants, fromMs, toMs, segmentLengthMs(toMs - fromMs, options.workers));
     const workers = Math.min(options.workers, segments.length);
-    emit({ type: 'log', source: 'page', line: `rendering ${instants.length} instants in ${segments.length} segments with ${workers} page(s)` });
 
     const pages = [first, ...(await Promise.all(Array.from({ length: workers - 1 }, openPage)))];
-    emit({ type: 'stage', stage: 'capture', message: `rendering ${(to - from).toFixed(1)} s at ${options.width}x${options.height}` });
+    emit({ type: 'stage', stage: 'capture', message: `rendering ${(to - from).toFixed(1)} s at ${options.width}x${options.height}: ${instants.length} pictures, ${segments.length} segments, ${workers} page(s)` });
     const started = Date.now();
     const done = new Map<number, number>();
     const progress = (segment: RenderSegment, timeMs: number) => {

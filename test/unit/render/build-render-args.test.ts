@@ -45,7 +45,7 @@ describe('segmentListFile and joinArgs', () => {
     const args = joinArgs({ segmentList: '/w/segments.ffconcat', audioSource: '/w/media.webm', from: 2, duration: 3.5, output: '/o/.x.mp4.partial', format: 'mp4', audioBitrate: 192_000 });
     expect(args.filter((a) => a === '-i').length).toBe(2);
     expect(after(args, '-c:v')).toBe('copy');
-    expect(after(args, '-af')).toBe('asetpts=N/SR/TB+STARTPTS,atrim=start=2.000000:end=5.500000,asetpts=PTS-STARTPTS');
+    expect(after(args, '-af')).toBe('asetpts=N/SR/TB,atrim=start=2.000000:end=5.500000,asetpts=PTS-STARTPTS');
     expect(after(args, '-c:a')).toBe('aac');
     expect(after(args, '-t')).toBe('3.500000');
     expect(args).toContain('+faststart');
