@@ -5,7 +5,7 @@
  * player's own screenshots at the same instants (SSIM), and rendered again beside a CPU hog to
  * show that load changes nothing in the output.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -17,7 +17,7 @@ import { decodeVideoCodes } from '../../src/verify/decode-video-codes.js';
 import type { FidelityReport } from '../../src/verify/fidelity-report.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
 import { probeMedia } from '../../src/verify/probe-media.js';
-import { runCli } from './support/cli.js';
+import { finished, processesMentioning, runCli, startCli, waitForOutput } from './support/cli.js';
 import { expect, test } from './support/samples-fixture.js';
 import { openPlayer, stepTo, waitUntilReady } from './support/step-player.js';
 
@@ -134,4 +134,21 @@ test('renders the same pictures at the same times beside a CPU hog', async ({ sa
   expect(b).toEqual(a);
   const report = await meter(loaded.file, rec.dir, { from: 3, to: 5 });
   expect(checkTargets(report, RENDER_TARGETS)).toEqual([]);
+});
+
+test('Ctrl-C while rendering with two workers stops cleanly: ABORTED, no output, no orphans', async ({ sample }) => {
+  const rec = await sample('full', 8);
+  const dir = path.join(outDir, 'aborted');
+  await mkdir(dir);
+  const child = startCli(['record', rec.url, '-o', path.join(dir, 'out.mp4'), '--engine', 'render', '--workers', '2', '--json']);
+  await waitForOutput(child, '"stage":"capture"');
+  // Let the pages render and the first segment encoders start.
+  await new Promise((r) => setTimeout(r, 4000));
+  child.kill('SIGINT');
+  const run = await finished(child);
+  expect(run.exitCode, run.stderr).toBe(130);
+  expect(run.stderr.split('\n').filter((l) => l.startsWith('bbb-capture: error'))).toEqual([expect.stringContaining('ABORTED')]);
+  expect(await readdir(dir)).toEqual([]);
+  // Chromium's processes carry --bbb-capture-owner=<pid>; ffmpeg's arguments name the work folder.
+  await expect.poll(async () => [...(await processesMentioning(`bbb-capture-owner=${child.pid}`)), ...(await processesMentioning(dir))], { timeout: 10_000 }).toEqual([]);
 });
