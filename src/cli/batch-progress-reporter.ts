@@ -5,19 +5,13 @@
  */
 import cliProgress from 'cli-progress';
 import type { BatchEvent } from '../batch/batch-events.js';
+import { clock } from './progress-reporter.js';
 
 export interface BatchProgressReporter {
   onEvent(event: BatchEvent): void;
   stop(): void;
 }
 
-const clock = (s: number) => {
-  const t = Math.max(0, Math.round(s));
-  const h = Math.floor(t / 3600);
-  const m = Math.floor((t % 3600) / 60);
-  const sec = t % 60;
-  return `${h ? `${h}:` : ''}${String(m).padStart(h ? 2 : 1, '0')}:${String(sec).padStart(2, '0')}`;
-};
 
 const shorten = (text: string, width: number) => (text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`);
 

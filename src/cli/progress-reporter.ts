@@ -10,7 +10,8 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-const clock = (s: number) => {
+/** Seconds as m:ss or h:mm:ss, for bars and ETAs. */
+export const clock = (s: number): string => {
   const t = Math.max(0, Math.round(s));
   const h = Math.floor(t / 3600);
   const m = Math.floor((t % 3600) / 60);
