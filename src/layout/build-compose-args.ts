@@ -2,7 +2,7 @@
  * The ffmpeg command that composes a layout's frame: background, the aligned content capture in
  * its box, and camera tiles cropped from the recording's own webcams video. Pure and unit-tested.
  *
- * Tiles are one `overlay` per (camera interval, tile) switched on with `enable`, not a concat of
+ * Tiles are one `overlay` per (camera interval, tile), shown only during its interval, not a concat of
  * per-interval segments: every branch consumes the same decoded webcam frames in step, so nothing
  * is buffered, the content is encoded once, and a switch lands on the exact output frame whose
  * time crosses the boundary. The cost grows with intervals × tiles (a crop and a scale at the
@@ -130,8 +130,11 @@ export function buildComposeArgs(plan: ComposePlan): string[] {
   tiles.forEach((tile, i) => {
     const { crop, place } = tile;
     graph.push(`[w${i}]crop=${crop.w}:${crop.h}:${crop.x}:${crop.y},scale=${place.w}:${place.h},setsar=1[t${i}]`);
-    // gte/lt, not between(): at a boundary frame only the new layout shows.
-    graph.push(`[s${stage}][t${i}]overlay=${place.x}:${place.y}:enable='gte(t\\,${fmt(tile.start)})*lt(t\\,${fmt(tile.end)})'[s${stage + 1}]`);
+    // Outside its interval the tile is placed beyond the right edge (x=W), so nothing is drawn.
+    // Not `enable=`: a framesync filter evaluates it on whichever input's frame it consumed last,
+    // often the webcam frame ahead, which switched tiles one output frame early. The position is
+    // evaluated on the main (background) frame's time. gte/lt: a boundary frame shows only the new layout.
+    graph.push(`[s${stage}][t${i}]overlay=x='if(gte(t\\,${fmt(tile.start)})*lt(t\\,${fmt(tile.end)})\\,${place.x}\\,W)':y=${place.y}:eval=frame[s${stage + 1}]`);
     stage++;
   });
   graph.push(`[s${stage}]null[out]`);

@@ -34,9 +34,9 @@ describe('buildComposeArgs', () => {
     expect(graph[2]).toBe('[0:v]scale=896:720,setsar=1[content]');
     expect(graph[3]).toBe('[s0][content]overlay=0:0[s1]');
     expect(graph[4]).toBe('[w0]crop=640:480:0:0,scale=384:288,setsar=1[t0]');
-    expect(graph[5]).toBe("[s1][t0]overlay=896:216:enable='gte(t\\,0.000000)*lt(t\\,1.000000)'[s2]");
+    expect(graph[5]).toBe("[s1][t0]overlay=x='if(gte(t\\,0.000000)*lt(t\\,1.000000)\\,896\\,W)':y=216:eval=frame[s2]");
     expect(graph[6]).toBe('[w1]crop=320:240:0:120,scale=384:288,setsar=1[t1]');
-    expect(graph[7]).toBe("[s2][t1]overlay=896:72:enable='gte(t\\,1.000000)*lt(t\\,4.000000)'[s3]");
+    expect(graph[7]).toBe("[s2][t1]overlay=x='if(gte(t\\,1.000000)*lt(t\\,4.000000)\\,896\\,W)':y=72:eval=frame[s3]");
     expect(graph.at(-1)).toBe('[s4]null[out]');
   });
 
