@@ -166,3 +166,29 @@ export function playerSamples(): { samples: FrameSample[]; playCalledAt: number 
 export function pausePlayer(): void {
   window.__bbbPlayer?.media.pause();
 }
+
+/**
+ * Waits until fonts are loaded and the page has not changed for two animation frames, up to
+ * `maxMs`. Some players draw late: BBB 3.0's tldraw whiteboard mounts, loads its fonts and draws
+ * only after the first time event, with placeholder shapes for a while. Returns whether it settled.
+ */
+export async function waitForStillPage(maxMs: number): Promise<boolean> {
+  const start = performance.now();
+  let changed = true;
+  const observer = new MutationObserver(() => (changed = true));
+  observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  try {
+    let still = 0;
+    while (performance.now() - start < maxMs) {
+      await document.fonts.ready;
+      changed = false;
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const placeholders = document.querySelector('.tl-shape__culled, .tl-loading');
+      still = changed || placeholders ? 0 : still + 1;
+      if (still >= 2) return true;
+    }
+    return false;
+  } finally {
+    observer.disconnect();
+  }
+}

@@ -16,7 +16,7 @@ import { abortError, CaptureError, throwIfAborted, toCaptureError } from '../err
 import { buildMuxArgs } from '../mux/build-mux-args.js';
 import { countPrerollPackets } from '../mux/count-preroll-packets.js';
 import { openPlayer, seekTo } from '../player/open-player.js';
-import { pausePlayer, playerSamples, playerStatus, startPlayback } from '../player/player-page-api.js';
+import { pausePlayer, playerSamples, playerStatus, startPlayback, waitForStillPage } from '../player/player-page-api.js';
 import { runProcess } from '../process/run-process.js';
 import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';
 import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
@@ -145,6 +145,8 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
     const to = Math.min(options.to ?? mediaDuration, mediaDuration);
     if (!(from >= 0 && from < to)) throw new CaptureError('USAGE', `--from ${from} must be before --to ${to.toFixed(3)} and within the recording (0-${mediaDuration.toFixed(3)} s)`);
     await seekTo(page, from);
+    // The first time event may start more loading (BBB 3.0 whiteboards): let the page settle.
+    if (!(await page.evaluate(waitForStillPage, 3000))) emit({ type: 'warning', message: 'the player kept changing for 3 s after the first seek; capturing anyway' });
 
     const captureFile = path.join(workDir, 'capture.mkv');
     const writer = new ChunkFileWriter(captureFile);
