@@ -6,7 +6,7 @@
  */
 import { copyFile, mkdtemp, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CaptureError, abortError, toCaptureError } from '../errors.js';
+import { abortError, toCaptureError } from '../errors.js';
 import { buildComposeArgs, toOutputTime } from '../layout/build-compose-args.js';
 import type { CameraInterval } from '../layout/detect-camera-tiles.js';
 import { findCameraIntervals, type CameraIntervals } from '../layout/find-camera-intervals.js';

@@ -3,7 +3,6 @@
  * tab from the first instant to the last, measure where those instants landed in the capture,
  * cut and mux with ffmpeg, verify, and only then give the file its final name.
  */
-import { access, mkdir, mkdtemp, rename, rm, constants } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { launchBrowser } from '../browser/launch-browser.js';
@@ -21,6 +20,7 @@ import { runProcess } from '../process/run-process.js';
 import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';
 import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
 import { verifyOutput } from '../verify/verify-output.js';
+import { openOutputWorkDir } from './output-work-dir.js';
 import type { RecordOptions } from './record-options.js';
 
 /** What a finished capture reports. */
@@ -37,16 +37,6 @@ export interface RecordResult {
 
 const SYNC_PATH = '/__bbb-capture/sync-clip.webm';
 const SINK = '__bbbCaptureSink';
-
-async function checkOutputDir(output: string): Promise<void> {
-  const dir = path.dirname(path.resolve(output));
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    throw new CaptureError('OUTPUT_NOT_WRITABLE', `cannot write to ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
-  }
-}
 
 async function serverAlive(info: { origin: string }, signal: AbortSignal | undefined): Promise<boolean> {
   try {
@@ -108,10 +98,8 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
   const target = parsePlaybackUrl(options.url);
   emit({ type: 'stage', stage: 'metadata', message: `reading ${target.filesUrl}metadata.xml` });
   const recording = await fetchRecordingInfo(target, { signal: options.signal });
-  await checkOutputDir(options.output);
-  const outDir = path.dirname(path.resolve(options.output));
-  const workDir = await mkdtemp(path.join(outDir, '.bbb-capture-'));
-  const partial = path.join(outDir, `.${path.basename(options.output)}.partial`);
+  const out = await openOutputWorkDir(options.output);
+  const { workDir, partial } = out;
   let browser: Browser | undefined;
   try {
     const clip: SyncClip = await makeSyncClip(workDir, options.tools, options.signal);
@@ -125,7 +113,7 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
     let browserGone = false;
     browser.on('disconnected', () => (browserGone = true));
     emit({ type: 'stage', stage: 'player', message: `opening ${target.playerUrl}` });
-    const { page, context, media } = await openPlayer(browser, {
+    const { page, context } = await openPlayer(browser, {
       target,
       width: options.width,
       height: options.height,
@@ -217,7 +205,7 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
       emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
       await verifyOutput({ video: partial, expectedDuration: to - from, expectAudio: true, tools: options.tools, signal: options.signal });
     }
-    await rename(partial, options.output);
+    await out.commit();
     emit({ type: 'stage', stage: 'done', message: `wrote ${options.output}` });
     return {
       output: options.output,
@@ -235,8 +223,7 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
     throw toCaptureError(error);
   } finally {
     await browser?.close().catch(() => undefined);
-    await rm(partial, { force: true }).catch(() => undefined);
-    if (!options.keepTemp) await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
-    else emit({ type: 'log', source: 'ffmpeg', line: `kept work files in ${workDir}` });
+    const kept = await out.cleanup(options.keepTemp);
+    if (kept) emit({ type: 'log', source: 'ffmpeg', line: `kept work files in ${kept}` });
   }
 }

@@ -5,12 +5,13 @@
  * timestamps, and the audio comes from the recording's own media, cut at the same instant. The
  * output does not depend on how fast the machine is: nothing here runs against a clock.
  */
-import { access, constants, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import type { Browser } from 'playwright';
 import { launchBrowser } from '../browser/launch-browser.js';
 import { abortError, CaptureError, throwIfAborted, toCaptureError } from '../errors.js';
+import { openOutputWorkDir } from '../record/output-work-dir.js';
 import { openPlayer } from '../player/open-player.js';
 import { runProcess } from '../process/run-process.js';
 import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';
@@ -42,16 +43,6 @@ export interface RenderResult {
 const MAX_HOLD_MS = 1000;
 /** x264 CRF of the rendered video: visually lossless for slides and text. */
 const CRF = 18;
-
-async function checkOutputDir(output: string): Promise<void> {
-  const dir = path.dirname(path.resolve(output));
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    throw new CaptureError('OUTPUT_NOT_WRITABLE', `cannot write to ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
-  }
-}
 
 async function probeFrameTimes(file: string, options: RenderOptions): Promise<number[]> {
   const { stdout } = await runProcess(options.tools.ffprobe, frameTimesArgs(file), { signal: options.signal, label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
@@ -88,10 +79,8 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
   const target = parsePlaybackUrl(options.url);
   emit({ type: 'stage', stage: 'metadata', message: `reading ${target.filesUrl}metadata.xml` });
   const recording = await fetchRecordingInfo(target, { signal: options.signal });
-  await checkOutputDir(options.output);
-  const outDir = path.dirname(path.resolve(options.output));
-  const workDir = await mkdtemp(path.join(outDir, '.bbb-capture-'));
-  const partial = path.join(outDir, `.${path.basename(options.output)}.partial`);
+  const out = await openOutputWorkDir(options.output);
+  const { workDir, partial } = out;
   let browser: Browser | undefined;
   try {
     const { docs, deskshareXml } = await fetchTimelineDocuments(target.filesUrl, options.signal);
@@ -195,7 +184,7 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
       emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
       await verifyOutput({ video: partial, expectedDuration: duration, expectAudio: true, tools: options.tools, signal: options.signal });
     }
-    await rename(partial, options.output);
+    await out.commit();
     emit({ type: 'stage', stage: 'done', message: `wrote ${options.output}` });
     return { output: options.output, recording, engine: 'render', from, to, duration, frames: instants.length, segments: segments.length, workers, wallMs: Date.now() - wallStart };
   } catch (error) {
@@ -204,8 +193,7 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
     throw toCaptureError(error);
   } finally {
     await browser?.close().catch(() => undefined);
-    await rm(partial, { force: true }).catch(() => undefined);
-    if (!options.keepTemp) await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
-    else emit({ type: 'log', source: 'ffmpeg', line: `kept work files in ${workDir}` });
+    const kept = await out.cleanup(options.keepTemp);
+    if (kept) emit({ type: 'log', source: 'ffmpeg', line: `kept work files in ${kept}` });
   }
 }

@@ -15,7 +15,6 @@ import { writeJsonAtomic } from '../../batch/write-json-atomic.js';
 import { CaptureError } from '../../errors.js';
 import type { CliContext } from '../main.js';
 import { createBatchProgressReporter } from '../batch-progress-reporter.js';
-import { parseAmount } from '../parse-values.js';
 import { addCaptureOptions, resolveCaptureOptions } from './record.js';
 
 type CaptureFlags = Parameters<typeof resolveCaptureOptions>[0];
