@@ -39,27 +39,8 @@ export function installPlayerApi(): 'video' | 'audio' | null {
   window.__bbbPlayer = api;
   media.addEventListener('waiting', () => (api.waiting = true));
   media.addEventListener('playing', () => (api.waiting = false));
-  let ticking = false;
   media.addEventListener('timeupdate', () => {
     if (api.stopAt !== null && media.currentTime >= api.stopAt && !media.paused) media.pause();
-    // Tab capture only sends a frame when the page repaints. Near the end, repaint every frame so
-    // the capture holds the last picture right up to the cut, whatever the player does there.
-    const end = api.stopAt ?? media.duration;
-    if (!ticking && media.currentTime >= end - 1) {
-      ticking = true;
-      const dot = document.createElement('div');
-      dot.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483646;';
-      document.body.appendChild(dot);
-      let flip = false;
-      const tick = () => {
-        flip = !flip;
-        // A real (if invisible to the eye) pixel change: the compositor skips changes it cannot see.
-        dot.style.background = flip ? 'rgba(128,128,128,0.02)' : 'rgba(128,128,128,0.03)';
-        if (dot.isConnected) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-      (window as unknown as { __bbbTailTicker: HTMLElement }).__bbbTailTicker = dot;
-    }
   });
   return media instanceof HTMLVideoElement ? 'video' : 'audio';
 }
