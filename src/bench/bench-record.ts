@@ -88,7 +88,8 @@ async function main(): Promise<void> {
           avSyncMs: report.avSyncMs ?? NaN,
           leadingMs: report.leadingMs ?? NaN,
           endErrorMs: report.end.endErrorMs ?? NaN,
-          cpuSecondsPerMinute: (cpu / duration) * 60,
+          // /usr/bin/time counts bbb-capture, ffmpeg and what they reap; Chromium's renderer and GPU processes are sampled from /proc.
+          cpuSecondsPerMinute: ((cpu + peaks.chromiumCpuSeconds) / duration) * 60,
           toolMiB: peaks.toolBytes / 2 ** 20,
           chromiumMiB: peaks.chromiumBytes / 2 ** 20,
         });

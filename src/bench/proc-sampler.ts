@@ -1,7 +1,7 @@
 /**
  * Samples memory of a process tree from /proc while a benchmark runs: the peak of one process
  * (the tool) and the peak of the summed proportional set size (PSS, so shared pages count once)
- * of the Chromium processes tagged with --bbb-capture-owner=<pid>.
+ * of the Chromium processes below it, and their CPU time.
  */
 import { readdir, readFile } from 'node:fs/promises';
 
@@ -36,11 +36,49 @@ export async function findProcess(needle: string): Promise<string | undefined> {
 export interface MemoryPeaks {
   toolBytes: number;
   chromiumBytes: number;
+  /** CPU seconds of the Chromium processes (last reading of each), which /usr/bin/time misses: Chromium's zygote, not our process, reaps them. */
+  chromiumCpuSeconds: number;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** Parent pid and CPU ticks (utime + stime) of a process. */
+async function procStat(pid: string): Promise<{ ppid: string; ticks: number } | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): ppid is field 4, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: fields[1]!, ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every process below `root` (Chromium's browser, zygotes, renderers, GPU process; ffmpeg). */
+async function descendants(root: string): Promise<Map<string, { ticks: number; line: string }>> {
+  const parents = new Map<string, string[]>();
+  const stats = new Map<string, number>();
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const st = await procStat(pid);
+    if (!st) continue;
+    stats.set(pid, st.ticks);
+    parents.set(st.ppid, [...(parents.get(st.ppid) ?? []), pid]);
+  }
+  const found = new Map<string, { ticks: number; line: string }>();
+  const queue = [...(parents.get(root) ?? [])];
+  while (queue.length > 0) {
+    const pid = queue.pop()!;
+    found.set(pid, { ticks: stats.get(pid) ?? 0, line: await cmdline(pid) });
+    queue.push(...(parents.get(pid) ?? []));
+  }
+  return found;
 }
 
 /** Starts sampling every `intervalMs`; stop() returns the peaks. */
 export function sampleMemory(toolNeedle: string, intervalMs = 250): { stop(): Promise<MemoryPeaks> } {
-  const peaks: MemoryPeaks = { toolBytes: 0, chromiumBytes: 0 };
+  const peaks: MemoryPeaks = { toolBytes: 0, chromiumBytes: 0, chromiumCpuSeconds: 0 };
+  const ticks = new Map<string, number>();
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -48,8 +86,12 @@ export function sampleMemory(toolNeedle: string, intervalMs = 250): { stop(): Pr
       if (tool) {
         peaks.toolBytes = Math.max(peaks.toolBytes, await pss(tool));
         let sum = 0;
-        for (const pid of await readdir('/proc')) {
-          if (/^\d+$/.test(pid) && (await cmdline(pid)).includes(`--bbb-capture-owner=${tool}`)) sum += await pss(pid);
+        // Chromium passes its unknown switches (our owner tag) to the browser process only, so
+        // its renderers and GPU process are found as descendants of the tool instead.
+        for (const [pid, info] of await descendants(tool)) {
+          if (!/chrom/.test(info.line)) continue;
+          sum += await pss(pid);
+          ticks.set(pid, Math.max(ticks.get(pid) ?? 0, info.ticks));
         }
         peaks.chromiumBytes = Math.max(peaks.chromiumBytes, sum);
       }
@@ -60,6 +102,7 @@ export function sampleMemory(toolNeedle: string, intervalMs = 250): { stop(): Pr
     async stop() {
       running = false;
       await loop;
+      peaks.chromiumCpuSeconds = [...ticks.values()].reduce((a, b) => a + b, 0) / TICKS_PER_SECOND;
       return peaks;
     },
   };

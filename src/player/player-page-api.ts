@@ -173,3 +173,14 @@ export async function waitForStillPage(maxMs: number): Promise<boolean> {
     observer.disconnect();
   }
 }
+
+/** Changes one pixel's worth of the page invisibly, so the compositor paints (and tab capture sends) a frame. */
+export async function repaintOnce(): Promise<void> {
+  const dot = document.createElement('div');
+  // A real (if imperceptible) change: the compositor skips changes it cannot see.
+  dot.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483646;background:rgba(128,128,128,0.02);';
+  document.body.appendChild(dot);
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  dot.remove();
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+}

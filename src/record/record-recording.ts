@@ -15,7 +15,7 @@ import { abortError, CaptureError, throwIfAborted, toCaptureError } from '../err
 import { buildMuxArgs } from '../mux/build-mux-args.js';
 import { countPrerollPackets } from '../mux/count-preroll-packets.js';
 import { openPlayer, seekTo } from '../player/open-player.js';
-import { pausePlayer, playerSamples, playerStatus, startPlayback, waitForStillPage } from '../player/player-page-api.js';
+import { pausePlayer, playerSamples, playerStatus, repaintOnce, startPlayback, waitForStillPage } from '../player/player-page-api.js';
 import { runProcess } from '../process/run-process.js';
 import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';
 import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
@@ -70,8 +70,12 @@ async function playToEnd(page: Page, options: RecordOptions, origin: string, fro
         throw new CaptureError('PLAYBACK_ENDED_EARLY', `playback ended at ${status.currentTime.toFixed(1)} s of ${to.toFixed(1)} s`);
       }
       if (stopAt !== null) await page.evaluate(pausePlayer);
-      // Let the last pictures reach the capture before anything covers the page.
+      // Let the last pictures reach the capture before anything covers the page, then repaint
+      // once: tab capture sends frames only on repaints, and this one (after the cut) makes the
+      // last picture last until the end of the output.
       await new Promise((r) => setTimeout(r, 500));
+      await page.evaluate(repaintOnce);
+      await new Promise((r) => setTimeout(r, 200));
       return;
     }
     if (status.error) throw new CaptureError('PLAYBACK_STALLED', `the player's media failed at ${status.currentTime.toFixed(1)} s: ${status.error}`);
