@@ -16,6 +16,8 @@ export interface MuxPlan {
   duration: number;
   /** How many captured packets precede videoStart (the paused first picture, shown from t=0). */
   prerollPackets: number;
+  /** Index of the last captured packet before the cut; it is made to last until the cut. */
+  lastPacket: number;
   /** Constant output frame rate; re-encodes the video. Undefined keeps the capture's own frames. */
   fps?: number | undefined;
   /** True when the capture's video codec can go into the container as is. */
@@ -45,14 +47,18 @@ export function audioFilter(plan: Pick<MuxPlan, 'audioStart' | 'duration'>): str
 
 /**
  * Video retiming without re-encoding: packets before videoStart (the paused first picture) keep
- * tiny increasing timestamps at the start, the first is at 0, the rest move by -videoStart.
+ * tiny increasing timestamps at the start, the first is at 0, the rest move by -videoStart; the
+ * last packet before the cut lasts until the cut (tab capture sends frames only when the page
+ * repaints, so a still picture at the end has no later frame to end it).
  * Works because the capture has no B-frames (pts = dts) and its first packet is a keyframe.
  * Timestamps are in milliseconds: every output container is given a 1/1000 video time base
  * (ffmpeg 5.1 hands setts the muxer's time base in TS but the input's in TB, so TB is not used).
  */
-export function videoRetimeBsf(plan: Pick<MuxPlan, 'videoStart' | 'prerollPackets'>): string {
+export function videoRetimeBsf(plan: Pick<MuxPlan, 'videoStart' | 'prerollPackets' | 'lastPacket' | 'duration'>): string {
   const k = Math.max(1, plan.prerollPackets);
-  return `setts=ts=if(lt(N\\,${k})\\,N\\,max(TS-${Math.round(plan.videoStart * 1000)}\\,N))`;
+  const start = Math.round(plan.videoStart * 1000);
+  const cut = Math.round((plan.videoStart + plan.duration) * 1000);
+  return `setts=ts=if(lt(N\\,${k})\\,N\\,max(TS-${start}\\,N)):duration=if(eq(N\\,${plan.lastPacket})\\,${cut}-TS\\,DURATION)`;
 }
 
 /** The whole ffmpeg command line for a plan. */

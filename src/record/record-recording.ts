@@ -13,7 +13,7 @@ import { playSyncClip, recorderFailure, startRecorder, stopRecorder, type Record
 import { makeSyncClip, SYNC_CLIP, type SyncClip } from '../capture/sync-clip.js';
 import { abortError, CaptureError, throwIfAborted, toCaptureError } from '../errors.js';
 import { buildMuxArgs } from '../mux/build-mux-args.js';
-import { countPrerollPackets } from '../mux/count-preroll-packets.js';
+import { probeVideoPackets } from '../mux/probe-video-packets.js';
 import { openPlayer, seekTo } from '../player/open-player.js';
 import { pausePlayer, playerSamples, playerStatus, repaintOnce, startPlayback, waitForStillPage } from '../player/player-page-api.js';
 import { runProcess } from '../process/run-process.js';
@@ -189,7 +189,7 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
     }
 
     emit({ type: 'stage', stage: 'mux', message: `writing ${options.format}` });
-    const prerollPackets = await countPrerollPackets(captureFile, alignment.videoStart, options.tools, options.signal);
+    const packets = await probeVideoPackets(captureFile, alignment.videoStart, alignment.videoStart + (to - from), options.tools, options.signal);
     const args = buildMuxArgs({
       input: captureFile,
       output: partial,
@@ -197,7 +197,7 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
       videoStart: alignment.videoStart,
       audioStart: alignment.audioStart,
       duration: to - from,
-      prerollPackets,
+      ...packets,
       fps: options.fps,
       copyVideo: options.format !== 'webm' || mimeType.startsWith('video/webm'),
       audioBitrate: options.audioBitrate,

@@ -9,6 +9,7 @@ const plan: MuxPlan = {
   audioStart: 0.3601,
   duration: 60,
   prerollPackets: 2,
+  lastPacket: 1800,
   copyVideo: true,
   audioBitrate: 192_000,
   hasAudio: true,
@@ -27,8 +28,8 @@ describe('buildMuxArgs', () => {
     expect(args[args.indexOf('-c:a') + 1]).toBe('aac');
   });
 
-  it('keeps pre-roll packets at the start and shifts the rest by the measured start', () => {
-    expect(videoRetimeBsf(plan)).toBe('setts=ts=if(lt(N\\,2)\\,N\\,max(TS-313\\,N))');
+  it('keeps pre-roll packets at the start, shifts the rest by the measured start, makes the last one last to the cut', () => {
+    expect(videoRetimeBsf(plan)).toBe('setts=ts=if(lt(N\\,2)\\,N\\,max(TS-313\\,N)):duration=if(eq(N\\,1800)\\,60313-TS\\,DURATION)');
     expect(videoRetimeBsf({ ...plan, prerollPackets: 0 })).toContain('lt(N\\,1)');
   });
 

@@ -11,6 +11,7 @@ import { drawCode, fitPanel, readCodes } from '../../../src/frame-code/frame-cod
 import { Raster } from '../../../src/frame-code/raster.js';
 import { findBeep, parseShowinfo } from '../../../src/capture/find-sync-marks.js';
 import { buildMuxArgs } from '../../../src/mux/build-mux-args.js';
+import { probeVideoPackets } from '../../../src/mux/probe-video-packets.js';
 import { findFfmpeg } from '../../../src/process/find-ffmpeg.js';
 import { runProcess, runProcessBinary, runProcessCapturing, startProcess } from '../../../src/process/run-process.js';
 
@@ -19,7 +20,8 @@ const opts = { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMP
 const W = 320;
 const H = 180;
 const FPS = 25;
-// The capture: 0.4 s of the paused picture (frame 0), then frames 1..100 playing; a beep at media 2.0 s.
+// The capture: 0.4 s of the paused picture (frame 0), then frames 1..100 playing, with no frame
+// during the last 0.5 s and after (a still page sends no frames); a beep at media 2.0 s.
 const VIDEO_START = 0.4;
 const DURATION = 4;
 let dir: string;
@@ -34,6 +36,8 @@ beforeAll(async () => {
     [
       '-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${W}x${H}`, '-r', String(FPS), '-i', '-',
       '-f', 'lavfi', '-i', `aevalsrc='if(between(t,${VIDEO_START + 2},${VIDEO_START + 2.05}),0.5*sin(2*PI*1000*t),0)':s=48000:c=stereo:d=${frames / FPS}`,
+      // No frames while the page stood still at the end: 3.5 s .. 4.3 s of media time.
+      '-vf', `select='not(between(t,${VIDEO_START + DURATION - 0.5},${VIDEO_START + DURATION + 0.3}))'`, '-fps_mode', 'passthrough',
       // Keep video at 0 (Opus's codec delay would otherwise shift it by 7 ms), as MediaRecorder's files are.
       '-c:v', 'libx264', '-bf', '0', '-g', '250', '-c:a', 'libopus', '-avoid_negative_ts', 'disabled', '-f', 'matroska', capture,
     ],
@@ -58,7 +62,9 @@ describe('mux of a capture-shaped file', () => {
   it('starts on frame 0, ends on the last frame, audio cut at the measured start', async () => {
     const output = path.join(dir, 'out.mp4');
     // The paused picture is 10 packets (0.4 s) long; the first of them stays, shown from 0.
-    await runProcess(tools.ffmpeg, buildMuxArgs({ input: capture, output, format: 'mp4', videoStart: VIDEO_START, audioStart: VIDEO_START, duration: DURATION, prerollPackets: 10, copyVideo: true, audioBitrate: 128_000, hasAudio: true, crf: 20 }), opts);
+    const packets = await probeVideoPackets(capture, VIDEO_START, VIDEO_START + DURATION, tools);
+    expect(packets.prerollPackets).toBe(10);
+    await runProcess(tools.ffmpeg, buildMuxArgs({ input: capture, output, format: 'mp4', videoStart: VIDEO_START, audioStart: VIDEO_START, duration: DURATION, ...packets, copyVideo: true, audioBitrate: 128_000, hasAudio: true, crf: 20 }), opts);
 
     const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', output], { ...opts, label: 'ffprobe' });
     const times = stdout.trim().split(/\s+/).map((t) => Number(t.replace(/,$/, '')));
@@ -69,8 +75,10 @@ describe('mux of a capture-shaped file', () => {
     // Frame n (n ≥ 1) at n / FPS, to the millisecond.
     const played = times.map((t, i) => [t, codes[i]!] as const).filter(([, n]) => n >= 1);
     for (const [t, n] of played) expect(Math.abs(t - n / FPS)).toBeLessThanOrEqual(0.0011);
-    // The last frame shown is the recording's last: n = DURATION * FPS - 1.
-    expect(codes.at(-1)).toBe(DURATION * FPS - 1);
+    // The last frame captured before the still end (3.5 s = frame 87) lasts until the cut.
+    expect(codes.at(-1)).toBe(Math.ceil((DURATION - 0.5) * FPS) - 1);
+    const { stdout: videoEnd } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=duration', '-of', 'csv=p=0', output], { ...opts, label: 'ffprobe' });
+    expect(Math.abs(Number(videoEnd.trim()) - DURATION)).toBeLessThanOrEqual(0.002);
 
     // Where the beep sits in the capture, read the way the recorder reads the sync clip's beep.
     const decoded = await runProcessCapturing(tools.ffmpeg, ['-hide_banner', '-copyts', '-i', capture, '-map', '0:a', '-af', 'ashowinfo', '-ac', '1', '-f', 's16le', '-'], opts);
