@@ -84,7 +84,7 @@ test('exports a part with --from/--to, and accepts the legacy 2.0 URL', async ({
 
 test('content layout fills the frame with the slide; 720p output', async ({ sample }) => {
   const rec = await sample('full', 8);
-  const { file } = await record(rec.url, 'content.mkv', ['--layout', 'content', '--resolution', '1280x720']);
+  const { file } = await record(rec.url, 'content.mp4', ['--layout', 'content', '--resolution', '1280x720']);
   const probe = await probeMedia(file, { tools });
   expect([probe.video?.width, probe.video?.height]).toEqual([1280, 720]);
   const report = await meter(file, rec.dir, { sources: ['slides', 'screenshare'] });
