@@ -2,14 +2,14 @@
  * Every bad input and fault `record` must survive: one clear line naming the problem, a distinct
  * exit code, no partial file under the final name, no Chromium or ffmpeg left running.
  */
-import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ERROR_CODES, type ErrorCode } from '../../src/errors.js';
 import { startServer } from '../../src/server/start-server.js';
 import { finished, processesMentioning, runCli, startCli, waitForOutput, type CliRun } from './support/cli.js';
-import { expect, test } from './support/samples-fixture.js';
+import { expect, test, type ServedSample } from './support/samples-fixture.js';
 import { startThrottledProxy } from './support/throttled-proxy.js';
 
 const UNKNOWN_ID = `${'0'.repeat(40)}-1700000000000`;
@@ -40,6 +40,21 @@ async function expectNoOrphans(pid: number): Promise<void> {
   await expect.poll(async () => [...(await processesMentioning(`bbb-capture-owner=${pid}`)), ...(await processesMentioning(outDir))], { timeout: 10_000 }).toEqual([]);
 }
 
+let copies = 0;
+/**
+ * A private copy of a sample under a new record id, to break on purpose: the samples themselves
+ * are shared with the other specs of this worker.
+ */
+async function brokenCopy(rec: ServedSample): Promise<ServedSample> {
+  const recordId = `${'c'.repeat(40)}-${String(1700000000000 + ++copies)}`;
+  const dir = path.join(path.dirname(rec.dir), recordId);
+  await rm(dir, { recursive: true, force: true });
+  await cp(rec.dir, dir, { recursive: true });
+  const metadata = path.join(dir, 'metadata.xml');
+  await writeFile(metadata, (await readFile(metadata, 'utf8')).replaceAll(rec.recordId, recordId));
+  return { ...rec, recordId, dir, url: rec.url.replace(rec.recordId, recordId) };
+}
+
 function out(name = 'out.mp4'): string {
   return path.join(outDir, name);
 }
@@ -57,13 +72,13 @@ test('404 recording', async ({ bbbServer }) => {
 });
 
 test('not a BBB recording (metadata.xml is garbage)', async ({ sample }) => {
-  const rec = await sample('audioonly', 4);
+  const rec = await brokenCopy(await sample('audioonly', 4));
   await writeFile(path.join(rec.dir, 'metadata.xml'), '<html><body>Welcome</body></html>');
   await expectFailure(await runCli(['record', rec.url, '-o', out()]), 'NOT_A_BBB_RECORDING', /not a BBB recording's metadata/);
 });
 
 test('missing webcams media', async ({ sample }) => {
-  const rec = await sample('full', 5);
+  const rec = await brokenCopy(await sample('full', 5));
   await rm(path.join(rec.dir, 'video'), { recursive: true });
   await expectFailure(await runCli(['record', rec.url, '-o', out()]), 'MEDIA_MISSING', /has no media/);
 });
@@ -83,7 +98,7 @@ test('a page that is not a BBB player', async ({ sample, recordingsDir }) => {
 });
 
 test("the player's own error screen", async ({ sample }) => {
-  const rec = await sample('full', 4);
+  const rec = await brokenCopy(await sample('full', 4));
   // A 200 whose body is not JSON: the player shows its error screen (404).
   await writeFile(path.join(rec.dir, 'polls.json'), '<!doctype html><p>fallback page</p>');
   const child = startCli(['record', rec.url, '-o', out()]);
