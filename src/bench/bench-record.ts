@@ -14,6 +14,7 @@ import { generateRecording } from '../sample/generate-recording.js';
 import type { SampleVariant } from '../sample/sample-truth.js';
 import { startServer } from '../server/start-server.js';
 import { measureFidelity } from '../verify/measure-fidelity.js';
+import { parseGnuTime } from './gnu-time.js';
 import { sampleMemory } from './proc-sampler.js';
 
 const { values } = parseArgs({
@@ -50,14 +51,6 @@ interface Run {
   chromiumMiB: number;
 }
 
-function parseTime(stderr: string): { wall: number; cpu: number } {
-  const user = Number(/User time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? NaN);
-  const system = Number(/System time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? NaN);
-  const wallText = /Elapsed \(wall clock\) time.*: ([\d:.]+)/.exec(stderr)?.[1] ?? '';
-  const wall = wallText.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
-  return { wall, cpu: user + system };
-}
-
 async function main(): Promise<void> {
   const duration = Number(values.duration);
   const benchDir = path.resolve(values.dir);
@@ -76,7 +69,7 @@ async function main(): Promise<void> {
         const args = ['-v', process.execPath, path.join(ROOT, 'bin', 'bbb-capture.js'), 'record', server.playbackUrl(recording.recordId), '-o', output, '--resolution', resolution, '--quiet', ...values.extra.split(' ').filter(Boolean)];
         const result = await runProcess('/usr/bin/time', args, { label: 'bbb-capture record', failureCode: 'INTERNAL', missingCode: 'INTERNAL' });
         const peaks = await memory.stop();
-        const { wall, cpu } = parseTime(result.stderr);
+        const { wall, cpu } = parseGnuTime(result.stderr);
         const report = await measureFidelity({ video: output, recordingDir: recording.dir, tools });
         const camera = report.cameras[0];
         runs.push({

@@ -18,6 +18,7 @@ import { generateRecording } from '../sample/generate-recording.js';
 import type { SampleVariant } from '../sample/sample-truth.js';
 import { startServer } from '../server/start-server.js';
 import { measureFidelity } from '../verify/measure-fidelity.js';
+import { parseGnuTime } from './gnu-time.js';
 import { sampleMemory } from './proc-sampler.js';
 
 const { values } = parseArgs({
@@ -53,14 +54,6 @@ interface Run {
   loadAfter: number;
 }
 
-function parseTime(stderr: string): { wall: number; cpu: number } {
-  const user = Number(/User time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? NaN);
-  const system = Number(/System time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? NaN);
-  const wallText = /Elapsed \(wall clock\) time.*: ([\d:.]+)/.exec(stderr)?.[1] ?? '';
-  const wall = wallText.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
-  return { wall, cpu: user + system };
-}
-
 async function main(): Promise<void> {
   const duration = Number(values.duration);
   const benchDir = path.resolve(values.dir);
@@ -81,7 +74,7 @@ async function main(): Promise<void> {
         const result = await runProcess('/usr/bin/time', args, { label: 'bbb-capture record', failureCode: 'INTERNAL', missingCode: 'INTERNAL' });
         const peaks = await memory.stop();
         const loadAfter = loadavg()[0]!;
-        const { wall, cpu } = parseTime(result.stderr);
+        const { wall, cpu } = parseGnuTime(result.stderr);
         const summary = result.stdout.split('\n').filter((l) => l.includes('"type":"result"')).map((l) => JSON.parse(l) as { frames: number })[0];
         const report = await measureFidelity({ video: output, recordingDir: recording.dir, tools });
         const delivered = [...report.cameras.map((c) => c.deliveredRatio), report.screenshare?.deliveredRatio].filter((r): r is number => typeof r === 'number');
