@@ -84,7 +84,8 @@ const median = (xs: ReadonlyArray<number | null>): number | null => {
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const worst = (xs: ReadonlyArray<number | null>, pick: (a: number, b: number) => number): number | null =>
-  xs.some((x) => x === null) ? null : xs.length === 0 ? null : (xs as number[]).reduce(pick);
+  // reduce's callback also gets (index, array): Math.min/max must see only the two values.
+  xs.some((x) => x === null) ? null : xs.length === 0 ? null : (xs as number[]).reduce((a, b) => pick(a, b));
 
 function positiveInt(value: string): number {
   const n = Number(value);

@@ -69,4 +69,11 @@ describe('checkTargets', () => {
     const share = track({ kind: 'screenshare', deliveredRatio: 0.5, deliveredFrames: 450 });
     expect(names(report({ screenshare: share }))).toEqual(['delivered:screenshare']);
   });
+
+  it('allows the screen share the two frames the player skips when it switches on its time event', () => {
+    const short = (deliveredFrames: number) => track({ kind: 'screenshare', expectedFrames: 12, deliveredFrames, deliveredRatio: deliveredFrames / 12 });
+    expect(names(report({ screenshare: short(10) }))).toEqual([]);
+    expect(names(report({ screenshare: short(9) }))).toEqual(['delivered:screenshare']);
+    expect(names(report({ screenshare: short(10) }), { screenshareSwitchFrames: 0 })).toEqual(['delivered:screenshare']);
+  });
 });
