@@ -14,6 +14,15 @@ export interface Box {
   h: number;
 }
 
+/** A box rounded to whole pixels and clipped to a width x height frame; undefined when nothing is left. */
+export function clipBox(box: Box, width: number, height: number): { x0: number; y0: number; x1: number; y1: number } | undefined {
+  const x0 = Math.max(0, Math.round(box.x));
+  const y0 = Math.max(0, Math.round(box.y));
+  const x1 = Math.min(width, Math.round(box.x + box.w));
+  const y1 = Math.min(height, Math.round(box.y + box.h));
+  return x1 <= x0 || y1 <= y0 ? undefined : { x0, y0, x1, y1 };
+}
+
 /** An RGB24 image whose bytes can be handed to ffmpeg (`-f rawvideo -pix_fmt rgb24`). */
 export class Raster {
   readonly data: Buffer;
@@ -32,11 +41,9 @@ export class Raster {
   }
 
   fillRect(box: Box, [r, g, b]: Rgb): void {
-    const x0 = Math.max(0, Math.round(box.x));
-    const y0 = Math.max(0, Math.round(box.y));
-    const x1 = Math.min(this.width, Math.round(box.x + box.w));
-    const y1 = Math.min(this.height, Math.round(box.y + box.h));
-    if (x1 <= x0 || y1 <= y0) return;
+    const clipped = clipBox(box, this.width, this.height);
+    if (!clipped) return;
+    const { x0, y0, x1, y1 } = clipped;
     const rowBytes = (x1 - x0) * 3;
     // Paint the first row pixel by pixel, then copy it down: much faster than per-pixel loops.
     const first = (y0 * this.width + x0) * 3;

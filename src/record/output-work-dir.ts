@@ -7,6 +7,9 @@
 import { access, constants, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CaptureError } from '../errors.js';
+import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';
+import { parsePlaybackUrl, type PlaybackTarget } from '../recording/parse-playback-url.js';
+import type { RecordEvent } from './record-events.js';
 
 export interface OutputWorkDir {
   /** Hidden work directory beside the output. */
@@ -41,4 +44,15 @@ export async function openOutputWorkDir(output: string): Promise<OutputWorkDir> 
       return undefined;
     },
   };
+}
+
+/**
+ * The start both engines share: the URL parsed, metadata.xml read (proving it is a BBB recording
+ * before anything else starts), then the output directory checked and the work directory made.
+ */
+export async function openRecordingJob(options: { url: string; output: string; signal?: AbortSignal | undefined; onEvent: (event: RecordEvent) => void }): Promise<{ target: PlaybackTarget; recording: RecordingInfo; out: OutputWorkDir }> {
+  const target = parsePlaybackUrl(options.url);
+  options.onEvent({ type: 'stage', stage: 'metadata', message: `reading ${target.filesUrl}metadata.xml` });
+  const recording = await fetchRecordingInfo(target, { signal: options.signal });
+  return { target, recording, out: await openOutputWorkDir(options.output) };
 }

@@ -17,10 +17,9 @@ import { probeVideoPackets } from '../mux/probe-video-packets.js';
 import { openPlayer, seekTo } from '../player/open-player.js';
 import { pausePlayer, playerSamples, playerStatus, repaintOnce, startPlayback, waitForStillPage } from '../player/player-page-api.js';
 import { runProcess } from '../process/run-process.js';
-import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';
-import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
+import type { RecordingInfo } from '../recording/fetch-recording-info.js';
 import { verifyOutput } from '../verify/verify-output.js';
-import { openOutputWorkDir } from './output-work-dir.js';
+import { openRecordingJob } from './output-work-dir.js';
 import type { RecordOptions } from './record-options.js';
 
 /** What a finished capture reports. */
@@ -99,10 +98,7 @@ async function playToEnd(page: Page, options: RecordOptions, origin: string, fro
 export async function recordRecording(options: RecordOptions): Promise<RecordResult> {
   const wallStart = Date.now();
   const emit = options.onEvent;
-  const target = parsePlaybackUrl(options.url);
-  emit({ type: 'stage', stage: 'metadata', message: `reading ${target.filesUrl}metadata.xml` });
-  const recording = await fetchRecordingInfo(target, { signal: options.signal });
-  const out = await openOutputWorkDir(options.output);
+  const { target, recording, out } = await openRecordingJob(options);
   const { workDir, partial } = out;
   let browser: Browser | undefined;
   try {

@@ -11,11 +11,11 @@ import PQueue from 'p-queue';
 import type { Browser } from 'playwright';
 import { launchBrowser } from '../browser/launch-browser.js';
 import { abortError, CaptureError, throwIfAborted, toCaptureError } from '../errors.js';
-import { openOutputWorkDir } from '../record/output-work-dir.js';
+import { openRecordingJob } from '../record/output-work-dir.js';
 import { openPlayer } from '../player/open-player.js';
 import { runProcess } from '../process/run-process.js';
-import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';
-import { parsePlaybackUrl, type PlaybackTarget } from '../recording/parse-playback-url.js';
+import type { RecordingInfo } from '../recording/fetch-recording-info.js';
+import type { PlaybackTarget } from '../recording/parse-playback-url.js';
 import { verifyOutput } from '../verify/verify-output.js';
 import { frameListFile, frameTimesArgs, joinArgs, parseFrameTimes, segmentEncodeArgs, segmentListFile } from './build-render-args.js';
 import { computeChangeInstants, segmentLengthMs, splitSegments, type RenderSegment } from './change-instants.js';
@@ -76,10 +76,7 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
   if (!(Number.isInteger(options.workers) && options.workers >= 1)) throw new CaptureError('USAGE', `--workers must be a whole number of at least 1, got ${options.workers}`);
   const format = options.format;
   if (format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv (or --engine capture for WebM)');
-  const target = parsePlaybackUrl(options.url);
-  emit({ type: 'stage', stage: 'metadata', message: `reading ${target.filesUrl}metadata.xml` });
-  const recording = await fetchRecordingInfo(target, { signal: options.signal });
-  const out = await openOutputWorkDir(options.output);
+  const { target, recording, out } = await openRecordingJob(options);
   const { workDir, partial } = out;
   let browser: Browser | undefined;
   try {

@@ -3,7 +3,7 @@
  * same drawing code as the PNG slides runs against a recorder that turns every filled rectangle
  * into an SVG `<rect>`, so both kinds of slide look alike and carry the same slide code.
  */
-import type { Box, Raster, Rgb } from '../frame-code/raster.js';
+import { clipBox, type Box, type Raster, type Rgb } from '../frame-code/raster.js';
 import { drawSlide } from './draw-sample-pictures.js';
 import { SLIDE_HEIGHT, SLIDE_WIDTH } from './plan-sample.js';
 
@@ -26,11 +26,10 @@ class SvgRectRecorder {
   }
 
   fillRect(box: Box, [r, g, b]: Rgb): void {
-    const x0 = Math.max(0, Math.round(box.x));
-    const y0 = Math.max(0, Math.round(box.y));
-    const x1 = Math.min(this.width, Math.round(box.x + box.w));
-    const y1 = Math.min(this.height, Math.round(box.y + box.h));
-    if (x1 <= x0 || y1 <= y0) return;
+    // The same pixel rounding and clipping as the PNG slides, so both carry identical codes.
+    const clipped = clipBox(box, this.width, this.height);
+    if (!clipped) return;
+    const { x0, y0, x1, y1 } = clipped;
     const hex = [r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('');
     this.rects.push(`<rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" fill="#${hex}"/>`);
   }
