@@ -10,6 +10,7 @@
  * up front, so each segment is rendered to files first and encoded while the next is rendered.
  */
 import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { LayerBox } from './video-layers.js';
 
 /** A rendered picture of a segment. */
 export interface RenderedFrame {
@@ -17,6 +18,8 @@ export interface RenderedFrame {
   file: string;
   /** Recording time, integer ms. */
   timeMs: number;
+  /** Videos to draw over the picture (hybrid path); none when the page drew its videos itself. */
+  layers?: LayerBox[] | undefined;
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
@@ -46,6 +49,10 @@ export interface SegmentEncodePlan {
   output: string;
   /** x264 CRF. */
   crf: number;
+  /** Length of the segment, ms. */
+  durationMs: number;
+  /** More inputs and the filter graph (output `[v]`) drawing video layers (overlayGraph). */
+  overlay?: { inputs: string[]; graph: string } | undefined;
 }
 
 /** ffmpeg arguments that encode one segment's pictures with their exact timestamps. */
@@ -56,6 +63,7 @@ export function segmentEncodeArgs(plan: SegmentEncodePlan): string[] {
     '-f', 'concat', // the picture list with a duration per picture
     '-safe', '0', // absolute paths in the work directory
     '-i', plan.list,
+    ...(plan.overlay ? [...plan.overlay.inputs, '-filter_complex', plan.overlay.graph, '-map', '[v]'] : []),
     '-c:v', 'libx264',
     '-preset', 'veryfast', // rendered pictures are mostly still: speed matters more than the last few percent of size
     '-crf', String(plan.crf),
@@ -67,6 +75,8 @@ export function segmentEncodeArgs(plan: SegmentEncodePlan): string[] {
     // when a picture is held for minutes.
     '-force_key_frames', 'expr:gte(t,n_forced*2)',
     '-an',
+    // The overlays go on while a source video has frames: the segment ends where its list does.
+    '-t', seconds(plan.durationMs),
     // MP4 keeps every packet's duration (Matroska does not), so the final 1 ms picture still
     // lasts 1 ms after the join and the output ends exactly at the part's end.
     '-f', 'mp4',

@@ -1,21 +1,19 @@
 /**
- * Which instants of the exported part to render, and how to cut them into segments: every time
- * the picture can change (timeline events, webcam and screen-share frame times), on a 1 ms grid
- * (WebM timestamps are whole milliseconds), plus the start of the part. Between two instants the
- * picture is held, so a still slide costs one frame.
+ * Which instants of the exported part the page must render, and how to cut them into segments:
+ * every time the recording's timelines say the page can change, on a 1 ms grid (WebM timestamps
+ * are whole milliseconds), plus the start of the part. Between two instants the picture is held,
+ * so a still slide costs one frame; video frames are added by the renderer (render-segment.ts).
  */
+
 import type { DeskshareInterval } from './timeline-times.js';
 
-/** What the picture depends on, seconds of the recording. */
-export interface ChangeSources {
-  /** Timeline events (timelineTimes). */
-  events: readonly number[];
-  /** Presentation times of the webcams video's frames (empty when the webcams are not shown). */
-  webcamFrames: readonly number[];
-  /** Presentation times of the screen-share video's frames. */
-  deskshareFrames: readonly number[];
-  /** When the screen share is shown; its frames outside these intervals are never seen. */
-  deskshareIntervals: readonly DeskshareInterval[];
+/**
+ * The frame times (integer ms, sorted, unique) at which the page shows a new video frame when it
+ * draws its videos itself: every webcam frame, and the screen share's only while it is shown.
+ */
+export function pageVideoFrames(videos: { webcams: readonly number[]; screenshare: readonly number[] }, shares: readonly DeskshareInterval[]): number[] {
+  const inShare = (ms: number) => shares.some((i) => ms >= Math.round(i.start * 1000) && ms < Math.round(i.stop * 1000));
+  return Array.from(new Set([...videos.webcams, ...videos.screenshare.filter(inShare)])).sort((a, b) => a - b);
 }
 
 /** The exported part and the hold limit, milliseconds. */
@@ -30,14 +28,15 @@ export interface ChangeRange {
   maxHoldMs: number;
 }
 
-/** Sorted, unique instants (integer ms) in [fromMs, toMs) at which to render the page. */
-export function computeChangeInstants(sources: ChangeSources, range: ChangeRange): number[] {
+/**
+ * Sorted, unique instants (integer ms) in [fromMs, toMs) at which to render the page: the
+ * timeline events (timelineTimes, seconds), the start, and one at least every maxHoldMs.
+ */
+export function computeChangeInstants(events: readonly number[], range: ChangeRange): number[] {
   const { fromMs, toMs, maxHoldMs } = range;
   if (!(toMs > fromMs)) throw new RangeError(`empty range ${fromMs}-${toMs} ms`);
-  const inShare = (t: number) => sources.deskshareIntervals.some((i) => t >= i.start && t < i.stop);
-  const raw = [...sources.events, ...sources.webcamFrames, ...sources.deskshareFrames.filter(inShare)];
   const set = new Set<number>([fromMs]);
-  for (const t of raw) {
+  for (const t of events) {
     const ms = Math.round(t * 1000);
     if (ms > fromMs && ms < toMs) set.add(ms);
   }

@@ -8,4 +8,9 @@ export type Engine = (typeof ENGINES)[number];
 export interface RenderOptions extends RecordOptions {
   /** Player pages (Chromium renderer processes) rendering segments in parallel. */
   workers: number;
+  /**
+   * Hybrid path: the page renders everything but its videos, which ffmpeg draws from the
+   * recording's own files into the player's boxes. Off: the page draws every video frame.
+   */
+  hybrid: boolean;
 }

@@ -18,11 +18,13 @@ import type { RecordingInfo } from '../recording/fetch-recording-info.js';
 import type { PlaybackTarget } from '../recording/parse-playback-url.js';
 import { verifyOutput } from '../verify/verify-output.js';
 import { frameListFile, frameTimesArgs, joinArgs, parseFrameTimes, segmentEncodeArgs, segmentListFile } from './build-render-args.js';
-import { computeChangeInstants, segmentLengthMs, splitSegments, type RenderSegment } from './change-instants.js';
+import { computeChangeInstants, pageVideoFrames, segmentLengthMs, splitSegments, type RenderSegment } from './change-instants.js';
 import { downloadFile, fetchTimelineDocuments } from './fetch-recording-files.js';
 import type { RenderOptions } from './render-options.js';
 import { renderSegment, type RenderPage } from './render-segment.js';
 import { deskshareIntervals, timelineTimes } from './timeline-times.js';
+import { hideVideosCss } from './render-page-api.js';
+import { expandForVideoFrames, overlayGraph, overlayRuns } from './video-layers.js';
 
 /** What a finished render reports. */
 export interface RenderResult {
@@ -32,7 +34,9 @@ export interface RenderResult {
   from: number;
   to: number;
   duration: number;
-  /** Pictures rendered (instants at which the picture can change). */
+  /** Whether the videos were composited from the source files (hybrid path). */
+  hybrid: boolean;
+  /** Pictures the page rendered (screenshots). */
   frames: number;
   segments: number;
   workers: number;
@@ -41,6 +45,8 @@ export interface RenderResult {
 
 /** See ChangeRange.maxHoldMs. */
 const MAX_HOLD_MS = 1000;
+/** Least number of segment encoders running at once (see where the queue is made). */
+const ENCODERS_PER_JOB = 2;
 /** x264 CRF of the rendered video: visually lossless for slides and text. */
 const CRF = 18;
 
@@ -106,6 +112,7 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
       });
       const cdp = await page.context().newCDPSession(page);
       const mediaDuration = await page.evaluate(() => window.__bbbPlayer!.media.duration);
+      if (options.hybrid) await page.addStyleTag({ content: hideVideosCss() });
       return { page, cdp, mediaDuration };
     };
     emit({ type: 'stage', stage: 'player', message: `opening ${target.playerUrl}` });
@@ -126,13 +133,22 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
       showsWebcams ? probeFrameTimes(media.mediaFile, options) : [],
       media.deskshareFile ? probeFrameTimes(media.deskshareFile, options) : [],
     ]);
-    const instants = computeChangeInstants({ events: timelineTimes(docs), webcamFrames, deskshareFrames, deskshareIntervals: shares }, { fromMs, toMs, maxHoldMs: MAX_HOLD_MS });
-    const videoFrameInstants = new Set([...webcamFrames, ...deskshareFrames].map((t) => Math.round(t * 1000)));
+    // WebM timestamps are whole milliseconds: every instant is an integer ms.
+    const toMsList = (times: readonly number[]) => Array.from(new Set(times.map((t) => Math.round(t * 1000)))).sort((a, b) => a - b);
+    const videoTimes = { webcams: toMsList(webcamFrames), screenshare: toMsList(deskshareFrames) };
+    const pageFrames = pageVideoFrames(videoTimes, shares);
+    const instants = computeChangeInstants(timelineTimes(docs), { fromMs, toMs, maxHoldMs: MAX_HOLD_MS });
     const segments = splitSegments(instants, fromMs, toMs, segmentLengthMs(toMs - fromMs, options.workers));
     const workers = Math.min(options.workers, segments.length);
+    const sources = {
+      webcams: showsWebcams ? { file: media.mediaFile, frameTimesMs: videoTimes.webcams } : undefined,
+      screenshare: media.deskshareFile ? { file: media.deskshareFile, frameTimesMs: videoTimes.screenshare } : undefined,
+    };
+    const pageOnlyReasons = new Set<string>();
+    let pictures = 0;
 
     const pages = [first, ...(await Promise.all(Array.from({ length: workers - 1 }, openPage)))];
-    emit({ type: 'stage', stage: 'capture', message: `rendering ${(to - from).toFixed(1)} s at ${options.width}x${options.height}: ${instants.length} pictures, ${segments.length} segments, ${workers} page(s)` });
+    emit({ type: 'stage', stage: 'capture', message: `rendering ${(to - from).toFixed(1)} s at ${options.width}x${options.height}: ${instants.length} timeline instants, ${segments.length} segments, ${workers} page(s), videos ${options.hybrid ? 'composited from the source files' : 'drawn by the page'}` });
     const started = Date.now();
     const done = new Map<number, number>();
     const progress = (segment: RenderSegment, timeMs: number) => {
@@ -141,20 +157,36 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
       emit({ type: 'progress', position, duration: to - from, elapsedMs: Date.now() - started });
     };
 
-    // Encoders run while the pages render the next segments; one per worker keeps both busy.
-    const encoders = new PQueue({ concurrency: workers });
+    // Encoders run while the pages render the next segments. In the hybrid path a page renders a
+    // segment's few pictures much faster than x264 encodes its every video frame, so there are at
+    // least two encoders even for one page (60 s `full` sample, 1 page: 1.7x realtime with one).
+    const encoders = new PQueue({ concurrency: Math.max(workers, ENCODERS_PER_JOB) });
     const encoded: Array<Promise<string>> = [];
     let next = 0;
     const work = async (renderPage: RenderPage) => {
       for (let i = next++; i < segments.length; i = next++) {
         const segment = segments[i]!;
-        const frames = await renderSegment(renderPage, segment, workDir, { videoFrameInstants, signal: options.signal, onFrame: (t) => progress(segment, t) });
+        const frames = await renderSegment(renderPage, segment, workDir, {
+          hybrid: options.hybrid,
+          videoFrames: pageFrames,
+          frame: { width: options.width, height: options.height },
+          signal: options.signal,
+          onFrame: (t) => progress(segment, t),
+          onPageOnly: (t, reason) => {
+            if (pageOnlyReasons.has(reason)) return;
+            pageOnlyReasons.add(reason);
+            emit({ type: 'log', source: 'page', line: `from ${(t / 1000).toFixed(3)} s the page draws its videos itself: ${reason}` });
+          },
+        });
+        pictures += frames.length;
         done.set(segment.index, segment.endMs - segment.startMs);
+        const runs = overlayRuns(frames, segment.startMs, segment.endMs);
         const list = path.join(workDir, `segment-${segment.index}.ffconcat`);
-        await writeFile(list, frameListFile(frames, segment.endMs));
+        await writeFile(list, frameListFile(runs.length > 0 ? expandForVideoFrames(frames, segment.endMs, videoTimes) : frames, segment.endMs));
         const output = path.join(workDir, `segment-${segment.index}.mp4`);
+        const overlay = runs.length > 0 ? overlayGraph(runs, sources, segment.startMs) : undefined;
         const encode = encoders.add(async () => {
-          await runProcess(options.tools.ffmpeg, segmentEncodeArgs({ list, output, crf: CRF }), { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+          await runProcess(options.tools.ffmpeg, segmentEncodeArgs({ list, output, crf: CRF, overlay, durationMs: segment.endMs - segment.startMs }), { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
           if (!options.keepTemp) await Promise.all(frames.map((f) => rm(path.join(workDir, f.file), { force: true })));
           return output;
         });
@@ -183,7 +215,7 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
     }
     await out.commit();
     emit({ type: 'stage', stage: 'done', message: `wrote ${options.output}` });
-    return { output: options.output, recording, engine: 'render', from, to, duration, frames: instants.length, segments: segments.length, workers, wallMs: Date.now() - wallStart };
+    return { output: options.output, recording, engine: 'render', hybrid: options.hybrid, from, to, duration, frames: pictures, segments: segments.length, workers, wallMs: Date.now() - wallStart };
   } catch (error) {
     if (given.signal?.aborted) throw abortError(given.signal);
     failed.abort(error);

@@ -1,7 +1,8 @@
 /**
- * Renders one segment in one player page: for each instant, seek the real player there, wait
+ * Renders one segment in one player page: for each instant, step the real player there, wait
  * until the page has painted it, and take a screenshot (CDP Page.captureScreenshot). The
- * pictures are written as JPEG files for the segment's encoder.
+ * pictures are written as JPEG files for the segment's encoder, each with the video layers the
+ * encoder draws over it.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,7 +11,8 @@ import { CaptureError, throwIfAborted } from '../errors.js';
 import { seekTo } from '../player/open-player.js';
 import type { RenderedFrame } from './build-render-args.js';
 import type { RenderSegment } from './change-instants.js';
-import { armFrameCallbacks, settlePaint } from './render-page-api.js';
+import { armFrameCallbacks, dispatchTime, probeVideoLayers, setVideosHidden, settlePaint } from './render-page-api.js';
+import { snapLayer, timesBetween, type LayerBox } from './video-layers.js';
 
 /** A player page ready for stepping, with its CDP session. */
 export interface RenderPage {
@@ -31,38 +33,89 @@ export const SCREENSHOT_QUALITY = 92;
  */
 export const SEEK_INTO_MS = 0.5;
 
+/** How renderSegment renders. */
+export interface RenderSegmentOptions {
+  /**
+   * Hybrid path: the page is stepped by its time event alone, with its videos hidden, and
+   * reports where they are (the encoder draws them from the source files). Otherwise the page
+   * seeks and draws its videos itself, and every new video frame is a picture.
+   */
+  hybrid: boolean;
+  /** Frame times (integer ms, sorted) of the videos the page can show, for the instants it draws them. */
+  videoFrames: readonly number[];
+  /** Output size, for snapping the video rectangles. */
+  frame: { width: number; height: number };
+  signal?: AbortSignal | undefined;
+  onFrame: (timeMs: number) => void;
+  /** The page had to draw its videos itself from this instant until the next timeline instant. */
+  onPageOnly?: ((timeMs: number, reason: string) => void) | undefined;
+}
+
 /**
- * Renders `segment` into `dir`; calls onFrame after each picture. `videoFrameInstants` are the
- * instants at which a visible video shows a new frame (so its presentation is awaited).
+ * Renders `segment` into `dir`: each timeline instant, and (where the page draws its videos
+ * itself) every video frame until the next timeline instant. Calls onFrame after each picture.
  */
-export async function renderSegment(
-  target: RenderPage,
-  segment: RenderSegment,
-  dir: string,
-  options: { videoFrameInstants: ReadonlySet<number>; signal?: AbortSignal | undefined; onFrame: (timeMs: number) => void },
-): Promise<RenderedFrame[]> {
+export async function renderSegment(target: RenderPage, segment: RenderSegment, dir: string, options: RenderSegmentOptions): Promise<RenderedFrame[]> {
   const frames: RenderedFrame[] = [];
   const writes: Promise<void>[] = [];
-  for (const timeMs of segment.instants) {
+  const { page } = target;
+  const videoFrames = new Set(options.videoFrames);
+  // Whether the page's videos are hidden, and whether they are at the instant last rendered.
+  let hidden: boolean | undefined;
+  let videosCurrent = false;
+  const at = (timeMs: number) => Math.min((timeMs + SEEK_INTO_MS) / 1000, target.mediaDuration - 0.001);
+  const shoot = async (timeMs: number, layers: LayerBox[]) => {
+    // optimizeForSpeed: Chromium's fast JPEG path; quality stays at SCREENSHOT_QUALITY.
+    const { data } = await target.cdp.send('Page.captureScreenshot', { format: 'jpeg', quality: SCREENSHOT_QUALITY, optimizeForSpeed: true, fromSurface: true, captureBeyondViewport: false });
+    const file = `${segment.index}-${frames.length}.jpg`;
+    // The write overlaps the next step; all are awaited before the segment is handed on.
+    writes.push(writeFile(path.join(dir, file), Buffer.from(data, 'base64')));
+    frames.push({ file, timeMs, layers });
+    options.onFrame(timeMs);
+  };
+  const hide = async (value: boolean) => {
+    if (hidden !== value) await page.evaluate(setVideosHidden, value);
+    hidden = value;
+  };
+  /** The page draws [timeMs, until) itself: the instant, then every video frame before `until`. */
+  const drawInPage = async (timeMs: number, until: number) => {
+    await hide(false);
+    for (const t of [timeMs, ...timesBetween(options.videoFrames, timeMs, until)]) {
+      throwIfAborted(options.signal);
+      // seeked fires before the new frame is composited: wait for it where one must appear.
+      if (videoFrames.has(t) || !videosCurrent) await page.evaluate(armFrameCallbacks);
+      await seekTo(page, at(t));
+      videosCurrent = true;
+      await page.evaluate(settlePaint);
+      await shoot(t, []);
+    }
+  };
+  const instants = segment.instants;
+  for (let i = 0; i < instants.length; i++) {
     throwIfAborted(options.signal);
-    const seekTime = Math.min((timeMs + SEEK_INTO_MS) / 1000, target.mediaDuration - 0.001);
-    let data: string;
+    const timeMs = instants[i]!;
+    const until = instants[i + 1] ?? segment.endMs;
     try {
-      // The page came from elsewhere at a segment's first instant: its video frame may differ too.
-      if (options.videoFrameInstants.has(timeMs) || timeMs === segment.startMs) await target.page.evaluate(armFrameCallbacks);
-      await seekTo(target.page, seekTime);
-      await target.page.evaluate(settlePaint);
-      // optimizeForSpeed: Chromium's fast JPEG path; quality stays at SCREENSHOT_QUALITY.
-      ({ data } = await target.cdp.send('Page.captureScreenshot', { format: 'jpeg', quality: SCREENSHOT_QUALITY, optimizeForSpeed: true, fromSurface: true, captureBeyondViewport: false }));
+      if (!options.hybrid) {
+        await drawInPage(timeMs, until);
+        continue;
+      }
+      await hide(true);
+      videosCurrent = false;
+      await page.evaluate(dispatchTime, at(timeMs));
+      await page.evaluate(settlePaint);
+      const probe = await page.evaluate(probeVideoLayers);
+      if (probe.pageOnly !== null) {
+        options.onPageOnly?.(timeMs, probe.pageOnly);
+        await drawInPage(timeMs, until);
+        continue;
+      }
+      const layers = probe.layers.map((l) => snapLayer(l, options.frame)).filter((l): l is LayerBox => l !== undefined);
+      await shoot(timeMs, layers);
     } catch (error) {
       throwIfAborted(options.signal);
       throw new CaptureError('CHROMIUM_CRASHED', `the player page failed at ${(timeMs / 1000).toFixed(3)} s: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
-    const file = `${segment.index}-${frames.length}.jpg`;
-    // The write overlaps the next seek; all are awaited before the segment is handed on.
-    writes.push(writeFile(path.join(dir, file), Buffer.from(data, 'base64')));
-    frames.push({ file, timeMs });
-    options.onFrame(timeMs);
   }
   await Promise.all(writes);
   return frames;

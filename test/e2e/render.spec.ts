@@ -5,11 +5,12 @@
  * player's own screenshots at the same instants (SSIM), and rendered again beside a CPU hog to
  * show that load changes nothing in the output.
  */
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { layoutCss } from '../../src/player/layout-css.js';
+import { hideVideosCss, probeVideoLayers, setVideosHidden } from '../../src/render/render-page-api.js';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
 import { runProcess } from '../../src/process/run-process.js';
 import { checkTargets } from '../../src/verify/check-targets.js';
@@ -18,8 +19,9 @@ import type { FidelityReport } from '../../src/verify/fidelity-report.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
 import { probeMedia } from '../../src/verify/probe-media.js';
 import { finished, processesMentioning, runCli, startCli, waitForOutput } from './support/cli.js';
-import { expect, test } from './support/samples-fixture.js';
-import { openPlayer, stepTo, waitUntilReady } from './support/step-player.js';
+import type { Page } from '@playwright/test';
+import { expect, test, type ServedSample } from './support/samples-fixture.js';
+import { openPlayer, routeFonts, stepTo, waitUntilReady } from './support/step-player.js';
 
 const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
 /** The render engine's targets: stricter than the capture engine's (check-targets DEFAULT_TARGETS). */
@@ -61,6 +63,37 @@ async function ssimAt(video: string, time: number, png: string): Promise<number>
   return Number(all[1]);
 }
 
+/**
+ * SSIM of the output's frames against the player's own screenshots at the same instants (the
+ * page stepped by the tests' own helper, drawing its videos itself): the proof that the hybrid
+ * path (videos composited from the source files) shows what the player shows.
+ */
+async function compareWithPlayer(page: Page, rec: ServedSample, file: string, times: readonly number[]): Promise<Record<string, number>> {
+  await routeFonts(page, 'serve');
+  expect(await openPlayer(page, rec.url)).toBe('player');
+  const slideUrls = rec.truth.slides.map((s) => new URL(`/presentation/${rec.recordId}/${s.file}`, rec.url).href);
+  await waitUntilReady(page, slideUrls);
+  await page.addStyleTag({ content: layoutCss('player') });
+  const scores: Record<string, number> = {};
+  for (const time of times) {
+    await stepTo(page, time);
+    const png = path.join(outDir, `player-${rec.truth.variant}-${time}.png`);
+    await page.screenshot({ path: png });
+    scores[time] = await ssimAt(file, time, png);
+  }
+  test.info().annotations.push({ type: 'ssim vs player', description: JSON.stringify(scores) });
+  console.log(`SSIM vs the player's own screenshots (${rec.truth.variant}) ${JSON.stringify(scores)}`);
+  return scores;
+}
+
+/** Mean and lowest SSIM of two videos compared frame by frame (ffmpeg's ssim filter). */
+async function ssimVideos(a: string, b: string): Promise<{ mean: number; min: number; frames: number }> {
+  const stats = path.join(outDir, `ssim-${path.basename(a)}-${path.basename(b)}.log`);
+  await runProcess(tools.ffmpeg, ['-hide_banner', '-nostdin', '-i', a, '-i', b, '-lavfi', `[0:v][1:v]ssim=stats_file=${stats}`, '-f', 'null', '-'], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const values = (await readFile(stats, 'utf8')).split('\n').map((l) => /All:([0-9.]+)/.exec(l)?.[1]).filter((v): v is string => v !== undefined).map(Number);
+  return { mean: values.reduce((x, y) => x + y, 0) / values.length, min: Math.min(...values), frames: values.length };
+}
+
 test('renders the full sample with every webcam and screen-share frame, exact A/V and length', async ({ sample, page }) => {
   const rec = await sample('full', 8);
   const { file } = await render(rec.url, 'full.mp4');
@@ -79,24 +112,21 @@ test('renders the full sample with every webcam and screen-share frame, exact A/
   expect(Math.abs(report.durationErrorMs)).toBeLessThanOrEqual(10);
   expect((await readdir(outDir)).filter((f) => f.startsWith('.'))).toEqual([]);
 
-  // The player's own pictures at the same instants, stepped by the tests' own helper.
-  expect(await openPlayer(page, rec.url)).toBe('player');
-  const slideUrls = rec.truth.slides.map((s) => new URL(`/presentation/${rec.recordId}/${s.file}`, rec.url).href);
-  await waitUntilReady(page, slideUrls);
-  await page.addStyleTag({ content: layoutCss('player') });
-  const scores: Record<string, number> = {};
-  for (const time of [0.25, 1.7, 3.9, 6.55]) {
-    await stepTo(page, time);
-    const png = path.join(outDir, `player-${time}.png`);
-    await page.screenshot({ path: png });
-    scores[time] = await ssimAt(file, time, png);
-  }
-  test.info().annotations.push({ type: 'ssim vs player', description: JSON.stringify(scores) });
-  console.log(`SSIM vs the player's own screenshots ${JSON.stringify(scores)}`);
+  // The player's own pictures at the same instants: slides, zoom, whiteboard, screen share.
+  const scores = await compareWithPlayer(page, rec, file, [0.25, 1.7, 3.9, 6.55]);
   for (const score of Object.values(scores)) expect(score).toBeGreaterThanOrEqual(0.97);
+
+  // The same recording with the page drawing every video frame itself: frame for frame alike.
+  const { file: drawn } = await render(rec.url, 'full-page-drawn.mp4', ['--no-hybrid']);
+  const alike = await ssimVideos(file, drawn);
+  test.info().annotations.push({ type: 'ssim hybrid vs page-drawn', description: JSON.stringify(alike) });
+  console.log(`SSIM hybrid vs page-drawn, frame by frame ${JSON.stringify(alike)}`);
+  expect(alike.frames).toBeGreaterThan(200);
+  expect(alike.mean).toBeGreaterThanOrEqual(0.995);
+  expect(alike.min).toBeGreaterThanOrEqual(0.99);
 });
 
-test('renders two cameras with two workers, segments joined without re-encoding', async ({ sample }) => {
+test('renders two cameras with two workers, segments joined without re-encoding', async ({ sample, page }) => {
   const rec = await sample('twocams', 6);
   const { file, result } = await render(rec.url, 'twocams.mp4', ['--workers', '2']);
   expect(result.workers).toBe(2);
@@ -110,6 +140,37 @@ test('renders two cameras with two workers, segments joined without re-encoding'
   const keyframes = stdout.split('\n').filter((l) => l.includes('K')).map((l) => Number(l.split(',')[0]));
   expect(keyframes.length).toBeGreaterThanOrEqual(result.segments as number);
   expect(keyframes[0]).toBe(0);
+  // Cameras join and leave: the composited grid matches the player's at each layout.
+  const changes = (rec.truth.webcams?.cameras ?? []).flatMap((c) => c.intervals.flatMap((i) => [i.start, i.end])).filter((t) => t > 0 && t < 6);
+  const times = [0.5, ...changes.map((t) => Math.min(5.5, t + 0.2))];
+  const scores = await compareWithPlayer(page, rec, file, [...new Set(times)]);
+  for (const score of Object.values(scores)) expect(score).toBeGreaterThanOrEqual(0.97);
+});
+
+test('renders a tldraw whiteboard recording like the player shows it', async ({ sample, page }) => {
+  const rec = await sample('tldraw', 6);
+  const { file } = await render(rec.url, 'tldraw.mp4');
+  const report = await meter(file, rec.dir);
+  expect(checkTargets(report, RENDER_TARGETS)).toEqual([]);
+  expect(Math.abs(report.durationErrorMs)).toBeLessThanOrEqual(10);
+  const scores = await compareWithPlayer(page, rec, file, [0.5, 2.2, 4.1, 5.6]);
+  for (const score of Object.values(scores)) expect(score).toBeGreaterThanOrEqual(0.97);
+});
+
+test('renders an audio-only recording: slides and whiteboard, the voice exact to the sample', async ({ sample }) => {
+  const rec = await sample('audioonly', 6);
+  const { file, result } = await render(rec.url, 'audioonly.mp4');
+  const probe = await probeMedia(file, { tools });
+  expect(probe.audio?.codec).toBe('aac');
+  const report = await meter(file, rec.dir);
+  expect(report.cameras).toEqual([]);
+  expect(report.audio.burstsMatched).toBe(report.audio.burstsExpected);
+  expect(Math.abs(report.audio.offsetMs ?? Infinity)).toBeLessThanOrEqual(5);
+  expect(report.leadingMs).toBe(0);
+  expect(report.slides?.missing).toEqual([]);
+  expect(Math.abs(report.durationErrorMs)).toBeLessThanOrEqual(10);
+  // No video: only the timeline instants are pictures (a few per second), nothing to composite.
+  expect(result.frames as number).toBeLessThan(6 * 10);
 });
 
 test('renders the same pictures at the same times beside a CPU hog', async ({ sample }) => {
@@ -132,6 +193,9 @@ test('renders the same pictures at the same times beside a CPU hog', async ({ sa
   const [a, b] = [await codes(quiet.file), await codes(loaded.file)];
   expect(a.length).toBeGreaterThan(50);
   expect(b).toEqual(a);
+  // Stricter: every decoded frame bit for bit, with its timestamp.
+  const md5 = async (file: string) => (await runProcess(tools.ffmpeg, ['-v', 'error', '-i', file, '-map', '0:v', '-f', 'framemd5', '-'], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' })).stdout.split('\n').filter((l) => !l.startsWith('#'));
+  expect(await md5(loaded.file)).toEqual(await md5(quiet.file));
   const report = await meter(loaded.file, rec.dir, { from: 3, to: 5 });
   expect(checkTargets(report, RENDER_TARGETS)).toEqual([]);
 });
@@ -151,4 +215,51 @@ test('Ctrl-C while rendering with two workers stops cleanly: ABORTED, no output,
   expect(await readdir(dir)).toEqual([]);
   // Chromium's processes carry --bbb-capture-owner=<pid>; ffmpeg's arguments name the work folder.
   await expect.poll(async () => [...(await processesMentioning(`bbb-capture-owner=${child.pid}`)), ...(await processesMentioning(dir))], { timeout: 10_000 }).toEqual([]);
+});
+
+test('finds where the page shows its videos, and when something covers them', async ({ sample, page }) => {
+  const rec = await sample('full', 8);
+  const webm = new URL(`/presentation/${rec.recordId}/video/webcams.webm`, rec.url).href;
+  // A page of our own on the same server, so the video loads: a 640x480 video in boxes shaped
+  // like the player's, fitted (contain, the default) or stretched (fill).
+  await page.goto(new URL('/', rec.url).href);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.setContent(`<style>body{margin:0} div{position:absolute} video{width:100%;height:100%}</style>
+    <div id="webcams" style="left:10.4px;top:20px;width:400px;height:200px"><video src="${webm}" muted></video></div>
+    <div id="screenshare" style="left:500px;top:300px;width:320px;height:300px"><video src="${webm}" muted style="object-fit:fill"></video></div>`);
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('video')).every((v) => v.readyState >= 1));
+  await page.addStyleTag({ content: hideVideosCss() });
+  await page.evaluate(setVideosHidden, true);
+  const probe = await page.evaluate(probeVideoLayers);
+  expect(probe.pageOnly).toBeNull();
+  // 640x480 in 400x200: 266.67x200, centred; the fill box is the element's.
+  expect(probe.layers).toEqual([
+    // (CSS lengths are kept in 1/64 px: 10.4px is laid out at 10.390625.)
+    { kind: 'webcams', x: expect.closeTo(10.4 + (400 - 800 / 3) / 2, 1), y: 20, width: expect.closeTo(800 / 3, 3), height: 200 },
+    { kind: 'screenshare', x: 500, y: 300, width: 320, height: 300 },
+  ]);
+  // Hidden: transparent, so what is behind shows, as in the player's letterbox.
+  expect(await page.evaluate(() => getComputedStyle(document.querySelector('video')!).opacity)).toBe('0');
+
+  // A caption-like box with text over the webcams, even one that ignores the mouse, is seen.
+  await page.evaluate(() => {
+    const cue = document.createElement('div');
+    cue.className = 'vjs-text-track-cue';
+    cue.style.cssText = 'position:fixed;left:100px;top:150px;width:200px;height:40px;pointer-events:none;z-index:2';
+    cue.textContent = 'a caption';
+    document.body.append(cue);
+  });
+  expect((await page.evaluate(probeVideoLayers)).pageOnly).toMatch(/div\.vjs-text-track-cue covers the webcams video/);
+  // An empty full-window overlay (as video.js's text track display) paints nothing: no fallback.
+  await page.evaluate(() => {
+    document.querySelector('.vjs-text-track-cue')!.remove();
+    const display = document.createElement('div');
+    display.style.cssText = 'position:fixed;inset:0;pointer-events:none;z-index:2';
+    document.body.append(display);
+  });
+  expect((await page.evaluate(probeVideoLayers)).pageOnly).toBeNull();
+  // A video the hybrid path does not know is drawn by the page.
+  await page.evaluate((src) => document.body.insertAdjacentHTML('beforeend', `<video id="external" src="${src}" muted style="position:absolute;left:0;top:400px;width:100px"></video>`), webm);
+  await page.waitForFunction(() => document.querySelector<HTMLVideoElement>('#external')!.readyState >= 1);
+  expect((await page.evaluate(probeVideoLayers)).pageOnly).toMatch(/a video outside #webcams and #screenshare/);
 });

@@ -5,7 +5,7 @@
  * is decoded: the slide code, the camera codes (frame numbers), the screen-share code, the cursor,
  * and the whiteboard shapes and chat lines that must (or must not) be there.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
 import { readCodes, type FoundCode } from '../../src/frame-code/frame-code.js';
 import type { Box, Raster } from '../../src/frame-code/raster.js';
@@ -14,13 +14,11 @@ import type { SampleTruth, SampleVariant } from '../../src/sample/sample-truth.j
 import { test as serverTest, expect } from './support/bbb-server-fixture.js';
 import { decodePng } from './support/decode-png.js';
 import type { PlayerUnderTest } from './support/player-dir.js';
-import { openPlayer, stepTo, waitUntilReady } from './support/step-player.js';
+import { openPlayer, routeFonts, stepTo, waitUntilReady } from './support/step-player.js';
 import type { Page } from '@playwright/test';
 
 const DURATION = 20;
 const FPS = 15;
-const FONT_URL = /^https:\/\/unpkg\.com\/@bigbluebutton\/assets@[^/]+\/fonts\/[^/]+\.woff2$/;
-const FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
 /** Generates each variant once per worker, into the served recordings directory. */
 const test = serverTest.extend<object, { sample: (variant: SampleVariant) => Promise<GeneratedRecording> }>({
@@ -353,19 +351,6 @@ async function warmUp(page: Page, truth: SampleTruth): Promise<void> {
       return readCodes(decodePng(await page.screenshot())).some((c) => c.kind === 'slide' && c.value === first.index);
     }, { timeout: 30_000 })
     .toBe(true);
-}
-
-async function routeFonts(page: Page, how: 'serve' | 'fail'): Promise<string[]> {
-  const requested: string[] = [];
-  const font = how === 'serve' ? await readFile(FONT_FILE) : Buffer.alloc(0);
-  // Nothing may leave the machine. (Routes registered later are tried first.)
-  await page.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort('blockedbyclient'));
-  await page.route(FONT_URL, async (route) => {
-    requested.push(route.request().url());
-    if (how === 'fail') return route.abort('internetdisconnected');
-    return route.fulfill({ status: 200, body: font, headers: { 'content-type': 'font/ttf', 'access-control-allow-origin': '*' } });
-  });
-  return requested;
 }
 
 // ---------------------------------------------------------------- tests

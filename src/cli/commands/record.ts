@@ -152,8 +152,9 @@ export function registerRecord(program: Command, context: CliContext): void {
     .option('--layout-file <file>', 'JSON layout for --layout custom: {"width", "height", "background": "#rrggbb" | {"image": file}, "regions": [{"source": "content" | "webcams" | "presenters" | "presenter:N", "box": {"x", "y", "w", "h"}}]}; its size replaces --resolution')
     .option('--split', 'with --layout presenters or custom: also write <output>.content.<ext> and <output>.webcams.<ext> on the same timeline', false)
     .addOption(new Option('--engine <engine>', 'capture: play the recording and capture the tab in real time; render: step the player instant by instant and screenshot what changes (faithful under any load)').choices(ENGINES).default('capture'))
-    .addOption(new Option('--workers <n>', 'render engine: player pages rendering parts of the timeline in parallel').argParser(parseAmount).default(1));
-  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & { engine: Engine; workers: number; layoutFile?: string; split: boolean }) => {
+    .addOption(new Option('--workers <n>', 'render engine: player pages rendering parts of the timeline in parallel').argParser(parseAmount).default(1))
+    .option('--no-hybrid', 'render engine: let the page draw every webcam and screen-share frame instead of compositing them from the recording\'s files (slower; for comparison)');
+  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & { engine: Engine; workers: number; hybrid: boolean; layoutFile?: string; split: boolean }) => {
     const reporter = createProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: context.stdout, stderr: context.stderr });
     const composed = await resolveComposedLayout(flags);
     const base = resolveCaptureOptions(flags, context);
@@ -166,7 +167,7 @@ export function registerRecord(program: Command, context: CliContext): void {
         output = `${defaultOutputBase(recording)}.${base.format}`;
       }
       const options = { ...base, url, output, signal: context.signal, onEvent: (event: RecordEvent) => reporter.onEvent(event) };
-      const engine = (o: RecordOptions): Promise<EngineResult> => (flags.engine === 'render' ? renderRecording({ ...o, workers: flags.workers }) : recordRecording(o));
+      const engine = (o: RecordOptions): Promise<EngineResult> => (flags.engine === 'render' ? renderRecording({ ...o, workers: flags.workers, hybrid: flags.hybrid }) : recordRecording(o));
       const result = composed ? await recordComposed(options, { layout: composed, split: flags.split }, engine) : await engine(options);
       reporter.stop();
       if (flags.json) context.stdout.write(`${JSON.stringify({ type: 'result', ...result })}\n`);

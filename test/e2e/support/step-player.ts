@@ -11,7 +11,29 @@
  * previous instant's shapes two frames after the event, and grey placeholders for a while after
  * a screen share.
  */
+import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
+
+const FONT_URL = /^https:\/\/unpkg\.com\/@bigbluebutton\/assets@[^/]+\/fonts\/[^/]+\.woff2$/;
+const FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+
+/**
+ * Keeps the page on this machine and answers BBB 3.0's whiteboard font requests to unpkg.com
+ * with a local font ('serve', as bbb-capture does) or a network error ('fail', as offline).
+ * Returns the font URLs requested. Call before opening the player.
+ */
+export async function routeFonts(page: Page, how: 'serve' | 'fail'): Promise<string[]> {
+  const requested: string[] = [];
+  const font = how === 'serve' ? await readFile(FONT_FILE) : Buffer.alloc(0);
+  // Nothing may leave the machine. (Routes registered later are tried first.)
+  await page.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort('blockedbyclient'));
+  await page.route(FONT_URL, async (route) => {
+    requested.push(route.request().url());
+    if (how === 'fail') return route.abort('internetdisconnected');
+    return route.fulfill({ status: 200, body: font, headers: { 'content-type': 'font/ttf', 'access-control-allow-origin': '*' } });
+  });
+  return requested;
+}
 
 /** Opens a recording URL and waits for the player screen (or its error screen). */
 export async function openPlayer(page: Page, url: string): Promise<'player' | 'error'> {

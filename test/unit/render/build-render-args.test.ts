@@ -25,7 +25,7 @@ describe('frameListFile', () => {
 
 describe('segmentEncodeArgs', () => {
   it('encodes H.264 with exact timestamps, no B-frames, a keyframe first, into MP4', () => {
-    const args = segmentEncodeArgs({ list: '/w/segment-0.ffconcat', output: '/w/segment-0.mp4', crf: 18 });
+    const args = segmentEncodeArgs({ list: '/w/segment-0.ffconcat', output: '/w/segment-0.mp4', crf: 18, durationMs: 2667 });
     expect(after(args, '-f')).toBe('concat');
     expect(after(args, '-i')).toBe('/w/segment-0.ffconcat');
     expect(after(args, '-c:v')).toBe('libx264');

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeChangeInstants, segmentLengthMs, splitSegments } from '../../../src/render/change-instants.js';
+import { computeChangeInstants, pageVideoFrames, segmentLengthMs, splitSegments } from '../../../src/render/change-instants.js';
 import { deskshareIntervals, jsonTimes, timelineTimes, vttTimes, xmlTimes } from '../../../src/render/timeline-times.js';
-
-const none = { events: [], webcamFrames: [], deskshareFrames: [], deskshareIntervals: [] };
 
 describe('timeline times', () => {
   it('reads slide, shape, pan/zoom, cursor, chat and deskshare times; skips undo="-1"', () => {
@@ -33,28 +31,24 @@ describe('timeline times', () => {
 
 describe('computeChangeInstants', () => {
   it('renders a still slide once, then once per hold interval', () => {
-    expect(computeChangeInstants(none, { fromMs: 0, toMs: 3500, maxHoldMs: 1000 })).toEqual([0, 1000, 2000, 3000]);
-    expect(computeChangeInstants(none, { fromMs: 0, toMs: 3_600_000, maxHoldMs: 3_600_000 })).toEqual([0]);
+    expect(computeChangeInstants([], { fromMs: 0, toMs: 3500, maxHoldMs: 1000 })).toEqual([0, 1000, 2000, 3000]);
+    expect(computeChangeInstants([], { fromMs: 0, toMs: 3_600_000, maxHoldMs: 3_600_000 })).toEqual([0]);
   });
 
-  it('merges events and webcam frames on a 1 ms grid, in the range only, without duplicates', () => {
-    const instants = computeChangeInstants(
-      { ...none, events: [0, 0.2, 1.6, 1.6000001, 9], webcamFrames: [0, 0.0333333, 0.067, 0.1, 1.6] },
-      { fromMs: 50, toMs: 2000, maxHoldMs: 10_000 },
-    );
-    expect(instants).toEqual([50, 67, 100, 200, 1600]);
-  });
-
-  it('counts screen-share frames only while the share is shown', () => {
-    const instants = computeChangeInstants(
-      { ...none, deskshareFrames: [3.5, 3.6, 3.667, 4.4, 4.5], deskshareIntervals: [{ start: 3.6, stop: 4.4 }] },
-      { fromMs: 0, toMs: 5000, maxHoldMs: 100_000 },
-    );
-    expect(instants).toEqual([0, 3600, 3667]);
+  it('puts events on a 1 ms grid, in the range only, without duplicates', () => {
+    expect(computeChangeInstants([0, 0.2, 1.6, 1.6000001, 0.0666, 9], { fromMs: 50, toMs: 2000, maxHoldMs: 10_000 })).toEqual([50, 67, 200, 1600]);
   });
 
   it('rejects an empty range', () => {
-    expect(() => computeChangeInstants(none, { fromMs: 5, toMs: 5, maxHoldMs: 1000 })).toThrow(/empty range/);
+    expect(() => computeChangeInstants([], { fromMs: 5, toMs: 5, maxHoldMs: 1000 })).toThrow(/empty range/);
+  });
+});
+
+describe('pageVideoFrames', () => {
+  it('merges webcam frames with the screen share\'s while it is shown', () => {
+    expect(pageVideoFrames({ webcams: [0, 33, 3600, 3667], screenshare: [3500, 3600, 3667, 4400, 4500] }, [{ start: 3.6, stop: 4.4 }])).toEqual([0, 33, 3600, 3667]);
+    expect(pageVideoFrames({ webcams: [], screenshare: [3500, 3600, 3667, 4400] }, [{ start: 3.6, stop: 4.4 }])).toEqual([3600, 3667]);
+    expect(pageVideoFrames({ webcams: [10], screenshare: [20] }, [])).toEqual([10]);
   });
 });
 
