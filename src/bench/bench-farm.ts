@@ -28,6 +28,7 @@ import { startServer } from '../server/start-server.js';
 import { checkTargets, DEFAULT_TARGETS } from '../verify/check-targets.js';
 import { measureFidelity } from '../verify/measure-fidelity.js';
 import { sampleBrowserTrees } from './sample-browser-trees.js';
+import { median } from './stats.js';
 
 type CaptureFlags = Parameters<typeof resolveCaptureOptions>[0];
 
@@ -78,11 +79,6 @@ export interface FarmCell {
   failures: string[];
 }
 
-const median = (xs: ReadonlyArray<number | null>): number | null => {
-  const s = xs.filter((x): x is number => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return null;
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const worst = (xs: ReadonlyArray<number | null>, pick: (a: number, b: number) => number): number | null =>
   // reduce's callback also gets (index, array): Math.min/max must see only the two values.
   xs.some((x) => x === null) ? null : xs.length === 0 ? null : (xs as number[]).reduce((a, b) => pick(a, b));

@@ -15,6 +15,7 @@ import type { SampleVariant } from '../sample/sample-truth.js';
 import { startServer } from '../server/start-server.js';
 import { measureFidelity } from '../verify/measure-fidelity.js';
 import { parseGnuTime } from './gnu-time.js';
+import { median } from './stats.js';
 import { sampleMemory } from './proc-sampler.js';
 
 const { values } = parseArgs({
@@ -31,11 +32,6 @@ const { values } = parseArgs({
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
-const median = (xs: number[]) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 interface Run {
   resolution: string;
@@ -106,7 +102,7 @@ async function main(): Promise<void> {
   const lines = [`| resolution | runs | ${columns.map((c) => c[1]).join(' | ')} |`, `|---|---|${columns.map(() => '---').join('|')}|`];
   for (const resolution of values.resolutions.split(',')) {
     const mine = runs.filter((r) => r.resolution === resolution);
-    lines.push(`| ${resolution} | ${mine.length} | ${columns.map(([key, , digits]) => median(mine.map((r) => r[key] as number)).toFixed(digits)).join(' | ')} |`);
+    lines.push(`| ${resolution} | ${mine.length} | ${columns.map(([key, , digits]) => (median(mine.map((r) => r[key] as number)) ?? NaN).toFixed(digits)).join(' | ')} |`);
   }
   const table = lines.join('\n');
   console.log(`bbb-capture record benchmark: ${values.variant} sample, ${duration} s, medians\n\n${table}`);

@@ -67,6 +67,25 @@ export interface ComposePlan {
   output: string;
   /** Also write the webcam area alone (for --split), same timeline and length. */
   webcamsOutput?: string | undefined;
+  /**
+   * Also write one file per presenter (for --split): the frame's size, the presenter's tile
+   * fitted in it while the camera is on, black while it is off; same timeline and length.
+   * `presenter` numbers the tiles of `intervals` (PresenterInterval.presenters, output time).
+   */
+  presenterOutputs?: ReadonlyArray<{ presenter: number; file: string; intervals: ReadonlyArray<{ start: number; end: number; tile: Box }> }> | undefined;
+}
+
+/** Each presenter's tile, interval by interval (for --split), from intervals numbered by trackPresenters. */
+export function presenterTracks(intervals: ReadonlyArray<CameraInterval & { presenters: readonly number[] }>): Map<number, Array<{ start: number; end: number; tile: Box }>> {
+  const tracks = new Map<number, Array<{ start: number; end: number; tile: Box }>>();
+  for (const interval of intervals) {
+    interval.presenters.forEach((presenter, i) => {
+      const track = tracks.get(presenter) ?? [];
+      tracks.set(presenter, track);
+      track.push({ start: interval.start, end: interval.end, tile: interval.tiles[i]! });
+    });
+  }
+  return new Map([...tracks.entries()].sort((a, b) => a[0] - b[0]));
 }
 
 const fmt = (n: number) => n.toFixed(6);
@@ -93,7 +112,14 @@ export function buildComposeArgs(plan: ComposePlan): string[] {
   const { spec } = plan;
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', plan.content];
   const tiles = plan.webcams ? placeTiles(spec, plan.intervals, plan.webcams) : [];
-  const needWebcams = plan.webcams !== undefined && (tiles.length > 0 || plan.webcamsOutput !== undefined);
+  const frame: Box = { x: 0, y: 0, w: spec.width, h: spec.height };
+  // Per-presenter files: each of a presenter's tiles fitted into the whole frame.
+  const presenters = (plan.webcams ? (plan.presenterOutputs ?? []) : []).map((p) => ({
+    file: p.file,
+    tiles: p.intervals.map((i) => ({ start: i.start, end: i.end, crop: i.tile, place: fitInBox(i.tile.w, i.tile.h, frame) })),
+  }));
+  const presenterTiles = presenters.flatMap((p) => p.tiles);
+  const needWebcams = plan.webcams !== undefined && (tiles.length > 0 || plan.webcamsOutput !== undefined || presenterTiles.length > 0);
   const graph: string[] = [];
   let nextInput = 1;
   if (needWebcams) {
@@ -102,7 +128,7 @@ export function buildComposeArgs(plan: ComposePlan): string[] {
     const covering = Math.floor(plan.from * cams.fps + 1e-6);
     const seek = Math.max(0, (covering - 0.5) / cams.fps);
     args.push('-ss', fmt(seek), '-i', cams.file);
-    const branches = tiles.length + (plan.webcamsOutput ? 1 : 0);
+    const branches = tiles.length + (plan.webcamsOutput ? 1 : 0) + presenterTiles.length;
     // WebM stores milliseconds, so frame 1 at 15 fps says 67 ms, after the output frame at 66.67 ms
     // that should show it: snap each frame to its exact frame time n/fps (in a fine time base)
     // and move media time `from` to t=0.
@@ -127,20 +153,28 @@ export function buildComposeArgs(plan: ComposePlan): string[] {
     graph.push(`[s0][content]overlay=${content.box.x}:${content.box.y}[s1]`);
     stage = 1;
   }
-  tiles.forEach((tile, i) => {
+  /** Draws `tile` over the chain `[prefix${from}]`, giving `[prefix${from + 1}]`. */
+  const drawTile = (tile: TilePlacement, branch: number, prefix: string, from: number) => {
     const { crop, place } = tile;
-    graph.push(`[w${i}]crop=${crop.w}:${crop.h}:${crop.x}:${crop.y},scale=${place.w}:${place.h},setsar=1[t${i}]`);
+    graph.push(`[w${branch}]crop=${crop.w}:${crop.h}:${crop.x}:${crop.y},scale=${place.w}:${place.h},setsar=1[t${branch}]`);
     // Outside its interval the tile is placed beyond the right edge (x=W), so nothing is drawn.
     // Not `enable=`: a framesync filter evaluates it on whichever input's frame it consumed last,
     // often the webcam frame ahead, which switched tiles one output frame early. The position is
     // evaluated on the main (background) frame's time. gte/lt: a boundary frame shows only the new layout.
-    graph.push(`[s${stage}][t${i}]overlay=x='if(gte(t\\,${fmt(tile.start)})*lt(t\\,${fmt(tile.end)})\\,${place.x}\\,W)':y=${place.y}:eval=frame[s${stage + 1}]`);
-    stage++;
-  });
+    graph.push(`[${prefix}${from}][t${branch}]overlay=x='if(gte(t\\,${fmt(tile.start)})*lt(t\\,${fmt(tile.end)})\\,${place.x}\\,W)':y=${place.y}:eval=frame[${prefix}${from + 1}]`);
+  };
+  tiles.forEach((tile, i) => drawTile(tile, i, 's', stage++));
   graph.push(`[s${stage}]null[out]`);
-  if (plan.webcamsOutput && plan.webcams) graph.push(`[w${tiles.length}]fps=${plan.fps},setsar=1,format=yuv420p[cams]`);
+  let branch = tiles.length;
+  if (plan.webcamsOutput && plan.webcams) graph.push(`[w${branch++}]fps=${plan.fps},setsar=1,format=yuv420p[cams]`);
+  presenters.forEach((presenter, p) => {
+    graph.push(`color=c=black:s=${spec.width}x${spec.height}:r=${plan.fps}:d=${fmt(plan.duration)},format=yuv420p[p${p}s0]`);
+    presenter.tiles.forEach((tile, i) => drawTile(tile, branch++, `p${p}s`, i));
+    graph.push(`[p${p}s${presenter.tiles.length}]null[p${p}]`);
+  });
   args.push('-filter_complex', graph.join(';'));
   args.push(...outputArgs(plan, '[out]', plan.output));
   if (plan.webcamsOutput && plan.webcams) args.push(...outputArgs(plan, '[cams]', plan.webcamsOutput));
+  presenters.forEach((presenter, p) => args.push(...outputArgs(plan, `[p${p}]`, presenter.file)));
   return args;
 }

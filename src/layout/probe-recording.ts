@@ -1,6 +1,7 @@
 /**
  * `probe`: what a recording holds, read from its published files and from the pixels of its
- * webcams video: length, content kinds, camera intervals with tile boxes, slide changes.
+ * webcams video: length, content kinds, camera intervals with tile boxes and presenter numbers,
+ * slide changes.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,8 +10,8 @@ import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { fetchRecordingInfo } from '../recording/fetch-recording-info.js';
 import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
 import { downloadFile, fetchTimelineDocuments } from '../render/fetch-recording-files.js';
-import type { CameraInterval } from './detect-camera-tiles.js';
 import { findCameraIntervals } from './find-camera-intervals.js';
+import { trackPresenters, type PresenterInterval } from './track-presenters.js';
 
 export interface RecordingProbe {
   duration: number;
@@ -24,7 +25,8 @@ export interface RecordingProbe {
   };
   /** Webcam composite size and frame rate; null for audio-only recordings. */
   webcams: { width: number; height: number; fps: number } | null;
-  cameras: CameraInterval[];
+  /** Camera intervals: tile boxes in grid order, and which presenter (1, 2, …) each tile shows. */
+  cameras: PresenterInterval[];
   /** Slide changes of shapes.svg: from `time` on, slide `image` is shown. */
   slides: Array<{ time: number; image: string }>;
   screenshare: Array<{ start: number; end: number }>;
@@ -58,13 +60,14 @@ export async function probeRecording(url: string, options: { tools: FfmpegTools;
   const [tldrawJson] = docs.json;
   const slides = slideChanges(shapesSvg ?? '');
   const screenshare = screenshareIntervals(deskshareXml);
-  let cameras = null;
+  let cameras: (Awaited<ReturnType<typeof findCameraIntervals>> & { intervals: PresenterInterval[] }) | null = null;
   if (recording.media === 'video') {
     const dir = await mkdtemp(path.join(tmpdir(), 'bbb-capture-probe-'));
     try {
       const file = path.join(dir, `webcams${path.extname(new URL(recording.mediaUrl).pathname) || '.webm'}`);
       await downloadFile(recording.mediaUrl, file, options.signal);
-      cameras = await findCameraIntervals(file, options);
+      const found = await findCameraIntervals(file, options);
+      cameras = { ...found, intervals: await trackPresenters(file, found, options) };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -7,10 +7,12 @@
 import { copyFile, mkdtemp, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { abortError, toCaptureError } from '../errors.js';
-import { buildComposeArgs, toOutputTime } from '../layout/build-compose-args.js';
+import type { Box } from '../frame-code/raster.js';
+import { buildComposeArgs, presenterTracks, toOutputTime } from '../layout/build-compose-args.js';
 import type { CameraInterval } from '../layout/detect-camera-tiles.js';
 import { findCameraIntervals, type CameraIntervals } from '../layout/find-camera-intervals.js';
 import { presentersLayout, type LayoutSpec } from '../layout/layout-spec.js';
+import { trackPresenters, type PresenterInterval } from '../layout/track-presenters.js';
 import { runProcess } from '../process/run-process.js';
 import { fetchRecordingInfo } from '../recording/fetch-recording-info.js';
 import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
@@ -25,7 +27,7 @@ export type ComposedLayout = { kind: 'presenters' } | { kind: 'custom'; spec: La
 
 export interface ComposeOptions {
   layout: ComposedLayout;
-  /** Also write the content and the webcam area as separate files on the same timeline. */
+  /** Also write the content, the webcam area and each presenter as separate files on the same timeline. */
   split: boolean;
 }
 
@@ -34,9 +36,9 @@ export type EngineResult = RecordResult | RenderResult;
 
 /** What a composed capture reports besides the engine's result. */
 export type ComposedResult = EngineResult & {
-  layout: { spec: LayoutSpec; cameraIntervals: CameraInterval[] };
-  /** --split files: the content, and the webcam area when the recording has one. */
-  split: { content: string; webcams: string | null } | null;
+  layout: { spec: LayoutSpec; cameraIntervals: Array<CameraInterval & { presenters?: number[] }> };
+  /** --split files: the content, the webcam area and one per presenter when the recording has cameras. */
+  split: { content: string; webcams: string | null; presenters: Array<{ presenter: number; file: string }> } | null;
 };
 
 // Output frame rate of composed files when --fps is not given: the player's own paint rate.
@@ -95,28 +97,45 @@ export async function recordComposed(options: RecordOptions, compose: ComposeOpt
     const fps = options.fps ?? DEFAULT_FPS;
     const output = path.resolve(options.output);
     const partial = path.join(outDir, `.${path.basename(output)}.partial`);
+    const partialOf = (file: string) => path.join(outDir, `.${path.basename(file)}.partial`);
     const webcamsOutput = compose.split && webcamsFile ? splitName(output, 'webcams') : undefined;
-    const webcamsPartial = webcamsOutput ? path.join(outDir, `.${path.basename(webcamsOutput)}.partial`) : undefined;
-    partials.push(partial, ...(webcamsPartial ? [webcamsPartial] : []));
+    const webcamsPartial = webcamsOutput ? partialOf(webcamsOutput) : undefined;
+    // --split: who is who across joins and leaves, then one file per presenter.
+    let intervals = cameras ? toOutputTime(cameras.intervals, captured.from, captured.duration) : [];
+    let presenterOutputs: Array<{ presenter: number; output: string; file: string; intervals: Array<{ start: number; end: number; tile: Box }> }> = [];
+    if (compose.split && webcamsFile && cameras && hasCameras) {
+      emit({ type: 'stage', stage: 'metadata', message: 'following each presenter across camera joins and leaves' });
+      const tracked = await trackPresenters(webcamsFile, cameras, { tools: options.tools, signal: options.signal });
+      cameras.intervals = tracked;
+      intervals = toOutputTime(tracked, captured.from, captured.duration);
+      presenterOutputs = [...presenterTracks(intervals as PresenterInterval[]).entries()].map(([presenter, track]) => {
+        const file = splitName(output, `presenter-${presenter}`);
+        return { presenter, output: file, file: partialOf(file), intervals: track };
+      });
+    }
+    partials.push(partial, ...(webcamsPartial ? [webcamsPartial] : []), ...presenterOutputs.map((p) => p.file));
     emit({ type: 'stage', stage: 'mux', message: `composing ${spec.width}x${spec.height}` });
     const args = buildComposeArgs({
       content: contentFile,
       webcams: webcamsFile && cameras ? { file: webcamsFile, width: cameras.width, height: cameras.height, fps: cameras.fps } : undefined,
       from: captured.from,
       spec,
-      intervals: cameras ? toOutputTime(cameras.intervals, captured.from, captured.duration) : [],
+      intervals,
       duration: captured.duration,
       fps,
       format: options.format,
       crf: 20,
       output: partial,
       webcamsOutput: webcamsPartial,
+      presenterOutputs,
     });
     await runProcess(options.tools.ffmpeg, args, { signal: options.signal, label: 'ffmpeg (compose)', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
     if (options.verify) {
       emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
-      for (const file of [partial, ...(webcamsPartial ? [webcamsPartial] : [])]) {
-        await verifyOutput({ video: file, expectedDuration: captured.duration, expectAudio: true, tools: options.tools, signal: options.signal });
+      // A presenter's file is black until the presenter's camera comes on.
+      const checks = [{ file: partial, black: undefined }, ...(webcamsPartial ? [{ file: webcamsPartial, black: undefined }] : []), ...presenterOutputs.map((p) => ({ file: p.file, black: (p.intervals[0]?.start ?? 0) + 0.1 }))];
+      for (const { file, black } of checks) {
+        await verifyOutput({ video: file, expectedDuration: captured.duration, expectAudio: true, tools: options.tools, signal: options.signal, maxLeadingBlack: black });
       }
     }
     let split: ComposedResult['split'] = null;
@@ -125,7 +144,8 @@ export async function recordComposed(options: RecordOptions, compose: ComposeOpt
       // The content capture is already the content file: aligned, cut and muxed.
       await copyFile(contentFile, contentOutput);
       if (webcamsPartial && webcamsOutput) await rename(webcamsPartial, webcamsOutput);
-      split = { content: contentOutput, webcams: webcamsOutput ?? null };
+      for (const p of presenterOutputs) await rename(p.file, p.output);
+      split = { content: contentOutput, webcams: webcamsOutput ?? null, presenters: presenterOutputs.map((p) => ({ presenter: p.presenter, file: p.output })) };
     }
     await rename(partial, output);
     emit({ type: 'stage', stage: 'done', message: `wrote ${options.output}` });

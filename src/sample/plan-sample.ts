@@ -146,7 +146,8 @@ export function planSample(options: ResolvedSampleOptions): SamplePlan {
 
   // Screen share on slide 3's showing, on 0.2 s steps so it starts on a whole deskshare frame.
   const even = (d: number, round: (v: number) => number) => round(d / 2) * 2;
-  const hasShare = variant !== 'audioonly';
+  // A lecture is slides, whiteboard, cursor and one camera: no screen share.
+  const hasShare = variant !== 'audioonly' && variant !== 'lecture';
   const shareStart = even(Math.max(ds(0.45), showStart(2) + 1), Math.ceil);
   const shareEnd = even(Math.min(Math.max(ds(0.55), shareStart + 2), showEnd(2) - 1), Math.floor);
 

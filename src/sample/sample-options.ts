@@ -6,7 +6,7 @@ import { CaptureError } from '../errors.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import type { SampleVariant } from './sample-truth.js';
 
-export const SAMPLE_VARIANTS: readonly SampleVariant[] = ['full', 'twocams', 'fourcams', 'audioonly', 'tldraw'];
+export const SAMPLE_VARIANTS: readonly SampleVariant[] = ['full', 'twocams', 'fourcams', 'audioonly', 'tldraw', 'lecture'];
 
 /** Shortest and longest recording the generator makes, seconds. */
 export const MIN_SAMPLE_DURATION = 3;

@@ -8,7 +8,7 @@ import type { Box } from '../frame-code/raster.js';
 
 export const SAMPLE_TRUTH_FILE = 'bbb-capture-sample.json';
 
-export type SampleVariant = 'full' | 'twocams' | 'fourcams' | 'audioonly' | 'tldraw';
+export type SampleVariant = 'full' | 'twocams' | 'fourcams' | 'audioonly' | 'tldraw' | 'lecture';
 
 /** A time interval [start, end) in seconds. */
 export interface Interval {

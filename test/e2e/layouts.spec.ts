@@ -4,18 +4,21 @@
  * must be delivered, in step, and inside the tile the layout gives that camera at that moment;
  * --split files must last as long as the main file and show the same source frames at the same times.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Box } from '../../src/frame-code/raster.js';
 import { presentersLayout } from '../../src/layout/layout-spec.js';
+import type { RecordingProbe } from '../../src/layout/probe-recording.js';
 import { fitInBox, placeStack } from '../../src/layout/place-tiles.js';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
+import { runProcess } from '../../src/process/run-process.js';
 import type { SampleTruth } from '../../src/sample/sample-truth.js';
 import { decodeVideoCodes } from '../../src/verify/decode-video-codes.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
 import { probeMedia } from '../../src/verify/probe-media.js';
 import { runCli } from './support/cli.js';
+import { decodePng } from './support/decode-png.js';
 import { expect, test } from './support/samples-fixture.js';
 
 const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
@@ -103,8 +106,8 @@ for (const variant of ['twocams', 'fourcams'] as const) {
     }
 
     // --split: same length, and the webcams file shows the same source frame at the same time.
-    const split = result.split as { content: string; webcams: string };
-    const durations = await Promise.all([file, split.content, split.webcams].map(async (f) => (await probeMedia(f, { tools })).duration));
+    const split = result.split as { content: string; webcams: string; presenters: Array<{ presenter: number; file: string }> };
+    const durations = await Promise.all([file, split.content, split.webcams, ...split.presenters.map((p) => p.file)].map(async (f) => (await probeMedia(f, { tools })).duration));
     for (const d of durations) expect(Math.abs(d - durations[0]!)).toBeLessThanOrEqual(0.05);
     const cams = await measureFidelity({ video: split.webcams, recordingDir: rec.dir, tools, sources: ['cameras'] });
     for (const [i, camera] of cams.cameras.entries()) {
@@ -113,6 +116,20 @@ for (const variant of ['twocams', 'fourcams'] as const) {
     }
     const content = await measureFidelity({ video: split.content, recordingDir: rec.dir, tools, sources: ['slides', 'screenshare'] });
     expect(content.slides?.missing ?? []).toEqual([]);
+
+    // One file per presenter, each following one camera through every join and leave: all of
+    // that camera's frames, in step, and never another camera's.
+    expect(split.presenters.map((p) => p.presenter)).toEqual(truth.webcams!.cameras.map((_, i) => i + 1));
+    const shown: Record<string, Array<number | null>> = {};
+    for (const { presenter, file: presenterFile } of split.presenters) {
+      const cams = await measureFidelity({ video: presenterFile, recordingDir: rec.dir, tools, sources: ['cameras'] });
+      shown[presenter] = cams.cameras.map((c) => c.deliveredRatio);
+      const own = cams.cameras.filter((c) => (c.deliveredRatio ?? 0) > 0);
+      expect(own.map((c) => c.channel), `presenter ${presenter} shows one camera`).toEqual([truth.webcams!.cameras[presenter - 1]!.channel]);
+      expect(own[0]!.deliveredRatio ?? 0).toBeGreaterThanOrEqual(0.95);
+      expect(Math.abs(own[0]!.offsetMs ?? Infinity)).toBeLessThanOrEqual(17);
+    }
+    test.info().annotations.push({ type: 'presenter files', description: JSON.stringify(shown) });
   });
 }
 
@@ -163,4 +180,54 @@ test('presenters on an audio-only recording falls back to content with a warning
   expect(run.events.some((e) => e.type === 'warning' && /audio-only/.test(String(e.message)))).toBe(true);
   const report = await measureFidelity({ video: file, recordingDir: rec.dir, tools, sources: ['slides'] });
   expect(report.slides?.missing ?? []).toEqual([]);
+});
+
+test('custom layout with a background picture: scaled to the frame, showing around the regions', async ({ sample }) => {
+  const rec = await sample('twocams', 4);
+  // A 320x180 picture, left half orange, right half teal: scaled to 1280x720 behind the regions.
+  const picture = path.join(outDir, 'background.png');
+  await runProcess(tools.ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0xE07020:s=160x180', '-f', 'lavfi', '-i', 'color=c=0x20A0A0:s=160x180', '-filter_complex', 'hstack', '-frames:v', '1', picture], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const layoutFile = path.join(outDir, 'background.json');
+  await writeFile(layoutFile, JSON.stringify({ width: 1280, height: 720, background: { image: 'background.png' }, regions: [{ source: 'content', box: { x: 160, y: 90, w: 960, h: 540 } }] }));
+  const { file } = await record(rec.url, 'background.mp4', ['--layout', 'custom', '--layout-file', layoutFile]);
+  const frame = path.join(outDir, 'background-frame.png');
+  await runProcess(tools.ffmpeg, ['-v', 'error', '-y', '-ss', '2', '-i', file, '-frames:v', '1', frame], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const png = decodePng(await readFile(frame));
+  const at = (x: number, y: number) => Array.from(png.data.subarray((y * png.width + x) * 3, (y * png.width + x) * 3 + 3));
+  const near = (got: number[], want: number[]) => got.every((v, i) => Math.abs(v - want[i]!) <= 12);
+  // Margins left and right of the content: the picture's two halves; the content in its box.
+  for (const [x, y] of [[40, 40], [80, 680]] as const) expect(near(at(x, y), [0xe0, 0x70, 0x20]), `(${x},${y}) ${at(x, y)}`).toBe(true);
+  for (const [x, y] of [[1240, 40], [1200, 680]] as const) expect(near(at(x, y), [0x20, 0xa0, 0xa0]), `(${x},${y}) ${at(x, y)}`).toBe(true);
+  expect(near(at(640, 360), [0xe0, 0x70, 0x20]) || near(at(640, 360), [0x20, 0xa0, 0xa0])).toBe(false);
+  const report = await measureFidelity({ video: file, recordingDir: rec.dir, tools, sources: ['slides'] });
+  expect(report.slides?.missing ?? []).toEqual([]);
+});
+
+test('probe reports duration, content kinds, camera intervals with boxes and presenters, slides and screen share', async ({ sample }) => {
+  const rec = await sample('fourcams', 12);
+  const truth = rec.truth;
+  const run = await runCli(['probe', rec.url]);
+  expect(run.exitCode, run.stderr).toBe(0);
+  const probe = JSON.parse(run.stdout) as RecordingProbe;
+  // The media's own length: WebM ends with the last packet's length (7 ms past the truth here).
+  expect(Math.abs(probe.duration - truth.duration)).toBeLessThanOrEqual(0.02);
+  expect(probe.content).toEqual({ slides: true, whiteboard: 'svg', screenshare: true, webcams: true, audioOnly: false });
+  expect(probe.webcams).toEqual({ width: truth.webcams!.width, height: truth.webcams!.height, fps: truth.webcams!.fps });
+  // The truth's camera intervals, as the composite shows them: tiles in grid order, presenters by join order.
+  const cuts = [...new Set(truth.webcams!.cameras.flatMap((c) => c.intervals.flatMap((i) => [i.start, i.end])))].filter((t) => t < truth.duration).sort((a, b) => a - b);
+  const expected = cuts.map((start) => {
+    const on = truthTiles(truth, start);
+    return { start, tiles: on.map((c) => c.box), presenters: on.map((c) => c.channel + 1) };
+  });
+  expect(probe.cameras.map((i) => ({ start: Number(i.start.toFixed(3)), tiles: i.tiles, presenters: i.presenters }))).toEqual(expected);
+  expect(probe.slides.map((s) => s.time)).toEqual(expect.arrayContaining([0]));
+  expect(probe.slides.length).toBeGreaterThanOrEqual(new Set(truth.slides.map((s) => s.index)).size);
+  expect(probe.screenshare).toEqual(truth.screenshare!.intervals.map((s) => ({ start: s.start, end: s.end })));
+
+  const audio = JSON.parse((await runCli(['probe', (await sample('audioonly', 4)).url])).stdout) as RecordingProbe;
+  expect(audio.content.audioOnly).toBe(true);
+  expect(audio.cameras).toEqual([]);
+  expect(audio.webcams).toBeNull();
+  const tldraw = JSON.parse((await runCli(['probe', (await sample('tldraw', 4)).url])).stdout) as RecordingProbe;
+  expect(tldraw.content.whiteboard).toBe('tldraw');
 });

@@ -17,10 +17,11 @@ export interface CliRun {
   events: Array<Record<string, unknown>>;
 }
 
+/** The JSON-lines events of --json output; other output (a pretty-printed document) gives none. */
 function jsonLines(text: string): Array<Record<string, unknown>> {
   return text
     .split('\n')
-    .filter((l) => l.startsWith('{'))
+    .filter((l) => l.startsWith('{') && l.endsWith('}'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 

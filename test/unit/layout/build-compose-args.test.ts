@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildComposeArgs, type ComposePlan } from '../../../src/layout/build-compose-args.js';
+import { buildComposeArgs, presenterTracks, type ComposePlan } from '../../../src/layout/build-compose-args.js';
 import { presentersLayout } from '../../../src/layout/layout-spec.js';
 
 const plan: ComposePlan = {
@@ -52,6 +52,45 @@ describe('buildComposeArgs', () => {
     expect(graph.at(-1)).toBe('[w3]fps=30,setsar=1,format=yuv420p[cams]');
     expect(args.join(' ')).toContain('-map [cams] -map 0:a:0? -c:a copy');
     expect(args.at(-1)).toBe('/o/out.webcams.mp4');
+  });
+
+  it('writes one file per presenter: black frame, the presenter\'s tile fitted in it only while on', () => {
+    const left = { x: 0, y: 120, w: 320, h: 240 };
+    const args = buildComposeArgs({
+      ...plan,
+      presenterOutputs: [
+        { presenter: 1, file: '/o/out.presenter-1.mp4', intervals: [{ start: 0, end: 1, tile: { x: 0, y: 0, w: 640, h: 480 } }, { start: 1, end: 4, tile: left }] },
+        { presenter: 2, file: '/o/out.presenter-2.mp4', intervals: [{ start: 1, end: 4, tile: { ...left, x: 320 } }] },
+      ],
+    });
+    const graph = graphOf(args);
+    expect(graph[0]).toMatch(/split=6\[w0\]\[w1\]\[w2\]\[w3\]\[w4\]\[w5\]$/);
+    expect(graph).toContain('color=c=black:s=1280x720:r=30:d=4.000000,format=yuv420p[p0s0]');
+    // 4:3 tiles fitted in 1280x720: 960x720, centred.
+    expect(graph).toContain('[w3]crop=640:480:0:0,scale=960:720,setsar=1[t3]');
+    expect(graph).toContain("[p0s0][t3]overlay=x='if(gte(t\\,0.000000)*lt(t\\,1.000000)\\,160\\,W)':y=0:eval=frame[p0s1]");
+    expect(graph).toContain('[w4]crop=320:240:0:120,scale=960:720,setsar=1[t4]');
+    expect(graph).toContain('[p0s2]null[p0]');
+    expect(graph).toContain('[w5]crop=320:240:320:120,scale=960:720,setsar=1[t5]');
+    expect(graph).toContain("[p1s0][t5]overlay=x='if(gte(t\\,1.000000)*lt(t\\,4.000000)\\,160\\,W)':y=0:eval=frame[p1s1]");
+    expect(args.join(' ')).toContain('-map [p0] -map 0:a:0? -c:a copy');
+    expect(args.join(' ')).toContain('-map [p1] -map 0:a:0? -c:a copy');
+    expect(args.at(-1)).toBe('/o/out.presenter-2.mp4');
+  });
+
+  it('gathers each presenter\'s tiles across intervals', () => {
+    const a = { x: 0, y: 0, w: 640, h: 480 };
+    const b = { x: 0, y: 120, w: 320, h: 240 };
+    const c = { x: 320, y: 120, w: 320, h: 240 };
+    const tracks = presenterTracks([
+      { start: 0, end: 1, tiles: [a], presenters: [1] },
+      { start: 1, end: 2, tiles: [b, c], presenters: [1, 2] },
+      { start: 2, end: 3, tiles: [b, c], presenters: [3, 2] },
+    ]);
+    expect([...tracks.keys()]).toEqual([1, 2, 3]);
+    expect(tracks.get(1)).toEqual([{ start: 0, end: 1, tile: a }, { start: 1, end: 2, tile: b }]);
+    expect(tracks.get(2)).toEqual([{ start: 1, end: 2, tile: c }, { start: 2, end: 3, tile: c }]);
+    expect(tracks.get(3)).toEqual([{ start: 2, end: 3, tile: b }]);
   });
 
   it('uses a background picture scaled to the frame', () => {
