@@ -13,4 +13,10 @@ export interface RenderOptions extends RecordOptions {
    * recording's own files into the player's boxes. Off: the page draws every video frame.
    */
   hybrid: boolean;
+  /**
+   * Write the video only (no sound): a part of a recording rendered as a farm job, joined with
+   * the others and given its sound by joinRenderedParts. It joins without re-encoding, like the
+   * engine's own segments.
+   */
+  videoOnly?: boolean | undefined;
 }

@@ -24,7 +24,7 @@ import type { RenderOptions } from './render-options.js';
 import { renderSegment, type RenderPage } from './render-segment.js';
 import { deskshareIntervals, timelineTimes } from './timeline-times.js';
 import { hideVideosCss } from './render-page-api.js';
-import { expandForVideoFrames, overlayGraph, overlayRuns } from './video-layers.js';
+import { CLOCK_PICTURE, overlayGraph, overlayRuns, videoFrameInstants } from './video-layers.js';
 
 /** What a finished render reports. */
 export interface RenderResult {
@@ -45,6 +45,8 @@ export interface RenderResult {
 
 /** See ChangeRange.maxHoldMs. */
 const MAX_HOLD_MS = 1000;
+/** The clock picture of the hybrid path's segment encoders (video-layers.ts), in the work directory. */
+const CLOCK_FILE = 'clock.ppm';
 /** Least number of segment encoders running at once (see where the queue is made). */
 const ENCODERS_PER_JOB = 2;
 /** x264 CRF of the rendered video: visually lossless for slides and text. */
@@ -55,8 +57,8 @@ async function probeFrameTimes(file: string, options: RenderOptions): Promise<nu
   return parseFrameTimes(stdout);
 }
 
-/** Downloads the media the picture and sound depend on; returns local paths. */
-async function fetchMedia(recording: RecordingInfo, target: PlaybackTarget, deskshare: boolean, workDir: string, signal: AbortSignal | undefined) {
+/** Downloads the media the picture and sound depend on (into workDir); returns local paths. */
+export async function fetchMedia(recording: RecordingInfo, target: PlaybackTarget, deskshare: boolean, workDir: string, signal: AbortSignal | undefined) {
   const mediaFile = path.join(workDir, `media${path.extname(new URL(recording.mediaUrl).pathname)}`);
   if (!(await downloadFile(recording.mediaUrl, mediaFile, signal))) throw new CaptureError('MEDIA_MISSING', `${recording.mediaUrl} disappeared`);
   let deskshareFile: string | undefined;
@@ -145,6 +147,7 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
       screenshare: media.deskshareFile ? { file: media.deskshareFile, frameTimesMs: videoTimes.screenshare } : undefined,
     };
     const pageOnlyReasons = new Set<string>();
+    await writeFile(path.join(workDir, CLOCK_FILE), CLOCK_PICTURE);
     let pictures = 0;
 
     const pages = [first, ...(await Promise.all(Array.from({ length: workers - 1 }, openPage)))];
@@ -182,9 +185,16 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
         done.set(segment.index, segment.endMs - segment.startMs);
         const runs = overlayRuns(frames, segment.startMs, segment.endMs);
         const list = path.join(workDir, `segment-${segment.index}.ffconcat`);
-        await writeFile(list, frameListFile(runs.length > 0 ? expandForVideoFrames(frames, segment.endMs, videoTimes) : frames, segment.endMs));
+        await writeFile(list, frameListFile(frames, segment.endMs));
+        let overlay: ReturnType<typeof overlayGraph> | undefined;
+        if (runs.length > 0) {
+          // The clock: ticks at the segment start and wherever a composited video changes.
+          const clock = path.join(workDir, `segment-${segment.index}.clock.ffconcat`);
+          const ticks = [segment.startMs, ...videoFrameInstants(frames, segment.endMs, videoTimes).filter((t) => t > segment.startMs)];
+          await writeFile(clock, frameListFile(ticks.map((timeMs) => ({ file: CLOCK_FILE, timeMs })), segment.endMs));
+          overlay = overlayGraph(runs, sources, segment.startMs, clock, { width: options.width, height: options.height });
+        }
         const output = path.join(workDir, `segment-${segment.index}.mp4`);
-        const overlay = runs.length > 0 ? overlayGraph(runs, sources, segment.startMs) : undefined;
         const encode = encoders.add(async () => {
           await runProcess(options.tools.ffmpeg, segmentEncodeArgs({ list, output, crf: CRF, overlay, durationMs: segment.endMs - segment.startMs }), { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
           if (!options.keepTemp) await Promise.all(frames.map((f) => rm(path.join(workDir, f.file), { force: true })));
@@ -206,12 +216,12 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
     const duration = (toMs - fromMs) / 1000;
     await runProcess(
       options.tools.ffmpeg,
-      joinArgs({ segmentList, audioSource: media.mediaFile, from: fromMs / 1000, duration, output: partial, format, audioBitrate: options.audioBitrate }),
+      joinArgs({ segmentList, audioSource: options.videoOnly ? undefined : media.mediaFile, from: fromMs / 1000, duration, output: partial, format, audioBitrate: options.audioBitrate }),
       { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
     );
     if (options.verify) {
       emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
-      await verifyOutput({ video: partial, expectedDuration: duration, expectAudio: true, tools: options.tools, signal: options.signal });
+      await verifyOutput({ video: partial, expectedDuration: duration, expectAudio: !options.videoOnly, tools: options.tools, signal: options.signal });
     }
     await out.commit();
     emit({ type: 'stage', stage: 'done', message: `wrote ${options.output}` });

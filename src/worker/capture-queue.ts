@@ -11,6 +11,7 @@ import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { PageLayout } from '../player/layout-css.js';
 import { RESOLUTIONS, type Resolution } from '../record/record-options.js';
 import { FORMATS, LAYOUTS, type CaptureSettings } from '../batch/capture-settings.js';
+import { ENGINES, type Engine } from '../render/render-options.js';
 
 /** Default queue name (several farms can share a Redis with --queue). */
 export const DEFAULT_QUEUE = 'bbb-capture';
@@ -22,7 +23,18 @@ export interface JobSettings {
   layout: PageLayout;
   resolution: Resolution;
   format: OutputFormat;
+  /** Which engine records it (jobs queued before engines existed are `capture`). */
+  engine?: Engine | undefined;
 }
+
+/**
+ * Job names. A recording is one `capture` job, or, rendered in parts, one `join` job whose
+ * children are its `render-part` jobs (a BullMQ flow: the join waits until every part is done).
+ */
+export type CaptureJobName = 'capture' | 'render-part' | 'join';
+
+/** Where the parts of a recording rendered in parts are kept until joined, under the out dir. */
+export const PARTS_DIR = '.bbb-capture-parts';
 
 /** What a job carries. */
 export interface CaptureJobData {
@@ -35,6 +47,10 @@ export interface CaptureJobData {
   /** Where the URL came from (a list line), for messages. */
   source: string;
   enqueuedAt: string;
+  /** A `render-part` job: this part of [settings.from, settings.to), written as PARTS_DIR/dir/part-<index>.mp4. */
+  part?: { index: number; count: number; from: number; to: number | null; dir: string } | undefined;
+  /** A `join` job: joins its `count` parts from PARTS_DIR/dir into `output`. */
+  join?: { count: number; dir: string } | undefined;
 }
 
 /** What a completed job returns (visible in `status`). */
@@ -65,6 +81,24 @@ export interface JobRetry {
 
 export const DEFAULT_JOB_RETRY: JobRetry = { attempts: 3, backoffMs: 5000 };
 
+/**
+ * The parts of [from, to) for a recording of `duration` seconds rendered in parts of about
+ * `partLength` seconds (the last up to 1.5 parts long, so no sliver is a job of its own); one part
+ * when it is short. The last part ends where the whole does (`to`, null = the media's end).
+ */
+export function planParts(from: number, to: number | null, duration: number, partLength: number): Array<{ from: number; to: number | null }> {
+  if (!(partLength > 0)) throw new RangeError(`part length must be positive, got ${partLength}`);
+  const end = to ?? duration;
+  const parts: Array<{ from: number; to: number | null }> = [];
+  let start = from;
+  while (end - start > partLength * 1.5) {
+    parts.push({ from: start, to: start + partLength });
+    start += partLength;
+  }
+  parts.push({ from: start, to });
+  return parts;
+}
+
 /** The options every capture job is added with. */
 export function captureJobOptions(jobId: string, retry: JobRetry): JobsOptions {
   return {
@@ -84,7 +118,7 @@ export function captureJobOptions(jobId: string, retry: JobRetry): JobsOptions {
  */
 export function captureJobId(recordId: string, settings: JobSettings): string {
   const hash = createHash('sha256')
-    .update(JSON.stringify([settings.from, settings.to, settings.layout, settings.resolution, settings.format]))
+    .update(JSON.stringify([settings.from, settings.to, settings.layout, settings.resolution, settings.format, ...(settings.engine && settings.engine !== 'capture' ? [settings.engine] : [])]))
     .digest('hex')
     .slice(0, 12);
   return `${recordId}-${hash}`;
@@ -112,7 +146,10 @@ export function checkJobData(data: unknown): CaptureJobData {
     (s.to === null || typeof s.to === 'number') &&
     LAYOUTS.includes(s.layout as PageLayout) &&
     (s.resolution as string) in RESOLUTIONS &&
-    FORMATS.includes(s.format as OutputFormat);
+    FORMATS.includes(s.format as OutputFormat) &&
+    (s.engine === undefined || ENGINES.includes(s.engine)) &&
+    (d.part === undefined || (Number.isInteger(d.part.index) && Number.isInteger(d.part.count) && typeof d.part.from === 'number' && (d.part.to === null || typeof d.part.to === 'number') && /^[A-Za-z0-9_-]+$/.test(d.part.dir))) &&
+    (d.join === undefined || (Number.isInteger(d.join.count) && d.join.count > 0 && /^[A-Za-z0-9_-]+$/.test(d.join.dir)));
   if (!ok) throw new CaptureError('INTERNAL', `job data not understood (queued by another bbb-capture version?): ${JSON.stringify(data).slice(0, 300)}`);
   return d as CaptureJobData;
 }

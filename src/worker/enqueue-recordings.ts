@@ -4,7 +4,7 @@
  * is decided here, in list order, unique among all jobs in the queue — so whichever worker runs a
  * job, and however often, it writes the same one file.
  */
-import type { JobType } from 'bullmq';
+import type { FlowProducer, JobType } from 'bullmq';
 import PQueue from 'p-queue';
 import { toCaptureError, type ErrorCode } from '../errors.js';
 import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';
@@ -12,7 +12,7 @@ import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
 import { outputBaseFor } from '../batch/name-template.js';
 import { OutputNameRegistry, splitRequestedName } from '../batch/output-name-registry.js';
 import type { BatchItem } from '../batch/parse-batch-list.js';
-import { captureJobId, captureJobOptions, type CaptureJobData, type CaptureQueue, type JobRetry, type JobSettings } from './capture-queue.js';
+import { captureJobId, captureJobOptions, planParts, type CaptureJobData, type CaptureQueue, type JobRetry, type JobSettings } from './capture-queue.js';
 
 const METADATA_CONCURRENCY = 4;
 
@@ -38,6 +38,12 @@ export interface EnqueueOptions {
   nameTemplate: string | undefined;
   retry: JobRetry;
   signal?: AbortSignal | undefined;
+  /**
+   * Render engine: recordings longer than 1.5 parts are rendered in parts of about this many
+   * seconds by any workers, then joined (needs `flows`, on the same connection as the queue).
+   */
+  partLength?: number | undefined;
+  flows?: FlowProducer | undefined;
   /** Reads a recording's metadata; a seam for tests. */
   fetchInfo?: ((url: string, signal: AbortSignal | undefined) => Promise<RecordingInfo>) | undefined;
 }
@@ -73,6 +79,7 @@ export async function enqueueRecordings(options: EnqueueOptions): Promise<Enqueu
       layout: item.settings.layout ?? options.defaults.layout,
       resolution: item.settings.resolution ?? options.defaults.resolution,
       format: item.settings.format ?? requested?.format ?? options.defaults.format,
+      engine: options.defaults.engine,
     };
     const jobId = captureJobId(info.recordId, settings);
     const job = await queue.getJob(jobId);
@@ -87,7 +94,24 @@ export async function enqueueRecordings(options: EnqueueOptions): Promise<Enqueu
     }
     const output = names.claim(requested?.base ?? outputBaseFor(info, options.nameTemplate), settings.format);
     const data: CaptureJobData = { version: 1, url: item.url, recordId: info.recordId, output, settings, source: item.source, enqueuedAt: new Date().toISOString() };
-    await queue.add('capture', data, captureJobOptions(jobId, options.retry));
+    const parts = settings.engine === 'render' && options.partLength ? planParts(settings.from, settings.to, info.duration, options.partLength) : [];
+    if (parts.length > 1) {
+      if (!options.flows) throw new RangeError('rendering in parts needs a FlowProducer');
+      // The join waits for every part; a part that fails for good fails the join with it.
+      const dir = jobId.replace(/[^A-Za-z0-9_-]/g, '_');
+      await options.flows.add({
+        name: 'join',
+        queueName: queue.name,
+        data: { ...data, join: { count: parts.length, dir } },
+        opts: captureJobOptions(jobId, options.retry),
+        children: parts.map((part, index) => ({
+          name: 'render-part',
+          queueName: queue.name,
+          data: { ...data, part: { index, count: parts.length, from: part.from, to: part.to, dir } },
+          opts: { ...captureJobOptions(`${jobId}-part-${index}`, options.retry), failParentOnFailure: true },
+        })),
+      });
+    } else await queue.add('capture', data, captureJobOptions(jobId, options.retry));
     results.push({ item, outcome: { status: 'queued', jobId, output } });
   }
   return results;

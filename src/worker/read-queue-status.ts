@@ -14,7 +14,8 @@ export interface JobSummary {
 
 export interface QueueStatus {
   queue: string;
-  counts: { waiting: number; active: number; delayed: number; completed: number; failed: number; prioritized: number };
+  /** `waitingChildren`: recordings rendered in parts whose join waits for its parts. */
+  counts: { waiting: number; active: number; delayed: number; completed: number; failed: number; prioritized: number; waitingChildren: number };
   active: Array<JobSummary & { worker: string | null; stage: string | null; position: number | null; duration: number | null; startedAt: string | null }>;
   /** Waiting for a retry after a transient failure, with that failure. */
   delayed: Array<JobSummary & { code: ErrorCode | null; message: string; retryAt: string | null }>;
@@ -31,7 +32,7 @@ function summary(job: { id?: string | undefined; data: unknown; attemptsMade: nu
 
 /** Reads counts and up to `limit` jobs of each listed state (newest first). */
 export async function readQueueStatus(queue: CaptureQueue, options: { limit: number }): Promise<QueueStatus> {
-  const raw = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
+  const raw = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children');
   const counts = {
     waiting: raw.waiting ?? 0,
     active: raw.active ?? 0,
@@ -39,6 +40,7 @@ export async function readQueueStatus(queue: CaptureQueue, options: { limit: num
     completed: raw.completed ?? 0,
     failed: raw.failed ?? 0,
     prioritized: raw.prioritized ?? 0,
+    waitingChildren: raw['waiting-children'] ?? 0,
   };
   const end = Math.max(0, options.limit - 1);
   const [active, delayed, failed, completed] = await Promise.all([queue.getActive(0, end), queue.getDelayed(0, end), queue.getFailed(0, end), queue.getCompleted(0, end)]);
@@ -68,7 +70,7 @@ export function formatQueueStatus(status: QueueStatus, redis: string): string {
   const c = status.counts;
   const lines = [
     `queue ${status.queue} on ${redis}`,
-    `  waiting ${c.waiting + c.prioritized}, active ${c.active}, delayed (retry) ${c.delayed}, completed ${c.completed}, failed ${c.failed}`,
+    `  waiting ${c.waiting + c.prioritized}, active ${c.active}, delayed (retry) ${c.delayed}, completed ${c.completed}, failed ${c.failed}${c.waitingChildren ? `, joins waiting for their parts ${c.waitingChildren}` : ''}`,
   ];
   if (status.active.length) {
     lines.push('active:');

@@ -23,7 +23,9 @@ import type { RecordEvent } from '../record/record-events.js';
 import type { RecordOptions } from '../record/record-options.js';
 import { recordRecording, type RecordResult } from '../record/record-recording.js';
 import { applyCaptureSettings, type BaseCaptureOptions } from '../batch/capture-settings.js';
-import { checkJobData, formatJobFailure, jobCaptureSettings, type CaptureJobData, type CaptureJobProgress, type CaptureJobResult } from './capture-queue.js';
+import { joinRenderedParts } from '../render/join-rendered-parts.js';
+import { renderRecording } from '../render/render-recording.js';
+import { checkJobData, formatJobFailure, jobCaptureSettings, PARTS_DIR, type CaptureJobData, type CaptureJobProgress, type CaptureJobResult } from './capture-queue.js';
 import { openRedis, redactRedisUrl } from './open-redis.js';
 
 /** Where runs of jobs are assembled. */
@@ -74,6 +76,15 @@ export interface RunWorkerOptions extends LockSettings {
   record?: ((options: RecordOptions) => Promise<Pick<RecordResult, 'duration' | 'wallMs'>>) | undefined;
 }
 
+/** File name of a rendered part in its parts directory. */
+const partName = (index: number) => `part-${String(index).padStart(4, '0')}.mp4`;
+
+/** The render engine writes H.264 in MP4 or Matroska; a WebM job is refused for good. */
+function renderFormat(format: RecordOptions['format']): 'mp4' | 'mkv' {
+  if (format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: queue it as mp4 or mkv');
+  return format;
+}
+
 /** Job ids are ours (record id + hash), but a directory name must never be a path. */
 function stagingName(jobId: string): string {
   return jobId.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -121,23 +132,53 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       await mkdir(staging, { recursive: true });
       emit({ type: 'job-start', jobId, url: data.url, output: data.output, attempt });
       publish({ stage: 'starting', position: 0, duration: 0 }, true);
-      const result = await record({
-        ...applyCaptureSettings(options.base, jobCaptureSettings(data.settings)),
-        url: data.url,
-        output: path.join(staging, data.output),
-        signal: stopCaptures.signal,
-        onEvent: (event) => {
-          emit({ type: 'job-event', jobId, output: data.output, event });
-          if (event.type === 'stage') {
-            stage = event.stage;
-            publish({ stage, position: 0, duration: 0 }, true);
-          } else if (event.type === 'progress') publish({ stage, position: event.position, duration: event.duration }, false);
-        },
-      });
-      await rename(path.join(staging, data.output), finalPath);
+      const onEvent = (event: RecordEvent) => {
+        emit({ type: 'job-event', jobId, output: data.output, event });
+        if (event.type === 'stage') {
+          stage = event.stage;
+          publish({ stage, position: 0, duration: 0 }, true);
+        } else if (event.type === 'progress') publish({ stage, position: event.position, duration: event.duration }, false);
+      };
+      const settings = applyCaptureSettings(options.base, jobCaptureSettings(data.settings));
+      const partsDir = path.join(outDir, PARTS_DIR, data.part?.dir ?? data.join?.dir ?? '_');
+      const started = Date.now();
+      let durationS: number;
+      let written: string;
+      if (data.join) {
+        // Every part is done (BullMQ runs the join only then) and on the shared out dir.
+        const parts = Array.from({ length: data.join.count }, (_, i) => path.join(partsDir, partName(i)));
+        ({ duration: durationS } = await joinRenderedParts({
+          url: data.url,
+          parts,
+          from: data.settings.from,
+          output: path.join(staging, data.output),
+          format: renderFormat(settings.format),
+          audioBitrate: settings.audioBitrate,
+          tools: settings.tools,
+          verify: settings.verify,
+          keepTemp: false,
+          signal: stopCaptures.signal,
+          onEvent,
+        }));
+        await rename(path.join(staging, data.output), finalPath);
+        await rm(partsDir, { recursive: true, force: true });
+        written = finalPath;
+      } else if (data.part) {
+        const name = partName(data.part.index);
+        ({ duration: durationS } = await renderRecording({ ...settings, from: data.part.from, to: data.part.to ?? undefined, format: renderFormat(settings.format), url: data.url, output: path.join(staging, name), workers: 1, hybrid: true, videoOnly: true, signal: stopCaptures.signal, onEvent }));
+        await mkdir(partsDir, { recursive: true });
+        written = path.join(partsDir, name);
+        await rename(path.join(staging, name), written);
+      } else {
+        const engine = data.settings.engine === 'render' ? (o: RecordOptions) => renderRecording({ ...o, format: renderFormat(o.format), workers: 1, hybrid: true }) : record;
+        ({ duration: durationS } = await engine({ ...settings, url: data.url, output: path.join(staging, data.output), signal: stopCaptures.signal, onEvent }));
+        await rename(path.join(staging, data.output), finalPath);
+        written = finalPath;
+      }
+      const wallMs = Date.now() - started;
       counts.completed++;
-      emit({ type: 'job-done', jobId, output: data.output, path: finalPath, durationS: result.duration, wallMs: result.wallMs });
-      return { output: data.output, path: finalPath, durationS: result.duration, wallMs: result.wallMs, worker: options.name };
+      emit({ type: 'job-done', jobId, output: data.output, path: written, durationS, wallMs });
+      return { output: data.output, path: written, durationS, wallMs, worker: options.name };
     } catch (error) {
       const failure = toCaptureError(error);
       if (stopping && stopCaptures.signal.aborted) {
@@ -189,6 +230,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
     await connection.quit().catch(() => connection.disconnect());
     // Only when empty: other workers sharing the directory may be assembling jobs in it.
     await rmdir(path.join(outDir, JOBS_STAGING_DIR)).catch(() => undefined);
+    await rmdir(path.join(outDir, PARTS_DIR)).catch(() => undefined);
   }
   emit({ type: 'worker-closed', ...counts });
   return counts;

@@ -65,9 +65,9 @@ function watch(child: ResultPromise): { events: Array<Record<string, unknown>>; 
   };
 }
 
-function worker(name: string, outDir: string): ResultPromise {
+function worker(name: string, outDir: string, queueName = QUEUE): ResultPromise {
   // Short lock and stall check so a dead worker's job is taken over within seconds.
-  return startCli(['worker', '--redis', redis.url, '--queue', QUEUE, '--out-dir', outDir, '--name', name, '--lock-duration', '4', '--stalled-interval', '2', '--json'], { timeoutMs: 400_000 });
+  return startCli(['worker', '--redis', redis.url, '--queue', queueName, '--out-dir', outDir, '--name', name, '--lock-duration', '4', '--stalled-interval', '2', '--json'], { timeoutMs: 400_000 });
 }
 
 async function statusWhen(check: (s: QueueStatus) => boolean, what: string, timeoutMs: number): Promise<QueueStatus> {
@@ -182,5 +182,48 @@ test('two workers, one killed mid-capture: every job done exactly once; permanen
   } finally {
     for (const child of [a, b]) if (child.exitCode === null) child.kill('SIGKILL');
     await Promise.allSettled([a, b]);
+  }
+});
+
+test('a long recording rendered in parts by two workers at once, joined frame-exact with its sound', async ({ sample }) => {
+  test.setTimeout(600_000);
+  const rec = await sample('full', 30);
+  const queueName = `${QUEUE}-parts`;
+  const outDir = path.join(work, 'parts');
+  const enqueue = await runCli(['enqueue', '--redis', redis.url, '--queue', queueName, '--engine', 'render', '--part-length', '10', '--resolution', '1280x720', '--json', rec.url]);
+  expect(enqueue.exitCode, enqueue.stderr).toBe(0);
+  const jobId = enqueue.events[0]!.jobId as string;
+  const output = enqueue.events[0]!.output as string;
+  const partsQueue = openCaptureQueue(connection, queueName);
+  const [a, b] = [worker('A', outDir, queueName), worker('B', outDir, queueName)];
+  const [aEvents, bEvents] = [watch(a), watch(b)];
+  try {
+    const done = await Promise.race([aEvents, bEvents].map((w) => w.waitFor('the join', (e) => e.type === 'job-done' && e.jobId === jobId, 500_000)));
+    // Both workers rendered parts: the wall time falls as workers are added.
+    const partsBy = (events: Array<Record<string, unknown>>) => events.filter((e) => e.type === 'job-done' && String(e.jobId).startsWith(`${jobId}-part-`)).length;
+    expect(partsBy(aEvents.events) + partsBy(bEvents.events)).toBe(3);
+    expect(partsBy(aEvents.events)).toBeGreaterThan(0);
+    expect(partsBy(bEvents.events)).toBeGreaterThan(0);
+    const file = path.join(outDir, output);
+    expect(done.path).toBe(file);
+    // One file; the parts and the staging gone (their empty folders go when the workers stop).
+    expect(await allFiles(outDir)).toEqual(['.bbb-capture-jobs', '.bbb-capture-parts', output]);
+    const report = await measureFidelity({ video: file, recordingDir: rec.dir, tools });
+    test.info().annotations.push({ type: 'fidelity', description: JSON.stringify({ delivered: report.cameras.map((c) => c.deliveredRatio), screenshare: report.screenshare?.deliveredRatio, avSyncMs: report.avSyncMs, leadingMs: report.leadingMs, durationErrorMs: report.durationErrorMs }) });
+    expect(report.cameras.map((c) => c.deliveredRatio)).toEqual([1]);
+    expect(report.cameras[0]!.longestFreezeMs).toBeLessThanOrEqual(34);
+    expect(report.screenshare?.deliveredRatio).toBe(1);
+    expect(Math.abs(report.avSyncMs ?? Infinity)).toBeLessThanOrEqual(5);
+    expect(report.audio.burstsMatched).toBe(report.audio.burstsExpected);
+    expect(report.leadingMs).toBe(0);
+    expect(Math.abs(report.durationErrorMs)).toBeLessThanOrEqual(10);
+    expect(await (await partsQueue.getJob(jobId))!.getState()).toBe('completed');
+    for (const child of [a, b]) child.kill('SIGTERM');
+    for (const child of [a, b]) expect((await finished(child)).exitCode).toBe(0);
+    expect(await allFiles(outDir)).toEqual([output]);
+  } finally {
+    for (const child of [a, b]) if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.allSettled([a, b]);
+    await partsQueue.close();
   }
 });

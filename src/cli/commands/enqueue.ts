@@ -3,6 +3,7 @@
  * workers. Output names are decided here (unique in the queue); the same recording with the same
  * settings is queued once. Exit code 3 (BATCH_FAILED) when some could not be queued.
  */
+import { FlowProducer } from 'bullmq';
 import { Command, Option } from 'commander';
 import { validateNameTemplate } from '../../batch/name-template.js';
 import { readBatchList, type BatchItem } from '../../batch/parse-batch-list.js';
@@ -11,6 +12,7 @@ import type { OutputFormat } from '../../mux/build-mux-args.js';
 import type { PageLayout } from '../../player/layout-css.js';
 import { RESOLUTIONS, type Resolution } from '../../record/record-options.js';
 import { parsePlaybackUrl } from '../../recording/parse-playback-url.js';
+import { ENGINES, type Engine } from '../../render/render-options.js';
 import { DEFAULT_JOB_RETRY, openCaptureQueue } from '../../worker/capture-queue.js';
 import { enqueueRecordings } from '../../worker/enqueue-recordings.js';
 import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
@@ -28,6 +30,8 @@ interface EnqueueFlags extends QueueFlags {
   attempts: number;
   backoff: number;
   json: boolean;
+  engine: Engine;
+  partLength: number;
 }
 
 /** URLs given on the command line, and the items of list files, in order. */
@@ -55,6 +59,8 @@ export function registerEnqueue(program: Command, context: CliContext): void {
     .addOption(new Option('--to <time>', 'end of the part to export (default: the end)').argParser(parseTime))
     .addOption(new Option('--format <format>', 'container').choices(['mp4', 'mkv', 'webm']).default('mp4'))
     .option('--name-template <template>', 'output names from {meetingName} {date} {time} {recordId} {meetingId}')
+    .addOption(new Option('--engine <engine>', 'capture (real time) or render (frame-exact, see record --help)').choices(ENGINES).default('capture'))
+    .addOption(new Option('--part-length <s>', 'render engine: cut recordings longer than 1.5 parts into parts of this many seconds, rendered by any workers at once and joined (workers must share --out-dir); 0 = whole').argParser(parseAmount).default(0))
     .addOption(new Option('--attempts <n>', 'attempts per job for transient failures (permanent ones fail at once)').argParser(parseAmount).default(DEFAULT_JOB_RETRY.attempts))
     .addOption(new Option('--backoff <s>', 'wait before the first retry; doubles each time (BullMQ exponential backoff)').argParser(parseAmount).default(DEFAULT_JOB_RETRY.backoffMs / 1000))
     .option('--json', 'one JSON line per item on stdout', false);
@@ -63,14 +69,20 @@ export function registerEnqueue(program: Command, context: CliContext): void {
     const redisUrl = resolveRedisUrl(flags, context);
     if (flags.nameTemplate !== undefined) validateNameTemplate(flags.nameTemplate);
     if (!Number.isInteger(flags.attempts)) throw new CaptureError('USAGE', `--attempts ${flags.attempts} is not a whole number`);
+    if (flags.partLength > 0 && flags.engine !== 'render') throw new CaptureError('USAGE', '--part-length needs --engine render');
+    if (flags.partLength > 0 && flags.partLength < 10) throw new CaptureError('USAGE', `--part-length ${flags.partLength}: parts shorter than 10 s cost more in player start-up than they save`);
+    if (flags.engine === 'render' && flags.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv');
     const items = await collectItems(inputs);
     const connection = await openRedis(redisUrl, { name: 'bbb-capture-enqueue' });
     const queue = openCaptureQueue(connection, flags.queue);
+    const flows = new FlowProducer({ connection });
     try {
       const results = await enqueueRecordings({
         queue,
         items,
-        defaults: { from: flags.from ?? 0, to: flags.to ?? null, layout: flags.layout, resolution: flags.resolution, format: flags.format },
+        defaults: { from: flags.from ?? 0, to: flags.to ?? null, layout: flags.layout, resolution: flags.resolution, format: flags.format, engine: flags.engine },
+        partLength: flags.partLength > 0 ? flags.partLength : undefined,
+        flows,
         nameTemplate: flags.nameTemplate,
         retry: { attempts: flags.attempts, backoffMs: flags.backoff * 1000 },
         signal: context.signal,
@@ -95,6 +107,7 @@ export function registerEnqueue(program: Command, context: CliContext): void {
       if (!flags.json) context.stderr.write(`${queued} queued, ${results.length - queued - refused} already there, ${refused} refused on ${flags.queue} at ${redactRedisUrl(redisUrl)}\n`);
       if (refused > 0) throw new CaptureError('BATCH_FAILED', `${refused} of ${results.length} recordings could not be queued`);
     } finally {
+      await flows.close();
       await queue.close();
       await connection.quit().catch(() => connection.disconnect());
     }

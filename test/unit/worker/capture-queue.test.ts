@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureJobId, captureJobOptions, checkJobData, formatJobFailure, parseJobFailure, type CaptureJobData, type JobSettings } from '../../../src/worker/capture-queue.js';
+import { captureJobId, captureJobOptions, checkJobData, formatJobFailure, parseJobFailure, planParts, type CaptureJobData, type JobSettings } from '../../../src/worker/capture-queue.js';
 import { checkRedisUrl, redactRedisUrl } from '../../../src/worker/open-redis.js';
 
 const RECORD = 'a'.repeat(40) + '-1700000000000';
@@ -29,12 +29,33 @@ describe('job failures', () => {
   });
 });
 
+describe('planParts', () => {
+  it('cuts a long recording into parts, the last up to 1.5 parts long, ending where the whole does', () => {
+    expect(planParts(0, null, 3600, 600)).toEqual([
+      { from: 0, to: 600 }, { from: 600, to: 1200 }, { from: 1200, to: 1800 }, { from: 1800, to: 2400 }, { from: 2400, to: 3000 }, { from: 3000, to: null },
+    ]);
+    expect(planParts(100, 1400, 3600, 600)).toEqual([{ from: 100, to: 700 }, { from: 700, to: 1400 }]);
+    expect(planParts(0, null, 890, 600)).toEqual([{ from: 0, to: null }]);
+    expect(() => planParts(0, null, 10, 0)).toThrow(/positive/);
+  });
+  it('gives the render engine its own job id', () => {
+    expect(captureJobId(RECORD, { ...settings, engine: 'render' })).not.toBe(captureJobId(RECORD, settings));
+    expect(captureJobId(RECORD, { ...settings, engine: 'capture' })).toBe(captureJobId(RECORD, settings));
+  });
+});
+
 describe('checkJobData', () => {
   const good: CaptureJobData = { version: 1, url: 'http://h/playback/presentation/2.3/x', recordId: RECORD, output: 'Talk.mp4', settings, source: 'argument 1', enqueuedAt: '' };
   it('accepts what enqueue writes', () => {
     expect(checkJobData(good)).toBe(good);
+    const render = { ...good, settings: { ...settings, engine: 'render' as const } };
+    expect(checkJobData({ ...render, part: { index: 1, count: 3, from: 600, to: 1200, dir: 'abc-123' } })).toBeTruthy();
+    expect(checkJobData({ ...render, join: { count: 3, dir: 'abc-123' } })).toBeTruthy();
   });
   it.each([
+    ['an unknown engine', { ...good, settings: { ...settings, engine: 'warp' } }],
+    ['a part directory that is a path', { ...good, part: { index: 0, count: 2, from: 0, to: 10, dir: '../x' } }],
+    ['a join of no parts', { ...good, join: { count: 0, dir: 'a' } }],
     ['a path as output', { ...good, output: '../etc/x.mp4' }],
     ['a hidden output', { ...good, output: '.x.mp4' }],
     ['another version', { ...good, version: 2 }],

@@ -6,6 +6,7 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { FlowProducer } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BaseCaptureOptions } from '../../../src/batch/capture-settings.js';
@@ -108,6 +109,40 @@ describe('enqueueRecordings', () => {
       ]);
       expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 4 });
     } finally {
+      await queue.close();
+    }
+  });
+});
+
+describe('enqueueRecordings in parts', () => {
+  it('queues a long render as a join waiting for its parts, each failing the join if it fails for good', async () => {
+    const queue = newQueue();
+    const flows = new FlowProducer({ connection });
+    try {
+      const render: JobSettings = { ...defaults, engine: 'render' };
+      const [result] = await enqueueRecordings({ queue, items: [item(5, 0)], defaults: render, nameTemplate: '{recordId}', retry: { attempts: 3, backoffMs: 10 }, fetchInfo, partLength: 1, flows });
+      const jobId = (result!.outcome as { jobId: string }).jobId;
+      const join = (await queue.getJob(jobId))!;
+      expect(join.name).toBe('join');
+      expect(await join.getState()).toBe('waiting-children');
+      expect(join.data.join).toEqual({ count: 4, dir: jobId });
+      const parts = await Promise.all([0, 1, 2, 3].map(async (k) => (await queue.getJob(`${jobId}-part-${k}`))!));
+      expect(parts.map((p) => [p.name, p.data.part?.from, p.data.part?.to, p.data.output])).toEqual([
+        ['render-part', 0, 1, `${id(5)}.mp4`],
+        ['render-part', 1, 2, `${id(5)}.mp4`],
+        ['render-part', 2, 3, `${id(5)}.mp4`],
+        ['render-part', 3, null, `${id(5)}.mp4`],
+      ]);
+      expect(parts.every((p) => p.opts.failParentOnFailure === true && p.opts.attempts === 3)).toBe(true);
+      expect((await readQueueStatus(queue, { limit: 10 })).counts).toMatchObject({ waiting: 4, waitingChildren: 1 });
+      // Queued again: found, not doubled.
+      const [again] = await enqueueRecordings({ queue, items: [item(5, 0)], defaults: render, nameTemplate: '{recordId}', retry: { attempts: 3, backoffMs: 10 }, fetchInfo, partLength: 1, flows });
+      expect(again!.outcome).toMatchObject({ status: 'exists', state: 'waiting-children' });
+      // A short recording is one job.
+      const [short] = await enqueueRecordings({ queue, items: [item(6, 0)], defaults: render, nameTemplate: '{recordId}', retry: { attempts: 3, backoffMs: 10 }, fetchInfo, partLength: 60, flows });
+      expect((await queue.getJob((short!.outcome as { jobId: string }).jobId))!.name).toBe('capture');
+    } finally {
+      await flows.close();
       await queue.close();
     }
   });

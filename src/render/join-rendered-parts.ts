@@ -1,0 +1,67 @@
+/**
+ * The last step of a recording rendered in parts by several farm workers: the parts (video only,
+ * written by renderRecording with `videoOnly`, each opening on a keyframe with the engine's fixed
+ * encoder settings) are joined without re-encoding, and the sound is cut from the recording's own
+ * media for the whole span, as renderRecording does for one job — so A/V stays exact across the
+ * joins.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { abortError, toCaptureError } from '../errors.js';
+import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { FfmpegTools } from '../process/find-ffmpeg.js';
+import { runProcess } from '../process/run-process.js';
+import type { RecordEvent } from '../record/record-events.js';
+import { openRecordingJob } from '../record/output-work-dir.js';
+import { probeMedia } from '../verify/probe-media.js';
+import { verifyOutput } from '../verify/verify-output.js';
+import { joinArgs, segmentListFile } from './build-render-args.js';
+import { fetchMedia } from './render-recording.js';
+
+export interface JoinPartsOptions {
+  /** The recording's playback URL (for its media). */
+  url: string;
+  /** The parts in order, each a video-only render of consecutive ranges starting at `from`. */
+  parts: readonly string[];
+  /** Where the first part starts in the recording, seconds. */
+  from: number;
+  output: string;
+  format: Exclude<OutputFormat, 'webm'>;
+  audioBitrate: number;
+  tools: FfmpegTools;
+  verify: boolean;
+  keepTemp: boolean;
+  signal?: AbortSignal | undefined;
+  onEvent: (event: RecordEvent) => void;
+}
+
+/** Joins rendered parts into options.output with the recording's sound; returns its length, seconds. */
+export async function joinRenderedParts(options: JoinPartsOptions): Promise<{ duration: number }> {
+  const { target, recording, out } = await openRecordingJob(options);
+  try {
+    // Each part's exact length (its MP4 keeps every packet's duration), to the millisecond.
+    const lengths = await Promise.all(options.parts.map(async (file) => Math.round((await probeMedia(file, { tools: options.tools, signal: options.signal })).duration * 1000)));
+    const duration = lengths.reduce((a, b) => a + b, 0) / 1000;
+    options.onEvent({ type: 'stage', stage: 'mux', message: `joining ${options.parts.length} parts (${duration.toFixed(3)} s), adding the sound` });
+    const media = await fetchMedia(recording, target, false, out.workDir, options.signal);
+    const segmentList = path.join(out.workDir, 'parts.ffconcat');
+    await writeFile(segmentList, segmentListFile(options.parts.map((file, i) => ({ file: path.resolve(file), durationMs: lengths[i]! }))));
+    await runProcess(
+      options.tools.ffmpeg,
+      joinArgs({ segmentList, audioSource: media.mediaFile, from: options.from, duration, output: out.partial, format: options.format, audioBitrate: options.audioBitrate }),
+      { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
+    );
+    if (options.verify) {
+      options.onEvent({ type: 'stage', stage: 'verify', message: 'checking the result' });
+      await verifyOutput({ video: out.partial, expectedDuration: duration, expectAudio: true, tools: options.tools, signal: options.signal });
+    }
+    await out.commit();
+    options.onEvent({ type: 'stage', stage: 'done', message: `wrote ${options.output}` });
+    return { duration };
+  } catch (error) {
+    if (options.signal?.aborted) throw abortError(options.signal);
+    throw toCaptureError(error);
+  } finally {
+    await out.cleanup(options.keepTemp);
+  }
+}
