@@ -68,8 +68,9 @@ export interface ComposePlan {
   /** Also write the webcam area alone (for --split), same timeline and length. */
   webcamsOutput?: string | undefined;
   /**
-   * Also write one file per presenter (for --split): the frame's size, the presenter's tile
-   * fitted in it while the camera is on, black while it is off; same timeline and length.
+   * Also write one file per presenter (for --split): the size of the presenter's largest tile in
+   * the recording (its own pixels, not scaled up to the layout), each tile fitted in it while the
+   * camera is on, black while it is off; same timeline, frame rate and length.
    * `presenter` numbers the tiles of `intervals` (PresenterInterval.presenters, output time).
    */
   presenterOutputs?: ReadonlyArray<{ presenter: number; file: string; intervals: ReadonlyArray<{ start: number; end: number; tile: Box }> }> | undefined;
@@ -112,12 +113,13 @@ export function buildComposeArgs(plan: ComposePlan): string[] {
   const { spec } = plan;
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', plan.content];
   const tiles = plan.webcams ? placeTiles(spec, plan.intervals, plan.webcams) : [];
-  const frame: Box = { x: 0, y: 0, w: spec.width, h: spec.height };
-  // Per-presenter files: each of a presenter's tiles fitted into the whole frame.
-  const presenters = (plan.webcams ? (plan.presenterOutputs ?? []) : []).map((p) => ({
-    file: p.file,
-    tiles: p.intervals.map((i) => ({ start: i.start, end: i.end, crop: i.tile, place: fitInBox(i.tile.w, i.tile.h, frame) })),
-  }));
+  // Per-presenter files: each of a presenter's tiles fitted into a frame of its largest tile.
+  const even = (n: number) => Math.max(2, 2 * Math.round(n / 2));
+  const presenters = (plan.webcams ? (plan.presenterOutputs ?? []) : []).map((p) => {
+    const largest = p.intervals.reduce((a, i) => (i.tile.w * i.tile.h > a.w * a.h ? i.tile : a), { x: 0, y: 0, w: 0, h: 0 });
+    const frame: Box = { x: 0, y: 0, w: even(largest.w), h: even(largest.h) };
+    return { file: p.file, frame, tiles: p.intervals.map((i) => ({ start: i.start, end: i.end, crop: i.tile, place: fitInBox(i.tile.w, i.tile.h, frame) })) };
+  });
   const presenterTiles = presenters.flatMap((p) => p.tiles);
   const needWebcams = plan.webcams !== undefined && (tiles.length > 0 || plan.webcamsOutput !== undefined || presenterTiles.length > 0);
   const graph: string[] = [];
@@ -168,7 +170,7 @@ export function buildComposeArgs(plan: ComposePlan): string[] {
   let branch = tiles.length;
   if (plan.webcamsOutput && plan.webcams) graph.push(`[w${branch++}]fps=${plan.fps},setsar=1,format=yuv420p[cams]`);
   presenters.forEach((presenter, p) => {
-    graph.push(`color=c=black:s=${spec.width}x${spec.height}:r=${plan.fps}:d=${fmt(plan.duration)},format=yuv420p[p${p}s0]`);
+    graph.push(`color=c=black:s=${presenter.frame.w}x${presenter.frame.h}:r=${plan.fps}:d=${fmt(plan.duration)},format=yuv420p[p${p}s0]`);
     presenter.tiles.forEach((tile, i) => drawTile(tile, branch++, `p${p}s`, i));
     graph.push(`[p${p}s${presenter.tiles.length}]null[p${p}]`);
   });

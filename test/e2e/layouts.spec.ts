@@ -98,7 +98,9 @@ for (const variant of ['twocams', 'fourcams'] as const) {
     expect(misplaced.slice(0, 10)).toEqual([]);
 
     const report = await measureFidelity({ video: file, recordingDir: rec.dir, tools, sources: ['cameras'] });
-    test.info().annotations.push({ type: 'fidelity', description: JSON.stringify({ variant, delivered: report.cameras.map((c) => c.deliveredRatio), offsetMs: report.cameras.map((c) => c.offsetMs), freezeMs: report.cameras.map((c) => c.longestFreezeMs), avSyncMs: report.avSyncMs }) });
+    const summary = JSON.stringify({ variant, delivered: report.cameras.map((c) => c.deliveredRatio), offsetMs: report.cameras.map((c) => c.offsetMs), freezeMs: report.cameras.map((c) => c.longestFreezeMs), avSyncMs: report.avSyncMs });
+    test.info().annotations.push({ type: 'fidelity', description: summary });
+    console.log(`fidelity presenters ${summary}`);
     for (const camera of report.cameras) {
       expect(camera.deliveredRatio, `camera ${camera.channel}`).toBeGreaterThanOrEqual(0.95);
       expect(Math.abs(camera.offsetMs ?? Infinity), `camera ${camera.channel} offset`).toBeLessThanOrEqual(17);
@@ -130,6 +132,7 @@ for (const variant of ['twocams', 'fourcams'] as const) {
       expect(Math.abs(own[0]!.offsetMs ?? Infinity)).toBeLessThanOrEqual(17);
     }
     test.info().annotations.push({ type: 'presenter files', description: JSON.stringify(shown) });
+    console.log(`presenter files (${variant}): delivered per camera channel ${JSON.stringify(shown)}`);
   });
 }
 

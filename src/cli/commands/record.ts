@@ -150,7 +150,7 @@ export function registerRecord(program: Command, context: CliContext): void {
     .option('-o, --output <file>', 'output file (default: "<meeting name> <date>.<format>" in the current directory)');
   command
     .option('--layout-file <file>', 'JSON layout for --layout custom: {"width", "height", "background": "#rrggbb" | {"image": file}, "regions": [{"source": "content" | "webcams" | "presenters" | "presenter:N", "box": {"x", "y", "w", "h"}}]}; its size replaces --resolution')
-    .option('--split', 'with --layout presenters or custom: also write <output>.content.<ext>, <output>.webcams.<ext> and <output>.presenter-N.<ext> (one per presenter, black while the camera is off), all on the same timeline and of the same length', false)
+    .option('--split', 'with --layout presenters or custom: also write <output>.content.<ext>, <output>.webcams.<ext> and <output>.presenter-N.<ext> (one per presenter at the size of its own tile, black while the camera is off), all on the same timeline and of the same length', false)
     .addOption(new Option('--engine <engine>', 'capture: play the recording and capture the tab in real time; render: step the player instant by instant and screenshot what changes (faithful under any load)').choices(ENGINES).default('capture'))
     .addOption(new Option('--workers <n>', 'render engine: player pages rendering parts of the timeline in parallel').argParser(parseAmount).default(1))
     .option('--no-hybrid', 'render engine: let the page draw every webcam and screen-share frame instead of compositing them from the recording\'s files (slower; for comparison)');

@@ -65,14 +65,15 @@ describe('buildComposeArgs', () => {
     });
     const graph = graphOf(args);
     expect(graph[0]).toMatch(/split=6\[w0\]\[w1\]\[w2\]\[w3\]\[w4\]\[w5\]$/);
-    expect(graph).toContain('color=c=black:s=1280x720:r=30:d=4.000000,format=yuv420p[p0s0]');
-    // 4:3 tiles fitted in 1280x720: 960x720, centred.
-    expect(graph).toContain('[w3]crop=640:480:0:0,scale=960:720,setsar=1[t3]');
-    expect(graph).toContain("[p0s0][t3]overlay=x='if(gte(t\\,0.000000)*lt(t\\,1.000000)\\,160\\,W)':y=0:eval=frame[p0s1]");
-    expect(graph).toContain('[w4]crop=320:240:0:120,scale=960:720,setsar=1[t4]');
+    // Each file has the size of the presenter's largest tile: its own pixels, not scaled up.
+    expect(graph).toContain('color=c=black:s=640x480:r=30:d=4.000000,format=yuv420p[p0s0]');
+    expect(graph).toContain('[w3]crop=640:480:0:0,scale=640:480,setsar=1[t3]');
+    expect(graph).toContain("[p0s0][t3]overlay=x='if(gte(t\\,0.000000)*lt(t\\,1.000000)\\,0\\,W)':y=0:eval=frame[p0s1]");
+    expect(graph).toContain('[w4]crop=320:240:0:120,scale=640:480,setsar=1[t4]');
     expect(graph).toContain('[p0s2]null[p0]');
-    expect(graph).toContain('[w5]crop=320:240:320:120,scale=960:720,setsar=1[t5]');
-    expect(graph).toContain("[p1s0][t5]overlay=x='if(gte(t\\,1.000000)*lt(t\\,4.000000)\\,160\\,W)':y=0:eval=frame[p1s1]");
+    expect(graph).toContain('color=c=black:s=320x240:r=30:d=4.000000,format=yuv420p[p1s0]');
+    expect(graph).toContain('[w5]crop=320:240:320:120,scale=320:240,setsar=1[t5]');
+    expect(graph).toContain("[p1s0][t5]overlay=x='if(gte(t\\,1.000000)*lt(t\\,4.000000)\\,0\\,W)':y=0:eval=frame[p1s1]");
     expect(args.join(' ')).toContain('-map [p0] -map 0:a:0? -c:a copy');
     expect(args.join(' ')).toContain('-map [p1] -map 0:a:0? -c:a copy');
     expect(args.at(-1)).toBe('/o/out.presenter-2.mp4');
