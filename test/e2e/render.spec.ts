@@ -21,7 +21,7 @@ import { probeMedia } from '../../src/verify/probe-media.js';
 import { finished, processesMentioning, runCli, startCli, waitForOutput } from './support/cli.js';
 import type { Page } from '@playwright/test';
 import { expect, test, type ServedSample } from './support/samples-fixture.js';
-import { openPlayer, routeFonts, stepTo, waitUntilReady } from './support/step-player.js';
+import { openPlayer, routeFonts, stepTo, waitUntilReady, warmUp } from './support/step-player.js';
 
 const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
 /** The render engine's targets: stricter than the capture engine's (check-targets DEFAULT_TARGETS). */
@@ -74,6 +74,7 @@ async function compareWithPlayer(page: Page, rec: ServedSample, file: string, ti
   const slideUrls = rec.truth.slides.map((s) => new URL(`/presentation/${rec.recordId}/${s.file}`, rec.url).href);
   await waitUntilReady(page, slideUrls);
   await page.addStyleTag({ content: layoutCss('player') });
+  await warmUp(page, rec.truth);
   const scores: Record<string, number> = {};
   for (const time of times) {
     await stepTo(page, time);

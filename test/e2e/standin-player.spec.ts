@@ -14,7 +14,7 @@ import type { SampleTruth, SampleVariant } from '../../src/sample/sample-truth.j
 import { test as serverTest, expect } from './support/bbb-server-fixture.js';
 import { decodePng } from './support/decode-png.js';
 import type { PlayerUnderTest } from './support/player-dir.js';
-import { openPlayer, routeFonts, stepTo, waitUntilReady } from './support/step-player.js';
+import { openPlayer, routeFonts, stepTo, waitUntilReady, warmUp } from './support/step-player.js';
 import type { Page } from '@playwright/test';
 
 const DURATION = 20;
@@ -335,22 +335,6 @@ async function checkInstant(page: Page, truth: SampleTruth, t: number, player: P
 function slideUrls(baseUrl: string, recording: GeneratedRecording): string[] {
   const files = new Set(recording.truth.slides.map((s) => s.file));
   return [...files].map((f) => `${baseUrl}/presentation/${recording.recordId}/${f}`);
-}
-
-/**
- * Shows the first slide and waits until it is on screen: BBB's tldraw v2 whiteboard mounts only
- * once the presentation has started, then loads its fonts, so its first picture comes late.
- */
-async function warmUp(page: Page, truth: SampleTruth): Promise<void> {
-  const first = truth.slides[0];
-  if (!first) return;
-  const t = (first.start + first.end) / 2;
-  await expect
-    .poll(async () => {
-      await stepTo(page, t);
-      return readCodes(decodePng(await page.screenshot())).some((c) => c.kind === 'slide' && c.value === first.index);
-    }, { timeout: 30_000 })
-    .toBe(true);
 }
 
 // ---------------------------------------------------------------- tests

@@ -12,7 +12,10 @@
  * a screen share.
  */
 import { readFile } from 'node:fs/promises';
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { readCodes } from '../../../src/frame-code/frame-code.js';
+import type { SampleTruth } from '../../../src/sample/sample-truth.js';
+import { decodePng } from './decode-png.js';
 
 const FONT_URL = /^https:\/\/unpkg\.com\/@bigbluebutton\/assets@[^/]+\/fonts\/[^/]+\.woff2$/;
 const FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
@@ -99,4 +102,20 @@ export async function stepTo(page: Page, time: number): Promise<{ webcams: numbe
     observer.disconnect();
     return { webcams: webcams.currentTime, screenshare: screenshare ? screenshare.currentTime : null };
   }, time);
+}
+
+/**
+ * Shows the first slide and waits until it is on screen: BBB's tldraw v2 whiteboard mounts only
+ * once the presentation has started, then loads its fonts, so its first picture comes late.
+ */
+export async function warmUp(page: Page, truth: SampleTruth): Promise<void> {
+  const first = truth.slides[0];
+  if (!first) return;
+  const t = (first.start + first.end) / 2;
+  await expect
+    .poll(async () => {
+      await stepTo(page, t);
+      return readCodes(decodePng(await page.screenshot())).some((c) => c.kind === 'slide' && c.value === first.index);
+    }, { timeout: 30_000 })
+    .toBe(true);
 }
