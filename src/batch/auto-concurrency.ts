@@ -15,10 +15,17 @@
  * 1440p: one per 4 cores; 2160p: one per 9. The constants are measured guesses; `npm run
  * bench:farm` measures the real largest concurrency that still meets the fidelity targets on a
  * given machine, and `--concurrency N` overrides the estimate.
+ *
+ * A render job (`--engine render`) does not race a clock: more jobs than cores only share them,
+ * the output is the same. One job keeps CORES_PER_RENDER_JOB cores busy (its two segment
+ * encoders), so more at once would gain nothing; memory is estimated as for a capture (a 1080p
+ * render measured ~0.7 GiB: Chromium 535 MiB PSS, the tool 160 MiB, plus the encoders).
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
+/** Cores one render job keeps busy, whatever its size (see the module comment). */
+export const CORES_PER_RENDER_JOB = 2;
 /** Cores one 1280×720 capture needs to keep up in real time. */
 export const CORES_PER_720P_CAPTURE = 1.0;
 /** Resident memory of one capture (Chromium tree, ffmpeg, buffers; bench:farm measured 1.2 GiB RSS at 720p), bytes: fixed part… */
@@ -45,9 +52,9 @@ export interface ConcurrencyEstimate {
 }
 
 /** The number of simultaneous captures at width×height on a machine (see the module comment). */
-export function autoConcurrency(machine: MachineResources, size: { width: number; height: number }): ConcurrencyEstimate {
+export function autoConcurrency(machine: MachineResources, size: { width: number; height: number }, engine: 'capture' | 'render' = 'capture'): ConcurrencyEstimate {
   const pixels = size.width * size.height;
-  const coresPerCapture = Math.max(1, CORES_PER_720P_CAPTURE * (pixels / PIXELS_720P));
+  const coresPerCapture = engine === 'render' ? CORES_PER_RENDER_JOB : Math.max(1, CORES_PER_720P_CAPTURE * (pixels / PIXELS_720P));
   const memoryPerCapture = MEMORY_BASE + MEMORY_PER_MEGAPIXEL * (pixels / 1e6);
   const byCpu = Math.floor(machine.cores / coresPerCapture + 1e-9);
   const byMemory = Math.floor(Math.max(0, machine.memoryBytes - MEMORY_RESERVE) / memoryPerCapture);

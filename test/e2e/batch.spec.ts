@@ -216,3 +216,30 @@ test('a batch killed with SIGKILL mid-capture: the next run finishes only the re
 function startedItems(events: Array<Record<string, unknown>>): number[] {
   return events.filter((e) => e.type === 'item-start').map((e) => e.index as number);
 }
+
+test('a batch with the render engine: every recording frame-exact, two at once', async ({ sample }) => {
+  test.setTimeout(400_000);
+  const recs = [await sample('full', 6), await sample('twocams', 6), await sample('audioonly', 4)];
+  const list = path.join(work, 'render.txt');
+  await writeFile(list, `${recs.map((r) => r.url).join('\n')}\n`);
+  const outDir = path.join(work, 'render');
+  const report = path.join(work, 'render-report.json');
+  const run = await runCli(['batch', list, '--out-dir', outDir, '--engine', 'render', '--concurrency', '2', '--name-template', '{recordId}', '--report', report, ...CAPTURE], { timeoutMs: 360_000 });
+  expect(run.exitCode, run.stderr).toBe(0);
+  const result = await readReport(report);
+  expect(result.items.map((i) => i.status)).toEqual(['done', 'done', 'done']);
+  for (const [i, rec] of recs.entries()) {
+    const file = path.join(outDir, result.items[i]!.output!);
+    const fidelity = await measureFidelity({ video: file, recordingDir: rec.dir, tools });
+    // The render engine's targets: every frame, exact A/V and length, no lead-in.
+    expect(fidelity.cameras.every((c) => c.deliveredRatio === 1), file).toBe(true);
+    expect(Math.abs(fidelity.avSyncMs ?? fidelity.audio.offsetMs ?? Infinity), file).toBeLessThanOrEqual(5);
+    expect(fidelity.leadingMs, file).toBe(0);
+    expect(Math.abs(fidelity.durationErrorMs), file).toBeLessThanOrEqual(10);
+  }
+  expect((await readdir(outDir)).sort()).toEqual([JOURNAL_FILE, ...result.items.map((i) => i.output!)].sort());
+  // WebM is refused before anything starts.
+  const webm = await runCli(['batch', list, '--out-dir', path.join(work, 'render-webm'), '--engine', 'render', '--format', 'webm']);
+  expect(webm.exitCode).toBe(2);
+  expect(webm.stderr).toMatch(/render engine writes H\.264/);
+});

@@ -20,6 +20,12 @@ describe('autoConcurrency', () => {
     expect(autoConcurrency({ cores: 8, memoryBytes: 24 * GiB }, P1080).concurrency).toBe(3);
   });
 
+  it('gives a render job two cores at any size (its two encoders), still bounded by memory', () => {
+    expect(autoConcurrency({ cores: 2, memoryBytes: 24 * GiB }, P1080, 'render')).toMatchObject({ concurrency: 1, coresPerCapture: 2 });
+    expect(autoConcurrency({ cores: 16, memoryBytes: 64 * GiB }, P2160, 'render').concurrency).toBe(8);
+    expect(autoConcurrency({ cores: 32, memoryBytes: 4 * GiB }, P1080, 'render').limitedBy).toBe('memory');
+  });
+
   it('never goes below one, even when a capture wants more than the machine has', () => {
     expect(autoConcurrency({ cores: 1, memoryBytes: 1 * GiB }, P2160).concurrency).toBe(1);
   });
