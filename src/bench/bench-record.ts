@@ -15,7 +15,7 @@ import type { SampleVariant } from '../sample/sample-truth.js';
 import { startServer } from '../server/start-server.js';
 import { measureFidelity } from '../verify/measure-fidelity.js';
 import { parseGnuTime } from './gnu-time.js';
-import { median } from './stats.js';
+import { medianTable, type MetricColumn } from './stats.js';
 import { sampleMemory } from './proc-sampler.js';
 
 const { values } = parseArgs({
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   } finally {
     await server.close();
   }
-  const columns: Array<[keyof Run, string, number]> = [
+  const columns: Array<MetricColumn<Run>> = [
     ['wallRatio', 'wall/duration', 2],
     ['deliveredPct', 'delivered %', 1],
     ['longestFreezeMs', 'longest freeze ms', 0],
@@ -99,12 +99,8 @@ async function main(): Promise<void> {
     ['toolMiB', 'tool MiB', 0],
     ['chromiumMiB', 'Chromium MiB', 0],
   ];
-  const lines = [`| resolution | runs | ${columns.map((c) => c[1]).join(' | ')} |`, `|---|---|${columns.map(() => '---').join('|')}|`];
-  for (const resolution of values.resolutions.split(',')) {
-    const mine = runs.filter((r) => r.resolution === resolution);
-    lines.push(`| ${resolution} | ${mine.length} | ${columns.map(([key, , digits]) => (median(mine.map((r) => r[key] as number)) ?? NaN).toFixed(digits)).join(' | ')} |`);
-  }
-  const table = lines.join('\n');
+  const groups = values.resolutions.split(',').map((resolution) => ({ cells: [resolution], runs: runs.filter((r) => r.resolution === resolution) }));
+  const table = medianTable(['resolution'], groups, columns);
   console.log(`bbb-capture record benchmark: ${values.variant} sample, ${duration} s, medians\n\n${table}`);
   await writeFile(path.join(benchDir, 'bench-record.json'), `${JSON.stringify({ duration, runs }, null, 2)}\n`);
 }

@@ -21,7 +21,7 @@ import { startServer } from '../server/start-server.js';
 import { measureFidelity } from '../verify/measure-fidelity.js';
 import { parseGnuTime } from './gnu-time.js';
 import { sampleMemory } from './proc-sampler.js';
-import { median } from './stats.js';
+import { medianTable, type MetricColumn } from './stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -97,7 +97,8 @@ async function main(): Promise<void> {
           workers,
           speedX: duration / wall,
           frames: summary?.frames ?? NaN,
-          cpuSecondsPerMinute: (cpu / duration) * 60,
+          // /usr/bin/time counts bbb-capture, ffmpeg and what they reap; Chromium's renderer and GPU processes are sampled from /proc.
+          cpuSecondsPerMinute: ((cpu + peaks.chromiumCpuSeconds) / duration) * 60,
           toolMiB: peaks.toolBytes / 2 ** 20,
           chromiumMiB: peaks.chromiumBytes / 2 ** 20,
           deliveredPct: delivered.length ? Math.min(...delivered) * 100 : NaN,
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
   } finally {
     await server.close();
   }
-  const columns: Array<[keyof Run, string, number]> = [
+  const columns: Array<MetricColumn<Run>> = [
     ['speedX', '× realtime', 2],
     ['frames', 'pictures', 0],
     ['cpuSecondsPerMinute', 'CPU s/rec-min', 1],
@@ -151,15 +152,13 @@ async function main(): Promise<void> {
     ['durationErrorMs', 'length error ms', 0],
     ['loadBefore', 'load avg before', 1],
   ];
-  const lines = [`| sample | workers | runs | ${columns.map((c) => c[1]).join(' | ')} |`, `|---|---|---|${columns.map(() => '---').join('|')}|`];
-  const cells = [...new Set(runs.map((r) => `${r.variant}:${r.duration}:${r.workers}`))];
-  for (const cell of cells) {
-    const mine = runs.filter((r) => `${r.variant}:${r.duration}:${r.workers}` === cell);
-    const { variant, duration, workers } = mine[0]!;
-    lines.push(`| ${variant} ${duration} s | ${workers} | ${mine.length} | ${columns.map(([key, , digits]) => (median(mine.map((r) => r[key] as number)) ?? NaN).toFixed(digits)).join(' | ')} |`);
-  }
+  const cellOf = (r: Run) => `${r.variant}:${r.duration}:${r.workers}`;
+  const groups = [...new Set(runs.map(cellOf))].map((cell) => {
+    const mine = runs.filter((r) => cellOf(r) === cell);
+    return { cells: [`${mine[0]!.variant} ${mine[0]!.duration} s`, String(mine[0]!.workers)], runs: mine };
+  });
   const hogLines = hogChecks.map((h) => `- ${h.variant}: beside two CPU hogs, ${h.identical ? `all ${h.frames} frames identical (framemd5)` : `DIFFERENT from frame ${h.firstDifference}`}`);
-  console.log(`bbb-capture render benchmark at ${values.resolution}${values.hybrid === 'false' ? ' (videos drawn by the page)' : ''}, medians\n\n${lines.join('\n')}\n\n${hogLines.join('\n')}`);
+  console.log(`bbb-capture render benchmark at ${values.resolution}${values.hybrid === 'false' ? ' (videos drawn by the page)' : ''}, medians\n\n${medianTable(['sample', 'workers'], groups, columns)}\n\n${hogLines.join('\n')}`);
   await writeFile(path.join(benchDir, 'bench-render.json'), `${JSON.stringify({ resolution: values.resolution, runs, hogChecks }, null, 2)}\n`);
   if (hogChecks.some((h) => !h.identical)) process.exitCode = 1;
 }
