@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import type { OutputFormat } from '../mux/build-mux-args.js';
-import { sanitizeFileName } from '../record/output-name.js';
+import { NAME_MAX_BYTES, PARTIAL_NAME_BYTES, sanitizeFileName } from '../record/output-name.js';
+import { truncateUtf8 } from '../record/truncate-utf8.js';
 import { FORMATS } from './capture-settings.js';
 
 /** Splits a requested name into a sanitised base and the format its extension names, if any. */
@@ -16,7 +17,9 @@ export function splitRequestedName(requested: string): { base: string; format: O
   const ext = path.extname(requested).slice(1).toLowerCase();
   const format = (FORMATS as readonly string[]).includes(ext) ? (ext as OutputFormat) : undefined;
   const stem = format ? requested.slice(0, -(ext.length + 1)) : requested;
-  return { base: sanitizeFileName(stem), format };
+  // Not cut here: a name too long is refused when the list is read (checkOutputName), and claim()
+  // fits what is left together with its -N suffix.
+  return { base: sanitizeFileName(stem, NAME_MAX_BYTES), format };
 }
 
 /** Collision-free names in one directory. */
@@ -40,9 +43,13 @@ export class OutputNameRegistry {
 
   /** The first free name for `base` with `format`'s extension: base.ext, base-2.ext, base-3.ext… */
   claim(base: string, format: OutputFormat): string {
-    const clean = sanitizeFileName(base);
+    const clean = sanitizeFileName(base, NAME_MAX_BYTES);
     for (let n = 1; ; n++) {
-      const name = `${clean}${n === 1 ? '' : `-${n}`}.${format}`;
+      const suffix = `${n === 1 ? '' : `-${n}`}.${format}`;
+      // The name and its hidden partial name (`.NAME.partial`) must both be valid file names.
+      const room = NAME_MAX_BYTES - PARTIAL_NAME_BYTES - suffix.length;
+      const stem = truncateUtf8(clean, room).replace(/[. ]+$/, '') || 'recording';
+      const name = `${stem}${suffix}`;
       if (!this.#taken.has(name.toLowerCase())) {
         this.#taken.add(name.toLowerCase());
         return name;

@@ -18,6 +18,7 @@ import { parseTime } from '../cli/parse-values.js';
 import { CaptureError } from '../errors.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { PageLayout } from '../player/layout-css.js';
+import { checkOutputName } from '../record/check-output-name.js';
 import { RESOLUTIONS, type Resolution } from '../record/record-options.js';
 import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
 import { FORMATS, LAYOUTS, type CaptureSettings } from './capture-settings.js';
@@ -258,6 +259,9 @@ function toItem(row: RawRow, index: number, problems: string[]): BatchItem | und
   if (f.output !== undefined) {
     if (typeof f.output !== 'string') bad.push(`output ${JSON.stringify(f.output)} is not a file name`);
     else output = f.output.trim() || undefined;
+    // The whole value becomes one file name (separators turn into spaces): too long is refused
+    // now rather than cut, or failing at the rename after the capture.
+    if (output !== undefined) attempt(() => checkOutputName(output!));
   }
   if (bad.length > 0) {
     problems.push(`${row.source}: ${bad.join('; ')}`);

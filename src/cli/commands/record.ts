@@ -11,6 +11,7 @@ import { CaptureError } from '../../errors.js';
 import type { OutputFormat } from '../../mux/build-mux-args.js';
 import type { PageLayout } from '../../player/layout-css.js';
 import { findFfmpeg } from '../../process/find-ffmpeg.js';
+import { checkOutputName } from '../../record/check-output-name.js';
 import { defaultOutputBase } from '../../record/output-name.js';
 import type { RecordEvent } from '../../record/record-events.js';
 import { QUALITY_BITS_PER_MEGAPIXEL, RESOLUTIONS, type Quality, type RecordOptions, type Resolution } from '../../record/record-options.js';
@@ -157,6 +158,7 @@ export function registerRecord(program: Command, context: CliContext): void {
   addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & { engine: Engine; workers: number; hybrid: boolean; layoutFile?: string; split: boolean }) => {
     const reporter = createProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: context.stdout, stderr: context.stderr });
     const composed = await resolveComposedLayout(flags);
+    if (flags.output !== undefined) checkOutputName(path.basename(flags.output), { split: flags.split });
     const base = resolveCaptureOptions(flags, context);
     if (composed?.kind === 'custom') Object.assign(base, { width: composed.spec.width, height: composed.spec.height });
     const { url, server } = await resolveInput(input, flags.player ?? context.env.BBB_CAPTURE_PLAYER, context.signal);

@@ -60,3 +60,29 @@ describe('OutputNameRegistry', () => {
     expect(new OutputNameRegistry().claim('a/../b', 'mp4')).toBe('a b.mp4');
   });
 });
+
+/** No lone surrogate: UTF-8 encoding would turn one into U+FFFD. */
+const wellFormed = (s: string) => Buffer.from(s, 'utf8').toString('utf8') === s;
+
+describe('names under hostile input', () => {
+  it('a -N suffix never pushes a name (or its .partial name) past 255 bytes', () => {
+    const names = new OutputNameRegistry();
+    // 240 bytes: "." + NAME + ".mp4.partial" leaves room for 242.
+    const long = '講'.repeat(80);
+    const claimed = Array.from({ length: 12 }, () => names.claim(long, 'mp4'));
+    expect(new Set(claimed).size).toBe(12);
+    for (const name of claimed) {
+      expect(Buffer.byteLength(`.${name}.partial`)).toBeLessThanOrEqual(255);
+      expect(wellFormed(name)).toBe(true);
+    }
+    expect(claimed[0]).toBe(`${long}.mp4`);
+    expect(claimed[1]).toBe(`${long}-2.mp4`);
+    expect(claimed[11]).toBe(`${'講'.repeat(79)}-12.mp4`);
+  });
+
+  it('a template with a long CJK meeting name gives a name that fits', () => {
+    const base = outputBaseFor({ ...recording, meetingName: '講義'.repeat(100) }, '{meetingName} {recordId}');
+    expect(Buffer.byteLength(base)).toBeLessThanOrEqual(227);
+    expect(Buffer.byteLength(`.${new OutputNameRegistry().claim(base, 'webm')}.partial`)).toBeLessThanOrEqual(255);
+  });
+});

@@ -113,3 +113,12 @@ describe('JSON lists', () => {
     expect(problems('[ "a", ', 'list.json')).toMatch(/list\.json: not valid JSON/);
   });
 });
+
+describe('requested output names', () => {
+  it('refuses one that would not fit in a file name (counted in bytes, with its .partial name), naming the row', () => {
+    const fits = `${'講'.repeat(80)}.mp4`;
+    const long = `${'講'.repeat(100)}.mp4`;
+    expect(parseBatchList(JSON.stringify([{ url: A, output: fits }]), 'talks.json')[0]!.output).toBe(fits);
+    expect(problems(JSON.stringify([{ url: A, output: fits }, { url: B, output: long }]), 'talks.json')).toMatch(/talks\.json item 2: the output name .* is 304 bytes/);
+  });
+});
