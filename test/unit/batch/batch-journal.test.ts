@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BatchJournal, canMove, JOURNAL_FILE, moveEntry, newEntry, type ItemState } from '../../../src/batch/batch-journal.js';
-import { acquireBatchLock, LOCK_FILE } from '../../../src/batch/batch-lock.js';
+import { acquireBatchLock, LOCK_FILE, UNREADABLE_LOCK_GRACE_MS, type BatchLock } from '../../../src/batch/batch-lock.js';
+import type { CaptureError } from '../../../src/errors.js';
 
 const STATES: ItemState[] = ['pending', 'running', 'done', 'failed', 'interrupted'];
 const LEGAL = new Set(['pending>running', 'pending>failed', 'running>done', 'running>failed', 'running>pending', 'running>interrupted', 'done>running', 'failed>running', 'interrupted>running']);
@@ -75,5 +76,35 @@ describe('batch lock', () => {
     await lock.release();
     const again = await acquireBatchLock(dir);
     await again.release();
+  });
+});
+
+describe('batch lock under races', () => {
+  it('of many batches starting at once, exactly one gets the lock', async () => {
+    for (let round = 0; round < 5; round++) {
+      const dir = await mkdtemp(path.join(tmpdir(), 'lock-race-'));
+      const results = await Promise.allSettled(Array.from({ length: 16 }, () => acquireBatchLock(dir)));
+      const winners = results.filter((r) => r.status === 'fulfilled');
+      expect(winners).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect((r.reason as CaptureError).code).toBe('USAGE');
+      // The lock is whole, and nothing else is left beside it.
+      expect(JSON.parse(await readFile(path.join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+      expect(await readdir(dir)).toEqual([LOCK_FILE]);
+      await (winners[0] as PromiseFulfilledResult<BatchLock>).value.release();
+      expect(await readdir(dir)).toEqual([]);
+    }
+  });
+
+  it('leaves alone a lock file that is still empty (being written), takes over an old unreadable one', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'lock-empty-'));
+    const file = path.join(dir, LOCK_FILE);
+    await writeFile(file, '');
+    await expect(acquireBatchLock(dir)).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/empty or unreadable/) });
+    expect(await readFile(file, 'utf8')).toBe('');
+    const old = new Date(Date.now() - 2 * UNREADABLE_LOCK_GRACE_MS);
+    await utimes(file, old, old);
+    const lock = await acquireBatchLock(dir);
+    expect(JSON.parse(await readFile(file, 'utf8')).pid).toBe(process.pid);
+    await lock.release();
   });
 });
