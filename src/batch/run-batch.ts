@@ -10,10 +10,11 @@
  * killed batch left behind is in the staging directory, which the next run removes (the batch
  * lock guarantees nobody else is using it).
  */
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
+import { durableRename } from '../record/durable-rename.js';
 import type { RecordOptions } from '../record/record-options.js';
 import { recordRecording, type RecordResult } from '../record/record-recording.js';
 import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';
@@ -271,7 +272,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
             signal: stop.signal,
             onEvent: (event) => emit({ type: 'item-event', index: item.index, output, event }),
           });
-          await rename(path.join(staging, output), path.join(outDir, output));
+          await durableRename(path.join(staging, output), path.join(outDir, output));
           await journal.move(key, 'done', { durationS: result.duration, wallMs: result.wallMs });
           emit({ type: 'item-done', index: item.index, url: item.url, output, attempt: entry.attempts, durationS: result.duration, wallMs: result.wallMs });
           settle(plan, 'done');

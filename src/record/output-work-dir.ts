@@ -4,11 +4,12 @@
  * directory beside the output (same filesystem, so the final rename is atomic), the finished file
  * is written under a hidden partial name and renamed only when complete and verified.
  */
-import { access, constants, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { access, constants, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CaptureError } from '../errors.js';
 import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';
 import { parsePlaybackUrl, type PlaybackTarget } from '../recording/parse-playback-url.js';
+import { durableRename } from './durable-rename.js';
 import type { RecordEvent } from './record-events.js';
 
 export interface OutputWorkDir {
@@ -16,7 +17,7 @@ export interface OutputWorkDir {
   workDir: string;
   /** Hidden name the result is written under until it is complete. */
   partial: string;
-  /** Gives the partial file its final name. */
+  /** Gives the partial file its final name, flushed to disk (durableRename). */
   commit(): Promise<void>;
   /** Removes the partial file and (unless kept) the work directory; returns the kept directory. */
   cleanup(keep: boolean): Promise<string | undefined>;
@@ -36,7 +37,7 @@ export async function openOutputWorkDir(output: string): Promise<OutputWorkDir> 
   return {
     workDir,
     partial,
-    commit: () => rename(partial, output),
+    commit: () => durableRename(partial, output),
     async cleanup(keep) {
       await rm(partial, { force: true }).catch(() => undefined);
       if (keep) return workDir;

@@ -4,7 +4,7 @@
  * run draws the frame: background, that capture in its box, and camera tiles cropped from the
  * recording's own webcams video, switching on the frames where the composite changes.
  */
-import { copyFile, mkdtemp, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { abortError, toCaptureError } from '../errors.js';
 import type { Box } from '../frame-code/raster.js';
@@ -18,6 +18,7 @@ import { fetchRecordingInfo } from '../recording/fetch-recording-info.js';
 import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
 import { downloadFile } from '../render/fetch-recording-files.js';
 import { verifyOutput } from '../verify/verify-output.js';
+import { durableRename } from './durable-rename.js';
 import type { RecordOptions } from './record-options.js';
 import type { RecordResult } from './record-recording.js';
 import type { RenderResult } from '../render/render-recording.js';
@@ -141,13 +142,17 @@ export async function recordComposed(options: RecordOptions, compose: ComposeOpt
     let split: ComposedResult['split'] = null;
     if (compose.split) {
       const contentOutput = splitName(output, 'content');
-      // The content capture is already the content file: aligned, cut and muxed.
-      await copyFile(contentFile, contentOutput);
-      if (webcamsPartial && webcamsOutput) await rename(webcamsPartial, webcamsOutput);
-      for (const p of presenterOutputs) await rename(p.file, p.output);
+      // The content capture is already the content file: aligned, cut and muxed. Copied under
+      // its partial name too, so the final name never holds half a copy.
+      const contentPartial = partialOf(contentOutput);
+      partials.push(contentPartial);
+      await copyFile(contentFile, contentPartial);
+      await durableRename(contentPartial, contentOutput);
+      if (webcamsPartial && webcamsOutput) await durableRename(webcamsPartial, webcamsOutput);
+      for (const p of presenterOutputs) await durableRename(p.file, p.output);
       split = { content: contentOutput, webcams: webcamsOutput ?? null, presenters: presenterOutputs.map((p) => ({ presenter: p.presenter, file: p.output })) };
     }
-    await rename(partial, output);
+    await durableRename(partial, output);
     emit({ type: 'stage', stage: 'done', message: `wrote ${options.output}` });
     return { ...captured, output: options.output, layout: { spec, cameraIntervals: cameras?.intervals ?? [] }, split, wallMs: Date.now() - wallStart };
   } catch (error) {

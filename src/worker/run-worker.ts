@@ -15,10 +15,11 @@
  * aborted and their jobs put back to wait without using up an attempt; with `'finish'` they run
  * to the end. Either way no new job is taken and the worker closes its connections.
  */
-import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
+import { mkdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
+import { durableRename } from '../record/durable-rename.js';
 import type { RecordEvent } from '../record/record-events.js';
 import type { RecordOptions } from '../record/record-options.js';
 import { recordRecording, type RecordResult } from '../record/record-recording.js';
@@ -160,7 +161,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
           signal: stopCaptures.signal,
           onEvent,
         }));
-        await rename(path.join(staging, data.output), finalPath);
+        await durableRename(path.join(staging, data.output), finalPath);
         await rm(partsDir, { recursive: true, force: true });
         written = finalPath;
       } else if (data.part) {
@@ -168,11 +169,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
         ({ duration: durationS } = await renderRecording({ ...settings, from: data.part.from, to: data.part.to ?? undefined, format: renderFormat(settings.format), url: data.url, output: path.join(staging, name), workers: 1, hybrid: true, videoOnly: true, signal: stopCaptures.signal, onEvent }));
         await mkdir(partsDir, { recursive: true });
         written = path.join(partsDir, name);
-        await rename(path.join(staging, name), written);
+        await durableRename(path.join(staging, name), written);
       } else {
         const engine = data.settings.engine === 'render' ? (o: RecordOptions) => renderRecording({ ...o, format: renderFormat(o.format), workers: 1, hybrid: true }) : record;
         ({ duration: durationS } = await engine({ ...settings, url: data.url, output: path.join(staging, data.output), signal: stopCaptures.signal, onEvent }));
-        await rename(path.join(staging, data.output), finalPath);
+        await durableRename(path.join(staging, data.output), finalPath);
         written = finalPath;
       }
       const wallMs = Date.now() - started;

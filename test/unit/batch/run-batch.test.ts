@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { runBatch, STAGING_DIR, type RunBatchOptions } from '../../../src/batch/
 import { CaptureError, type ErrorCode } from '../../../src/errors.js';
 import type { RecordOptions } from '../../../src/record/record-options.js';
 import type { RecordingInfo } from '../../../src/recording/fetch-recording-info.js';
+import { spyOnFsync } from '../record/sync-spy.js';
 
 const base = {
   format: 'mp4',
@@ -196,5 +198,18 @@ describe('runBatch', () => {
     await expect(batch(outDir, [item(2, 0)], fakes({}, {}))).rejects.toThrow(/another batch|is working in/);
     controller.abort();
     await first;
+  });
+
+  it('flushes a finished file before it takes its name, and the directory after', async () => {
+    const outDir = await mkdtemp(path.join(tmpdir(), 'batch-'));
+    const final = path.join(outDir, 'Lecture 2024-01-01 10-00.mp4');
+    const spy = await spyOnFsync(() => existsSync(final));
+    try {
+      await batch(outDir, [item(1, 0)], fakes({}, {}));
+    } finally {
+      spy.restore();
+    }
+    expect(spy.synced).toContainEqual({ ino: (await stat(final)).ino, at: false });
+    expect(spy.synced).toContainEqual({ ino: (await stat(outDir)).ino, at: true });
   });
 });

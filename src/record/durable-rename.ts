@@ -1,0 +1,43 @@
+/**
+ * The last step of every capture: the finished file takes its final name. A rename alone is
+ * atomic but not durable: after a power cut the file system may show the new name over a file
+ * whose data never reached the disk (zero-length or truncated — ext4 with delalloc, XFS), or
+ * still the old name. So the file is flushed before the rename and its directory after it.
+ */
+import { open, rename } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Renames `from` to `to` (replacing `to`, as rename(2) does) so that after a crash `to` is either
+ * absent/old or the complete new file: fsync the file, rename, fsync the directory of `to`.
+ */
+export async function durableRename(from: string, to: string): Promise<void> {
+  // r+: Windows flushes only handles opened for writing.
+  const file = await open(from, 'r+');
+  try {
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(from, to);
+  await syncDirectory(path.dirname(path.resolve(to)));
+}
+
+/** Flushes a directory's entries; where directories cannot be opened (Windows) there is nothing to do. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+  } catch (error) {
+    if (['EISDIR', 'EPERM', 'EACCES'].includes((error as NodeJS.ErrnoException).code ?? '')) return;
+    throw error;
+  }
+  try {
+    await handle.sync();
+  } catch (error) {
+    // Some file systems (and Windows) refuse fsync on a directory: they do not need it.
+    if (!['EINVAL', 'EBADF', 'EPERM', 'ENOTSUP'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  } finally {
+    await handle.close();
+  }
+}
