@@ -12,7 +12,9 @@
  *      failed        └──────▶ interrupted ──▶ (next run) running
  *
  * `running` found when a journal is opened means the batch that wrote it died: those items become
- * `interrupted` and are started again. `done` goes back to `running` only when its file is gone.
+ * `interrupted` and are started again. `done` goes back to `running` only when its file is not
+ * what was written: gone, empty, or of another size than the journal recorded (a power cut after
+ * the journal was saved but before the file's data reached the disk).
  * `pending → failed` is a failure before any capture started (the name could not be decided).
  */
 import { readFile } from 'node:fs/promises';
@@ -44,6 +46,8 @@ export interface JournalEntry {
   finishedAt: string | null;
   /** Length of the exported part, seconds (done items). */
   durationS: number | null;
+  /** Size of the output file in bytes when it was done; absent in journals of older versions. */
+  outputBytes?: number | null;
   /** Wall time of the last attempt, ms. */
   wallMs: number | null;
   error: { code: ErrorCode; message: string } | null;
@@ -93,7 +97,7 @@ export function moveEntry(entry: JournalEntry, to: ItemState, changes: Partial<O
 /** A fresh pending entry. */
 export function newEntry(key: string, url: string, source: string, now: Date = new Date()): JournalEntry {
   const stamp = now.toISOString();
-  return { key, url, source, output: null, state: 'pending', attempts: 0, createdAt: stamp, updatedAt: stamp, startedAt: null, finishedAt: null, durationS: null, wallMs: null, error: null, nextAttemptAt: null };
+  return { key, url, source, output: null, state: 'pending', attempts: 0, createdAt: stamp, updatedAt: stamp, startedAt: null, finishedAt: null, durationS: null, outputBytes: null, wallMs: null, error: null, nextAttemptAt: null };
 }
 
 function validEntry(value: unknown): value is JournalEntry {
@@ -106,6 +110,7 @@ function validEntry(value: unknown): value is JournalEntry {
     e.state in MOVES &&
     typeof e.attempts === 'number' &&
     (e.output === null || typeof e.output === 'string') &&
+    (e.outputBytes === undefined || e.outputBytes === null || (typeof e.outputBytes === 'number' && Number.isSafeInteger(e.outputBytes) && e.outputBytes >= 0)) &&
     (e.error === null || (typeof e.error === 'object' && e.error !== undefined && e.error.code in ERROR_CODES))
   );
 }

@@ -10,7 +10,7 @@
  * killed batch left behind is in the staging directory, which the next run removes (the batch
  * lock guarantees nobody else is using it).
  */
-import { access, mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
@@ -20,7 +20,7 @@ import { recordRecording, type RecordResult } from '../record/record-recording.j
 import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';
 import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
 import type { BatchEvent, ItemOutcome } from './batch-events.js';
-import { BatchJournal } from './batch-journal.js';
+import { BatchJournal, type JournalEntry } from './batch-journal.js';
 import { acquireBatchLock } from './batch-lock.js';
 import { applyCaptureSettings, workKey, type BaseCaptureOptions } from './capture-settings.js';
 import { outputBaseFor } from './name-template.js';
@@ -98,13 +98,15 @@ interface Plan {
   duplicateOf: number | null;
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Whether a done item's file is the one the batch wrote: present, not empty, and of the size the
+ * journal recorded (journals of older versions recorded none: then present and not empty). After
+ * a power cut the journal can say done over a file whose data never reached the disk.
+ */
+async function doneFileIntact(file: string, entry: JournalEntry): Promise<boolean> {
+  const size = (await stat(file).catch(() => undefined))?.size;
+  if (!size) return false;
+  return entry.outputBytes === undefined || entry.outputBytes === null || entry.outputBytes === size;
 }
 
 const defaultFetchInfo = (url: string, signal: AbortSignal | undefined) => fetchRecordingInfo(parsePlaybackUrl(url), { signal });
@@ -146,7 +148,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
     for (const plan of plans) {
       if (plan.duplicateOf !== null) continue;
       const entry = journal.ensure(plan.key, plan.item.url, plan.item.source);
-      if (entry.state === 'done' && entry.output && (await exists(path.join(outDir, entry.output)))) {
+      if (entry.state === 'done' && entry.output && (await doneFileIntact(path.join(outDir, entry.output), entry))) {
         alreadyDone.add(plan.key);
         outcomes.set(plan.key, 'done');
       } else toRun.push(plan);
@@ -273,7 +275,8 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
             onEvent: (event) => emit({ type: 'item-event', index: item.index, output, event }),
           });
           await durableRename(path.join(staging, output), path.join(outDir, output));
-          await journal.move(key, 'done', { durationS: result.duration, wallMs: result.wallMs });
+          const { size } = await stat(path.join(outDir, output));
+          await journal.move(key, 'done', { durationS: result.duration, outputBytes: size, wallMs: result.wallMs });
           emit({ type: 'item-done', index: item.index, url: item.url, output, attempt: entry.attempts, durationS: result.duration, wallMs: result.wallMs });
           settle(plan, 'done');
         } catch (error) {

@@ -153,6 +153,44 @@ describe('runBatch', () => {
     ]);
   });
 
+  it('after a power cut, redoes a done item whose file is empty, truncated or of another size than journaled', async () => {
+    const outDir = await mkdtemp(path.join(tmpdir(), 'batch-'));
+    const f = fakes({}, {});
+    const items = [1, 2, 3, 4].map((n, i) => item(n, i, { output: `talk ${n}.mp4` }));
+    await batch(outDir, items, f);
+    const journal = JSON.parse(await readFile(path.join(outDir, JOURNAL_FILE), 'utf8'));
+    const sizes = await Promise.all(items.map(async (_, i) => (await stat(path.join(outDir, `talk ${i + 1}.mp4`))).size));
+    expect(journal.items.map((e: { outputBytes: number }) => e.outputBytes)).toEqual(sizes);
+    // What a power cut can leave under a final name: nothing written, half of it, or other bytes.
+    await writeFile(path.join(outDir, 'talk 2.mp4'), '');
+    await writeFile(path.join(outDir, 'talk 3.mp4'), 'video of');
+    await writeFile(path.join(outDir, 'talk 4.mp4'), `${await readFile(path.join(outDir, 'talk 4.mp4'), 'utf8')} and more`);
+    const before = f.calls.length;
+    const { result } = await batch(outDir, items, f);
+    expect(result.items.map((i) => [i.status, i.alreadyDone])).toEqual([
+      ['done', true],
+      ['done', false],
+      ['done', false],
+      ['done', false],
+    ]);
+    expect(f.calls.slice(before).sort()).toEqual([url(2), url(3), url(4)].sort());
+    expect(await readFile(path.join(outDir, 'talk 3.mp4'), 'utf8')).toBe(`video of ${url(3)} 1280x720 player`);
+  });
+
+  it('a journal of an older version (no sizes) still redoes an empty file and keeps a whole one', async () => {
+    const outDir = await mkdtemp(path.join(tmpdir(), 'batch-'));
+    const f = fakes({}, {});
+    const items = [item(1, 0, { output: 'a.mp4' }), item(2, 1, { output: 'b.mp4' })];
+    await batch(outDir, items, f);
+    const file = path.join(outDir, JOURNAL_FILE);
+    const journal = JSON.parse(await readFile(file, 'utf8'));
+    for (const entry of journal.items) delete entry.outputBytes;
+    await writeFile(file, JSON.stringify(journal));
+    await writeFile(path.join(outDir, 'b.mp4'), '');
+    const { result } = await batch(outDir, items, f);
+    expect(result.items.map((i) => i.alreadyDone)).toEqual([true, false]);
+  });
+
   it('on a stop: takes no new items, interrupts the running ones, keeps the journal right; the next run finishes', async () => {
     const outDir = await mkdtemp(path.join(tmpdir(), 'batch-'));
     const f = fakes({ [url(2)]: ['hang'], [url(3)]: ['hang'] }, {});
