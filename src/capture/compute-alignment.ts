@@ -21,6 +21,8 @@ export interface AlignmentInput {
 }
 
 export interface Alignment {
+  /** Page clock (s, performance.now / 1000) at which media time `from` was displayed: output t=0 on the page clock. */
+  pageStart: number;
   /** File time (s) of the video frame for media time `from`. */
   videoStart: number;
   /** File time (s) of the audio sample for media time `from`. */
@@ -63,6 +65,7 @@ export function computeAlignment(input: AlignmentInput): Alignment {
   const audioOffset = input.beepInFile - (clipZero + input.clipBeepTime);
   const maxLagMs = Math.max(0, ...input.samples.map((s) => (presentedAt(s) - startOnPageClock) * 1000));
   return {
+    pageStart: startOnPageClock,
     videoStart: startOnPageClock + videoOffset,
     audioStart: startOnPageClock + audioOffset,
     captureSkewMs: (audioOffset - videoOffset) * 1000,
@@ -70,4 +73,46 @@ export function computeAlignment(input: AlignmentInput): Alignment {
     syncFrames: videoOffsets.length,
     syncSpreadMs: (Math.max(...videoOffsets) - Math.min(...videoOffsets)) * 1000,
   };
+}
+
+/** From `pageMs` on (page clock), the page is `lagMs` behind where the part's start said it would be. */
+export interface LagStep {
+  pageMs: number;
+  lagMs: number;
+}
+
+/** Lag changes smaller than this are the event timer's jitter, not the page falling behind. */
+export const LAG_TOLERANCE_MS = 20;
+
+/** The page's own clock of the recording's timeline, from its time events. */
+export interface PageTimeline {
+  /** Page clock (ms) at which the player announced media time `from`: output t=0 of the page layer. */
+  startMs: number;
+  /** Where the page fell behind that, increasing in both fields. */
+  steps: LagStep[];
+}
+
+/**
+ * The page layer's timeline, from the player's time events (media s, page ms). The page shows
+ * the recording as of its last time event, so these, not the frames of a video the page no
+ * longer shows, say when it showed which instant. In steady playback page time minus media time
+ * is constant to a few ms of timer jitter; its median over the first second (as for the start
+ * from the video frames) places `from`. A stall or a starved page makes it grow, and it never
+ * shrinks (media does not catch up): the lag follows each rise of more than LAG_TOLERANCE_MS.
+ * Undefined without events (a player that announces no time).
+ */
+export function pageTimeline(events: ReadonlyArray<readonly [mediaTime: number, pageMs: number]>, from: number): PageTimeline | undefined {
+  if (events.length === 0) return undefined;
+  const firstPage = events[0]![1];
+  const reference = median(events.filter(([, p]) => p - firstPage < 1200).map(([t, p]) => p - t * 1000));
+  const steps: LagStep[] = [];
+  let lag = 0;
+  for (const [t, p] of events) {
+    const now = p - t * 1000 - reference;
+    if (now > lag + LAG_TOLERANCE_MS) {
+      lag = now;
+      steps.push({ pageMs: p, lagMs: Math.round(lag) });
+    }
+  }
+  return { startMs: reference + from * 1000, steps };
 }

@@ -1,23 +1,38 @@
 /**
- * One recording to one video file: read the metadata, open the player in Chromium, capture the
- * tab from the first instant to the last, measure where those instants landed in the capture,
- * cut and mux with ffmpeg, verify, and only then give the file its final name.
+ * The capture engine: one recording to one video file by playing it in real time. Read the
+ * metadata, open the player in Chromium with its videos transparent, capture the tab (the page
+ * layer: slides, whiteboard, cursor, chat) from the first instant to the last while the page
+ * reports where it would paint each video, measure where those instants landed in the capture,
+ * then let the compositor draw the recording's own webcam and screen-share frames into those
+ * boxes and add its own sound; verify, and only then give the file its final name. Every video
+ * frame and the A/V sync come from the recording's files, whatever the machine's load did to the
+ * live capture.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { launchBrowser } from '../browser/launch-browser.js';
-import { computeAlignment, type Alignment } from '../capture/compute-alignment.js';
+import { computeAlignment, pageTimeline, type Alignment } from '../capture/compute-alignment.js';
 import { ChunkFileWriter } from '../capture/chunk-file-writer.js';
 import { findSyncMarks } from '../capture/find-sync-marks.js';
 import { playSyncClip, recorderFailure, startRecorder, stopRecorder, type RecorderStarted } from '../capture/recorder-page-api.js';
 import { makeSyncClip, SYNC_CLIP, type SyncClip } from '../capture/sync-clip.js';
 import { abortError, CaptureError, throwIfAborted, toCaptureError } from '../errors.js';
+import { writeFile } from 'node:fs/promises';
+import { compositeArgs, frameListFile, frameTimesArgs, parseFrameTimes } from '../compose/build-composite-args.js';
+import { placeLayerChanges } from '../compose/place-layer-changes.js';
+import { CLOCK_PICTURE, overlayGraph, overlayRuns, videoFrameInstants, type VideoFrameTimes } from '../compose/video-layers.js';
 import { buildMuxArgs } from '../mux/build-mux-args.js';
 import { probeVideoPackets } from '../mux/probe-video-packets.js';
 import { openPlayer, seekTo } from '../player/open-player.js';
 import { pausePlayer, playerSamples, playerStatus, repaintOnce, startPlayback, waitForStillPage } from '../player/player-page-api.js';
+import { HIDE_VIDEOS_CLASS, hideVideosCss, probeVideoLayers } from '../player/probe-video-layers.js';
+import { stopVideoLayerWatch, watchVideoLayers } from '../player/watch-video-layers.js';
 import { runProcess } from '../process/run-process.js';
+import { fetchMedia } from '../render/render-recording.js';
+import { fetchTimelineDocuments } from '../render/fetch-recording-files.js';
+import { deskshareIntervals } from '../render/timeline-times.js';
 import type { RecordingInfo } from '../recording/fetch-recording-info.js';
+import type { PlaybackTarget } from '../recording/parse-playback-url.js';
 import { verifyOutput } from '../verify/verify-output.js';
 import { openRecordingJob } from './output-work-dir.js';
 import type { RecordOptions } from './record-options.js';
@@ -31,11 +46,26 @@ export interface RecordResult {
   duration: number;
   alignment: Alignment;
   capture: { width: number | undefined; height: number | undefined; mimeType: string; bytes: number };
+  /** What the compositor drew from the recording's files: (video, box) pairs, and why the page drew its videos itself anywhere. */
+  videos: { composited: number; pageOnly: string[] };
   wallMs: number;
 }
 
 const SYNC_PATH = '/__bbb-capture/sync-clip.webm';
 const SINK = '__bbbCaptureSink';
+/** The compositor's clock picture (compose/video-layers.ts), in the work directory. */
+const CLOCK_FILE = 'clock.ppm';
+
+async function probeFrameTimesMs(file: string, options: RecordOptions): Promise<number[]> {
+  const { stdout } = await runProcess(options.tools.ffprobe, frameTimesArgs(file), { signal: options.signal, label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  return Array.from(new Set(parseFrameTimes(stdout).map((t) => Math.round(t * 1000)))).sort((a, b) => a - b);
+}
+
+/** The recording's media (sound and webcams) and screen share, downloaded for the compositor. */
+async function fetchCompositorMedia(recording: RecordingInfo, target: PlaybackTarget, workDir: string, signal: AbortSignal | undefined) {
+  const { deskshareXml } = await fetchTimelineDocuments(target.filesUrl, signal);
+  return fetchMedia(recording, target, deskshareIntervals(deskshareXml).length > 0, workDir, signal);
+}
 
 async function serverAlive(info: { origin: string }, signal: AbortSignal | undefined): Promise<boolean> {
   try {
@@ -101,6 +131,9 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
   const { target, recording, out } = await openRecordingJob(options);
   const { workDir, partial } = out;
   let browser: Browser | undefined;
+  // The media download runs while the browser starts and the recording plays.
+  const media = fetchCompositorMedia(recording, target, workDir, options.signal);
+  media.catch(() => undefined);
   try {
     const clip: SyncClip = await makeSyncClip(workDir, options.tools, options.signal);
     emit({ type: 'stage', stage: 'browser', message: `starting ${options.chromiumPath}` });
@@ -125,6 +158,9 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
       signal: options.signal,
       onLog: (line) => emit({ type: 'log', source: 'page', line }),
     });
+    // The page layer: the videos are transparent, the compositor draws them from the files.
+    await page.addStyleTag({ content: hideVideosCss() });
+    await page.evaluate(`window.__bbbProbeVideoLayers = ${probeVideoLayers.toString()};`);
     const mediaDuration = await page.evaluate(() => window.__bbbPlayer!.media.duration);
     if (Math.abs(mediaDuration - recording.duration) > Math.max(2, recording.duration * 0.02)) {
       emit({ type: 'warning', message: `media lasts ${mediaDuration.toFixed(1)} s but metadata.xml says ${recording.duration.toFixed(1)} s; following the media, as the player does` });
@@ -135,6 +171,10 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
     await seekTo(page, from);
     // The first time event may start more loading (BBB 3.0 whiteboards): let the page settle.
     if (!(await page.evaluate(waitForStillPage, 3000))) emit({ type: 'warning', message: 'the player kept changing for 3 s after the first seek; capturing anyway' });
+
+    // From here on the page reports where it would paint each video, and hides them.
+    await page.evaluate(watchVideoLayers, HIDE_VIDEOS_CLASS);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
     const captureFile = path.join(workDir, 'capture.mkv');
     const writer = new ChunkFileWriter(captureFile);
@@ -160,6 +200,10 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
     await new Promise((r) => setTimeout(r, 300));
     await playToEnd(page, options, target.origin, from, to, mediaDuration, writer);
     const { samples } = await page.evaluate(playerSamples);
+    const watch = await page.evaluate(stopVideoLayerWatch, HIDE_VIDEOS_CLASS);
+    const pageOnly = Array.from(new Set(watch.changes.map((c) => c.pageOnly).filter((r): r is string => r !== null)));
+    for (const reason of pageOnly) emit({ type: 'log', source: 'page', line: `the page drew its videos itself for a while: ${reason}` });
+    emit({ type: 'log', source: 'page', line: `video boxes: ${watch.changes.length} changes, ${watch.probes} looks, ${watch.probeMs.toFixed(0)} ms spent looking` });
     emit({ type: 'stage', stage: 'sync', message: 'measuring sync' });
     const clipStartMs = await page.evaluate(() => performance.now());
     const clipShown = await page.evaluate(playSyncClip, SYNC_PATH).catch((error: unknown) => {
@@ -181,29 +225,72 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
       beepInFile: marks.beep,
     });
     if (alignment.maxLagMs > 250) {
-      emit({ type: 'warning', message: `playback fell ${Math.round(alignment.maxLagMs)} ms behind during capture (buffering or CPU starvation): the video holds a frame there` });
+      emit({ type: 'warning', message: `playback fell ${Math.round(alignment.maxLagMs)} ms behind during capture (buffering or CPU starvation): slides and whiteboard hold a picture there (the videos and sound come from the recording's files)` });
     }
 
-    emit({ type: 'stage', stage: 'mux', message: `writing ${options.format}` });
-    const packets = await probeVideoPackets(captureFile, alignment.videoStart, alignment.videoStart + (to - from), options.tools, options.signal);
-    const args = buildMuxArgs({
-      input: captureFile,
-      output: partial,
-      format: options.format,
-      videoStart: alignment.videoStart,
-      audioStart: alignment.audioStart,
-      duration: to - from,
-      ...packets,
-      fps: options.fps,
-      copyVideo: options.format !== 'webm' || mimeType.startsWith('video/webm'),
-      audioBitrate: options.audioBitrate,
-      hasAudio: true,
-      crf: 20,
-    });
-    await runProcess(options.tools.ffmpeg, args, { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+    emit({ type: 'stage', stage: 'mux', message: 'cutting the page layer' });
+    const fromMs = Math.round(from * 1000);
+    const toMs = Math.round(to * 1000);
+    const duration = (toMs - fromMs) / 1000;
+    const h264 = !mimeType.startsWith('video/webm');
+    // The page layer on the output timeline, by stream copy (see mux/build-mux-args.ts). MP4 keeps
+    // the last picture's duration (Matroska does not); VP8 (a WebM capture) goes into WebM.
+    const pageLayer = path.join(workDir, h264 ? 'page-layer.mp4' : 'page-layer.webm');
+    // The page layer's own timeline, from the player's time events: where it showed the part's
+    // first instant, and where it fell behind (a stall, a starved machine). The file time of a page
+    // clock instant comes from the sync clip, as for the start from the video frames.
+    const videoOffsetMs = (alignment.videoStart - alignment.pageStart) * 1000;
+    const timeline = pageTimeline(watch.timeEvents, from) ?? { startMs: alignment.pageStart * 1000, steps: [] };
+    const lag = timeline.steps;
+    const totalLagMs = lag.at(-1)?.lagMs ?? 0;
+    if (totalLagMs > 0) emit({ type: 'log', source: 'page', line: `the page fell behind the recording's timeline by ${totalLagMs} ms in ${lag.length} step(s); its pictures are put back on the timeline` });
+    const pageVideoStart = (timeline.startMs + videoOffsetMs) / 1000;
+    const lagSteps = lag.map((s) => ({ atMs: s.pageMs + videoOffsetMs, lagMs: s.lagMs }));
+    const lagAt = (pageMs: number) => lag.reduce((l, s) => (s.pageMs <= pageMs ? s.lagMs : l), 0);
+    const packets = await probeVideoPackets(captureFile, pageVideoStart, pageVideoStart + duration + totalLagMs / 1000, options.tools, options.signal);
+    await runProcess(
+      options.tools.ffmpeg,
+      buildMuxArgs({ input: captureFile, output: pageLayer, format: h264 ? 'mp4' : 'webm', videoStart: pageVideoStart, duration, ...packets, lagSteps }),
+      { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
+    );
+
+    const { mediaFile, deskshareFile } = await media;
+    const pictures = placeLayerChanges(watch.changes, { toOutputMs: (pageMs) => pageMs - timeline.startMs - lagAt(pageMs), fromMs, toMs, pageFrameTimesMs: await probeFrameTimesMs(pageLayer, options), frame: { width: options.width, height: options.height } });
+    const runs = overlayRuns(pictures, fromMs, toMs);
+    let overlay: ReturnType<typeof overlayGraph> | undefined;
+    let composited = 0;
+    if (runs.length > 0) {
+      emit({ type: 'stage', stage: 'mux', message: `compositing the recording's own ${runs.some((r) => r.box.kind === 'screenshare') ? 'webcams and screen share' : 'webcams'} (${runs.length} box${runs.length === 1 ? '' : 'es'}), writing ${options.format}` });
+      const shows = (kind: 'webcams' | 'screenshare') => runs.some((r) => r.box.kind === kind);
+      const sourceFile = { webcams: shows('webcams') && recording.media === 'video' ? mediaFile : undefined, screenshare: shows('screenshare') ? deskshareFile : undefined };
+      const [webcams, screenshare] = await Promise.all([sourceFile.webcams ? probeFrameTimesMs(sourceFile.webcams, options) : [], sourceFile.screenshare ? probeFrameTimesMs(sourceFile.screenshare, options) : []]);
+      const videoTimes: VideoFrameTimes = { webcams, screenshare };
+      // A box whose video the recording does not have (no screen-share file) cannot be drawn.
+      const drawable = runs.filter((r) => sourceFile[r.box.kind] !== undefined);
+      if (drawable.length < runs.length) emit({ type: 'warning', message: 'the player showed a video the recording has no file for; its box stays as the page painted it' });
+      if (drawable.length > 0) {
+        await writeFile(path.join(workDir, CLOCK_FILE), CLOCK_PICTURE);
+        const clock = path.join(workDir, 'clock.ffconcat');
+        const ticks = [fromMs, ...videoFrameInstants(pictures, toMs, videoTimes).filter((t) => t > fromMs)];
+        await writeFile(clock, frameListFile(ticks.map((timeMs) => ({ file: CLOCK_FILE, timeMs })), toMs));
+        const sources = {
+          webcams: sourceFile.webcams ? { file: sourceFile.webcams, frameTimesMs: webcams } : undefined,
+          screenshare: sourceFile.screenshare ? { file: sourceFile.screenshare, frameTimesMs: screenshare } : undefined,
+        };
+        overlay = overlayGraph(drawable, sources, fromMs, clock, { width: options.width, height: options.height });
+        composited = drawable.length;
+      }
+    } else {
+      emit({ type: 'stage', stage: 'mux', message: `writing ${options.format}` });
+    }
+    await runProcess(
+      options.tools.ffmpeg,
+      compositeArgs({ pageLayer, overlay, audio: { source: mediaFile, from: fromMs / 1000 }, duration, format: options.format, fps: options.fps, audioBitrate: options.audioBitrate, output: partial }),
+      { signal: options.signal, label: 'ffmpeg (compose)', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
+    );
     if (options.verify) {
       emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
-      await verifyOutput({ video: partial, expectedDuration: to - from, expectAudio: true, tools: options.tools, signal: options.signal });
+      await verifyOutput({ video: partial, expectedDuration: duration, expectAudio: true, tools: options.tools, signal: options.signal });
     }
     await out.commit();
     emit({ type: 'stage', stage: 'done', message: `wrote ${options.output}` });
@@ -212,9 +299,10 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
       recording,
       from,
       to,
-      duration: to - from,
+      duration,
       alignment,
       capture: { width: started.width, height: started.height, mimeType: started.mimeType, bytes: writer.bytes },
+      videos: { composited, pageOnly },
       wallMs: Date.now() - wallStart,
     };
   } catch (error) {

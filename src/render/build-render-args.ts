@@ -10,38 +10,17 @@
  * up front, so each segment is rendered to files first and encoded while the next is rendered.
  */
 import type { OutputFormat } from '../mux/build-mux-args.js';
-import type { LayerBox } from './video-layers.js';
+import { audioCutFilter } from '../compose/build-composite-args.js';
+import type { LayeredPicture } from '../compose/video-layers.js';
 
 /** A rendered picture of a segment. */
-export interface RenderedFrame {
+export interface RenderedFrame extends LayeredPicture {
   /** JPEG file, relative to the list's directory. */
   file: string;
-  /** Recording time, integer ms. */
-  timeMs: number;
-  /** Videos to draw over the picture (hybrid path); none when the page drew its videos itself. */
-  layers?: LayerBox[] | undefined;
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 const quote = (file: string) => `'${file.replace(/'/g, "'\\''")}'`;
-
-/**
- * The ffconcat list of a segment: each picture held until the next, the last one until 1 ms
- * before `endMs` and once more for that last millisecond. The encoder gives the final packet a
- * duration of one time-base tick (1 ms), so the segment ends exactly at `endMs`.
- */
-export function frameListFile(frames: readonly RenderedFrame[], endMs: number): string {
-  if (frames.length === 0) throw new RangeError('a segment needs at least one frame');
-  const lines = ['ffconcat version 1.0'];
-  const entry = (file: string, ms: number) => lines.push(`file ${quote(file)}`, 'option framerate 1000', `duration ${seconds(ms)}`);
-  frames.forEach((frame, i) => {
-    const next = i + 1 < frames.length ? frames[i + 1]!.timeMs : endMs - 1;
-    if (!(next > frame.timeMs) && i + 1 < frames.length) throw new RangeError(`frame times must increase: ${frame.timeMs} then ${next}`);
-    if (next > frame.timeMs) entry(frame.file, next - frame.timeMs);
-  });
-  entry(frames.at(-1)!.file, 1);
-  return `${lines.join('\n')}\n`;
-}
 
 /** Encoder settings of one segment; identical for every segment so they join by stream copy. */
 export interface SegmentEncodePlan {
@@ -118,13 +97,8 @@ export function joinArgs(plan: JoinPlan): string[] {
     '-c:v', 'copy', // segments were encoded with identical settings, each opening on a keyframe
     ...(audio
       ? [
-          // Cut by counting samples from the first decoded one, not by timestamps: Opus frames
-          // carry their packet's time, which still counts the encoder's pre-skip (the first is
-          // stamped -7 ms although its first kept sample plays at 0), so a cut by timestamps at
-          // 3 s was 7 ms off (an input -ss, 6 ms at 0). BBB's meeting audio starts at media time
-          // 0 like the video, so sample N plays at N / rate: the first sample kept is the one at
-          // `from`, the instant of the first picture, and A/V is exact by construction.
-          '-af', `asetpts=N/SR/TB,atrim=start=${plan.from.toFixed(6)}:end=${(plan.from + plan.duration).toFixed(6)},asetpts=PTS-STARTPTS`,
+          // Cut by counting samples (see audioCutFilter): A/V is exact by construction.
+          '-af', audioCutFilter(plan.from, plan.duration),
           '-c:a', 'aac', '-b:a', String(plan.audioBitrate),
           '-ar', '48000', // the rate the capture engine writes too
         ]
@@ -134,26 +108,4 @@ export function joinArgs(plan: JoinPlan): string[] {
     '-f', plan.format === 'mkv' ? 'matroska' : 'mp4',
     plan.output,
   ];
-}
-
-/** ffprobe arguments listing a file's video packet timestamps. */
-export function frameTimesArgs(file: string): string[] {
-  return [
-    '-v', 'error',
-    '-select_streams', 'v:0',
-    '-show_entries', 'packet=pts_time', // packets, not frames: no decoding, a 60 min file in seconds
-    '-of', 'csv=p=0',
-    file,
-  ];
-}
-
-/** Parses frameTimesArgs output into sorted presentation times, seconds. */
-export function parseFrameTimes(csv: string): number[] {
-  return csv
-    .split('\n')
-    .map((line) => line.split(',')[0]!.trim())
-    .filter((field) => field !== '' && field !== 'N/A') // Number('') would be 0
-    .map(Number)
-    .filter((t) => Number.isFinite(t))
-    .sort((a, b) => a - b);
 }

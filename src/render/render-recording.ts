@@ -17,14 +17,15 @@ import { runProcess } from '../process/run-process.js';
 import type { RecordingInfo } from '../recording/fetch-recording-info.js';
 import type { PlaybackTarget } from '../recording/parse-playback-url.js';
 import { verifyOutput } from '../verify/verify-output.js';
-import { frameListFile, frameTimesArgs, joinArgs, parseFrameTimes, segmentEncodeArgs, segmentListFile } from './build-render-args.js';
+import { frameListFile, frameTimesArgs, parseFrameTimes } from '../compose/build-composite-args.js';
+import { joinArgs, segmentEncodeArgs, segmentListFile } from './build-render-args.js';
 import { computeChangeInstants, pageVideoFrames, segmentLengthMs, splitSegments, type RenderSegment } from './change-instants.js';
 import { downloadFile, fetchTimelineDocuments } from './fetch-recording-files.js';
 import type { RenderOptions } from './render-options.js';
 import { renderSegment, type RenderPage } from './render-segment.js';
 import { deskshareIntervals, timelineTimes } from './timeline-times.js';
-import { hideVideosCss } from './render-page-api.js';
-import { CLOCK_PICTURE, overlayGraph, overlayRuns, videoFrameInstants } from './video-layers.js';
+import { hideVideosCss } from '../player/probe-video-layers.js';
+import { CLOCK_PICTURE, overlayGraph, overlayRuns, videoFrameInstants } from '../compose/video-layers.js';
 
 /** What a finished render reports. */
 export interface RenderResult {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { layoutCss } from '../../src/player/layout-css.js';
-import { hideVideosCss, probeVideoLayers, setVideosHidden } from '../../src/render/render-page-api.js';
+import { hideVideosCss, probeVideoLayers, setVideosHidden } from '../../src/player/probe-video-layers.js';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
 import { runProcess } from '../../src/process/run-process.js';
 import { checkTargets } from '../../src/verify/check-targets.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeAlignment, type AlignmentInput } from '../../../src/capture/compute-alignment.js';
+import { computeAlignment, pageTimeline, type AlignmentInput } from '../../../src/capture/compute-alignment.js';
 
 // 30 fps frames presented from page time 1000 ms, frame n at 1000 + n*33.33 ms.
 const samples = Array.from({ length: 30 }, (_, i): [number, number] => [(i + 1) / 30, 1000 + ((i + 1) * 1000) / 30]);
@@ -47,5 +47,33 @@ describe('computeAlignment', () => {
 
   it('fails when no clip frame was both shown and captured', () => {
     expect(() => computeAlignment({ ...base, clipFramesInFile: new Map() })).toThrow('no sync clip frame');
+  });
+});
+
+describe('pageTimeline', () => {
+  // Time events at 15 Hz: page clock 1000 ms + media ms + a few ms of timer jitter.
+  const steady = Array.from({ length: 60 }, (_, i) => [i / 15, 1000 + (i * 1000) / 15 + ((i * 7) % 5)] as const);
+
+  it('places the part\'s start from the first second of events and finds no lag in steady playback', () => {
+    const timeline = pageTimeline(steady, 0.5)!;
+    expect(Math.abs(timeline.startMs - 1502)).toBeLessThanOrEqual(3);
+    expect(timeline.steps).toEqual([]);
+  });
+
+  it('follows a stall: the media stood at 2 s for 500 ms while the page clock ran on', () => {
+    const stalled = [
+      ...steady.filter(([t]) => t <= 2),
+      ...Array.from({ length: 7 }, (_, k) => [2, 1000 + 2000 + (k + 1) * 67] as const),
+      ...steady.filter(([t]) => t > 2).map(([t, p]) => [t, p + 500] as const),
+    ];
+    const timeline = pageTimeline(stalled, 0)!;
+    expect(timeline.steps.length).toBeGreaterThan(0);
+    expect(Math.abs(timeline.steps.at(-1)!.lagMs - 500)).toBeLessThanOrEqual(5);
+    // Lag only grows.
+    for (let i = 1; i < timeline.steps.length; i++) expect(timeline.steps[i]!.lagMs).toBeGreaterThan(timeline.steps[i - 1]!.lagMs);
+  });
+
+  it('has nothing to say without events', () => {
+    expect(pageTimeline([], 0)).toBeUndefined();
   });
 });

@@ -1,9 +1,10 @@
 /**
- * The hybrid path of the render engine, as pure functions: the page is rendered without its
- * videos, and ffmpeg draws the webcams and screen-share videos from the recording's own files into
- * the rectangles the player gives them.
+ * The compositor of both engines, as pure functions: the page layer (the player without its
+ * videos: the render engine's pictures, or the capture engine's live capture) is overlaid with the
+ * webcams and screen-share videos drawn by ffmpeg from the recording's own files into the
+ * rectangles the player gives them.
  *
- * - A page picture is taken only where the timelines say the page can change. ffmpeg's overlay
+ * - The page layer has a frame only where the page changed. ffmpeg's overlay
  *   filter makes an output frame only for each frame of its main input, so the pictures are
  *   stacked (xstack, which makes a frame whenever any input has one, holding the others) with a
  *   "clock": a 2x2 picture listed at every instant a composited video shows a new frame
@@ -16,7 +17,14 @@
  * - The source videos are read from the frame covering the segment's start, and their WebM
  *   timestamps (whole milliseconds, the same instants the page pictures use) are kept exactly.
  */
-import type { RenderedFrame } from './build-render-args.js';
+
+/** A picture of the page layer from `timeMs` on, with the videos to draw over it. */
+export interface LayeredPicture {
+  /** Recording time, integer ms. */
+  timeMs: number;
+  /** Videos to draw over the picture; none when the page drew its videos itself. */
+  layers?: LayerBox[] | undefined;
+}
 
 /** The recording's videos a page can show. */
 export type VideoKind = 'webcams' | 'screenshare';
@@ -73,7 +81,7 @@ export function timesBetween(times: readonly number[], after: number, before: nu
  * picture shows a new frame, other than the pictures' own instants: where the output needs a frame
  * the page did not render. Pictures must be sorted by time.
  */
-export function videoFrameInstants(frames: readonly RenderedFrame[], endMs: number, videos: VideoFrameTimes): number[] {
+export function videoFrameInstants(frames: readonly LayeredPicture[], endMs: number, videos: VideoFrameTimes): number[] {
   const times = new Set<number>();
   frames.forEach((frame, i) => {
     const until = frames[i + 1]?.timeMs ?? endMs;
@@ -93,7 +101,7 @@ export interface OverlayRun {
 }
 
 /** Groups the pictures' layers into runs: one per (video, rectangle), intervals merged when adjacent. */
-export function overlayRuns(frames: readonly RenderedFrame[], startMs: number, endMs: number): OverlayRun[] {
+export function overlayRuns(frames: readonly LayeredPicture[], startMs: number, endMs: number): OverlayRun[] {
   const runs = new Map<string, OverlayRun>();
   frames.forEach((frame, i) => {
     const from = frame.timeMs - startMs;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { overlayGraph, overlayRuns, snapLayer, timesBetween, videoFrameInstants, type LayerBox } from '../../../src/render/video-layers.js';
+import { overlayGraph, overlayRuns, snapLayer, timesBetween, videoFrameInstants, type LayerBox } from '../../../src/compose/video-layers.js';
 
 const frame = { width: 1920, height: 1080 };
 const cam: LayerBox = { kind: 'webcams', x: 12, y: 14, w: 296, h: 222 };
@@ -30,15 +30,15 @@ describe('videoFrameInstants', () => {
 
   it('lists new frames of the videos drawn over each picture, only until the next picture', () => {
     const frames = [
-      { file: 'a.jpg', timeMs: 0, layers: [cam] },
-      { file: 'b.jpg', timeMs: 90, layers: [cam, share] },
-      { file: 'c.jpg', timeMs: 140, layers: [] },
+      { timeMs: 0, layers: [cam] },
+      { timeMs: 90, layers: [cam, share] },
+      { timeMs: 140, layers: [] },
     ];
     expect(videoFrameInstants(frames, 200, videos)).toEqual([33, 67, 100, 133]);
   });
 
   it('merges the two videos\' frame times and runs the last picture to the segment end', () => {
-    expect(videoFrameInstants([{ file: 'a.jpg', timeMs: 40, layers: [cam, share] }], 160, videos)).toEqual([50, 67, 100, 133, 150]);
+    expect(videoFrameInstants([{ timeMs: 40, layers: [cam, share] }], 160, videos)).toEqual([50, 67, 100, 133, 150]);
   });
 });
 
@@ -46,11 +46,11 @@ describe('overlayRuns', () => {
   it('groups pictures by video and box, merging adjacent intervals, in segment time', () => {
     const moved = { ...cam, x: 500 };
     const frames = [
-      { file: 'a', timeMs: 1000, layers: [cam] },
-      { file: 'b', timeMs: 1100, layers: [cam, share] },
-      { file: 'c', timeMs: 1500, layers: [] },
-      { file: 'd', timeMs: 1600, layers: [cam] },
-      { file: 'e', timeMs: 1700, layers: [moved] },
+      { timeMs: 1000, layers: [cam] },
+      { timeMs: 1100, layers: [cam, share] },
+      { timeMs: 1500, layers: [] },
+      { timeMs: 1600, layers: [cam] },
+      { timeMs: 1700, layers: [moved] },
     ];
     expect(overlayRuns(frames, 1000, 2000)).toEqual([
       { box: cam, intervals: [[0, 500], [600, 700]] },
@@ -60,7 +60,7 @@ describe('overlayRuns', () => {
   });
 
   it('gives nothing for pictures the page drew with its videos', () => {
-    expect(overlayRuns([{ file: 'a', timeMs: 0 }, { file: 'b', timeMs: 5, layers: [] }], 0, 10)).toEqual([]);
+    expect(overlayRuns([{ timeMs: 0 }, { timeMs: 5, layers: [] }], 0, 10)).toEqual([]);
   });
 });
 
