@@ -8,14 +8,17 @@
  * (every `stalledInterval`) finds the job and puts it back in the queue, up to `maxStalledCount`
  * times, and it is captured again from the start. A job therefore completes once, and its file
  * appears once: each run of a job writes into its own staging directory
- * (`<out-dir>/.bbb-capture-jobs/<job id>/`, which the next run of the same job clears first), and
- * the finished file is renamed to its final name — never a partial file under that name.
+ * (`<out-dir>/.bbb-capture-jobs/<job id>--<lock token>/`; the next run of the same job clears what
+ * earlier runs left), and the finished file is renamed to its final name — never a partial file
+ * under that name. A worker that is alive but lost a job's lock (its renewal failed: frozen, cut
+ * off from Redis) stops that capture at once, and checks the lock again before the final rename,
+ * so two runs of one job never write over each other.
  *
  * Stopping (SIGTERM, Ctrl-C): with `onStop: 'requeue'` (the default) running captures are
  * aborted and their jobs put back to wait without using up an attempt; with `'finish'` they run
  * to the end. Either way no new job is taken and the worker closes its connections.
  */
-import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
@@ -55,6 +58,8 @@ export type WorkerEvent =
   | { type: 'job-failed'; jobId: string; output: string; code: ErrorCode; message: string; attempt: number; willRetry: boolean }
   | { type: 'job-requeued'; jobId: string; output: string }
   | { type: 'job-stalled'; jobId: string }
+  /** This worker lost a job's lock (another worker may run it now): its capture was stopped at once. */
+  | { type: 'job-lock-lost'; jobId: string; output: string }
   | { type: 'worker-error'; message: string }
   | { type: 'worker-stopping'; onStop: 'requeue' | 'finish' }
   | { type: 'worker-closed'; completed: number; failed: number; requeued: number };
@@ -90,6 +95,22 @@ function stagingName(jobId: string): string {
   return jobId.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
+/**
+ * One staging directory per run of a job: `<job id>--<lock token>`. A worker that lost its lock
+ * (a long GC pause, a network partition) may still be running the job while another worker runs
+ * it again; with one directory per job each would clear the other's files.
+ */
+function attemptStagingName(jobId: string, token: string): string {
+  return `${stagingName(jobId)}--${stagingName(token)}`;
+}
+
+/** The lock went to someone else (or expired): this run of the job must stop. */
+class LockLostError extends CaptureError {
+  constructor(jobId: string) {
+    super('ABORTED', `lost the lock on job ${jobId}: another worker may be running it now`);
+  }
+}
+
 /** Runs a worker until `signal` fires, then stops as `onStop` says and closes. */
 export async function runWorker(options: RunWorkerOptions): Promise<{ completed: number; failed: number; requeued: number }> {
   const emit = options.onEvent;
@@ -105,9 +126,12 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
   const stopCaptures = new AbortController();
   let stopping = false;
   const counts = { completed: 0, failed: 0, requeued: 0 };
+  // The runs of this worker by job id, to stop one whose lock renewal failed.
+  const runs = new Map<string, AbortController>();
 
   const processJob = async (job: Job<CaptureJobData, CaptureJobResult>, token?: string): Promise<CaptureJobResult> => {
     const jobId = job.id!;
+    const lockToken = token ?? '';
     let data: CaptureJobData;
     try {
       data = checkJobData(job.data);
@@ -115,7 +139,15 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       const failure = toCaptureError(error);
       throw new UnrecoverableError(formatJobFailure(failure.code, failure.message));
     }
-    const staging = path.join(outDir, JOBS_STAGING_DIR, stagingName(jobId));
+    const stagingRoot = path.join(outDir, JOBS_STAGING_DIR);
+    const staging = path.join(stagingRoot, attemptStagingName(jobId, lockToken));
+    const run = new AbortController();
+    runs.set(jobId, run);
+    const signal = AbortSignal.any([stopCaptures.signal, run.signal]);
+    /** Right before a finished file is moved into place: is the job still ours? */
+    const checkLock = async () => {
+      if (run.signal.aborted || (token && (await job.extendLock(token, options.lockDurationMs)) !== 1)) throw new LockLostError(jobId);
+    };
     const finalPath = path.join(outDir, data.output);
     const attempt = job.attemptsMade + 1;
     let lastPublished = 0;
@@ -127,8 +159,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       job.updateProgress({ ...progress, worker: options.name }).catch(() => undefined);
     };
     try {
-      // What a dead earlier run of this job left (the lock says nobody else runs it now).
-      await rm(staging, { recursive: true, force: true });
+      // What earlier runs of this job left: they died, or lost the lock and stop at their next
+      // renewal (the lock is ours now). Never another job's directory, never our own run's.
+      const earlier = (await readdir(stagingRoot).catch(() => [] as string[])).filter((name) => name.startsWith(`${stagingName(jobId)}--`) && name !== path.basename(staging));
+      await Promise.all(earlier.map((name) => rm(path.join(stagingRoot, name), { recursive: true, force: true })));
       await mkdir(staging, { recursive: true });
       emit({ type: 'job-start', jobId, url: data.url, output: data.output, attempt });
       publish({ stage: 'starting', position: 0, duration: 0 }, true);
@@ -157,21 +191,24 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
           tools: settings.tools,
           verify: settings.verify,
           keepTemp: false,
-          signal: stopCaptures.signal,
+          signal,
           onEvent,
         }));
+        await checkLock();
         await rename(path.join(staging, data.output), finalPath);
         await rm(partsDir, { recursive: true, force: true });
         written = finalPath;
       } else if (data.part) {
         const name = partName(data.part.index);
-        ({ duration: durationS } = await renderRecording({ ...settings, from: data.part.from, to: data.part.to ?? undefined, format: renderFormat(settings.format), url: data.url, output: path.join(staging, name), workers: 1, hybrid: true, videoOnly: true, signal: stopCaptures.signal, onEvent }));
+        ({ duration: durationS } = await renderRecording({ ...settings, from: data.part.from, to: data.part.to ?? undefined, format: renderFormat(settings.format), url: data.url, output: path.join(staging, name), workers: 1, hybrid: true, videoOnly: true, signal, onEvent }));
         await mkdir(partsDir, { recursive: true });
+        await checkLock();
         written = path.join(partsDir, name);
         await rename(path.join(staging, name), written);
       } else {
         const engine = data.settings.engine === 'render' ? (o: RecordOptions) => renderRecording({ ...o, format: renderFormat(o.format), workers: 1, hybrid: true }) : record;
-        ({ duration: durationS } = await engine({ ...settings, url: data.url, output: path.join(staging, data.output), signal: stopCaptures.signal, onEvent }));
+        ({ duration: durationS } = await engine({ ...settings, url: data.url, output: path.join(staging, data.output), signal, onEvent }));
+        await checkLock();
         await rename(path.join(staging, data.output), finalPath);
         written = finalPath;
       }
@@ -181,6 +218,12 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       return { output: data.output, path: written, durationS, wallMs, worker: options.name };
     } catch (error) {
       const failure = toCaptureError(error);
+      if (run.signal.aborted || error instanceof LockLostError) {
+        // The job is someone else's now (or the stall check gives it to someone): nothing to
+        // record; BullMQ refuses to finish a job with a lock that is not ours anyway.
+        emit({ type: 'job-lock-lost', jobId, output: data.output });
+        throw new LockLostError(jobId);
+      }
       if (stopping && stopCaptures.signal.aborted) {
         // Back to the queue as if never started: no attempt used, another worker takes it.
         await job.moveToWait(token);
@@ -195,6 +238,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       // Permanent failures (404, broken recording, bad options) skip the remaining attempts.
       throw failure.transient ? new Error(reason) : new UnrecoverableError(reason);
     } finally {
+      if (runs.get(jobId) === run) runs.delete(jobId);
       await rm(staging, { recursive: true, force: true }).catch(() => undefined);
     }
   };
@@ -210,6 +254,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
   });
   worker.on('error', (error) => emit({ type: 'worker-error', message: error.message }));
   worker.on('stalled', (jobId) => emit({ type: 'job-stalled', jobId }));
+  // BullMQ could not extend a lock: the token is no longer valid, the job may already run
+  // elsewhere. Stop this run at once rather than at its end (it would write beside the other).
+  worker.on('lockRenewalFailed', (jobIds) => {
+    for (const jobId of jobIds) runs.get(jobId)?.abort(new LockLostError(jobId));
+  });
 
   const stopped = new Promise<void>((resolve) => {
     if (options.signal.aborted) resolve();

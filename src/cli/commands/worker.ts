@@ -64,6 +64,8 @@ function workerLog(flags: WorkerFlags, context: CliContext): (event: WorkerEvent
           return `failed ${event.output}: ${event.code}: ${event.message}${event.willRetry ? ' (will retry)' : ''}`;
         case 'job-requeued':
           return `requeued ${event.output}`;
+        case 'job-lock-lost':
+          return `lost the lock on ${event.output} [${event.jobId}]: its capture is stopped (the job runs again elsewhere)`;
         case 'job-stalled':
           return `stalled job ${event.jobId} (its worker died) is back in the queue`;
         case 'worker-error':
@@ -76,7 +78,7 @@ function workerLog(flags: WorkerFlags, context: CliContext): (event: WorkerEvent
           return undefined;
       }
     })();
-    if (line && (!flags.quiet || event.type === 'job-failed' || event.type === 'worker-error')) context.stderr.write(`${line}\n`);
+    if (line && (!flags.quiet || event.type === 'job-failed' || event.type === 'job-lock-lost' || event.type === 'worker-error')) context.stderr.write(`${line}\n`);
   };
 }
 

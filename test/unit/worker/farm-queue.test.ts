@@ -258,4 +258,82 @@ describe('runWorker', () => {
       await queue.close();
     }
   });
+
+  it('stops a run at once when its lock is lost, and a second run of the job keeps its own files', async () => {
+    const queue = newQueue();
+    const outDir = await mkdtemp(path.join(tmpdir(), 'worker-'));
+    const stopA = new AbortController();
+    const stopB = new AbortController();
+    const eventsA: WorkerEvent[] = [];
+    const runsStaging: string[] = [];
+    let aborted: unknown;
+    let bStarted!: () => void;
+    const bRunning = new Promise<void>((resolve) => (bStarted = resolve));
+    try {
+      const [queued] = await enqueueRecordings({ queue, items: [item(1, 0)], defaults, nameTemplate: '{recordId}', retry: { attempts: 3, backoffMs: 10 }, fetchInfo });
+      const jobId = (queued!.outcome as { jobId: string }).jobId;
+      const common = { redisUrl: redis.url, queueName: queue.name, outDir, concurrency: 1, base, maxStalledCount: 2, onStop: 'requeue' as const };
+      // A renews its lock every 0.5 s; its one slot stays busy while its zombie run lasts.
+      const workerA = runWorker({
+        ...common,
+        name: 'worker-a',
+        lockDurationMs: 1000,
+        stalledIntervalMs: 300,
+        signal: stopA.signal,
+        onEvent: (e) => eventsA.push(e),
+        record: async (options) => {
+          runsStaging.push(path.dirname(options.output));
+          await writeFile(path.join(path.dirname(options.output), 'raw-capture'), 'A');
+          await new Promise((resolve) => options.signal?.addEventListener('abort', resolve, { once: true }));
+          aborted = options.signal?.reason;
+          // A slow zombie: it gets to its cleanup only while the second run is at work.
+          await bRunning;
+          throw new CaptureError('ABORTED', 'stopped');
+        },
+      });
+      await eventually(async () => expect(runsStaging).toHaveLength(1));
+      // The lock disappears (expired while the worker was frozen, say): its renewal fails.
+      expect(await connection.del(`bull:${queue.name}:${jobId}:lock`)).toBe(1);
+      await eventually(async () => expect(aborted).toBeDefined(), 5000);
+      expect(aborted).toMatchObject({ code: 'ABORTED', message: expect.stringMatching(/lost the lock/) });
+      // B finds the job stalled and runs it again, in a directory of its own.
+      const workerB = runWorker({
+        ...common,
+        name: 'worker-b',
+        lockDurationMs: 5000,
+        stalledIntervalMs: 300,
+        signal: stopB.signal,
+        onEvent: () => undefined,
+        record: async (options) => {
+          const staging = path.dirname(options.output);
+          runsStaging.push(staging);
+          await writeFile(path.join(staging, 'raw-capture'), 'B');
+          bStarted();
+          // A's run ends and cleans up while B is capturing.
+          await eventually(async () => expect(eventsA.some((e) => e.type === 'job-lock-lost')).toBe(true));
+          await eventually(async () => expect(await readdir(runsStaging[0]!).catch(() => 'gone')).toBe('gone'));
+          await writeFile(options.output, await readFile(path.join(staging, 'raw-capture'), 'utf8'));
+          return { duration: 4, wallMs: 5 };
+        },
+      });
+      const status = await eventually(async () => {
+        const s = await readQueueStatus(queue, { limit: 10 });
+        expect(s.counts).toMatchObject({ completed: 1, active: 0, failed: 0 });
+        return s;
+      }, 20_000);
+      expect(runsStaging[0]).not.toBe(runsStaging[1]);
+      expect(status.completed).toEqual([expect.objectContaining({ worker: 'worker-b' })]);
+      expect(await readFile(path.join(outDir, `${id(1)}.mp4`), 'utf8')).toBe('B');
+      stopA.abort();
+      stopB.abort();
+      expect(await workerA).toEqual({ completed: 0, failed: 0, requeued: 0 });
+      expect(await workerB).toEqual({ completed: 1, failed: 0, requeued: 0 });
+      expect(await readdir(outDir)).toEqual([`${id(1)}.mp4`]);
+    } finally {
+      stopA.abort();
+      stopB.abort();
+      bStarted();
+      await queue.close();
+    }
+  }, 40_000);
 });
