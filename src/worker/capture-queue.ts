@@ -166,6 +166,24 @@ export function parseJobFailure(reason: string | undefined): { code: ErrorCode |
   return { code: null, message: reason ?? '' };
 }
 
+/** What a worker that stopped taking jobs publishes while it waits (read by `status`). */
+export interface PausedWorker {
+  worker: string;
+  reason: 'DISK_FULL';
+  outDir: string;
+  freeBytes: number;
+  resumeAtBytes: number;
+  since: string;
+}
+
+/**
+ * The Redis key a paused worker keeps alive (with an expiry, so a worker that dies while paused
+ * drops out of `status` by itself); beside BullMQ's keys of the queue (default prefix `bull`).
+ */
+export function pausedWorkerKey(queueName: string, worker: string): string {
+  return `bull:${queueName}:bbb-capture:paused-worker:${worker}`;
+}
+
 /** The queue on an open connection (the caller closes both). */
 export function openCaptureQueue(connection: Redis, name: string): CaptureQueue {
   return new Queue<CaptureJobData, CaptureJobResult>(name, { connection });

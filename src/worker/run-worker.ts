@@ -18,7 +18,8 @@
  * aborted and their jobs put back to wait without using up an attempt; with `'finish'` they run
  * to the end. Either way no new job is taken and the worker closes its connections.
  */
-import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, statfs } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
@@ -28,7 +29,7 @@ import { recordRecording, type RecordResult } from '../record/record-recording.j
 import { applyCaptureSettings, type BaseCaptureOptions } from '../batch/capture-settings.js';
 import { joinRenderedParts } from '../render/join-rendered-parts.js';
 import { renderRecording } from '../render/render-recording.js';
-import { checkJobData, formatJobFailure, jobCaptureSettings, PARTS_DIR, type CaptureJobData, type CaptureJobProgress, type CaptureJobResult } from './capture-queue.js';
+import { checkJobData, formatJobFailure, jobCaptureSettings, PARTS_DIR, pausedWorkerKey, type CaptureJobData, type PausedWorker, type CaptureJobProgress, type CaptureJobResult } from './capture-queue.js';
 import { openRedis, redactRedisUrl } from './open-redis.js';
 
 /** Where runs of jobs are assembled. */
@@ -50,6 +51,23 @@ export interface LockSettings {
  */
 export const DEFAULT_LOCK_SETTINGS: LockSettings = { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 2 };
 
+/** When a worker stops taking jobs for want of disk space, and how often it looks again. */
+export interface DiskWatchSettings {
+  /** Below this many free bytes on the output directory's file system the worker takes no job. */
+  minFreeBytes: number;
+  /** How often a paused worker looks at the free space, ms. */
+  diskPollMs: number;
+}
+
+/** 2 GiB: room for an hour of 1080p at the default bitrate with its staging copy. */
+export const DEFAULT_DISK_WATCH: DiskWatchSettings = { minFreeBytes: 2 * 1024 ** 3, diskPollMs: 15_000 };
+
+/** Free bytes for an unprivileged writer on the file system holding `dir`. */
+async function statfsFreeBytes(dir: string): Promise<number> {
+  const s = await statfs(dir);
+  return s.bavail * s.bsize;
+}
+
 export type WorkerEvent =
   | { type: 'worker-ready'; worker: string; queue: string; redis: string; concurrency: number; outDir: string }
   | { type: 'job-start'; jobId: string; url: string; output: string; attempt: number }
@@ -61,10 +79,13 @@ export type WorkerEvent =
   /** This worker lost a job's lock (another worker may run it now): its capture was stopped at once. */
   | { type: 'job-lock-lost'; jobId: string; output: string }
   | { type: 'worker-error'; message: string }
+  /** The output disk is full (a capture failed with DISK_FULL, or too little is free to start one): no job is taken until it has `resumeAtBytes` free. */
+  | { type: 'worker-paused'; reason: 'DISK_FULL'; outDir: string; freeBytes: number; resumeAtBytes: number }
+  | { type: 'worker-resumed'; freeBytes: number }
   | { type: 'worker-stopping'; onStop: 'requeue' | 'finish' }
   | { type: 'worker-closed'; completed: number; failed: number; requeued: number };
 
-export interface RunWorkerOptions extends LockSettings {
+export interface RunWorkerOptions extends LockSettings, Partial<DiskWatchSettings> {
   redisUrl: string;
   queueName: string;
   outDir: string;
@@ -79,6 +100,8 @@ export interface RunWorkerOptions extends LockSettings {
   onEvent: (event: WorkerEvent) => void;
   /** The capture; a seam for tests. */
   record?: ((options: RecordOptions) => Promise<Pick<RecordResult, 'duration' | 'wallMs'>>) | undefined;
+  /** Free bytes on the file system of a directory (statfs); a seam for tests. */
+  freeSpace?: ((dir: string) => Promise<number>) | undefined;
 }
 
 /** File name of a rendered part in its parts directory. */
@@ -128,6 +151,15 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
   const counts = { completed: 0, failed: 0, requeued: 0 };
   // The runs of this worker by job id, to stop one whose lock renewal failed.
   const runs = new Map<string, AbortController>();
+  const freeSpace = options.freeSpace ?? statfsFreeBytes;
+  const minFreeBytes = options.minFreeBytes ?? DEFAULT_DISK_WATCH.minFreeBytes;
+  const diskPollMs = options.diskPollMs ?? DEFAULT_DISK_WATCH.diskPollMs;
+  /** Set while the worker waits for disk space; resolves when it takes jobs again. */
+  let diskWait: Promise<void> | undefined;
+  /** Free bytes, or Infinity when the file system cannot say (then nothing is held back). */
+  const freeBytes = () => freeSpace(outDir).catch(() => Number.POSITIVE_INFINITY);
+  // Filled in once the Worker exists (the processor below refers to it).
+  let pauseForDisk: (free: number) => void = () => undefined;
 
   const processJob = async (job: Job<CaptureJobData, CaptureJobResult>, token?: string): Promise<CaptureJobResult> => {
     const jobId = job.id!;
@@ -150,6 +182,20 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
     };
     const finalPath = path.join(outDir, data.output);
     const attempt = job.attemptsMade + 1;
+    /** Back to the queue as if never started: no attempt used, another worker may take it. */
+    const requeue = async () => {
+      await job.moveToWait(token);
+      counts.requeued++;
+      emit({ type: 'job-requeued', jobId, output: data.output });
+      return new WaitingError();
+    };
+    // A job fetched while pausing, or one that would start on a nearly full disk, goes back.
+    const free = diskWait ? 0 : await freeBytes();
+    if (diskWait || free < minFreeBytes) {
+      pauseForDisk(free);
+      runs.delete(jobId);
+      throw await requeue();
+    }
     let lastPublished = 0;
     let stage = 'queued';
     const publish = (progress: Omit<CaptureJobProgress, 'worker'>, force: boolean) => {
@@ -224,13 +270,9 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
         emit({ type: 'job-lock-lost', jobId, output: data.output });
         throw new LockLostError(jobId);
       }
-      if (stopping && stopCaptures.signal.aborted) {
-        // Back to the queue as if never started: no attempt used, another worker takes it.
-        await job.moveToWait(token);
-        counts.requeued++;
-        emit({ type: 'job-requeued', jobId, output: data.output });
-        throw new WaitingError();
-      }
+      if (stopping && stopCaptures.signal.aborted) throw await requeue();
+      // Every other capture would fail the same way: wait for space (this job retries).
+      if (failure.code === 'DISK_FULL') pauseForDisk(await freeBytes());
       const willRetry = failure.transient && attempt < (job.opts.attempts ?? 1);
       counts.failed++;
       emit({ type: 'job-failed', jobId, output: data.output, code: failure.code, message: failure.message, attempt, willRetry });
@@ -253,6 +295,31 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
     autorun: false,
   });
   worker.on('error', (error) => emit({ type: 'worker-error', message: error.message }));
+  const pausedKey = pausedWorkerKey(options.queueName, options.name);
+  pauseForDisk = (free) => {
+    if (diskWait || stopping) return;
+    diskWait = (async () => {
+      // Running captures go on (they may well finish); only new jobs are held back.
+      await worker.pause(true);
+      const record: PausedWorker = { worker: options.name, reason: 'DISK_FULL', outDir, freeBytes: free, resumeAtBytes: minFreeBytes, since: new Date().toISOString() };
+      emit({ type: 'worker-paused', reason: 'DISK_FULL', outDir, freeBytes: free, resumeAtBytes: minFreeBytes });
+      // Shown by `status`; it expires by itself if this worker dies while paused.
+      const publish = () => connection.set(pausedKey, JSON.stringify(record), 'PX', Math.max(30_000, 3 * diskPollMs)).catch(() => undefined);
+      await publish();
+      while (!stopping) {
+        await sleep(diskPollMs, undefined, { signal: options.signal }).catch(() => undefined);
+        if (stopping || options.signal.aborted) break;
+        record.freeBytes = await freeBytes();
+        if (record.freeBytes >= minFreeBytes) break;
+        await publish();
+      }
+      await connection.del(pausedKey).catch(() => undefined);
+      if (options.signal.aborted) return;
+      diskWait = undefined;
+      await worker.resume();
+      emit({ type: 'worker-resumed', freeBytes: record.freeBytes });
+    })().catch((error: unknown) => emit({ type: 'worker-error', message: (error as Error).message }));
+  };
   worker.on('stalled', (jobId) => emit({ type: 'job-stalled', jobId }));
   // BullMQ could not extend a lock: the token is no longer valid, the job may already run
   // elsewhere. Stop this run at once rather than at its end (it would write beside the other).
@@ -274,6 +341,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
     if (options.onStop === 'requeue') stopCaptures.abort(new CaptureError('ABORTED', 'the worker is stopping'));
     await worker.close();
     await running;
+    await diskWait;
   } finally {
     await worker.close().catch(() => undefined);
     await connection.quit().catch(() => connection.disconnect());

@@ -336,4 +336,76 @@ describe('runWorker', () => {
       await queue.close();
     }
   }, 40_000);
+
+  it('on a full disk, retries the job, pauses taking jobs and says so, and resumes when space returns', async () => {
+    const queue = newQueue();
+    const outDir = await mkdtemp(path.join(tmpdir(), 'worker-'));
+    const controller = new AbortController();
+    const events: WorkerEvent[] = [];
+    const started: string[] = [];
+    const GiB = 1024 ** 3;
+    let free = 10 * GiB;
+    const statfsDirs = new Set<string>();
+    const fill = fakeRecord({}, started);
+    try {
+      await enqueueRecordings({ queue, items: [item(1, 0), item(2, 1), item(3, 2)], defaults, nameTemplate: '{recordId}', retry: { attempts: 2, backoffMs: 10 }, fetchInfo });
+      const worker = runWorker({
+        redisUrl: redis.url,
+        queueName: queue.name,
+        outDir,
+        concurrency: 1,
+        base,
+        name: 'disk-worker',
+        lockDurationMs: 5000,
+        stalledIntervalMs: 5000,
+        maxStalledCount: 1,
+        onStop: 'requeue',
+        signal: controller.signal,
+        onEvent: (e) => events.push(e),
+        minFreeBytes: GiB,
+        diskPollMs: 50,
+        freeSpace: async (dir) => {
+          statfsDirs.add(dir);
+          return free;
+        },
+        record: async (options) => {
+          if (started.length === 0) {
+            started.push(options.url);
+            // The shared disk fills up under the first capture.
+            free = 0;
+            throw new CaptureError('DISK_FULL', 'the disk is full');
+          }
+          return fill(options);
+        },
+      });
+      const paused = await eventually(async () => {
+        const s = await readQueueStatus(queue, { limit: 10 });
+        expect(s.paused).toEqual([expect.objectContaining({ worker: 'disk-worker', reason: 'DISK_FULL', freeBytes: 0, resumeAtBytes: GiB })]);
+        return s;
+      });
+      // Nothing failed for good and nothing else was started while the disk is full.
+      expect(paused.counts).toMatchObject({ failed: 0, completed: 0 });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(started).toHaveLength(1);
+      expect(events.filter((e) => e.type === 'worker-paused')).toEqual([expect.objectContaining({ reason: 'DISK_FULL', freeBytes: 0, resumeAtBytes: GiB, outDir })]);
+      expect(events.filter((e) => e.type === 'job-failed')).toEqual([expect.objectContaining({ code: 'DISK_FULL', willRetry: true })]);
+
+      free = 2 * GiB;
+      const done = await eventually(async () => {
+        const s = await readQueueStatus(queue, { limit: 10 });
+        expect(s.counts).toMatchObject({ completed: 3, failed: 0, active: 0, waiting: 0, delayed: 0 });
+        return s;
+      });
+      expect(done.paused).toEqual([]);
+      expect(events.filter((e) => e.type === 'worker-resumed')).toEqual([expect.objectContaining({ freeBytes: 2 * GiB })]);
+      expect(started).toHaveLength(4);
+      expect([...statfsDirs]).toEqual([outDir]);
+      controller.abort();
+      // (A job fetched in the instant of pausing is put back unstarted: requeued, not counted here.)
+      expect(await worker).toMatchObject({ completed: 3, failed: 1 });
+    } finally {
+      controller.abort();
+      await queue.close();
+    }
+  }, 30_000);
 });
