@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { CaptureError, ERROR_CODES, type ErrorCode } from '../errors.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { PageLayout } from '../player/layout-css.js';
@@ -166,6 +166,16 @@ export function parseJobFailure(reason: string | undefined): { code: ErrorCode |
   return { code: null, message: reason ?? '' };
 }
 
+/**
+ * The Redis hash of every output name handed out in a queue: lower-cased name → the id of the job
+ * it is for. Names are claimed in it one at a time (HSETNX-like, in a script), so two `enqueue`
+ * runs at once never hand out the same name. It outlives the jobs (they are removed after a
+ * while; their files are not), so a name once given stays given.
+ */
+export function outputNamesKey(queueName: string): string {
+  return `bull:${queueName}:bbb-capture:names`;
+}
+
 /** What a worker that stopped taking jobs publishes while it waits (read by `status`). */
 export interface PausedWorker {
   worker: string;
@@ -187,4 +197,11 @@ export function pausedWorkerKey(queueName: string, worker: string): string {
 /** The queue on an open connection (the caller closes both). */
 export function openCaptureQueue(connection: Redis, name: string): CaptureQueue {
   return new Queue<CaptureJobData, CaptureJobResult>(name, { connection });
+}
+
+/** The ioredis client a queue was opened on (openCaptureQueue passes one), for our own keys. */
+export function queueRedis(queue: CaptureQueue): Redis {
+  const client = queue.opts.connection;
+  if (!(client instanceof Redis)) throw new CaptureError('INTERNAL', `queue ${queue.name} was not opened by openCaptureQueue`);
+  return client;
 }

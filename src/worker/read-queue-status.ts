@@ -2,9 +2,8 @@
  * What the farm is doing: jobs per state, what runs where and how far it is, what failed and why
  * (error code and message, as the worker recorded them), what finished and where its file is.
  */
-import { Redis } from 'ioredis';
 import type { ErrorCode } from '../errors.js';
-import { parseJobFailure, pausedWorkerKey, type PausedWorker, type CaptureJobData, type CaptureJobProgress, type CaptureJobResult, type CaptureQueue } from './capture-queue.js';
+import { parseJobFailure, pausedWorkerKey, queueRedis, type PausedWorker, type CaptureJobData, type CaptureJobProgress, type CaptureJobResult, type CaptureQueue } from './capture-queue.js';
 
 export interface JobSummary {
   id: string;
@@ -28,9 +27,7 @@ export interface QueueStatus {
 
 /** The paused workers' records (a few keys: SCAN, not KEYS, so a big Redis is not blocked). */
 async function readPausedWorkers(queue: CaptureQueue): Promise<PausedWorker[]> {
-  // The connection the queue was opened on (openCaptureQueue hands BullMQ an ioredis client).
-  const client = queue.opts.connection;
-  if (!(client instanceof Redis)) return [];
+  const client = queueRedis(queue);
   const keys: string[] = [];
   let cursor = '0';
   do {

@@ -114,6 +114,41 @@ describe('enqueueRecordings', () => {
   });
 });
 
+describe('enqueueRecordings at the same time', () => {
+  it('never hands out one name twice: two enqueues racing for the same name get distinct ones', async () => {
+    const name = `race-${process.pid}`;
+    const other = await openRedis(redis.url, { name: 'test-2' });
+    const queueA = openCaptureQueue(connection, name);
+    const queueB = openCaptureQueue(other, name);
+    try {
+      // Both have looked at the queue (no jobs yet) before either decides a name.
+      let arrived = 0;
+      let release!: () => void;
+      const bothThere = new Promise<void>((resolve) => (release = resolve));
+      const slowInfo = async (u: string) => {
+        if (++arrived === 2) release();
+        await bothThere;
+        return fetchInfo(u);
+      };
+      const run = (q: CaptureQueue, items: BatchItem[]) => enqueueRecordings({ queue: q, items, defaults, nameTemplate: '{meetingName}', retry: { attempts: 3, backoffMs: 10 }, fetchInfo: slowInfo });
+      // Two recordings with the same meeting name, and the same recording from both sides.
+      const [a, b] = await Promise.all([run(queueA, [item(1, 0), item(3, 1)]), run(queueB, [item(2, 0), item(3, 1)])]);
+      const outputs = [...a, ...b].map((r) => (r.outcome as { output: string }).output);
+      expect(outputs.slice(0, 1).concat(outputs.slice(2, 3)).sort()).toEqual(['Seminar-2.mp4', 'Seminar.mp4']);
+      // The same recording (same job id) got one name, whichever enqueue claimed it.
+      expect(outputs[1]).toBe(outputs[3]);
+      expect(new Set(outputs).size).toBe(3);
+      const jobs = await queueA.getJobs(['wait'], 0, -1);
+      expect(jobs).toHaveLength(3);
+      expect(new Set(jobs.map((j) => j.data.output.toLowerCase())).size).toBe(3);
+    } finally {
+      await queueA.close();
+      await queueB.close();
+      await other.quit();
+    }
+  });
+});
+
 describe('enqueueRecordings in parts', () => {
   it('queues a long render as a join waiting for its parts, each failing the join if it fails for good', async () => {
     const queue = newQueue();
