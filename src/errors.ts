@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   OUTPUT_NOT_WRITABLE: { exit: 50, transient: false },
   /** Transient: space can come back (files moved away, other captures finishing); a farm worker pauses until it does. */
   DISK_FULL: { exit: 51, transient: true },
+  /** A farm job's output name is taken by a file already there; it is never overwritten. */
+  OUTPUT_EXISTS: { exit: 52, transient: false },
   VERIFY_FAILED: { exit: 60, transient: false },
   BAD_LAYOUT: { exit: 61, transient: false },
   ABORTED: { exit: 130, transient: false },

@@ -18,7 +18,7 @@
  * aborted and their jobs put back to wait without using up an attempt; with `'finish'` they run
  * to the end. Either way no new job is taken and the worker closes its connections.
  */
-import { mkdir, readdir, rename, rm, rmdir, statfs } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, rmdir, statfs } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
@@ -31,6 +31,7 @@ import { joinRenderedParts } from '../render/join-rendered-parts.js';
 import { renderRecording } from '../render/render-recording.js';
 import { checkJobData, formatJobFailure, jobCaptureSettings, PARTS_DIR, pausedWorkerKey, type CaptureJobData, type PausedWorker, type CaptureJobProgress, type CaptureJobResult } from './capture-queue.js';
 import { openRedis, redactRedisUrl } from './open-redis.js';
+import { renameNoClobber } from './rename-no-clobber.js';
 
 /** Where runs of jobs are assembled. */
 export const JOBS_STAGING_DIR = '.bbb-capture-jobs';
@@ -210,6 +211,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       const earlier = (await readdir(stagingRoot).catch(() => [] as string[])).filter((name) => name.startsWith(`${stagingName(jobId)}--`) && name !== path.basename(staging));
       await Promise.all(earlier.map((name) => rm(path.join(stagingRoot, name), { recursive: true, force: true })));
       await mkdir(staging, { recursive: true });
+      // Its name is taken already (an earlier export whose job was since removed, a file put
+      // there by hand): fail now rather than after the capture. The final rename checks again.
+      if (!data.part && (await access(finalPath).then(() => true, () => false))) {
+        throw new CaptureError('OUTPUT_EXISTS', `${finalPath} already exists; it is left as it is (move it away and queue the recording again to export it anew)`);
+      }
       emit({ type: 'job-start', jobId, url: data.url, output: data.output, attempt });
       publish({ stage: 'starting', position: 0, duration: 0 }, true);
       const onEvent = (event: RecordEvent) => {
@@ -241,7 +247,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
           onEvent,
         }));
         await checkLock();
-        await rename(path.join(staging, data.output), finalPath);
+        await renameNoClobber(path.join(staging, data.output), finalPath);
         await rm(partsDir, { recursive: true, force: true });
         written = finalPath;
       } else if (data.part) {
@@ -255,7 +261,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
         const engine = data.settings.engine === 'render' ? (o: RecordOptions) => renderRecording({ ...o, format: renderFormat(o.format), workers: 1, hybrid: true }) : record;
         ({ duration: durationS } = await engine({ ...settings, url: data.url, output: path.join(staging, data.output), signal, onEvent }));
         await checkLock();
-        await rename(path.join(staging, data.output), finalPath);
+        await renameNoClobber(path.join(staging, data.output), finalPath);
         written = finalPath;
       }
       const wallMs = Date.now() - started;

@@ -443,4 +443,56 @@ describe('runWorker', () => {
       await queue.close();
     }
   }, 30_000);
+
+  it('never overwrites a file under a job\'s name: one there before fails the job at once, one that appears during the capture is kept', async () => {
+    const queue = newQueue();
+    const outDir = await mkdtemp(path.join(tmpdir(), 'worker-'));
+    const controller = new AbortController();
+    const events: WorkerEvent[] = [];
+    const started: string[] = [];
+    try {
+      await writeFile(path.join(outDir, `${id(1)}.mp4`), 'exported before');
+      await enqueueRecordings({ queue, items: [item(1, 0), item(2, 1)], defaults, nameTemplate: '{recordId}', retry: { attempts: 3, backoffMs: 10 }, fetchInfo });
+      const capture = fakeRecord({}, started);
+      const worker = runWorker({
+        redisUrl: redis.url,
+        queueName: queue.name,
+        outDir,
+        concurrency: 1,
+        base,
+        name: 'careful-worker',
+        lockDurationMs: 5000,
+        stalledIntervalMs: 5000,
+        maxStalledCount: 1,
+        onStop: 'requeue',
+        signal: controller.signal,
+        onEvent: (e) => events.push(e),
+        record: async (options) => {
+          const result = await capture(options);
+          // Someone writes the same name while the capture runs.
+          await writeFile(path.join(outDir, `${id(2)}.mp4`), 'written meanwhile');
+          return result;
+        },
+      });
+      const status = await eventually(async () => {
+        const s = await readQueueStatus(queue, { limit: 10 });
+        expect(s.counts).toMatchObject({ failed: 2, active: 0, waiting: 0, delayed: 0 });
+        return s;
+      });
+      controller.abort();
+      await worker;
+      expect(status.failed.map((f) => [f.output, f.code, f.attemptsMade]).sort()).toEqual([
+        [`${id(1)}.mp4`, 'OUTPUT_EXISTS', 1],
+        [`${id(2)}.mp4`, 'OUTPUT_EXISTS', 1],
+      ]);
+      // The first never started a capture; both files are as they were; no staging left.
+      expect(started).toEqual([url(2)]);
+      expect(await readFile(path.join(outDir, `${id(1)}.mp4`), 'utf8')).toBe('exported before');
+      expect(await readFile(path.join(outDir, `${id(2)}.mp4`), 'utf8')).toBe('written meanwhile');
+      expect((await readdir(outDir)).sort()).toEqual([`${id(1)}.mp4`, `${id(2)}.mp4`]);
+    } finally {
+      controller.abort();
+      await queue.close();
+    }
+  });
 });
