@@ -99,15 +99,32 @@ export function planParts(from: number, to: number | null, duration: number, par
   return parts;
 }
 
+/**
+ * How many finished jobs Redis keeps, and for how long: `status` lists them and a re-enqueue of
+ * a kept job is recognised; beyond that they would only grow Redis (a few hundred bytes each).
+ */
+export interface JobRetention {
+  /** Completed jobs kept (the newest). */
+  keepDone: number;
+  /** Failed jobs kept (the newest); they are what people act on, so more of them. */
+  keepFailed: number;
+  /** Finished jobs older than this are removed, whatever the counts. */
+  maxAgeDays: number;
+}
+
+/** A month of history, bounded: a busy farm stays at a few MB of Redis. */
+export const DEFAULT_JOB_RETENTION: JobRetention = { keepDone: 1000, keepFailed: 5000, maxAgeDays: 30 };
+
 /** The options every capture job is added with. */
-export function captureJobOptions(jobId: string, retry: JobRetry): JobsOptions {
+export function captureJobOptions(jobId: string, retry: JobRetry, retention: JobRetention = DEFAULT_JOB_RETENTION): JobsOptions {
+  const age = Math.round(retention.maxAgeDays * 86_400);
   return {
     jobId,
     attempts: retry.attempts,
     backoff: { type: 'exponential', delay: retry.backoffMs },
-    // Kept so `status` can list results and errors, and so a re-enqueue is recognised.
-    removeOnComplete: false,
-    removeOnFail: false,
+    // BullMQ removes finished jobs beyond these as later ones finish (age in seconds).
+    removeOnComplete: { count: retention.keepDone, age },
+    removeOnFail: { count: retention.keepFailed, age },
   };
 }
 

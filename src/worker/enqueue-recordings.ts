@@ -14,7 +14,7 @@ import { OutputNameRegistry, splitRequestedName } from '../batch/output-name-reg
 import { sanitizeFileName } from '../record/output-name.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { BatchItem } from '../batch/parse-batch-list.js';
-import { captureJobId, captureJobOptions, outputNamesKey, planParts, queueRedis, type CaptureJobData, type CaptureQueue, type JobRetry, type JobSettings } from './capture-queue.js';
+import { captureJobId, captureJobOptions, outputNamesKey, planParts, queueRedis, type CaptureJobData, type CaptureQueue, type JobRetention, type JobRetry, type JobSettings } from './capture-queue.js';
 
 const METADATA_CONCURRENCY = 4;
 
@@ -39,6 +39,8 @@ export interface EnqueueOptions {
   defaults: JobSettings;
   nameTemplate: string | undefined;
   retry: JobRetry;
+  /** How many finished jobs Redis keeps and how long (default DEFAULT_JOB_RETENTION). */
+  retention?: JobRetention | undefined;
   signal?: AbortSignal | undefined;
   /**
    * Render engine: recordings longer than 1.5 parts are rendered in parts of about this many
@@ -137,15 +139,15 @@ export async function enqueueRecordings(options: EnqueueOptions): Promise<Enqueu
         name: 'join',
         queueName: queue.name,
         data: { ...data, join: { count: parts.length, dir } },
-        opts: captureJobOptions(jobId, options.retry),
+        opts: captureJobOptions(jobId, options.retry, options.retention),
         children: parts.map((part, index) => ({
           name: 'render-part',
           queueName: queue.name,
           data: { ...data, part: { index, count: parts.length, from: part.from, to: part.to, dir } },
-          opts: { ...captureJobOptions(`${jobId}-part-${index}`, options.retry), failParentOnFailure: true },
+          opts: { ...captureJobOptions(`${jobId}-part-${index}`, options.retry, options.retention), failParentOnFailure: true },
         })),
       });
-    } else await queue.add('capture', data, captureJobOptions(jobId, options.retry));
+    } else await queue.add('capture', data, captureJobOptions(jobId, options.retry, options.retention));
     results.push({ item, outcome: { status: 'queued', jobId, output } });
   }
   return results;

@@ -495,4 +495,43 @@ describe('runWorker', () => {
       await queue.close();
     }
   });
+
+  it('keeps only as many finished jobs as the retention says', async () => {
+    const queue = newQueue();
+    const outDir = await mkdtemp(path.join(tmpdir(), 'worker-'));
+    const controller = new AbortController();
+    const events: WorkerEvent[] = [];
+    try {
+      const retention = { keepDone: 1, keepFailed: 1, maxAgeDays: 2 };
+      await enqueueRecordings({ queue, items: [1, 2, 3, 4].map((n, i) => item(n, i)), defaults, nameTemplate: '{recordId}', retry: { attempts: 1, backoffMs: 10 }, retention, fetchInfo });
+      expect((await queue.getWaiting())[0]?.opts).toMatchObject({ removeOnComplete: { count: 1, age: 2 * 86_400 }, removeOnFail: { count: 1, age: 2 * 86_400 } });
+      const worker = runWorker({
+        redisUrl: redis.url,
+        queueName: queue.name,
+        outDir,
+        concurrency: 1,
+        base,
+        name: 'tidy-worker',
+        lockDurationMs: 5000,
+        stalledIntervalMs: 5000,
+        maxStalledCount: 1,
+        onStop: 'requeue',
+        signal: controller.signal,
+        onEvent: (e) => events.push(e),
+        record: fakeRecord({ [url(2)]: ['NOT_A_BBB_RECORDING'], [url(4)]: ['MEDIA_MISSING'] }, []),
+      });
+      await eventually(async () => expect(events.filter((e) => e.type === 'job-done' || e.type === 'job-failed')).toHaveLength(4));
+      controller.abort();
+      await worker;
+      const status = await readQueueStatus(queue, { limit: 10 });
+      expect(status.counts).toMatchObject({ completed: 1, failed: 1, waiting: 0, active: 0 });
+      // The newest of each stay; the files all stay.
+      expect(status.completed.map((j) => j.output)).toEqual([`${id(3)}.mp4`]);
+      expect(status.failed.map((j) => j.code)).toEqual(['MEDIA_MISSING']);
+      expect((await readdir(outDir)).sort()).toEqual([`${id(1)}.mp4`, `${id(3)}.mp4`]);
+    } finally {
+      controller.abort();
+      await queue.close();
+    }
+  });
 });
