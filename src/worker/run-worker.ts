@@ -31,6 +31,7 @@ import { joinRenderedParts } from '../render/join-rendered-parts.js';
 import { renderRecording } from '../render/render-recording.js';
 import { checkJobData, formatJobFailure, jobCaptureSettings, PARTS_DIR, pausedWorkerKey, type CaptureJobData, type PausedWorker, type CaptureJobProgress, type CaptureJobResult } from './capture-queue.js';
 import { openRedis, redactRedisUrl } from './open-redis.js';
+import type { RedisTls } from './read-redis-tls.js';
 import { renameNoClobber } from './rename-no-clobber.js';
 
 /** Where runs of jobs are assembled. */
@@ -88,6 +89,8 @@ export type WorkerEvent =
 
 export interface RunWorkerOptions extends LockSettings, Partial<DiskWatchSettings> {
   redisUrl: string;
+  /** CA and client certificate for a rediss:// URL (read at the CLI edge). */
+  redisTls?: RedisTls | undefined;
   queueName: string;
   outDir: string;
   concurrency: number;
@@ -145,7 +148,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
   } catch (error) {
     throw new CaptureError('OUTPUT_NOT_WRITABLE', `cannot write to ${outDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
-  const connection = await openRedis(options.redisUrl, { name: `bbb-capture-worker:${options.name}` });
+  const connection = await openRedis(options.redisUrl, { name: `bbb-capture-worker:${options.name}`, tls: options.redisTls });
   // Aborts running captures when the worker stops with onStop 'requeue'.
   const stopCaptures = new AbortController();
   let stopping = false;

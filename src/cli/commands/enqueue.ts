@@ -19,7 +19,7 @@ import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
 import type { CliContext } from '../main.js';
 import { parseAmount, parseTime } from '../parse-values.js';
 import { parseCount } from './batch.js';
-import { addQueueOptions, resolveRedisUrl, type QueueFlags } from './queue-options.js';
+import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
 
 interface EnqueueFlags extends QueueFlags {
   resolution: Resolution;
@@ -74,13 +74,14 @@ export function registerEnqueue(program: Command, context: CliContext): void {
   addQueueOptions(command);
   command.action(async (inputs: string[], flags: EnqueueFlags) => {
     const redisUrl = resolveRedisUrl(flags, context);
+    const tls = await resolveRedisTls(flags, context, redisUrl);
     if (flags.nameTemplate !== undefined) validateNameTemplate(flags.nameTemplate);
     if (!Number.isInteger(flags.attempts)) throw new CaptureError('USAGE', `--attempts ${flags.attempts} is not a whole number`);
     if (flags.partLength > 0 && flags.engine !== 'render') throw new CaptureError('USAGE', '--part-length needs --engine render');
     if (flags.partLength > 0 && flags.partLength < 10) throw new CaptureError('USAGE', `--part-length ${flags.partLength}: parts shorter than 10 s cost more in player start-up than they save`);
     if (flags.engine === 'render' && flags.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv');
     const items = await collectItems(inputs);
-    const connection = await openRedis(redisUrl, { name: 'bbb-capture-enqueue' });
+    const connection = await openRedis(redisUrl, { name: 'bbb-capture-enqueue', tls });
     const queue = openCaptureQueue(connection, flags.queue);
     const flows = new FlowProducer({ connection });
     try {

@@ -11,7 +11,7 @@ import { DEFAULT_DISK_WATCH, DEFAULT_LOCK_SETTINGS, runWorker, type WorkerEvent 
 import type { CliContext } from '../main.js';
 import { parseAmount, parseSize } from '../parse-values.js';
 import { parseConcurrency, parseCount } from './batch.js';
-import { addQueueOptions, resolveRedisUrl, type QueueFlags } from './queue-options.js';
+import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
 import { addCaptureOptions, resolveCaptureOptions } from './record.js';
 
 type CaptureFlags = Parameters<typeof resolveCaptureOptions>[0];
@@ -106,10 +106,12 @@ export function registerWorker(program: Command, context: CliContext): void {
   for (const option of command.options) if (option.long && JOB_OPTIONS.includes(option.long)) option.hideHelp();
   command.action(async (flags: WorkerFlags) => {
     const redisUrl = resolveRedisUrl(flags, context);
+    const redisTls = await resolveRedisTls(flags, context, redisUrl);
     const base = resolveCaptureOptions(flags, context);
     const concurrency = flags.concurrency === 'auto' ? autoConcurrency(machineResources(), RESOLUTIONS['1920x1080']).concurrency : flags.concurrency;
     await runWorker({
       redisUrl,
+      redisTls,
       queueName: flags.queue,
       outDir: flags.outDir,
       concurrency,
