@@ -177,13 +177,6 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
     }
     const stagingRoot = path.join(outDir, JOBS_STAGING_DIR);
     const staging = path.join(stagingRoot, attemptStagingName(jobId, lockToken));
-    const run = new AbortController();
-    runs.set(jobId, run);
-    const signal = AbortSignal.any([stopCaptures.signal, run.signal]);
-    /** Right before a finished file is moved into place: is the job still ours? */
-    const checkLock = async () => {
-      if (run.signal.aborted || (token && (await job.extendLock(token, options.lockDurationMs)) !== 1)) throw new LockLostError(jobId);
-    };
     const finalPath = path.join(outDir, data.output);
     const attempt = job.attemptsMade + 1;
     /** Back to the queue as if never started: no attempt used, another worker may take it. */
@@ -197,9 +190,15 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
     const free = diskWait ? 0 : await freeBytes();
     if (diskWait || free < minFreeBytes) {
       pauseForDisk(free);
-      runs.delete(jobId);
       throw await requeue();
     }
+    const run = new AbortController();
+    runs.set(jobId, run);
+    const signal = AbortSignal.any([stopCaptures.signal, run.signal]);
+    /** Right before a finished file is moved into place: is the job still ours? */
+    const checkLock = async () => {
+      if (run.signal.aborted || (token && (await job.extendLock(token, options.lockDurationMs)) !== 1)) throw new LockLostError(jobId);
+    };
     let lastPublished = 0;
     let stage = 'queued';
     const publish = (progress: Omit<CaptureJobProgress, 'worker'>, force: boolean) => {
