@@ -26,7 +26,10 @@ export const ERROR_CODES = {
   FFMPEG_MISSING: { exit: 40, transient: false },
   FFMPEG_FAILED: { exit: 41, transient: false },
   OUTPUT_NOT_WRITABLE: { exit: 50, transient: false },
-  DISK_FULL: { exit: 51, transient: false },
+  /** Transient: space can come back (files moved away, other captures finishing); a farm worker pauses until it does. */
+  DISK_FULL: { exit: 51, transient: true },
+  /** A farm job's output name is taken by a file already there; it is never overwritten. */
+  OUTPUT_EXISTS: { exit: 52, transient: false },
   VERIFY_FAILED: { exit: 60, transient: false },
   BAD_LAYOUT: { exit: 61, transient: false },
   ABORTED: { exit: 130, transient: false },

@@ -28,3 +28,11 @@ export function oneOf<T extends string>(choices: readonly T[]) {
     return value as T;
   };
 }
+
+/** Bytes from `2G`, `500M`, `1.5GiB`, `4096` (K, M, G, T are powers of 1024, as `df -h` shows them). */
+export function parseSize(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(?:([kKmMgGtT])(?:i?[bB])?|[bB])?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`"${value}" is not a size (e.g. 2G, 500M, 1.5GiB)`);
+  const power = m[2] ? 'kmgt'.indexOf(m[2].toLowerCase()) + 1 : 0;
+  return Math.round(Number(m[1]) * 1024 ** power);
+}

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { CaptureError, ERROR_CODES, type ErrorCode } from '../errors.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { PageLayout } from '../player/layout-css.js';
@@ -99,15 +99,32 @@ export function planParts(from: number, to: number | null, duration: number, par
   return parts;
 }
 
+/**
+ * How many finished jobs Redis keeps, and for how long: `status` lists them and a re-enqueue of
+ * a kept job is recognised; beyond that they would only grow Redis (a few hundred bytes each).
+ */
+export interface JobRetention {
+  /** Completed jobs kept (the newest). */
+  keepDone: number;
+  /** Failed jobs kept (the newest); they are what people act on, so more of them. */
+  keepFailed: number;
+  /** Finished jobs older than this are removed, whatever the counts. */
+  maxAgeDays: number;
+}
+
+/** A month of history, bounded: a busy farm stays at a few MB of Redis. */
+export const DEFAULT_JOB_RETENTION: JobRetention = { keepDone: 1000, keepFailed: 5000, maxAgeDays: 30 };
+
 /** The options every capture job is added with. */
-export function captureJobOptions(jobId: string, retry: JobRetry): JobsOptions {
+export function captureJobOptions(jobId: string, retry: JobRetry, retention: JobRetention = DEFAULT_JOB_RETENTION): JobsOptions {
+  const age = Math.round(retention.maxAgeDays * 86_400);
   return {
     jobId,
     attempts: retry.attempts,
     backoff: { type: 'exponential', delay: retry.backoffMs },
-    // Kept so `status` can list results and errors, and so a re-enqueue is recognised.
-    removeOnComplete: false,
-    removeOnFail: false,
+    // BullMQ removes finished jobs beyond these as later ones finish (age in seconds).
+    removeOnComplete: { count: retention.keepDone, age },
+    removeOnFail: { count: retention.keepFailed, age },
   };
 }
 
@@ -166,7 +183,42 @@ export function parseJobFailure(reason: string | undefined): { code: ErrorCode |
   return { code: null, message: reason ?? '' };
 }
 
+/**
+ * The Redis hash of every output name handed out in a queue: lower-cased name → the id of the job
+ * it is for. Names are claimed in it one at a time (HSETNX-like, in a script), so two `enqueue`
+ * runs at once never hand out the same name. It outlives the jobs (they are removed after a
+ * while; their files are not), so a name once given stays given.
+ */
+export function outputNamesKey(queueName: string): string {
+  return `bull:${queueName}:bbb-capture:names`;
+}
+
+/** What a worker that stopped taking jobs publishes while it waits (read by `status`). */
+export interface PausedWorker {
+  worker: string;
+  reason: 'DISK_FULL';
+  outDir: string;
+  freeBytes: number;
+  resumeAtBytes: number;
+  since: string;
+}
+
+/**
+ * The Redis key a paused worker keeps alive (with an expiry, so a worker that dies while paused
+ * drops out of `status` by itself); beside BullMQ's keys of the queue (default prefix `bull`).
+ */
+export function pausedWorkerKey(queueName: string, worker: string): string {
+  return `bull:${queueName}:bbb-capture:paused-worker:${worker}`;
+}
+
 /** The queue on an open connection (the caller closes both). */
 export function openCaptureQueue(connection: Redis, name: string): CaptureQueue {
   return new Queue<CaptureJobData, CaptureJobResult>(name, { connection });
+}
+
+/** The ioredis client a queue was opened on (openCaptureQueue passes one), for our own keys. */
+export function queueRedis(queue: CaptureQueue): Redis {
+  const client = queue.opts.connection;
+  if (!(client instanceof Redis)) throw new CaptureError('INTERNAL', `queue ${queue.name} was not opened by openCaptureQueue`);
+  return client;
 }

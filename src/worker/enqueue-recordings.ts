@@ -11,8 +11,10 @@ import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recor
 import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
 import { outputBaseFor } from '../batch/name-template.js';
 import { OutputNameRegistry, splitRequestedName } from '../batch/output-name-registry.js';
+import { sanitizeFileName } from '../record/output-name.js';
+import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { BatchItem } from '../batch/parse-batch-list.js';
-import { captureJobId, captureJobOptions, planParts, type CaptureJobData, type CaptureQueue, type JobRetry, type JobSettings } from './capture-queue.js';
+import { captureJobId, captureJobOptions, outputNamesKey, planParts, queueRedis, type CaptureJobData, type CaptureQueue, type JobRetention, type JobRetry, type JobSettings } from './capture-queue.js';
 
 const METADATA_CONCURRENCY = 4;
 
@@ -37,6 +39,8 @@ export interface EnqueueOptions {
   defaults: JobSettings;
   nameTemplate: string | undefined;
   retry: JobRetry;
+  /** How many finished jobs Redis keeps and how long (default DEFAULT_JOB_RETENTION). */
+  retention?: JobRetention | undefined;
   signal?: AbortSignal | undefined;
   /**
    * Render engine: recordings longer than 1.5 parts are rendered in parts of about this many
@@ -49,6 +53,38 @@ export interface EnqueueOptions {
 }
 
 const ALL_STATES: JobType[] = ['wait', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'];
+
+/**
+ * Takes a name for a job if it is free or already the job's: one atomic step, so of two
+ * enqueues asking at once exactly one gets it. 1 = taken for ARGV[2], 0 = someone else's.
+ */
+const CLAIM_NAME = `
+local owner = redis.call('HGET', KEYS[1], ARGV[1])
+if not owner then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return 1
+end
+if owner == ARGV[2] then return 1 end
+return 0
+`;
+
+/**
+ * The first name base.ext, base-2.ext, … that is free in the queue (or already this job's), as
+ * OutputNameRegistry numbers them; `local` holds names of jobs queued before names were kept in
+ * Redis, which are skipped too.
+ */
+async function claimOutputName(queue: CaptureQueue, local: OutputNameRegistry, base: string, format: OutputFormat, jobId: string): Promise<string> {
+  const client = queueRedis(queue);
+  const clean = sanitizeFileName(base);
+  for (let n = 1; ; n++) {
+    const name = `${clean}${n === 1 ? '' : `-${n}`}.${format}`;
+    if (local.has(name)) continue;
+    if ((await client.eval(CLAIM_NAME, 1, outputNamesKey(queue.name), name.toLowerCase(), jobId)) === 1) {
+      local.reserve(name);
+      return name;
+    }
+  }
+}
 
 /** Queues every item that can be queued; returns one result per item, in list order. */
 export async function enqueueRecordings(options: EnqueueOptions): Promise<EnqueueResult[]> {
@@ -92,7 +128,7 @@ export async function enqueueRecordings(options: EnqueueOptions): Promise<Enqueu
       } else results.push({ item, outcome: { status: 'exists', jobId, output, state } });
       continue;
     }
-    const output = names.claim(requested?.base ?? outputBaseFor(info, options.nameTemplate), settings.format);
+    const output = await claimOutputName(queue, names, requested?.base ?? outputBaseFor(info, options.nameTemplate), settings.format, jobId);
     const data: CaptureJobData = { version: 1, url: item.url, recordId: info.recordId, output, settings, source: item.source, enqueuedAt: new Date().toISOString() };
     const parts = settings.engine === 'render' && options.partLength ? planParts(settings.from, settings.to, info.duration, options.partLength) : [];
     if (parts.length > 1) {
@@ -103,15 +139,15 @@ export async function enqueueRecordings(options: EnqueueOptions): Promise<Enqueu
         name: 'join',
         queueName: queue.name,
         data: { ...data, join: { count: parts.length, dir } },
-        opts: captureJobOptions(jobId, options.retry),
+        opts: captureJobOptions(jobId, options.retry, options.retention),
         children: parts.map((part, index) => ({
           name: 'render-part',
           queueName: queue.name,
           data: { ...data, part: { index, count: parts.length, from: part.from, to: part.to, dir } },
-          opts: { ...captureJobOptions(`${jobId}-part-${index}`, options.retry), failParentOnFailure: true },
+          opts: { ...captureJobOptions(`${jobId}-part-${index}`, options.retry, options.retention), failParentOnFailure: true },
         })),
       });
-    } else await queue.add('capture', data, captureJobOptions(jobId, options.retry));
+    } else await queue.add('capture', data, captureJobOptions(jobId, options.retry, options.retention));
     results.push({ item, outcome: { status: 'queued', jobId, output } });
   }
   return results;

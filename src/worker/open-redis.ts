@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { CaptureError } from '../errors.js';
+import type { RedisTls } from './read-redis-tls.js';
 
 /** Checks a `redis://` or `rediss://` URL; throws USAGE naming what is wrong. */
 export function checkRedisUrl(url: string): URL {
@@ -33,14 +34,17 @@ export function redactRedisUrl(url: string): string {
 }
 
 /**
- * Connects and waits until Redis answers; throws HOST_UNREACHABLE when it does not within
+ * Connects and waits until Redis answers (`tls`: see readRedisTls); throws HOST_UNREACHABLE when it does not within
  * `timeoutMs`. Afterwards the client reconnects by itself (a worker rides out a Redis restart).
  * `maxRetriesPerRequest: null` is what BullMQ requires of connections that block on the queue.
  */
-export async function openRedis(url: string, options: { name: string; timeoutMs?: number }): Promise<Redis> {
+export async function openRedis(url: string, options: { name: string; timeoutMs?: number; tls?: RedisTls | undefined }): Promise<Redis> {
   checkRedisUrl(url);
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, connectionName: options.name, connectTimeout: timeoutMs });
+  // rediss:// alone means TLS verified against the system's CAs; `tls` adds a private CA and a
+  // client certificate (the host name is still checked against the server's certificate).
+  const tls = options.tls ? Object.fromEntries(Object.entries(options.tls).filter(([, v]) => v !== undefined)) : undefined;
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, connectionName: options.name, connectTimeout: timeoutMs, ...(tls ? { tls } : {}) });
   let lastError: Error | undefined;
   // Without a listener ioredis prints every failed reconnect; BullMQ reports what matters.
   redis.on('error', (error: Error) => (lastError = error));

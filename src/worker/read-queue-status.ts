@@ -3,7 +3,7 @@
  * (error code and message, as the worker recorded them), what finished and where its file is.
  */
 import type { ErrorCode } from '../errors.js';
-import { parseJobFailure, type CaptureJobData, type CaptureJobProgress, type CaptureJobResult, type CaptureQueue } from './capture-queue.js';
+import { parseJobFailure, pausedWorkerKey, queueRedis, type PausedWorker, type CaptureJobData, type CaptureJobProgress, type CaptureJobResult, type CaptureQueue } from './capture-queue.js';
 
 export interface JobSummary {
   id: string;
@@ -21,6 +21,29 @@ export interface QueueStatus {
   delayed: Array<JobSummary & { code: ErrorCode | null; message: string; retryAt: string | null }>;
   failed: Array<JobSummary & { code: ErrorCode | null; message: string; failedAt: string | null }>;
   completed: Array<JobSummary & { path: string | null; durationS: number | null; wallMs: number | null; worker: string | null; finishedAt: string | null }>;
+  /** Workers not taking jobs until their output disk has space again. */
+  paused: PausedWorker[];
+}
+
+/** The paused workers' records (a few keys: SCAN, not KEYS, so a big Redis is not blocked). */
+async function readPausedWorkers(queue: CaptureQueue): Promise<PausedWorker[]> {
+  const client = queueRedis(queue);
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, found] = await client.scan(cursor, 'MATCH', pausedWorkerKey(queue.name, '*'), 'COUNT', 1000);
+    cursor = next;
+    keys.push(...found);
+  } while (cursor !== '0');
+  if (!keys.length) return [];
+  const values = await client.mget(...keys.sort());
+  return values.flatMap((value: string | null) => {
+    try {
+      return value ? [JSON.parse(value) as PausedWorker] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 const iso = (ms: number | undefined | null) => (ms ? new Date(ms).toISOString() : null);
@@ -43,7 +66,7 @@ export async function readQueueStatus(queue: CaptureQueue, options: { limit: num
     waitingChildren: raw['waiting-children'] ?? 0,
   };
   const end = Math.max(0, options.limit - 1);
-  const [active, delayed, failed, completed] = await Promise.all([queue.getActive(0, end), queue.getDelayed(0, end), queue.getFailed(0, end), queue.getCompleted(0, end)]);
+  const [active, delayed, failed, completed, paused] = await Promise.all([queue.getActive(0, end), queue.getDelayed(0, end), queue.getFailed(0, end), queue.getCompleted(0, end), readPausedWorkers(queue)]);
   return {
     queue: queue.name,
     counts,
@@ -57,6 +80,7 @@ export async function readQueueStatus(queue: CaptureQueue, options: { limit: num
       const r = (job.returnvalue ?? {}) as Partial<CaptureJobResult>;
       return { ...summary(job), path: r.path ?? null, durationS: r.durationS ?? null, wallMs: r.wallMs ?? null, worker: r.worker ?? null, finishedAt: iso(job.finishedOn) };
     }),
+    paused,
   };
 }
 
@@ -72,6 +96,10 @@ export function formatQueueStatus(status: QueueStatus, redis: string): string {
     `queue ${status.queue} on ${redis}`,
     `  waiting ${c.waiting + c.prioritized}, active ${c.active}, delayed (retry) ${c.delayed}, completed ${c.completed}, failed ${c.failed}${c.waitingChildren ? `, joins waiting for their parts ${c.waitingChildren}` : ''}`,
   ];
+  const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  for (const p of status.paused) {
+    lines.push(`  worker ${p.worker} PAUSED since ${p.since}: disk full at ${p.outDir} (${gib(p.freeBytes)} free; resumes at ${gib(p.resumeAtBytes)})`);
+  }
   if (status.active.length) {
     lines.push('active:');
     for (const j of status.active) {

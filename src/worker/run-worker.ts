@@ -8,14 +8,18 @@
  * (every `stalledInterval`) finds the job and puts it back in the queue, up to `maxStalledCount`
  * times, and it is captured again from the start. A job therefore completes once, and its file
  * appears once: each run of a job writes into its own staging directory
- * (`<out-dir>/.bbb-capture-jobs/<job id>/`, which the next run of the same job clears first), and
- * the finished file is renamed to its final name — never a partial file under that name.
+ * (`<out-dir>/.bbb-capture-jobs/<job id>--<lock token>/`; the next run of the same job clears what
+ * earlier runs left), and the finished file is renamed to its final name — never a partial file
+ * under that name. A worker that is alive but lost a job's lock (its renewal failed: frozen, cut
+ * off from Redis) stops that capture at once, and checks the lock again before the final rename,
+ * so two runs of one job never write over each other.
  *
  * Stopping (SIGTERM, Ctrl-C): with `onStop: 'requeue'` (the default) running captures are
  * aborted and their jobs put back to wait without using up an attempt; with `'finish'` they run
  * to the end. Either way no new job is taken and the worker closes its connections.
  */
-import { mkdir, rm, rmdir } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, rmdir, statfs } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
@@ -26,8 +30,10 @@ import { recordRecording, type RecordResult } from '../record/record-recording.j
 import { applyCaptureSettings, type BaseCaptureOptions } from '../batch/capture-settings.js';
 import { joinRenderedParts } from '../render/join-rendered-parts.js';
 import { renderRecording } from '../render/render-recording.js';
-import { checkJobData, formatJobFailure, jobCaptureSettings, PARTS_DIR, type CaptureJobData, type CaptureJobProgress, type CaptureJobResult } from './capture-queue.js';
+import { checkJobData, formatJobFailure, jobCaptureSettings, PARTS_DIR, pausedWorkerKey, type CaptureJobData, type PausedWorker, type CaptureJobProgress, type CaptureJobResult } from './capture-queue.js';
 import { openRedis, redactRedisUrl } from './open-redis.js';
+import type { RedisTls } from './read-redis-tls.js';
+import { renameNoClobber } from './rename-no-clobber.js';
 
 /** Where runs of jobs are assembled. */
 export const JOBS_STAGING_DIR = '.bbb-capture-jobs';
@@ -48,6 +54,23 @@ export interface LockSettings {
  */
 export const DEFAULT_LOCK_SETTINGS: LockSettings = { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 2 };
 
+/** When a worker stops taking jobs for want of disk space, and how often it looks again. */
+export interface DiskWatchSettings {
+  /** Below this many free bytes on the output directory's file system the worker takes no job. */
+  minFreeBytes: number;
+  /** How often a paused worker looks at the free space, ms. */
+  diskPollMs: number;
+}
+
+/** 2 GiB: room for an hour of 1080p at the default bitrate with its staging copy. */
+export const DEFAULT_DISK_WATCH: DiskWatchSettings = { minFreeBytes: 2 * 1024 ** 3, diskPollMs: 15_000 };
+
+/** Free bytes for an unprivileged writer on the file system holding `dir`. */
+async function statfsFreeBytes(dir: string): Promise<number> {
+  const s = await statfs(dir);
+  return s.bavail * s.bsize;
+}
+
 export type WorkerEvent =
   | { type: 'worker-ready'; worker: string; queue: string; redis: string; concurrency: number; outDir: string }
   | { type: 'job-start'; jobId: string; url: string; output: string; attempt: number }
@@ -56,12 +79,19 @@ export type WorkerEvent =
   | { type: 'job-failed'; jobId: string; output: string; code: ErrorCode; message: string; attempt: number; willRetry: boolean }
   | { type: 'job-requeued'; jobId: string; output: string }
   | { type: 'job-stalled'; jobId: string }
+  /** This worker lost a job's lock (another worker may run it now): its capture was stopped at once. */
+  | { type: 'job-lock-lost'; jobId: string; output: string }
   | { type: 'worker-error'; message: string }
+  /** The output disk is full (a capture failed with DISK_FULL, or too little is free to start one): no job is taken until it has `resumeAtBytes` free. */
+  | { type: 'worker-paused'; reason: 'DISK_FULL'; outDir: string; freeBytes: number; resumeAtBytes: number }
+  | { type: 'worker-resumed'; freeBytes: number }
   | { type: 'worker-stopping'; onStop: 'requeue' | 'finish' }
   | { type: 'worker-closed'; completed: number; failed: number; requeued: number };
 
-export interface RunWorkerOptions extends LockSettings {
+export interface RunWorkerOptions extends LockSettings, Partial<DiskWatchSettings> {
   redisUrl: string;
+  /** CA and client certificate for a rediss:// URL (read at the CLI edge). */
+  redisTls?: RedisTls | undefined;
   queueName: string;
   outDir: string;
   concurrency: number;
@@ -75,6 +105,8 @@ export interface RunWorkerOptions extends LockSettings {
   onEvent: (event: WorkerEvent) => void;
   /** The capture; a seam for tests. */
   record?: ((options: RecordOptions) => Promise<Pick<RecordResult, 'duration' | 'wallMs'>>) | undefined;
+  /** Free bytes on the file system of a directory (statfs); a seam for tests. */
+  freeSpace?: ((dir: string) => Promise<number>) | undefined;
 }
 
 /** File name of a rendered part in its parts directory. */
@@ -91,6 +123,22 @@ function stagingName(jobId: string): string {
   return jobId.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
+/**
+ * One staging directory per run of a job: `<job id>--<lock token>`. A worker that lost its lock
+ * (a long GC pause, a network partition) may still be running the job while another worker runs
+ * it again; with one directory per job each would clear the other's files.
+ */
+function attemptStagingName(jobId: string, token: string): string {
+  return `${stagingName(jobId)}--${stagingName(token)}`;
+}
+
+/** The lock went to someone else (or expired): this run of the job must stop. */
+class LockLostError extends CaptureError {
+  constructor(jobId: string) {
+    super('ABORTED', `lost the lock on job ${jobId}: another worker may be running it now`);
+  }
+}
+
 /** Runs a worker until `signal` fires, then stops as `onStop` says and closes. */
 export async function runWorker(options: RunWorkerOptions): Promise<{ completed: number; failed: number; requeued: number }> {
   const emit = options.onEvent;
@@ -101,14 +149,26 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
   } catch (error) {
     throw new CaptureError('OUTPUT_NOT_WRITABLE', `cannot write to ${outDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
-  const connection = await openRedis(options.redisUrl, { name: `bbb-capture-worker:${options.name}` });
+  const connection = await openRedis(options.redisUrl, { name: `bbb-capture-worker:${options.name}`, tls: options.redisTls });
   // Aborts running captures when the worker stops with onStop 'requeue'.
   const stopCaptures = new AbortController();
   let stopping = false;
   const counts = { completed: 0, failed: 0, requeued: 0 };
+  // The runs of this worker by job id, to stop one whose lock renewal failed.
+  const runs = new Map<string, AbortController>();
+  const freeSpace = options.freeSpace ?? statfsFreeBytes;
+  const minFreeBytes = options.minFreeBytes ?? DEFAULT_DISK_WATCH.minFreeBytes;
+  const diskPollMs = options.diskPollMs ?? DEFAULT_DISK_WATCH.diskPollMs;
+  /** Set while the worker waits for disk space; resolves when it takes jobs again. */
+  let diskWait: Promise<void> | undefined;
+  /** Free bytes, or Infinity when the file system cannot say (then nothing is held back). */
+  const freeBytes = () => freeSpace(outDir).catch(() => Number.POSITIVE_INFINITY);
+  // Filled in once the Worker exists (the processor below refers to it).
+  let pauseForDisk: (free: number) => void = () => undefined;
 
   const processJob = async (job: Job<CaptureJobData, CaptureJobResult>, token?: string): Promise<CaptureJobResult> => {
     const jobId = job.id!;
+    const lockToken = token ?? '';
     let data: CaptureJobData;
     try {
       data = checkJobData(job.data);
@@ -116,9 +176,30 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       const failure = toCaptureError(error);
       throw new UnrecoverableError(formatJobFailure(failure.code, failure.message));
     }
-    const staging = path.join(outDir, JOBS_STAGING_DIR, stagingName(jobId));
+    const stagingRoot = path.join(outDir, JOBS_STAGING_DIR);
+    const staging = path.join(stagingRoot, attemptStagingName(jobId, lockToken));
     const finalPath = path.join(outDir, data.output);
     const attempt = job.attemptsMade + 1;
+    /** Back to the queue as if never started: no attempt used, another worker may take it. */
+    const requeue = async () => {
+      await job.moveToWait(token);
+      counts.requeued++;
+      emit({ type: 'job-requeued', jobId, output: data.output });
+      return new WaitingError();
+    };
+    // A job fetched while pausing, or one that would start on a nearly full disk, goes back.
+    const free = diskWait ? 0 : await freeBytes();
+    if (diskWait || free < minFreeBytes) {
+      pauseForDisk(free);
+      throw await requeue();
+    }
+    const run = new AbortController();
+    runs.set(jobId, run);
+    const signal = AbortSignal.any([stopCaptures.signal, run.signal]);
+    /** Right before a finished file is moved into place: is the job still ours? */
+    const checkLock = async () => {
+      if (run.signal.aborted || (token && (await job.extendLock(token, options.lockDurationMs)) !== 1)) throw new LockLostError(jobId);
+    };
     let lastPublished = 0;
     let stage = 'queued';
     const publish = (progress: Omit<CaptureJobProgress, 'worker'>, force: boolean) => {
@@ -128,9 +209,16 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       job.updateProgress({ ...progress, worker: options.name }).catch(() => undefined);
     };
     try {
-      // What a dead earlier run of this job left (the lock says nobody else runs it now).
-      await rm(staging, { recursive: true, force: true });
+      // What earlier runs of this job left: they died, or lost the lock and stop at their next
+      // renewal (the lock is ours now). Never another job's directory, never our own run's.
+      const earlier = (await readdir(stagingRoot).catch(() => [] as string[])).filter((name) => name.startsWith(`${stagingName(jobId)}--`) && name !== path.basename(staging));
+      await Promise.all(earlier.map((name) => rm(path.join(stagingRoot, name), { recursive: true, force: true })));
       await mkdir(staging, { recursive: true });
+      // Its name is taken already (an earlier export whose job was since removed, a file put
+      // there by hand): fail now rather than after the capture. The final rename checks again.
+      if (!data.part && (await access(finalPath).then(() => true, () => false))) {
+        throw new CaptureError('OUTPUT_EXISTS', `${finalPath} already exists; it is left as it is (move it away and queue the recording again to export it anew)`);
+      }
       emit({ type: 'job-start', jobId, url: data.url, output: data.output, attempt });
       publish({ stage: 'starting', position: 0, duration: 0 }, true);
       const onEvent = (event: RecordEvent) => {
@@ -158,22 +246,25 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
           tools: settings.tools,
           verify: settings.verify,
           keepTemp: false,
-          signal: stopCaptures.signal,
+          signal,
           onEvent,
         }));
-        await durableRename(path.join(staging, data.output), finalPath);
+        await checkLock();
+        await renameNoClobber(path.join(staging, data.output), finalPath);
         await rm(partsDir, { recursive: true, force: true });
         written = finalPath;
       } else if (data.part) {
         const name = partName(data.part.index);
-        ({ duration: durationS } = await renderRecording({ ...settings, from: data.part.from, to: data.part.to ?? undefined, format: renderFormat(settings.format), url: data.url, output: path.join(staging, name), workers: 1, hybrid: true, videoOnly: true, signal: stopCaptures.signal, onEvent }));
+        ({ duration: durationS } = await renderRecording({ ...settings, from: data.part.from, to: data.part.to ?? undefined, format: renderFormat(settings.format), url: data.url, output: path.join(staging, name), workers: 1, hybrid: true, videoOnly: true, signal, onEvent }));
         await mkdir(partsDir, { recursive: true });
+        await checkLock();
         written = path.join(partsDir, name);
         await durableRename(path.join(staging, name), written);
       } else {
         const engine = data.settings.engine === 'render' ? (o: RecordOptions) => renderRecording({ ...o, format: renderFormat(o.format), workers: 1, hybrid: true }) : record;
-        ({ duration: durationS } = await engine({ ...settings, url: data.url, output: path.join(staging, data.output), signal: stopCaptures.signal, onEvent }));
-        await durableRename(path.join(staging, data.output), finalPath);
+        ({ duration: durationS } = await engine({ ...settings, url: data.url, output: path.join(staging, data.output), signal, onEvent }));
+        await checkLock();
+        await renameNoClobber(path.join(staging, data.output), finalPath);
         written = finalPath;
       }
       const wallMs = Date.now() - started;
@@ -182,13 +273,15 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       return { output: data.output, path: written, durationS, wallMs, worker: options.name };
     } catch (error) {
       const failure = toCaptureError(error);
-      if (stopping && stopCaptures.signal.aborted) {
-        // Back to the queue as if never started: no attempt used, another worker takes it.
-        await job.moveToWait(token);
-        counts.requeued++;
-        emit({ type: 'job-requeued', jobId, output: data.output });
-        throw new WaitingError();
+      if (run.signal.aborted || error instanceof LockLostError) {
+        // The job is someone else's now (or the stall check gives it to someone): nothing to
+        // record; BullMQ refuses to finish a job with a lock that is not ours anyway.
+        emit({ type: 'job-lock-lost', jobId, output: data.output });
+        throw new LockLostError(jobId);
       }
+      if (stopping && stopCaptures.signal.aborted) throw await requeue();
+      // Every other capture would fail the same way: wait for space (this job retries).
+      if (failure.code === 'DISK_FULL') pauseForDisk(await freeBytes());
       const willRetry = failure.transient && attempt < (job.opts.attempts ?? 1);
       counts.failed++;
       emit({ type: 'job-failed', jobId, output: data.output, code: failure.code, message: failure.message, attempt, willRetry });
@@ -196,6 +289,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       // Permanent failures (404, broken recording, bad options) skip the remaining attempts.
       throw failure.transient ? new Error(reason) : new UnrecoverableError(reason);
     } finally {
+      if (runs.get(jobId) === run) runs.delete(jobId);
       await rm(staging, { recursive: true, force: true }).catch(() => undefined);
     }
   };
@@ -210,7 +304,37 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
     autorun: false,
   });
   worker.on('error', (error) => emit({ type: 'worker-error', message: error.message }));
+  const pausedKey = pausedWorkerKey(options.queueName, options.name);
+  pauseForDisk = (free) => {
+    if (diskWait || stopping) return;
+    diskWait = (async () => {
+      // Running captures go on (they may well finish); only new jobs are held back.
+      await worker.pause(true);
+      const record: PausedWorker = { worker: options.name, reason: 'DISK_FULL', outDir, freeBytes: free, resumeAtBytes: minFreeBytes, since: new Date().toISOString() };
+      emit({ type: 'worker-paused', reason: 'DISK_FULL', outDir, freeBytes: free, resumeAtBytes: minFreeBytes });
+      // Shown by `status`; it expires by itself if this worker dies while paused.
+      const publish = () => connection.set(pausedKey, JSON.stringify(record), 'PX', Math.max(30_000, 3 * diskPollMs)).catch(() => undefined);
+      await publish();
+      while (!stopping) {
+        await sleep(diskPollMs, undefined, { signal: options.signal }).catch(() => undefined);
+        if (stopping || options.signal.aborted) break;
+        record.freeBytes = await freeBytes();
+        if (record.freeBytes >= minFreeBytes) break;
+        await publish();
+      }
+      await connection.del(pausedKey).catch(() => undefined);
+      if (options.signal.aborted) return;
+      diskWait = undefined;
+      await worker.resume();
+      emit({ type: 'worker-resumed', freeBytes: record.freeBytes });
+    })().catch((error: unknown) => emit({ type: 'worker-error', message: (error as Error).message }));
+  };
   worker.on('stalled', (jobId) => emit({ type: 'job-stalled', jobId }));
+  // BullMQ could not extend a lock: the token is no longer valid, the job may already run
+  // elsewhere. Stop this run at once rather than at its end (it would write beside the other).
+  worker.on('lockRenewalFailed', (jobIds) => {
+    for (const jobId of jobIds) runs.get(jobId)?.abort(new LockLostError(jobId));
+  });
 
   const stopped = new Promise<void>((resolve) => {
     if (options.signal.aborted) resolve();
@@ -226,6 +350,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
     if (options.onStop === 'requeue') stopCaptures.abort(new CaptureError('ABORTED', 'the worker is stopping'));
     await worker.close();
     await running;
+    await diskWait;
   } finally {
     await worker.close().catch(() => undefined);
     await connection.quit().catch(() => connection.disconnect());

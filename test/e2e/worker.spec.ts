@@ -6,10 +6,10 @@
  * killed job finished by the other worker), a permanent error must fail at once with its code,
  * and SIGTERM must put a running capture back in the queue.
  */
-import { cp, readdir, readFile, rm, writeFile, mkdtemp } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ResultPromise } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import type { Redis } from 'ioredis';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
@@ -225,5 +225,54 @@ test('a long recording rendered in parts by two workers at once, joined frame-ex
     for (const child of [a, b]) if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.allSettled([a, b]);
     await partsQueue.close();
+  }
+});
+
+test('a full output disk pauses the worker, status says so, and it resumes when space returns: the job is retried, not failed', async ({ sample }) => {
+  test.setTimeout(300_000);
+  const rec = await sample('full', 4);
+  const queueName = `${QUEUE}-disk`;
+  const outDir = path.join(work, 'small-disk');
+  await mkdir(outDir, { recursive: true });
+  // A 300 KiB file system as the shared output directory (needs root, as the README's setup runs).
+  const mount = await execa('mount', ['-t', 'tmpfs', '-o', 'size=300k', 'tmpfs', outDir], { reject: false });
+  expect(mount.exitCode, `cannot mount a small tmpfs for this test: ${mount.stderr}`).toBe(0);
+  const diskQueue = openCaptureQueue(connection, queueName);
+  let w: ResultPromise | undefined;
+  try {
+    const enqueue = await runCli(['enqueue', '--redis', redis.url, '--queue', queueName, '--resolution', '1280x720', '--backoff', '1', '--json', rec.url]);
+    expect(enqueue.exitCode, enqueue.stderr).toBe(0);
+    const jobId = enqueue.events[0]!.jobId as string;
+    const output = enqueue.events[0]!.output as string;
+    w = startCli(['worker', '--redis', redis.url, '--queue', queueName, '--out-dir', outDir, '--name', 'disk-worker', '--min-free', '100k', '--json'], { timeoutMs: 280_000 });
+    const events = watch(w);
+    const failure = await events.waitFor('the capture to fail for want of space', (e) => e.type === 'job-failed');
+    expect(failure).toMatchObject({ jobId, code: 'DISK_FULL', willRetry: true });
+    await events.waitFor('the worker to pause', (e) => e.type === 'worker-paused');
+    expect(events.events.find((e) => e.type === 'worker-paused')).toMatchObject({ reason: 'DISK_FULL', outDir, resumeAtBytes: 100 * 1024 });
+    const shown = await runCli(['status', '--redis', redis.url, '--queue', queueName]);
+    expect(shown.stdout).toMatch(new RegExp(`worker disk-worker PAUSED since \\S+: disk full at ${outDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(['delayed', 'waiting']).toContain(await (await diskQueue.getJob(jobId))!.getState());
+
+    // Space comes back (the volume grows): the worker resumes and the retry succeeds.
+    const grow = await execa('mount', ['-o', 'remount,size=200m', outDir], { reject: false });
+    expect(grow.exitCode, grow.stderr).toBe(0);
+    await events.waitFor('the worker to resume', (e) => e.type === 'worker-resumed', 60_000);
+    const done = await events.waitFor('the job to complete', (e) => e.type === 'job-done' && e.jobId === jobId, 200_000);
+    expect(done.path).toBe(path.join(outDir, output));
+    const job = (await diskQueue.getJob(jobId))!;
+    expect(await job.getState()).toBe('completed');
+    expect(job.attemptsMade).toBe(2);
+    const probe = await probeMedia(path.join(outDir, output), { tools });
+    expect(probe.video?.codec).toBe('h264');
+    expect(Math.abs(probe.duration - rec.truth.duration)).toBeLessThanOrEqual(0.15);
+    expect((await runCli(['status', '--redis', redis.url, '--queue', queueName])).stdout).not.toMatch(/PAUSED/);
+    w.kill('SIGTERM');
+    expect((await finished(w)).exitCode).toBe(0);
+  } finally {
+    if (w && w.exitCode === null) w.kill('SIGKILL');
+    await Promise.allSettled(w ? [w] : []);
+    await diskQueue.close();
+    await execa('umount', [outDir], { reject: false });
   }
 });

@@ -33,14 +33,23 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts redis-server and resolves once it accepts connections. */
-export async function startTestRedis(): Promise<TestRedis> {
+/** PEM files for a TLS-only server (`tls-auth-clients yes` when `ca` is given: clients need a certificate it signed). */
+export interface TestRedisTls {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+/** Starts redis-server and resolves once it accepts connections (TLS only, on `rediss://localhost`, with `tls`). */
+export async function startTestRedis(options: { tls?: TestRedisTls } = {}): Promise<TestRedis> {
   const binary = CANDIDATES.find((p) => existsSync(p));
   if (!binary) throw new Error(`redis-server not found (looked at ${CANDIDATES.join(', ')}): install it (apt-get install redis-server) or set REDIS_SERVER`);
   const dir = await mkdtemp(path.join(tmpdir(), 'bbb-capture-redis-'));
   for (let tries = 0; ; tries++) {
     const port = await freePort();
-    const child: ChildProcess = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
+    const tls = options.tls;
+    const listen = tls ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca, '--tls-auth-clients', 'yes'] : ['--port', String(port)];
+    const child: ChildProcess = spawn(binary, [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
@@ -63,7 +72,7 @@ export async function startTestRedis(): Promise<TestRedis> {
     if (ready) {
       let stopped: Promise<void> | undefined;
       return {
-        url: `redis://127.0.0.1:${port}`,
+        url: tls ? `rediss://localhost:${port}` : `redis://127.0.0.1:${port}`,
         port,
         stop: () =>
           (stopped ??= (async () => {

@@ -13,12 +13,13 @@ import type { PageLayout } from '../../player/layout-css.js';
 import { RESOLUTIONS, type Resolution } from '../../record/record-options.js';
 import { parsePlaybackUrl } from '../../recording/parse-playback-url.js';
 import { ENGINES, type Engine } from '../../render/render-options.js';
-import { DEFAULT_JOB_RETRY, openCaptureQueue } from '../../worker/capture-queue.js';
+import { DEFAULT_JOB_RETENTION, DEFAULT_JOB_RETRY, openCaptureQueue } from '../../worker/capture-queue.js';
 import { enqueueRecordings } from '../../worker/enqueue-recordings.js';
 import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
 import type { CliContext } from '../main.js';
 import { parseAmount, parseTime } from '../parse-values.js';
-import { addQueueOptions, resolveRedisUrl, type QueueFlags } from './queue-options.js';
+import { parseCount } from './batch.js';
+import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
 
 interface EnqueueFlags extends QueueFlags {
   resolution: Resolution;
@@ -32,6 +33,9 @@ interface EnqueueFlags extends QueueFlags {
   json: boolean;
   engine: Engine;
   partLength: number;
+  keepDone: number;
+  keepFailed: number;
+  retentionDays: number;
 }
 
 /** URLs given on the command line, and the items of list files, in order. */
@@ -63,17 +67,21 @@ export function registerEnqueue(program: Command, context: CliContext): void {
     .addOption(new Option('--part-length <s>', 'render engine: cut recordings longer than 1.5 parts into parts of this many seconds, rendered by any workers at once and joined (workers must share --out-dir); 0 = whole').argParser(parseAmount).default(0))
     .addOption(new Option('--attempts <n>', 'attempts per job for transient failures (permanent ones fail at once)').argParser(parseAmount).default(DEFAULT_JOB_RETRY.attempts))
     .addOption(new Option('--backoff <s>', 'wait before the first retry; doubles each time (BullMQ exponential backoff)').argParser(parseAmount).default(DEFAULT_JOB_RETRY.backoffMs / 1000))
+    .addOption(new Option('--keep-done <n>', 'completed jobs kept in Redis (the newest; for `status` and to recognise a re-enqueue)').argParser(parseCount).default(DEFAULT_JOB_RETENTION.keepDone))
+    .addOption(new Option('--keep-failed <n>', 'failed jobs kept in Redis (the newest)').argParser(parseCount).default(DEFAULT_JOB_RETENTION.keepFailed))
+    .addOption(new Option('--retention-days <d>', 'finished jobs older than this are removed from Redis (their files stay)').argParser(parseAmount).default(DEFAULT_JOB_RETENTION.maxAgeDays))
     .option('--json', 'one JSON line per item on stdout', false);
   addQueueOptions(command);
   command.action(async (inputs: string[], flags: EnqueueFlags) => {
     const redisUrl = resolveRedisUrl(flags, context);
+    const tls = await resolveRedisTls(flags, context, redisUrl);
     if (flags.nameTemplate !== undefined) validateNameTemplate(flags.nameTemplate);
     if (!Number.isInteger(flags.attempts)) throw new CaptureError('USAGE', `--attempts ${flags.attempts} is not a whole number`);
     if (flags.partLength > 0 && flags.engine !== 'render') throw new CaptureError('USAGE', '--part-length needs --engine render');
     if (flags.partLength > 0 && flags.partLength < 10) throw new CaptureError('USAGE', `--part-length ${flags.partLength}: parts shorter than 10 s cost more in player start-up than they save`);
     if (flags.engine === 'render' && flags.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv');
     const items = await collectItems(inputs);
-    const connection = await openRedis(redisUrl, { name: 'bbb-capture-enqueue' });
+    const connection = await openRedis(redisUrl, { name: 'bbb-capture-enqueue', tls });
     const queue = openCaptureQueue(connection, flags.queue);
     const flows = new FlowProducer({ connection });
     try {
@@ -85,6 +93,7 @@ export function registerEnqueue(program: Command, context: CliContext): void {
         flows,
         nameTemplate: flags.nameTemplate,
         retry: { attempts: flags.attempts, backoffMs: flags.backoff * 1000 },
+        retention: { keepDone: flags.keepDone, keepFailed: flags.keepFailed, maxAgeDays: flags.retentionDays },
         signal: context.signal,
       });
       for (const { item, outcome } of results) {

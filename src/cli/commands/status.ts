@@ -8,7 +8,7 @@ import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
 import { formatQueueStatus, readQueueStatus } from '../../worker/read-queue-status.js';
 import type { CliContext } from '../main.js';
 import { parseConcurrency } from './batch.js';
-import { addQueueOptions, resolveRedisUrl, type QueueFlags } from './queue-options.js';
+import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
 
 interface StatusFlags extends QueueFlags {
   json: boolean;
@@ -24,7 +24,8 @@ export function registerStatus(program: Command, context: CliContext): void {
   addQueueOptions(command);
   command.action(async (flags: StatusFlags) => {
     const redisUrl = resolveRedisUrl(flags, context);
-    const connection = await openRedis(redisUrl, { name: 'bbb-capture-status' });
+    const tls = await resolveRedisTls(flags, context, redisUrl);
+    const connection = await openRedis(redisUrl, { name: 'bbb-capture-status', tls });
     const queue = openCaptureQueue(connection, flags.queue);
     try {
       const status = await readQueueStatus(queue, { limit: flags.limit });

@@ -7,11 +7,11 @@ import os from 'node:os';
 import { Command, Option } from 'commander';
 import { autoConcurrency, machineResources } from '../../batch/auto-concurrency.js';
 import { RESOLUTIONS } from '../../record/record-options.js';
-import { DEFAULT_LOCK_SETTINGS, runWorker, type WorkerEvent } from '../../worker/run-worker.js';
+import { DEFAULT_DISK_WATCH, DEFAULT_LOCK_SETTINGS, runWorker, type WorkerEvent } from '../../worker/run-worker.js';
 import type { CliContext } from '../main.js';
-import { parseAmount } from '../parse-values.js';
+import { parseAmount, parseSize } from '../parse-values.js';
 import { parseConcurrency, parseCount } from './batch.js';
-import { addQueueOptions, resolveRedisUrl, type QueueFlags } from './queue-options.js';
+import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
 import { addCaptureOptions, resolveCaptureOptions } from './record.js';
 
 type CaptureFlags = Parameters<typeof resolveCaptureOptions>[0];
@@ -23,8 +23,11 @@ interface WorkerFlags extends CaptureFlags, QueueFlags {
   stalledInterval: number;
   maxStalled: number;
   onStop: 'requeue' | 'finish';
+  minFree: number;
   name?: string;
 }
+
+const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 
 /** Set per job at enqueue time; the worker's values would be ignored, so they are not offered. */
 const JOB_OPTIONS = ['--resolution', '--layout', '--from', '--to', '--format'];
@@ -64,10 +67,16 @@ function workerLog(flags: WorkerFlags, context: CliContext): (event: WorkerEvent
           return `failed ${event.output}: ${event.code}: ${event.message}${event.willRetry ? ' (will retry)' : ''}`;
         case 'job-requeued':
           return `requeued ${event.output}`;
+        case 'job-lock-lost':
+          return `lost the lock on ${event.output} [${event.jobId}]: its capture is stopped (the job runs again elsewhere)`;
         case 'job-stalled':
           return `stalled job ${event.jobId} (its worker died) is back in the queue`;
         case 'worker-error':
           return `error: ${event.message}`;
+        case 'worker-paused':
+          return `PAUSED: the disk of ${event.outDir} is full (${gib(event.freeBytes)} free); taking no jobs until ${gib(event.resumeAtBytes)} are free`;
+        case 'worker-resumed':
+          return `resumed: ${gib(event.freeBytes)} free, taking jobs again`;
         case 'worker-stopping':
           return event.onStop === 'requeue' ? 'stopping: aborting running captures and requeueing them' : 'stopping: finishing running captures';
         case 'worker-closed':
@@ -76,7 +85,7 @@ function workerLog(flags: WorkerFlags, context: CliContext): (event: WorkerEvent
           return undefined;
       }
     })();
-    if (line && (!flags.quiet || event.type === 'job-failed' || event.type === 'worker-error')) context.stderr.write(`${line}\n`);
+    if (line && (!flags.quiet || event.type === 'job-failed' || event.type === 'job-lock-lost' || event.type === 'worker-error' || event.type === 'worker-paused')) context.stderr.write(`${line}\n`);
   };
 }
 
@@ -89,6 +98,7 @@ export function registerWorker(program: Command, context: CliContext): void {
     .addOption(new Option('--lock-duration <s>', 'job lock lifetime; a dead worker\'s job is taken over after about this plus --stalled-interval').argParser(parseAmount).default(DEFAULT_LOCK_SETTINGS.lockDurationMs / 1000))
     .addOption(new Option('--stalled-interval <s>', 'how often to look for jobs whose worker died').argParser(parseAmount).default(DEFAULT_LOCK_SETTINGS.stalledIntervalMs / 1000))
     .addOption(new Option('--max-stalled <n>', 'how many worker deaths a job survives before it fails').argParser(parseCount).default(DEFAULT_LOCK_SETTINGS.maxStalledCount))
+    .addOption(new Option('--min-free <size>', 'take no job while the out dir\'s disk has less free (e.g. 500M, 2G); a full disk pauses the worker until this much is free').argParser(parseSize).default(DEFAULT_DISK_WATCH.minFreeBytes, '2G'))
     .addOption(new Option('--on-stop <what>', 'on SIGTERM/Ctrl-C: requeue running captures (abort them) or finish them first').choices(['requeue', 'finish']).default('requeue'))
     .option('--name <name>', 'this worker\'s name in job records (default: host:pid)');
   addQueueOptions(command);
@@ -96,10 +106,12 @@ export function registerWorker(program: Command, context: CliContext): void {
   for (const option of command.options) if (option.long && JOB_OPTIONS.includes(option.long)) option.hideHelp();
   command.action(async (flags: WorkerFlags) => {
     const redisUrl = resolveRedisUrl(flags, context);
+    const redisTls = await resolveRedisTls(flags, context, redisUrl);
     const base = resolveCaptureOptions(flags, context);
     const concurrency = flags.concurrency === 'auto' ? autoConcurrency(machineResources(), RESOLUTIONS['1920x1080']).concurrency : flags.concurrency;
     await runWorker({
       redisUrl,
+      redisTls,
       queueName: flags.queue,
       outDir: flags.outDir,
       concurrency,
@@ -109,6 +121,8 @@ export function registerWorker(program: Command, context: CliContext): void {
       stalledIntervalMs: flags.stalledInterval * 1000,
       maxStalledCount: flags.maxStalled,
       onStop: flags.onStop,
+      minFreeBytes: flags.minFree,
+      diskPollMs: DEFAULT_DISK_WATCH.diskPollMs,
       signal: context.signal,
       onEvent: workerLog(flags, context),
     });

@@ -8,13 +8,17 @@ describe('retry classification', () => {
     expect(shouldRetry(error, 1, DEFAULT_RETRY_POLICY)).toBe(ERROR_CODES[code].transient && code !== 'ABORTED');
   });
 
-  it('retries network, crash and stall failures, not 404s, broken recordings or a stop', () => {
-    for (const code of ['HOST_UNREACHABLE', 'CHROMIUM_CRASHED', 'PLAYBACK_STALLED', 'SERVER_LOST', 'PLAYER_TIMEOUT'] as const) {
+  it('retries network, crash, stall and full-disk failures, not 404s, broken recordings or a stop', () => {
+    for (const code of ['HOST_UNREACHABLE', 'CHROMIUM_CRASHED', 'PLAYBACK_STALLED', 'SERVER_LOST', 'PLAYER_TIMEOUT', 'DISK_FULL'] as const) {
       expect(shouldRetry(new CaptureError(code, 'x'), 1, DEFAULT_RETRY_POLICY), code).toBe(true);
     }
-    for (const code of ['RECORDING_NOT_FOUND', 'NOT_A_BBB_RECORDING', 'MEDIA_MISSING', 'BAD_URL', 'ABORTED', 'DISK_FULL'] as const) {
+    for (const code of ['RECORDING_NOT_FOUND', 'NOT_A_BBB_RECORDING', 'MEDIA_MISSING', 'BAD_URL', 'ABORTED'] as const) {
       expect(shouldRetry(new CaptureError(code, 'x'), 1, DEFAULT_RETRY_POLICY), code).toBe(false);
     }
+  });
+
+  it('keeps the exit code of a full disk for a single run', () => {
+    expect(new CaptureError('DISK_FULL', 'x').exitCode).toBe(51);
   });
 
   it('stops after the configured number of retries', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAmount, parseTime } from '../../../src/cli/parse-values.js';
+import { parseAmount, parseSize, parseTime } from '../../../src/cli/parse-values.js';
 
 describe('option values', () => {
   it.each([
@@ -20,5 +20,11 @@ describe('option values', () => {
   it('parses bitrates with suffixes', () => {
     expect(parseAmount('8M')).toBe(8_000_000);
     expect(parseAmount('192k')).toBe(192_000);
+  });
+
+  it('parses sizes in powers of 1024 and rejects others naming the value', () => {
+    expect(['4096', '500M', '2G', '1.5GiB', '1t', '10kB'].map(parseSize)).toEqual([4096, 500 * 1024 ** 2, 2 * 1024 ** 3, 1.5 * 1024 ** 3, 1024 ** 4, 10240]);
+    expect(() => parseSize('lots')).toThrow('"lots" is not a size');
+    expect(() => parseSize('2X')).toThrow('is not a size');
   });
 });

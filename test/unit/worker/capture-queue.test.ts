@@ -17,6 +17,8 @@ describe('captureJobId', () => {
 
   it('describes retries as data', () => {
     expect(captureJobOptions('x', { attempts: 3, backoffMs: 5000 })).toMatchObject({ jobId: 'x', attempts: 3, backoff: { type: 'exponential', delay: 5000 } });
+    // Finished jobs do not pile up in Redis forever: a month, at most 1000 done and 5000 failed.
+    expect(captureJobOptions('x', { attempts: 3, backoffMs: 5000 })).toMatchObject({ removeOnComplete: { count: 1000, age: 30 * 86_400 }, removeOnFail: { count: 5000, age: 30 * 86_400 } });
   });
 });
 
