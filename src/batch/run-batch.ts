@@ -183,19 +183,25 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
       for (const plan of toRun) {
         const entry = journal.get(plan.key)!;
         const info = infos.get(plan.key);
-        if (info instanceof CaptureError && !info.transient && info.code !== 'ABORTED') {
+        let refused = info instanceof CaptureError && !info.transient && info.code !== 'ABORTED' ? info : undefined;
+        // Transient metadata failures leave the name to the item's first attempt.
+        if (!refused && !entry.output && (plan.item.output || (info && !(info instanceof CaptureError)))) {
+          try {
+            journal.patch(plan.key, { output: nameFor(plan, info instanceof CaptureError ? undefined : info) });
+          } catch (error) {
+            // Whatever one recording's metadata holds, it fails that item, not the batch.
+            refused = toCaptureError(error);
+          }
+        }
+        if (refused) {
           // A 404 or a broken recording: no capture would change that. Reading the metadata was
           // this run's attempt at the item.
           await journal.move(plan.key, 'running');
-          const failed = await journal.move(plan.key, 'failed', { error: { code: info.code, message: info.message } });
+          const failed = await journal.move(plan.key, 'failed', { error: { code: refused.code, message: refused.message } });
           attemptsThisRun.set(plan.key, 1);
           outcomes.set(plan.key, 'failed');
-          emit({ type: 'item-failed', index: plan.item.index, url: plan.item.url, output: null, attempts: failed.attempts, code: info.code, message: info.message });
+          emit({ type: 'item-failed', index: plan.item.index, url: plan.item.url, output: null, attempts: failed.attempts, code: refused.code, message: refused.message });
           continue;
-        }
-        // Transient metadata failures leave the name to the item's first attempt.
-        if (!entry.output && (plan.item.output || (info && !(info instanceof CaptureError)))) {
-          journal.patch(plan.key, { output: nameFor(plan, info instanceof CaptureError ? undefined : info) });
         }
         runnable.push(plan);
       }

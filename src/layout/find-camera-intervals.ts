@@ -4,7 +4,8 @@
  * frame, so every switch lands on the exact frame the composite changed.
  */
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
-import { runProcessBinary } from '../process/run-process.js';
+import type { Box } from '../frame-code/raster.js';
+import { startProcess, type ProcessOptions } from '../process/run-process.js';
 import { probeMedia } from '../verify/probe-media.js';
 import { frameClassifier, sameTiles, toIntervals, type CameraInterval } from './detect-camera-tiles.js';
 
@@ -56,10 +57,36 @@ export function windowDecodeArgs(file: string, first: number, count: number, fps
   ];
 }
 
-function split(buffer: Buffer, size: number): Buffer[] {
-  const frames: Buffer[] = [];
-  for (let o = 0; o + size <= buffer.length; o += size) frames.push(buffer.subarray(o, o + size));
-  return frames;
+/**
+ * Runs ffmpeg and hands each frame of its stdout (`frameBytes` each) to `onFrame` as it arrives, so
+ * memory stays at one frame and a pipe's worth however long the video.
+ */
+async function forEachFrame(ffmpeg: string, args: string[], frameBytes: number, run: ProcessOptions, onFrame: (frame: Buffer) => void): Promise<void> {
+  const child = startProcess(ffmpeg, args, run);
+  // -nostdin: ffmpeg reads nothing from us.
+  child.stdin.end();
+  const frame = Buffer.alloc(frameBytes);
+  let filled = 0;
+  try {
+    for await (const piece of child.stdout as AsyncIterable<Buffer>) {
+      for (let offset = 0; offset < piece.length; ) {
+        const n = Math.min(frameBytes - filled, piece.length - offset);
+        piece.copy(frame, filled, offset, offset + n);
+        filled += n;
+        offset += n;
+        if (filled === frameBytes) {
+          onFrame(frame);
+          filled = 0;
+        }
+      }
+    }
+  } catch (error) {
+    // Reading or classifying failed: stop ffmpeg (its being killed is no news) and say why.
+    child.child.kill();
+    await child.done.catch(() => undefined);
+    throw error;
+  }
+  await child.done;
 }
 
 /** Reads the camera intervals of a webcams video (video/webcams.webm or .mp4). */
@@ -71,19 +98,34 @@ export async function findCameraIntervals(file: string, options: { tools: Ffmpeg
   const duration = probe.video.duration ?? probe.duration;
   const w = 2 * Math.max(1, Math.round(width / SHRINK / 2));
   const h = 2 * Math.max(1, Math.round(height / SHRINK / 2));
+  const frameBytes = w * h * 3;
   const classify = frameClassifier(width, height, w, h);
   const run = { signal: options.signal, label: 'ffmpeg (camera detection)', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' } as const;
   const step = Math.max(1, Math.round(fps));
-  const coarse = split(await runProcessBinary(options.tools.ffmpeg, coarseDecodeArgs(file, step, w, h), run), w * h * 3).map(classify);
-  const indices = coarse.map((_, k) => k * step);
-  const layouts = [...coarse];
-  // Refine: read every frame between two samples that disagree, and insert them in order.
-  for (let k = coarse.length - 1; k > 0; k--) {
-    if (sameTiles(coarse[k - 1]!, coarse[k]!)) continue;
-    const first = (k - 1) * step + 1;
-    const frames = split(await runProcessBinary(options.tools.ffmpeg, windowDecodeArgs(file, first, step - 1, fps, w, h), run), w * h * 3).map(classify);
-    indices.splice(k, 0, ...frames.map((_, i) => first + i));
-    layouts.splice(k, 0, ...frames);
+  // Coarse pass: only the samples whose layout differs from the one before are kept (with the
+  // first), so what is kept grows with the number of switches, not with the duration.
+  const changes: Array<{ k: number; layout: Box[] }> = [];
+  let k = 0;
+  await forEachFrame(options.tools.ffmpeg, coarseDecodeArgs(file, step, w, h), frameBytes, run, (frame) => {
+    const layout = classify(frame);
+    const last = changes.at(-1);
+    if (!last || !sameTiles(last.layout, layout)) changes.push({ k, layout });
+    k++;
+  });
+  const indices: number[] = [];
+  const layouts: Box[][] = [];
+  for (const [i, change] of changes.entries()) {
+    // Refine: read every frame between the sample before a switch and the switch, in order.
+    if (i > 0 && step > 1) {
+      const first = (change.k - 1) * step + 1;
+      let n = first;
+      await forEachFrame(options.tools.ffmpeg, windowDecodeArgs(file, first, step - 1, fps, w, h), frameBytes, run, (frame) => {
+        indices.push(n++);
+        layouts.push(classify(frame));
+      });
+    }
+    indices.push(change.k * step);
+    layouts.push(change.layout);
   }
   return { width, height, fps, duration, intervals: toIntervals(indices, layouts, fps, duration) };
 }

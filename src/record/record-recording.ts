@@ -178,9 +178,8 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
 
     const captureFile = path.join(workDir, 'capture.mkv');
     const writer = new ChunkFileWriter(captureFile);
-    await page.exposeBinding(SINK, async (_source, sequence: number, base64: string) => {
-      await writer.write(sequence, Buffer.from(base64, 'base64'));
-    });
+    // The page runs strangers' content: the writer checks what arrives, nothing is trusted here.
+    await page.exposeBinding(SINK, (_source, sequence: unknown, base64: unknown) => writer.writeBase64(sequence, base64));
     emit({ type: 'stage', stage: 'capture', message: `capturing ${(to - from).toFixed(1)} s at ${options.width}x${options.height}` });
     const mimeType = options.format === 'webm' ? 'video/webm;codecs=vp8,opus' : 'video/x-matroska;codecs=avc1,opus';
     const started: RecorderStarted = await page.evaluate(startRecorder, {

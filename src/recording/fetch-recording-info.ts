@@ -22,7 +22,8 @@ export interface RecordingInfo {
   mediaUrl: string;
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' });
+// Values stay text: a meeting called "007" keeps its zeros, and refusals quote what the file says.
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false });
 
 async function request(url: string, method: 'GET' | 'HEAD', signal: AbortSignal | undefined, timeoutMs: number): Promise<Response> {
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -42,28 +43,60 @@ function text(node: unknown): string | undefined {
   return String(node);
 }
 
-/** Parses metadata.xml; undefined when it is not a BBB recording's metadata. */
-export function parseMetadata(xml: string): Omit<RecordingInfo, 'media' | 'mediaUrl'> | undefined {
+/** Latest plausible start_time: 2200-01-01 (ms). Anything later is not a clock reading. */
+export const MAX_START_TIME_MS = Date.UTC(2200, 0, 1);
+/**
+ * Longest plausible recording, seconds. A capture plays the recording in real time, so two days is
+ * already two days of one machine; a longer duration is a corrupt or hostile metadata.xml, and it
+ * would size farm part jobs and buffers.
+ */
+export const MAX_DURATION_S = 48 * 3600;
+
+/**
+ * Parses metadata.xml (named `source` in messages) and checks what later steps rely on: the `<id>`
+ * is the URL's record id (when `recordId` is given), start_time a plausible epoch time, the duration
+ * positive and at most MAX_DURATION_S. Throws NOT_A_BBB_RECORDING naming the field and its value.
+ */
+export function parseMetadata(xml: string, expected: { source?: string; recordId?: string } = {}): Omit<RecordingInfo, 'media' | 'mediaUrl'> {
+  const source = expected.source ?? 'metadata.xml';
+  const refuse = (why: string) => new CaptureError('NOT_A_BBB_RECORDING', `${source}: ${why}`);
   let doc: Record<string, unknown>;
   try {
     doc = parser.parse(xml) as Record<string, unknown>;
   } catch {
-    return undefined;
+    throw refuse("not XML, not a BBB recording's metadata.xml");
   }
   const recording = doc.recording as Record<string, unknown> | undefined;
-  if (!recording || typeof recording !== 'object') return undefined;
+  if (!recording || typeof recording !== 'object') throw refuse("no <recording>, not a BBB recording's metadata.xml");
   const meeting = recording.meeting as Record<string, unknown> | undefined;
   const playback = recording.playback as Record<string, unknown> | undefined;
   const meta = recording.meta as Record<string, unknown> | undefined;
   const recordId = text(recording.id);
   const meetingId = text(meeting?.['@id']) ?? recordId;
-  const durationMs = Number(text(playback?.duration));
-  if (!recordId || !meetingId || !Number.isFinite(durationMs) || durationMs <= 0) return undefined;
+  if (!recordId || !meetingId) throw refuse("no <id>, not a BBB recording's metadata.xml");
+  // A server answering for another recording (a misconfigured mirror, a hostile one) would get the
+  // wrong media captured under this URL's name.
+  if (expected.recordId !== undefined && recordId !== expected.recordId) {
+    throw refuse(`<id> is ${JSON.stringify(recordId)}, but the URL names recording ${expected.recordId}`);
+  }
+  const durationText = text(playback?.duration);
+  if (durationText === undefined) throw refuse("no <playback><duration>, not a BBB recording's metadata.xml");
+  const durationMs = Number(durationText);
+  if (!(durationMs > 0 && durationMs <= MAX_DURATION_S * 1000)) {
+    throw refuse(`playback duration ${JSON.stringify(durationText)} ms is not a plausible length (expected more than 0 and at most ${MAX_DURATION_S * 1000} ms, ${MAX_DURATION_S / 3600} h)`);
+  }
+  // Without a start time the name falls back to the record id; a wrong one would make dates that
+  // cannot be written (new Date(1e20) throws when formatted).
+  const startText = text(recording.start_time)?.trim() || undefined;
+  const startTime = startText === undefined ? 0 : Number(startText);
+  if (startText !== undefined && !(startTime > 0 && startTime < MAX_START_TIME_MS)) {
+    throw refuse(`start_time ${JSON.stringify(startText)} is not a plausible time (expected ms since 1970, before 2200)`);
+  }
   return {
     recordId,
     meetingId,
     meetingName: text(meta?.meetingName) ?? text(meeting?.['@name']) ?? recordId,
-    startTime: Number(text(recording.start_time)) || 0,
+    startTime,
     duration: durationMs / 1000,
   };
 }
@@ -79,8 +112,7 @@ export async function fetchRecordingInfo(target: PlaybackTarget, options: { sign
   if (!response.ok) {
     throw new CaptureError('NOT_A_BBB_RECORDING', `${metadataUrl} answered HTTP ${response.status}, not a BBB recording's metadata`);
   }
-  const parsed = parseMetadata(await response.text());
-  if (!parsed) throw new CaptureError('NOT_A_BBB_RECORDING', `${metadataUrl} is not a BBB recording's metadata.xml`);
+  const parsed = parseMetadata(await response.text(), { source: metadataUrl, recordId: target.recordId });
   const mediaBase = `${target.origin}/presentation/${parsed.meetingId}/`;
   for (const [file, media] of [['video/webcams.webm', 'video'], ['video/webcams.mp4', 'video'], ['audio/audio.webm', 'audio']] as const) {
     const head = await request(`${mediaBase}${file}`, 'HEAD', options.signal, timeoutMs);

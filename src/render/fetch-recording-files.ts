@@ -3,10 +3,10 @@
  * timeline documents, and the media (for the audio and the frame times) into the work directory.
  */
 import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { CaptureError } from '../errors.js';
+import { abortError, CaptureError, toCaptureError } from '../errors.js';
 import type { TimelineDocuments } from './timeline-times.js';
 
 const XML_FILES = ['shapes.svg', 'panzooms.xml', 'cursor.xml', 'slides_new.xml', 'deskshare.xml', 'layout.xml'] as const;
@@ -25,7 +25,13 @@ async function get(url: string, signal: AbortSignal | undefined): Promise<Respon
 async function optionalText(url: string, signal: AbortSignal | undefined): Promise<string> {
   const response = await get(url, signal);
   if (!response.ok) return '';
-  return response.text();
+  try {
+    return await response.text();
+  } catch (error) {
+    // Cut off mid-body (reset, or the 60 s limit, generous for documents): a retry may succeed.
+    if (signal?.aborted) throw abortError(signal);
+    throw new CaptureError('SERVER_LOST', `cannot read ${url}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** The recording's timeline documents (optional ones as ''), plus deskshare.xml on its own. */
@@ -43,11 +49,77 @@ export async function fetchTimelineDocuments(filesUrl: string, signal: AbortSign
   return { docs: { xml, json, vtt }, deskshareXml: xml[XML_FILES.indexOf('deskshare.xml')]! };
 }
 
-/** Downloads `url` to `file`; false when the server has no such file. */
-export async function downloadFile(url: string, file: string, signal: AbortSignal | undefined): Promise<boolean> {
-  const response = await get(url, signal);
-  if (response.status === 404) return false;
-  if (!response.ok || !response.body) throw new CaptureError('SERVER_LOST', `${url} answered HTTP ${response.status}`);
-  await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), createWriteStream(file), { signal });
-  return true;
+/**
+ * How long a download may wait. There is no limit on the whole transfer: a large webcams video on
+ * a slow link takes as long as it takes, as long as bytes keep coming.
+ */
+export interface DownloadTimeouts {
+  /** From the request to the response's headers. */
+  headersTimeoutMs?: number | undefined;
+  /** Longest gap between two pieces of the body. */
+  idleTimeoutMs?: number | undefined;
+}
+
+const HEADERS_TIMEOUT_MS = 60_000;
+const IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * Downloads `url` to `file`; false when the server has no such file. A server that stops answering
+ * or sending, or drops the connection, is SERVER_LOST (transient: a retry may well succeed).
+ */
+export async function downloadFile(url: string, file: string, signal: AbortSignal | undefined, timeouts: DownloadTimeouts = {}): Promise<boolean> {
+  const headersMs = timeouts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const idleMs = timeouts.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+  // One controller stops the request at a stall; the caller's signal stops it at a user's stop.
+  const stall = new AbortController();
+  const stop = signal ? AbortSignal.any([signal, stall.signal]) : stall.signal;
+  let why = '';
+  const watch = (ms: number, reason: string) =>
+    setTimeout(() => {
+      why = reason;
+      stall.abort();
+    }, ms);
+  let timer = watch(headersMs, `no answer within ${headersMs / 1000} s`);
+  let received = 0;
+  let writeError: unknown;
+  const lost = (error: unknown): CaptureError => {
+    if (signal?.aborted) return abortError(signal);
+    if (writeError) return toCaptureError(writeError);
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const detail = why || (cause?.code ?? cause?.message ?? (error as Error).message);
+    return new CaptureError('SERVER_LOST', `download of ${url} failed after ${received} bytes: ${detail}`, { cause: error });
+  };
+  try {
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: stop });
+    } catch (error) {
+      throw lost(error);
+    }
+    clearTimeout(timer);
+    if (response.status === 404) {
+      await response.body?.cancel().catch(() => undefined);
+      return false;
+    }
+    if (!response.ok || !response.body) throw new CaptureError('SERVER_LOST', `${url} answered HTTP ${response.status}`);
+    timer = watch(idleMs, `no data for ${idleMs / 1000} s`);
+    // Every piece of the body restarts the idle clock.
+    const watchdog = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        timer.refresh();
+        done(null, chunk);
+      },
+    });
+    const out = createWriteStream(file);
+    out.on('error', (error) => (writeError ??= error));
+    try {
+      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), watchdog, out, { signal: stop });
+    } catch (error) {
+      throw lost(error);
+    }
+    return true;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -82,18 +82,27 @@ export interface JobRetry {
 export const DEFAULT_JOB_RETRY: JobRetry = { attempts: 3, backoffMs: 5000 };
 
 /**
+ * Most parts one recording is cut into. Each part is a queue job that loads the player once; past
+ * a thousand the start-ups cost more than spreading gains, and a wrong duration must not flood
+ * Redis with jobs. Longer recordings get longer parts instead.
+ */
+export const MAX_PARTS = 1000;
+
+/**
  * The parts of [from, to) for a recording of `duration` seconds rendered in parts of about
  * `partLength` seconds (the last up to 1.5 parts long, so no sliver is a job of its own); one part
- * when it is short. The last part ends where the whole does (`to`, null = the media's end).
+ * when it is short. The last part ends where the whole does (`to`, null = the media's end). Parts
+ * are made longer (whole seconds) when there would be more than MAX_PARTS.
  */
 export function planParts(from: number, to: number | null, duration: number, partLength: number): Array<{ from: number; to: number | null }> {
   if (!(partLength > 0)) throw new RangeError(`part length must be positive, got ${partLength}`);
   const end = to ?? duration;
+  const length = Math.max(partLength, Math.ceil((end - from) / MAX_PARTS));
   const parts: Array<{ from: number; to: number | null }> = [];
   let start = from;
-  while (end - start > partLength * 1.5) {
-    parts.push({ from: start, to: start + partLength });
-    start += partLength;
+  while (end - start > length * 1.5) {
+    parts.push({ from: start, to: start + length });
+    start += length;
   }
   parts.push({ from: start, to });
   return parts;

@@ -64,7 +64,7 @@ export function registerEnqueue(program: Command, context: CliContext): void {
     .addOption(new Option('--format <format>', 'container').choices(['mp4', 'mkv', 'webm']).default('mp4'))
     .option('--name-template <template>', 'output names from {meetingName} {date} {time} {recordId} {meetingId}')
     .addOption(new Option('--engine <engine>', 'capture (real time) or render (frame-exact, see record --help)').choices(ENGINES).default('capture'))
-    .addOption(new Option('--part-length <s>', 'render engine: cut recordings longer than 1.5 parts into parts of this many seconds, rendered by any workers at once and joined (workers must share --out-dir); 0 = whole').argParser(parseAmount).default(0))
+    .addOption(new Option('--part-length <s>', 'render engine: cut recordings longer than 1.5 parts into parts of this many seconds (longer when that would make more than 1000 parts), rendered by any workers at once and joined (workers must share --out-dir); 0 = whole').argParser(parseAmount).default(0))
     .addOption(new Option('--attempts <n>', 'attempts per job for transient failures (permanent ones fail at once)').argParser(parseAmount).default(DEFAULT_JOB_RETRY.attempts))
     .addOption(new Option('--backoff <s>', 'wait before the first retry; doubles each time (BullMQ exponential backoff)').argParser(parseAmount).default(DEFAULT_JOB_RETRY.backoffMs / 1000))
     .addOption(new Option('--keep-done <n>', 'completed jobs kept in Redis (the newest; for `status` and to recognise a re-enqueue)').argParser(parseCount).default(DEFAULT_JOB_RETENTION.keepDone))

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -249,5 +251,35 @@ describe('runBatch', () => {
     }
     expect(spy.synced).toContainEqual({ ino: (await stat(final)).ino, at: false });
     expect(spy.synced).toContainEqual({ ino: (await stat(outDir)).ino, at: true });
+  });
+
+  it('fails only the item whose metadata.xml has an impossible start_time; the others complete', async () => {
+    // A real server and the real metadata reader: the bad value is caught where metadata.xml is read.
+    const metadata = (n: number, start: string) =>
+      `<recording><id>${id(n)}</id><start_time>${start}</start_time><meeting id="${id(n)}"/><meta><meetingName>Lecture ${n}</meetingName></meta><playback><duration>4000</duration></playback></recording>`;
+    const starts: Record<string, string> = { [id(1)]: '1704103200000', [id(2)]: '1e20', [id(3)]: '1704106800000' };
+    const server = createServer((req, res) => {
+      const match = /^\/presentation\/([^/]+)\/(.*)$/.exec(req.url ?? '');
+      if (match && match[2] === 'metadata.xml' && starts[match[1]!]) res.writeHead(200, { 'content-type': 'text/xml' }).end(metadata(Number(match[1]![0]), starts[match[1]!]!));
+      else if (match && match[2] === 'video/webcams.webm') res.writeHead(200).end();
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const at = (n: number, index: number): BatchItem => ({ index, source: `list line ${index + 1}`, url: `http://127.0.0.1:${port}/playback/presentation/2.3/${id(n)}`, settings: {} });
+      const outDir = await mkdtemp(path.join(tmpdir(), 'batch-'));
+      const f = fakes({}, {});
+      const { result } = await batch(outDir, [at(1, 0), at(2, 1), at(3, 2)], f, { fetchInfo: undefined });
+      expect(result.items.map((i) => [i.status, i.output, i.error?.code ?? null])).toEqual([
+        ['done', 'Lecture 1 2024-01-01 10-00.mp4', null],
+        ['failed', null, 'NOT_A_BBB_RECORDING'],
+        ['done', 'Lecture 3 2024-01-01 11-00.mp4', null],
+      ]);
+      expect(result.items[1]!.error!.message).toMatch(/metadata\.xml: start_time "1e20" is not a plausible time/);
+      expect(f.calls).toHaveLength(2);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureJobId, captureJobOptions, checkJobData, formatJobFailure, parseJobFailure, planParts, type CaptureJobData, type JobSettings } from '../../../src/worker/capture-queue.js';
+import { captureJobId, captureJobOptions, checkJobData, formatJobFailure, parseJobFailure, MAX_PARTS, planParts, type CaptureJobData, type JobSettings } from '../../../src/worker/capture-queue.js';
 import { checkRedisUrl, redactRedisUrl } from '../../../src/worker/open-redis.js';
 
 const RECORD = 'a'.repeat(40) + '-1700000000000';
@@ -39,6 +39,20 @@ describe('planParts', () => {
     expect(planParts(100, 1400, 3600, 600)).toEqual([{ from: 100, to: 700 }, { from: 700, to: 1400 }]);
     expect(planParts(0, null, 890, 600)).toEqual([{ from: 0, to: null }]);
     expect(() => planParts(0, null, 10, 0)).toThrow(/positive/);
+  });
+  it(`never makes more than ${MAX_PARTS} parts: longer recordings get longer parts`, () => {
+    // 48 h (the longest metadata.xml is believed) in 10 s parts would be 17 280 jobs.
+    const twoDays = planParts(0, null, 48 * 3600, 10);
+    expect(twoDays.length).toBeLessThanOrEqual(MAX_PARTS);
+    expect(twoDays.length).toBeGreaterThan(MAX_PARTS - 5);
+    expect(twoDays[0]).toEqual({ from: 0, to: 173 });
+    expect(twoDays.at(-1)!.to).toBeNull();
+    // Even a duration no metadata check would pass stays bounded.
+    expect(planParts(0, null, 1e6, 10).length).toBeLessThanOrEqual(MAX_PARTS);
+    expect(planParts(0, null, Number.POSITIVE_INFINITY, 10)).toEqual([{ from: 0, to: null }]);
+    expect(planParts(100, 100 + 50_000, 200_000, 10).length).toBeLessThanOrEqual(MAX_PARTS);
+    // Below the cap the part length is the one asked for.
+    expect(planParts(0, null, 3600, 600)).toHaveLength(6);
   });
   it('gives the render engine its own job id', () => {
     expect(captureJobId(RECORD, { ...settings, engine: 'render' })).not.toBe(captureJobId(RECORD, settings));
