@@ -14,9 +14,9 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
-import { durableRename } from '../record/durable-rename.js';
-import type { RecordOptions } from '../record/record-options.js';
-import { recordRecording, type RecordResult } from '../record/record-recording.js';
+import { durableRename } from '../job/durable-rename.js';
+import type { JobOptions } from '../job/job-options.js';
+import { runJob, type JobResult } from '../job/run-job.js';
 import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';
 import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
 import type { BatchEvent, ItemOutcome } from './batch-events.js';
@@ -49,7 +49,7 @@ export interface RunBatchOptions {
   signal: AbortSignal | undefined;
   onEvent: (event: BatchEvent) => void;
   /** The capture; a seam for tests. */
-  record?: ((options: RecordOptions) => Promise<Pick<RecordResult, 'duration' | 'wallMs'>>) | undefined;
+  record?: ((options: JobOptions) => Promise<Pick<JobResult, 'duration' | 'wallMs'>>) | undefined;
   /** Reads a recording's metadata; a seam for tests. */
   fetchInfo?: ((url: string, signal: AbortSignal | undefined) => Promise<RecordingInfo>) | undefined;
 }
@@ -115,7 +115,7 @@ const defaultFetchInfo = (url: string, signal: AbortSignal | undefined) => fetch
 export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
   const started = Date.now();
   const emit = options.onEvent;
-  const record = options.record ?? recordRecording;
+  const record = options.record ?? runJob;
   const fetchInfo = options.fetchInfo ?? defaultFetchInfo;
   const outDir = path.resolve(options.outDir);
   try {
@@ -277,6 +277,13 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
             ...plan.options,
             url: item.url,
             output: path.join(staging, output),
+            // One player page per job: the batch's concurrency runs several.
+            workers: 1,
+            hybrid: true,
+            videoOnly: false,
+            compose: null,
+            // The staging directory is the job's own.
+            replace: true,
             signal: stop.signal,
             onEvent: (event) => emit({ type: 'item-event', index: item.index, output, event }),
           });

@@ -22,7 +22,7 @@ import { writeJsonAtomic } from '../batch/write-json-atomic.js';
 import { addCaptureOptions, resolveCaptureOptions } from '../cli/commands/record.js';
 import { CaptureError, toCaptureError } from '../errors.js';
 import { RESOLUTIONS, type Resolution } from '../record/record-options.js';
-import { recordRecording } from '../record/record-recording.js';
+import { runJob } from '../job/run-job.js';
 import { generateRecording } from '../sample/generate-recording.js';
 import { startServer } from '../server/start-server.js';
 import { checkTargets, DEFAULT_TARGETS } from '../verify/check-targets.js';
@@ -184,7 +184,7 @@ async function main(argv: string[]): Promise<void> {
             const started = Date.now();
             const results = await Promise.allSettled(
               Array.from({ length: concurrency }, (_, i) =>
-                recordRecording({ ...options, url, output: path.join(outDir, `capture-${i + 1}.${options.format}`), signal, onEvent: () => undefined }),
+                runJob({ ...options, engine: 'capture', url, output: path.join(outDir, `capture-${i + 1}.${options.format}`), workers: 1, hybrid: true, videoOnly: false, compose: null, replace: true, signal, onEvent: () => undefined }),
               ),
             );
             const wallS = (Date.now() - started) / 1000;

@@ -22,7 +22,8 @@ export function placePackets(times: readonly number[], start: number, end: numbe
   return { prerollPackets: times.filter((t) => t < start).length, lastPacket };
 }
 
-export async function probeVideoPackets(file: string, start: number, end: number, tools: FfmpegTools, signal?: AbortSignal): Promise<PacketPlacement> {
+/** Reads a file's video packet times (s, file order) and places them against the cut [start, end). */
+export async function probeVideoPackets(file: string, start: number, end: number, tools: FfmpegTools, signal?: AbortSignal): Promise<PacketPlacement & { times: number[] }> {
   const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file], {
     signal,
     label: 'ffprobe',
@@ -33,5 +34,5 @@ export async function probeVideoPackets(file: string, start: number, end: number
     .split(/\s+/)
     .filter(Boolean)
     .map((t) => Number(t.replace(/,$/, '')));
-  return placePackets(times, start, end);
+  return { ...placePackets(times, start, end), times };
 }

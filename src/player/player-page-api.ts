@@ -184,3 +184,23 @@ export async function repaintOnce(): Promise<void> {
   dot.remove();
   await new Promise((resolve) => requestAnimationFrame(resolve));
 }
+
+/**
+ * Init script (before the player's own code runs): counts the listeners the page adds for the
+ * player's time event on document or window, so the job can tell whether the player keeps time by
+ * it (the clock contract the render engine steps it by) without playing anything.
+ */
+export function countClockListeners(): void {
+  const add = EventTarget.prototype.addEventListener;
+  let count = 0;
+  Object.defineProperty(window, '__bbbClockListeners', { get: () => count, configurable: true });
+  EventTarget.prototype.addEventListener = function (this: EventTarget, type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions) {
+    if (type === 'bbbplaybacktimeupdate' && (this === document || this === window)) count++;
+    return add.call(this, type, listener, options);
+  };
+}
+
+/** Whether the player listens to its time event (see countClockListeners). */
+export function clockContractKept(): boolean {
+  return ((window as unknown as { __bbbClockListeners?: number }).__bbbClockListeners ?? 0) > 0;
+}

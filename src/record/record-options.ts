@@ -19,12 +19,18 @@ export type Resolution = keyof typeof RESOLUTIONS;
 export const QUALITY_BITS_PER_MEGAPIXEL = { low: 1_500_000, medium: 3_000_000, high: 6_000_000 } as const;
 export type Quality = keyof typeof QUALITY_BITS_PER_MEGAPIXEL;
 
+/** Engines of `--engine`: `auto` chooses per recording (see job/choose-engine.ts). */
+export const ENGINE_CHOICES = ['auto', 'capture', 'render'] as const;
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+
 export interface RecordOptions {
   /** Playback URL of the recording. */
   url: string;
   /** Final output path. */
   output: string;
   format: OutputFormat;
+  /** Which engine exports it; auto: render where it can, capture otherwise. */
+  engine: EngineChoice;
   width: number;
   height: number;
   layout: PageLayout;

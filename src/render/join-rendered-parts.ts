@@ -12,11 +12,13 @@ import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { runProcess } from '../process/run-process.js';
 import type { RecordEvent } from '../record/record-events.js';
-import { openRecordingJob } from '../record/output-work-dir.js';
+import { openOutputWorkDir } from '../job/output-work-dir.js';
+import { readRecordingHead } from '../recording/open-recording.js';
+import { CaptureError } from '../errors.js';
 import { probeMedia } from '../verify/probe-media.js';
 import { verifyOutput } from '../verify/verify-output.js';
 import { joinArgs, segmentListFile } from './build-render-args.js';
-import { fetchMedia } from './render-recording.js';
+import { downloadFile } from './fetch-recording-files.js';
 
 export interface JoinPartsOptions {
   /** The recording's playback URL (for its media). */
@@ -37,25 +39,28 @@ export interface JoinPartsOptions {
 
 /** Joins rendered parts into options.output with the recording's sound; returns its length, seconds. */
 export async function joinRenderedParts(options: JoinPartsOptions): Promise<{ duration: number }> {
-  const { target, recording, out } = await openRecordingJob(options);
+  const { info } = await readRecordingHead(options.url, options.signal, (message) => options.onEvent({ type: 'stage', stage: 'metadata', message }));
+  const out = await openOutputWorkDir(options.output);
+  const partial = out.partialOf(options.output);
   try {
     // Each part's exact length (its MP4 keeps every packet's duration), to the millisecond.
     const lengths = await Promise.all(options.parts.map(async (file) => Math.round((await probeMedia(file, { tools: options.tools, signal: options.signal })).duration * 1000)));
     const duration = lengths.reduce((a, b) => a + b, 0) / 1000;
     options.onEvent({ type: 'stage', stage: 'mux', message: `joining ${options.parts.length} parts (${duration.toFixed(3)} s), adding the sound` });
-    const media = await fetchMedia(recording, target, false, out.workDir, options.signal);
+    const media = path.join(out.workDir, `media${path.extname(new URL(info.mediaUrl).pathname)}`);
+    if (!(await downloadFile(info.mediaUrl, media, options.signal))) throw new CaptureError('MEDIA_MISSING', `${info.mediaUrl} disappeared`);
     const segmentList = path.join(out.workDir, 'parts.ffconcat');
     await writeFile(segmentList, segmentListFile(options.parts.map((file, i) => ({ file: path.resolve(file), durationMs: lengths[i]! }))));
     await runProcess(
       options.tools.ffmpeg,
-      joinArgs({ segmentList, audioSource: media.mediaFile, from: options.from, duration, output: out.partial, format: options.format, audioBitrate: options.audioBitrate }),
+      joinArgs({ segmentList, audioSource: media, from: options.from, duration, output: partial, format: options.format, audioBitrate: options.audioBitrate }),
       { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
     );
     if (options.verify) {
       options.onEvent({ type: 'stage', stage: 'verify', message: 'checking the result' });
-      await verifyOutput({ video: out.partial, expectedDuration: duration, expectAudio: true, tools: options.tools, signal: options.signal });
+      await verifyOutput({ video: partial, expectedDuration: duration, expectAudio: true, tools: options.tools, signal: options.signal });
     }
-    await out.commit();
+    await out.commit([options.output], true);
     options.onEvent({ type: 'stage', stage: 'done', message: `wrote ${options.output}` });
     return { duration };
   } catch (error) {

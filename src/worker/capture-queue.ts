@@ -11,7 +11,7 @@ import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { PageLayout } from '../player/layout-css.js';
 import { RESOLUTIONS, type Resolution } from '../record/record-options.js';
 import { FORMATS, LAYOUTS, type CaptureSettings } from '../batch/capture-settings.js';
-import { ENGINES, type Engine } from '../render/render-options.js';
+import { ENGINE_CHOICES, type EngineChoice } from '../record/record-options.js';
 
 /** Default queue name (several farms can share a Redis with --queue). */
 export const DEFAULT_QUEUE = 'bbb-capture';
@@ -24,7 +24,7 @@ export interface JobSettings {
   resolution: Resolution;
   format: OutputFormat;
   /** Which engine records it (jobs queued before engines existed are `capture`). */
-  engine?: Engine | undefined;
+  engine?: EngineChoice | undefined;
 }
 
 /**
@@ -173,7 +173,7 @@ export function checkJobData(data: unknown): CaptureJobData {
     LAYOUTS.includes(s.layout as PageLayout) &&
     (s.resolution as string) in RESOLUTIONS &&
     FORMATS.includes(s.format as OutputFormat) &&
-    (s.engine === undefined || ENGINES.includes(s.engine)) &&
+    (s.engine === undefined || ENGINE_CHOICES.includes(s.engine)) &&
     (d.part === undefined || (Number.isInteger(d.part.index) && Number.isInteger(d.part.count) && typeof d.part.from === 'number' && (d.part.to === null || typeof d.part.to === 'number') && /^[A-Za-z0-9_-]+$/.test(d.part.dir))) &&
     (d.join === undefined || (Number.isInteger(d.join.count) && d.join.count > 0 && /^[A-Za-z0-9_-]+$/.test(d.join.dir)));
   if (!ok) throw new CaptureError('INTERNAL', `job data not understood (queued by another bbb-capture version?): ${JSON.stringify(data).slice(0, 300)}`);

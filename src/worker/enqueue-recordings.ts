@@ -130,7 +130,10 @@ export async function enqueueRecordings(options: EnqueueOptions): Promise<Enqueu
     }
     const output = await claimOutputName(queue, names, requested?.base ?? outputBaseFor(info, options.nameTemplate), settings.format, jobId);
     const data: CaptureJobData = { version: 1, url: item.url, recordId: info.recordId, output, settings, source: item.source, enqueuedAt: new Date().toISOString() };
-    const parts = settings.engine === 'render' && options.partLength ? planParts(settings.from, settings.to, info.duration, options.partLength) : [];
+    // Parts only for what will be rendered: render, or auto where the output is H.264 (the part
+    // jobs render; a player without the clock contract fails them with NOT_A_BBB_PLAYER).
+    const rendered = settings.engine === 'render' || (settings.engine === 'auto' && settings.format !== 'webm');
+    const parts = rendered && options.partLength ? planParts(settings.from, settings.to, info.duration, options.partLength) : [];
     if (parts.length > 1) {
       if (!options.flows) throw new RangeError('rendering in parts needs a FlowProducer');
       // The join waits for every part; a part that fails for good fails the join with it.

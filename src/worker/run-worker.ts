@@ -18,22 +18,21 @@
  * aborted and their jobs put back to wait without using up an attempt; with `'finish'` they run
  * to the end. Either way no new job is taken and the worker closes its connections.
  */
-import { access, mkdir, readdir, rename, rm, rmdir, statfs } from 'node:fs/promises';
+import { access, mkdir, readdir, rm, rmdir, statfs } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
-import { durableRename } from '../record/durable-rename.js';
+import { durableRename } from '../job/durable-rename.js';
 import type { RecordEvent } from '../record/record-events.js';
-import type { RecordOptions } from '../record/record-options.js';
-import { recordRecording, type RecordResult } from '../record/record-recording.js';
+import type { JobOptions } from '../job/job-options.js';
+import { runJob, type JobResult } from '../job/run-job.js';
+import type { OutputFormat } from '../mux/build-mux-args.js';
 import { applyCaptureSettings, type BaseCaptureOptions } from '../batch/capture-settings.js';
 import { joinRenderedParts } from '../render/join-rendered-parts.js';
-import { renderRecording } from '../render/render-recording.js';
 import { checkJobData, formatJobFailure, jobCaptureSettings, PARTS_DIR, pausedWorkerKey, type CaptureJobData, type PausedWorker, type CaptureJobProgress, type CaptureJobResult } from './capture-queue.js';
 import { openRedis, redactRedisUrl } from './open-redis.js';
 import type { RedisTls } from './read-redis-tls.js';
-import { renameNoClobber } from './rename-no-clobber.js';
 
 /** Where runs of jobs are assembled. */
 export const JOBS_STAGING_DIR = '.bbb-capture-jobs';
@@ -104,7 +103,7 @@ export interface RunWorkerOptions extends LockSettings, Partial<DiskWatchSetting
   signal: AbortSignal;
   onEvent: (event: WorkerEvent) => void;
   /** The capture; a seam for tests. */
-  record?: ((options: RecordOptions) => Promise<Pick<RecordResult, 'duration' | 'wallMs'>>) | undefined;
+  record?: ((options: JobOptions) => Promise<Pick<JobResult, 'duration' | 'wallMs'>>) | undefined;
   /** Free bytes on the file system of a directory (statfs); a seam for tests. */
   freeSpace?: ((dir: string) => Promise<number>) | undefined;
 }
@@ -113,7 +112,7 @@ export interface RunWorkerOptions extends LockSettings, Partial<DiskWatchSetting
 const partName = (index: number) => `part-${String(index).padStart(4, '0')}.mp4`;
 
 /** The render engine writes H.264 in MP4 or Matroska; a WebM job is refused for good. */
-function renderFormat(format: RecordOptions['format']): 'mp4' | 'mkv' {
+function renderFormat(format: OutputFormat): 'mp4' | 'mkv' {
   if (format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: queue it as mp4 or mkv');
   return format;
 }
@@ -142,7 +141,7 @@ class LockLostError extends CaptureError {
 /** Runs a worker until `signal` fires, then stops as `onStop` says and closes. */
 export async function runWorker(options: RunWorkerOptions): Promise<{ completed: number; failed: number; requeued: number }> {
   const emit = options.onEvent;
-  const record = options.record ?? recordRecording;
+  const record = options.record ?? runJob;
   const outDir = path.resolve(options.outDir);
   try {
     await mkdir(path.join(outDir, JOBS_STAGING_DIR), { recursive: true });
@@ -250,21 +249,22 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
           onEvent,
         }));
         await checkLock();
-        await renameNoClobber(path.join(staging, data.output), finalPath);
+        await durableRename(path.join(staging, data.output), finalPath, { replace: false });
         await rm(partsDir, { recursive: true, force: true });
         written = finalPath;
       } else if (data.part) {
         const name = partName(data.part.index);
-        ({ duration: durationS } = await renderRecording({ ...settings, from: data.part.from, to: data.part.to ?? undefined, format: renderFormat(settings.format), url: data.url, output: path.join(staging, name), workers: 1, hybrid: true, videoOnly: true, signal, onEvent }));
+        // A part is always rendered: it joins the others without re-encoding (enqueue plans parts only for render jobs).
+        ({ duration: durationS } = await record({ ...settings, engine: 'render', from: data.part.from, to: data.part.to ?? undefined, format: renderFormat(settings.format), url: data.url, output: path.join(staging, name), workers: 1, hybrid: true, videoOnly: true, compose: null, replace: true, signal, onEvent }));
         await mkdir(partsDir, { recursive: true });
         await checkLock();
         written = path.join(partsDir, name);
         await durableRename(path.join(staging, name), written);
       } else {
-        const engine = data.settings.engine === 'render' ? (o: RecordOptions) => renderRecording({ ...o, format: renderFormat(o.format), workers: 1, hybrid: true }) : record;
-        ({ duration: durationS } = await engine({ ...settings, url: data.url, output: path.join(staging, data.output), signal, onEvent }));
+        // The job chooses the engine (auto by default: per recording) and says which.
+        ({ duration: durationS } = await record({ ...settings, engine: data.settings.engine ?? 'capture', url: data.url, output: path.join(staging, data.output), workers: 1, hybrid: true, videoOnly: false, compose: null, replace: true, signal, onEvent }));
         await checkLock();
-        await renameNoClobber(path.join(staging, data.output), finalPath);
+        await durableRename(path.join(staging, data.output), finalPath, { replace: false });
         written = finalPath;
       }
       const wallMs = Date.now() - started;

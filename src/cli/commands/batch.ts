@@ -13,8 +13,6 @@ import { DEFAULT_RETRY_POLICY } from '../../batch/retry-policy.js';
 import { runBatch } from '../../batch/run-batch.js';
 import { writeJsonAtomic } from '../../batch/write-json-atomic.js';
 import { CaptureError } from '../../errors.js';
-import { ENGINES, type Engine } from '../../render/render-options.js';
-import { renderRecording } from '../../render/render-recording.js';
 import type { CliContext } from '../main.js';
 import { createBatchProgressReporter } from '../batch-progress-reporter.js';
 import { addCaptureOptions, resolveCaptureOptions } from './record.js';
@@ -29,7 +27,6 @@ interface BatchFlags extends CaptureFlags {
   retryDelay: number;
   failFast: boolean;
   report?: string;
-  engine: Engine;
 }
 
 /** A whole number ≥ 0. */
@@ -65,21 +62,22 @@ export function registerBatch(program: Command, context: CliContext): void {
     .addOption(new Option('--retries <n>', 'retries of a capture that failed for a transient reason (network, crash, stall)').argParser(parseCount).default(DEFAULT_RETRY_POLICY.retries))
     .addOption(new Option('--retry-delay <s>', 'wait before the first retry; each next wait is 4 times longer').argParser(parseSeconds).default(DEFAULT_RETRY_POLICY.delayMs / 1000))
     .option('--fail-fast', 'stop at the first recording that fails for good (in-flight captures are stopped too)', false)
-    .option('--report <file>', 'write a JSON report: every item\'s status, output, attempts, duration, error code and message')
-    .addOption(new Option('--engine <engine>', 'capture: play and capture each recording in real time; render: step the player and composite the videos, frame-exact and faster than real time (see record --help)').choices(ENGINES).default('capture'));
+    .option('--report <file>', 'write a JSON report: every item\'s status, output, attempts, duration, error code and message');
   addCaptureOptions(command).action(async (list: string, flags: BatchFlags) => {
     const items = await readBatchList(list);
     if (flags.nameTemplate !== undefined) validateNameTemplate(flags.nameTemplate);
     const base = resolveCaptureOptions(flags, context);
-    if (flags.engine === 'render' && base.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv (or --engine capture for WebM)');
+    if (base.engine === 'render' && base.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv (or --engine capture or auto for WebM)');
+    // What auto will most likely choose, for sizing the concurrency (the job decides per recording).
+    const engine = base.engine === 'auto' ? (base.format === 'webm' ? 'capture' : 'render') : base.engine;
     let concurrency: number;
     if (flags.concurrency === 'auto') {
       const machine = machineResources();
-      const estimate = autoConcurrency(machine, base, flags.engine);
+      const estimate = autoConcurrency(machine, base, engine);
       concurrency = estimate.concurrency;
       if (!flags.quiet && !flags.json) {
         context.stderr.write(
-          `concurrency ${concurrency} (auto: ${machine.cores} cores / ${estimate.coresPerCapture.toFixed(2)} per ${base.width}x${base.height} ${flags.engine === 'render' ? 'render' : 'capture'}, ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB / ${(estimate.memoryPerCapture / 2 ** 30).toFixed(2)} GiB; limited by ${estimate.limitedBy}; --concurrency N to override)\n`,
+          `concurrency ${concurrency} (auto: ${machine.cores} cores / ${estimate.coresPerCapture.toFixed(2)} per ${base.width}x${base.height} ${engine}, ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB / ${(estimate.memoryPerCapture / 2 ** 30).toFixed(2)} GiB; limited by ${estimate.limitedBy}; --concurrency N to override)\n`,
         );
       }
     } else concurrency = flags.concurrency;
@@ -95,8 +93,6 @@ export function registerBatch(program: Command, context: CliContext): void {
         nameTemplate: flags.nameTemplate,
         retry: { ...DEFAULT_RETRY_POLICY, retries: flags.retries, delayMs: flags.retryDelay * 1000 },
         failFast: flags.failFast,
-        // One player page per render job: the batch's concurrency runs several.
-        record: flags.engine === 'render' ? (o) => renderRecording({ ...o, workers: 1, hybrid: true }) : undefined,
         signal: context.signal,
         onEvent: (event) => reporter.onEvent(event),
       });

@@ -12,7 +12,7 @@ import type { OutputFormat } from '../../mux/build-mux-args.js';
 import type { PageLayout } from '../../player/layout-css.js';
 import { RESOLUTIONS, type Resolution } from '../../record/record-options.js';
 import { parsePlaybackUrl } from '../../recording/parse-playback-url.js';
-import { ENGINES, type Engine } from '../../render/render-options.js';
+import { ENGINE_CHOICES, type EngineChoice } from '../../record/record-options.js';
 import { DEFAULT_JOB_RETENTION, DEFAULT_JOB_RETRY, openCaptureQueue } from '../../worker/capture-queue.js';
 import { enqueueRecordings } from '../../worker/enqueue-recordings.js';
 import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
@@ -31,7 +31,7 @@ interface EnqueueFlags extends QueueFlags {
   attempts: number;
   backoff: number;
   json: boolean;
-  engine: Engine;
+  engine: EngineChoice;
   partLength: number;
   keepDone: number;
   keepFailed: number;
@@ -63,7 +63,7 @@ export function registerEnqueue(program: Command, context: CliContext): void {
     .addOption(new Option('--to <time>', 'end of the part to export (default: the end)').argParser(parseTime))
     .addOption(new Option('--format <format>', 'container').choices(['mp4', 'mkv', 'webm']).default('mp4'))
     .option('--name-template <template>', 'output names from {meetingName} {date} {time} {recordId} {meetingId}')
-    .addOption(new Option('--engine <engine>', 'capture (real time) or render (frame-exact, see record --help)').choices(ENGINES).default('capture'))
+    .addOption(new Option('--engine <engine>', 'auto (the worker chooses per recording: render where it can, see record --help), capture (real time) or render (frame-exact)').choices(ENGINE_CHOICES).default('auto'))
     .addOption(new Option('--part-length <s>', 'render engine: cut recordings longer than 1.5 parts into parts of this many seconds (longer when that would make more than 1000 parts), rendered by any workers at once and joined (workers must share --out-dir); 0 = whole').argParser(parseAmount).default(0))
     .addOption(new Option('--attempts <n>', 'attempts per job for transient failures (permanent ones fail at once)').argParser(parseAmount).default(DEFAULT_JOB_RETRY.attempts))
     .addOption(new Option('--backoff <s>', 'wait before the first retry; doubles each time (BullMQ exponential backoff)').argParser(parseAmount).default(DEFAULT_JOB_RETRY.backoffMs / 1000))
@@ -77,7 +77,7 @@ export function registerEnqueue(program: Command, context: CliContext): void {
     const tls = await resolveRedisTls(flags, context, redisUrl);
     if (flags.nameTemplate !== undefined) validateNameTemplate(flags.nameTemplate);
     if (!Number.isInteger(flags.attempts)) throw new CaptureError('USAGE', `--attempts ${flags.attempts} is not a whole number`);
-    if (flags.partLength > 0 && flags.engine !== 'render') throw new CaptureError('USAGE', '--part-length needs --engine render');
+    if (flags.partLength > 0 && (flags.engine === 'capture' || flags.format === 'webm')) throw new CaptureError('USAGE', '--part-length needs the render engine (--engine render or auto, MP4 or MKV)');
     if (flags.partLength > 0 && flags.partLength < 10) throw new CaptureError('USAGE', `--part-length ${flags.partLength}: parts shorter than 10 s cost more in player start-up than they save`);
     if (flags.engine === 'render' && flags.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv');
     const items = await collectItems(inputs);

@@ -11,17 +11,12 @@ import { CaptureError } from '../../errors.js';
 import type { OutputFormat } from '../../mux/build-mux-args.js';
 import type { PageLayout } from '../../player/layout-css.js';
 import { findFfmpeg } from '../../process/find-ffmpeg.js';
-import { checkOutputName } from '../../record/check-output-name.js';
-import { defaultOutputBase } from '../../record/output-name.js';
-import type { RecordEvent } from '../../record/record-events.js';
-import { QUALITY_BITS_PER_MEGAPIXEL, RESOLUTIONS, type Quality, type RecordOptions, type Resolution } from '../../record/record-options.js';
-import { recordRecording } from '../../record/record-recording.js';
-import { recordComposed, type ComposedLayout, type EngineResult } from '../../record/record-composed.js';
+import type { ComposedLayout } from '../../job/job-options.js';
+import { runJob } from '../../job/run-job.js';
 import { readLayoutFile } from '../../layout/layout-spec.js';
-import { ENGINES, type Engine } from '../../render/render-options.js';
-import { renderRecording } from '../../render/render-recording.js';
-import { fetchRecordingInfo } from '../../recording/fetch-recording-info.js';
-import { parsePlaybackUrl } from '../../recording/parse-playback-url.js';
+import { checkOutputName } from '../../record/check-output-name.js';
+import type { RecordEvent } from '../../record/record-events.js';
+import { ENGINE_CHOICES, QUALITY_BITS_PER_MEGAPIXEL, RESOLUTIONS, type EngineChoice, type Quality, type RecordOptions, type Resolution } from '../../record/record-options.js';
 import { startServer, type RunningServer } from '../../server/start-server.js';
 import type { CliContext } from '../main.js';
 import { oneOf, parseAmount, parseTime } from '../parse-values.js';
@@ -37,6 +32,7 @@ const PAGE_LAYOUTS: PageLayout[] = ['player', 'content', 'webcams'];
 interface RecordFlags {
   output?: string;
   format?: OutputFormat;
+  engine: EngineChoice;
   resolution: Resolution;
   layout: PageLayout | ComposedLayoutName;
   from?: number;
@@ -63,6 +59,7 @@ interface RecordFlags {
 /** Options shared by record and batch: capture settings and tool paths. */
 export function addCaptureOptions(command: Command, composed = false): Command {
   return command
+    .addOption(new Option('--engine <engine>', 'auto: render where the player keeps time by its time event and the recording allows it (frame-exact, faster than real time), capture otherwise (WebM, external videos, other players), said in the output; capture: play in real time and capture the page; render: step the player instant by instant').choices(ENGINE_CHOICES).default('auto'))
     .addOption(new Option('--format <format>', 'container: mp4 (H.264 + AAC), mkv (H.264 + AAC) or webm (VP8/VP9 + Opus); default from the output name, else mp4').argParser(oneOf(['mp4', 'mkv', 'webm'] as const)))
     .addOption(new Option('--resolution <WxH>', 'output size; the player is laid out at this size, so text stays sharp').choices(Object.keys(RESOLUTIONS)).default('1920x1080'))
     .addOption(new Option('--layout <layout>', `player: the whole player without its controls; content: slides, whiteboard and screen share filling the frame; webcams: the webcam area only${composed ? '; presenters: the content beside each presenter\'s camera, cropped out of the webcam grid; custom: regions placed by --layout-file' : ''}`).choices(composed ? [...PAGE_LAYOUTS, ...COMPOSED_LAYOUTS] : PAGE_LAYOUTS).default('player'))
@@ -99,6 +96,7 @@ export function resolveCaptureOptions(flags: RecordFlags, context: CliContext): 
   const ffmpegPath = flags.ffmpeg ?? context.env.BBB_CAPTURE_FFMPEG;
   return {
     format: formatFor(flags),
+    engine: flags.engine,
     width,
     height,
     // Composed layouts capture the content area; record composes the rest.
@@ -152,28 +150,32 @@ export function registerRecord(program: Command, context: CliContext): void {
   command
     .option('--layout-file <file>', 'JSON layout for --layout custom: {"width", "height", "background": "#rrggbb" | {"image": file}, "regions": [{"source": "content" | "webcams" | "presenters" | "presenter:N", "box": {"x", "y", "w", "h"}}]}; its size replaces --resolution')
     .option('--split', 'with --layout presenters or custom: also write <output>.content.<ext>, <output>.webcams.<ext> and <output>.presenter-N.<ext> (one per presenter at the size of its own tile, black while the camera is off), all on the same timeline and of the same length', false)
-    .addOption(new Option('--engine <engine>', 'capture: play the recording and capture the tab in real time; render: step the player instant by instant and screenshot what changes (faithful under any load)').choices(ENGINES).default('capture'))
     .addOption(new Option('--workers <n>', 'render engine: player pages rendering parts of the timeline in parallel').argParser(parseAmount).default(1))
     .option('--no-hybrid', 'render engine: let the page draw every webcam and screen-share frame instead of compositing them from the recording\'s files (slower; for comparison)');
-  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & { engine: Engine; workers: number; hybrid: boolean; layoutFile?: string; split: boolean }) => {
+  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & { workers: number; hybrid: boolean; layoutFile?: string; split: boolean }) => {
     const reporter = createProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: context.stdout, stderr: context.stderr });
-    const composed = await resolveComposedLayout(flags);
+    const layout = await resolveComposedLayout(flags);
     if (flags.output !== undefined) checkOutputName(path.basename(flags.output), { split: flags.split });
     const base = resolveCaptureOptions(flags, context);
-    if (composed?.kind === 'custom') Object.assign(base, { width: composed.spec.width, height: composed.spec.height });
+    if (layout?.kind === 'custom') Object.assign(base, { width: layout.spec.width, height: layout.spec.height });
     const { url, server } = await resolveInput(input, flags.player ?? context.env.BBB_CAPTURE_PLAYER, context.signal);
     try {
-      let output = flags.output;
-      if (!output) {
-        const recording = await fetchRecordingInfo(parsePlaybackUrl(url), { signal: context.signal });
-        output = `${defaultOutputBase(recording)}.${base.format}`;
-      }
-      const options = { ...base, url, output, signal: context.signal, onEvent: (event: RecordEvent) => reporter.onEvent(event) };
-      const engine = (o: RecordOptions): Promise<EngineResult> => (flags.engine === 'render' ? renderRecording({ ...o, workers: flags.workers, hybrid: flags.hybrid }) : recordRecording(o));
-      const result = composed ? await recordComposed(options, { layout: composed, split: flags.split }, engine) : await engine(options);
+      const result = await runJob({
+        ...base,
+        url,
+        output: flags.output,
+        workers: flags.workers,
+        hybrid: flags.hybrid,
+        videoOnly: false,
+        compose: layout ? { layout, split: flags.split } : null,
+        // An explicit -o is where the user wants the file; a name made from the metadata never replaces one.
+        replace: flags.output !== undefined,
+        signal: context.signal,
+        onEvent: (event: RecordEvent) => reporter.onEvent(event),
+      });
       reporter.stop();
       if (flags.json) context.stdout.write(`${JSON.stringify({ type: 'result', ...result })}\n`);
-      else if (!flags.quiet) context.stderr.write(`wrote ${result.output} (${result.duration.toFixed(1)} s in ${(result.wallMs / 1000).toFixed(1)} s)\n`);
+      else if (!flags.quiet) context.stderr.write(`wrote ${result.output} (${result.duration.toFixed(1)} s in ${(result.wallMs / 1000).toFixed(1)} s, ${result.engine} engine)\n`);
     } finally {
       reporter.stop();
       await server?.close();

@@ -11,12 +11,13 @@ import type { BaseCaptureOptions } from '../../../src/batch/capture-settings.js'
 import type { BatchItem } from '../../../src/batch/parse-batch-list.js';
 import { runBatch, STAGING_DIR, type RunBatchOptions } from '../../../src/batch/run-batch.js';
 import { CaptureError, type ErrorCode } from '../../../src/errors.js';
-import type { RecordOptions } from '../../../src/record/record-options.js';
+import type { JobOptions } from '../../../src/job/job-options.js';
 import type { RecordingInfo } from '../../../src/recording/fetch-recording-info.js';
-import { spyOnFsync } from '../record/sync-spy.js';
+import { spyOnFsync } from '../job/sync-spy.js';
 
 const base = {
   format: 'mp4',
+  engine: 'capture',
   width: 1280,
   height: 720,
   layout: 'player',
@@ -48,7 +49,7 @@ function fakes(behaviour: Record<string, Behaviour>, infos: Record<string, Parti
   const calls: string[] = [];
   const started: string[] = [];
   let hanging = 0;
-  const record = async (options: RecordOptions) => {
+  const record = async (options: JobOptions) => {
     calls.push(options.url);
     started.push(options.url);
     const plan = behaviour[options.url] ?? [];
@@ -64,7 +65,7 @@ function fakes(behaviour: Record<string, Behaviour>, infos: Record<string, Parti
     }
     if (step !== 'ok' && step !== 'hang') throw new CaptureError(step, `fake ${step}`);
     // Like recordRecording: the file appears under its final name only when complete.
-    await writeFile(options.output, `video of ${options.url} ${options.width}x${options.height} ${options.layout}`);
+    await writeFile(options.output!, `video of ${options.url} ${options.width}x${options.height} ${options.layout}`);
     return { duration: 4, wallMs: 10 };
   };
   const fetchInfo = async (u: string): Promise<RecordingInfo> => {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BaseCaptureOptions } from '../../../src/batch/capture-settings.js';
 import type { BatchItem } from '../../../src/batch/parse-batch-list.js';
 import { CaptureError, type ErrorCode } from '../../../src/errors.js';
-import type { RecordOptions } from '../../../src/record/record-options.js';
+import type { JobOptions } from '../../../src/job/job-options.js';
 import type { RecordingInfo } from '../../../src/recording/fetch-recording-info.js';
 import { openCaptureQueue, type CaptureQueue, type JobSettings } from '../../../src/worker/capture-queue.js';
 import { enqueueRecordings } from '../../../src/worker/enqueue-recordings.js';
@@ -23,6 +23,7 @@ import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 
 const base = {
   format: 'mp4',
+  engine: 'capture',
   width: 1920,
   height: 1080,
   layout: 'player',
@@ -186,7 +187,7 @@ describe('enqueueRecordings in parts', () => {
 describe('runWorker', () => {
   /** A fake capture per URL: attempts in order ("ok" when the list runs out). */
   function fakeRecord(plan: Record<string, Array<'ok' | 'hang' | ErrorCode>>, started: string[]) {
-    return async (options: RecordOptions) => {
+    return async (options: JobOptions) => {
       started.push(options.url);
       const step = plan[options.url]?.shift() ?? 'ok';
       options.onEvent({ type: 'progress', position: 1, duration: 4, elapsedMs: 1 });
@@ -198,7 +199,7 @@ describe('runWorker', () => {
         });
       }
       if (step !== 'ok' && step !== 'hang') throw new CaptureError(step, `fake ${step}`);
-      await writeFile(options.output, `${options.url} ${options.width}x${options.height}`);
+      await writeFile(options.output!, `${options.url} ${options.width}x${options.height}`);
       return { duration: 4, wallMs: 5 };
     };
   }
@@ -317,8 +318,8 @@ describe('runWorker', () => {
         signal: stopA.signal,
         onEvent: (e) => eventsA.push(e),
         record: async (options) => {
-          runsStaging.push(path.dirname(options.output));
-          await writeFile(path.join(path.dirname(options.output), 'raw-capture'), 'A');
+          runsStaging.push(path.dirname(options.output!));
+          await writeFile(path.join(path.dirname(options.output!), 'raw-capture'), 'A');
           await new Promise((resolve) => options.signal?.addEventListener('abort', resolve, { once: true }));
           aborted = options.signal?.reason;
           // A slow zombie: it gets to its cleanup only while the second run is at work.
@@ -340,14 +341,14 @@ describe('runWorker', () => {
         signal: stopB.signal,
         onEvent: () => undefined,
         record: async (options) => {
-          const staging = path.dirname(options.output);
+          const staging = path.dirname(options.output!);
           runsStaging.push(staging);
           await writeFile(path.join(staging, 'raw-capture'), 'B');
           bStarted();
           // A's run ends and cleans up while B is capturing.
           await eventually(async () => expect(eventsA.some((e) => e.type === 'job-lock-lost')).toBe(true));
           await eventually(async () => expect(await readdir(runsStaging[0]!).catch(() => 'gone')).toBe('gone'));
-          await writeFile(options.output, await readFile(path.join(staging, 'raw-capture'), 'utf8'));
+          await writeFile(options.output!, await readFile(path.join(staging, 'raw-capture'), 'utf8'));
           return { duration: 4, wallMs: 5 };
         },
       });

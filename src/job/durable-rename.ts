@@ -6,12 +6,14 @@
  */
 import { open, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { renameNoClobber } from './rename-no-clobber.js';
 
 /**
- * Renames `from` to `to` (replacing `to`, as rename(2) does) so that after a crash `to` is either
- * absent/old or the complete new file: fsync the file, rename, fsync the directory of `to`.
+ * Renames `from` to `to` (replacing `to`, as rename(2) does, unless `replace` is false: then an
+ * existing `to` stops it with OUTPUT_EXISTS, see renameNoClobber) so that after a crash `to` is
+ * either absent/old or the complete new file: fsync the file, rename, fsync the directory of `to`.
  */
-export async function durableRename(from: string, to: string): Promise<void> {
+export async function durableRename(from: string, to: string, options: { replace?: boolean } = {}): Promise<void> {
   // r+: Windows flushes only handles opened for writing.
   const file = await open(from, 'r+');
   try {
@@ -19,7 +21,8 @@ export async function durableRename(from: string, to: string): Promise<void> {
   } finally {
     await file.close();
   }
-  await rename(from, to);
+  if (options.replace === false) await renameNoClobber(from, to);
+  else await rename(from, to);
   await syncDirectory(path.dirname(path.resolve(to)));
 }
 

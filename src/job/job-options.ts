@@ -1,0 +1,54 @@
+/**
+ * The fully resolved options of one export job, the one shape `record`, `batch` and the worker
+ * hand to runJob. The CLI (or the batch list, or a queued job's data) builds it once; nothing
+ * below reads argv or the environment. validateJobOptions checks the combinations before anything
+ * is fetched or started.
+ */
+import { CaptureError } from '../errors.js';
+import type { LayoutSpec } from '../layout/layout-spec.js';
+import type { EngineChoice, RecordOptions } from '../record/record-options.js';
+
+/** The engines themselves. */
+export type Engine = Exclude<EngineChoice, 'auto'>;
+
+/** A layout drawn by composition: the presenters preset, or a validated --layout-file. */
+export type ComposedLayout = { kind: 'presenters' } | { kind: 'custom'; spec: LayoutSpec };
+
+/** Composition around the engine's output (`--layout presenters|custom`, `--split`). */
+export interface ComposeOptions {
+  layout: ComposedLayout;
+  /** Also write the content, the webcam area and each presenter as separate files on the same timeline. */
+  split: boolean;
+}
+
+export interface JobOptions extends Omit<RecordOptions, 'output'> {
+  /** Final output path; undefined: "<meeting name> <date>.<format>" in the current directory. */
+  output: string | undefined;
+  /** Render engine: player pages rendering segments in parallel. */
+  workers: number;
+  /**
+   * Render engine: the page renders everything but its videos, which the compositor draws from
+   * the recording's own files. Off: the page draws every video frame (slower; for comparison).
+   */
+  hybrid: boolean;
+  /**
+   * Write the video only (no sound): a part of a recording rendered as a farm job, joined with the
+   * others and given its sound by joinRenderedParts. Render engine only.
+   */
+  videoOnly: boolean;
+  /** Composed layout around the engine's output; null for the player's own layouts. */
+  compose: ComposeOptions | null;
+  /** An existing file under a final name is replaced (`record -o`); otherwise the job fails with OUTPUT_EXISTS. */
+  replace: boolean;
+}
+
+/** Throws USAGE for combinations no engine can honour; called once, before anything starts. */
+export function validateJobOptions(options: JobOptions): void {
+  if (!(Number.isInteger(options.workers) && options.workers >= 1)) throw new CaptureError('USAGE', `--workers must be a whole number of at least 1, got ${options.workers}`);
+  if (!(options.from >= 0)) throw new CaptureError('USAGE', `--from must be 0 or more, got ${options.from}`);
+  if (options.to !== undefined && !(options.to > options.from)) throw new CaptureError('USAGE', `--to ${options.to} must be after --from ${options.from}`);
+  if (options.fps !== undefined && !(options.fps > 0 && options.fps <= 120)) throw new CaptureError('USAGE', `--fps must be between 0 and 120, got ${options.fps}`);
+  if (options.engine === 'render' && options.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv (or --engine capture or auto for WebM)');
+  if (options.videoOnly && options.engine !== 'render') throw new CaptureError('USAGE', 'a video-only part is rendered by the render engine');
+  if (options.videoOnly && options.compose) throw new CaptureError('USAGE', 'a video-only part has no composed layout');
+}

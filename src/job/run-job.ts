@@ -1,0 +1,117 @@
+/**
+ * One recording to one video file (or, with --split, a set), the one function `record`, `batch`
+ * and the worker call. It checks the options once; opens the recording once (metadata, then its
+ * documents and media downloaded into the job's work directory); finds the camera tiles where a
+ * composed layout needs them; starts Chromium and opens the player; chooses the engine (auto:
+ * render where the player keeps the clock contract and the recording allows it, capture
+ * otherwise; see choose-engine.ts) and says which and why; runs it; composes the layout around its
+ * output; verifies every file; and only then gives each its final name (flushed, and never over
+ * another file unless asked). Whatever fails, no partial file is left under a final name and no
+ * Chromium or ffmpeg is left running.
+ */
+import path from 'node:path';
+import type { Browser } from 'playwright';
+import { launchBrowser } from '../browser/launch-browser.js';
+import { captureRecording, type CaptureOutput } from '../engines/capture/capture-recording.js';
+import type { EngineRun } from '../engines/engine-run.js';
+import { renderRecording, type RenderOutput } from '../engines/render/render-recording.js';
+import { abortError, toCaptureError } from '../errors.js';
+import { composeLayout, planLayout, type ComposedFile, type ComposedLayoutResult } from '../layout/compose-layout.js';
+import { openPlayer } from '../player/open-player.js';
+import { clockContractKept } from '../player/player-page-api.js';
+import { defaultOutputBase } from '../record/output-name.js';
+import type { RecordingInfo } from '../recording/fetch-recording-info.js';
+import { openRecording, readRecordingHead } from '../recording/open-recording.js';
+import { verifyOutput } from '../verify/verify-output.js';
+import { chooseEngine } from './choose-engine.js';
+import { validateJobOptions, type JobOptions } from './job-options.js';
+import { openOutputWorkDir } from './output-work-dir.js';
+
+/** What a finished job reports: the engine's own report, the composition's, and why that engine. */
+export type JobResult = (CaptureOutput | RenderOutput) &
+  Partial<ComposedLayoutResult> & {
+    output: string;
+    recording: RecordingInfo;
+    engineReason: string;
+    wallMs: number;
+  };
+
+/** Runs one export job. */
+export async function runJob(options: JobOptions): Promise<JobResult> {
+  const wallStart = Date.now();
+  const emit = options.onEvent;
+  validateJobOptions(options);
+  const head = await readRecordingHead(options.url, options.signal, (message) => emit({ type: 'stage', stage: 'metadata', message }));
+  const output = path.resolve(options.output ?? `${defaultOutputBase(head.info)}.${options.format}`);
+  const out = await openOutputWorkDir(output);
+  let browser: Browser | undefined;
+  try {
+    emit({ type: 'stage', stage: 'metadata', message: 'fetching the recording\'s timelines and media' });
+    const recording = await openRecording(head, out.workDir, { tools: options.tools, signal: options.signal });
+    let decision = chooseEngine(options.engine, { format: options.format, externalVideos: recording.externalVideos, clockContract: undefined });
+    const context = { tools: options.tools, signal: options.signal, onEvent: emit };
+    const plan = options.compose ? await planLayout(recording, options.compose, { width: options.width, height: options.height }, context) : null;
+    // A composed layout has the page laid out as its content area, at exactly the size it is shown at.
+    const page = plan ? { layout: 'content' as const, ...plan.content } : { layout: options.layout, width: options.width, height: options.height };
+
+    emit({ type: 'stage', stage: 'browser', message: `starting ${options.chromiumPath}` });
+    browser = await launchBrowser({
+      executablePath: options.chromiumPath,
+      runningAsRoot: options.runningAsRoot,
+      signal: options.signal,
+      onLog: (line) => emit({ type: 'log', source: 'chromium', line }),
+    });
+    const openPage = () =>
+      openPlayer(browser!, {
+        target: recording.target,
+        ...page,
+        eventRate: options.eventRate,
+        fontFile: options.fontFile,
+        localResources: new Map(),
+        readyTimeoutMs: options.readyTimeoutMs,
+        signal: options.signal,
+        onLog: (line) => emit({ type: 'log', source: 'page', line }),
+      });
+    emit({ type: 'stage', stage: 'player', message: `opening ${recording.target.playerUrl}` });
+    const player = await openPage();
+    decision ??= chooseEngine(options.engine, { format: options.format, externalVideos: recording.externalVideos, clockContract: await player.page.evaluate(clockContractKept) })!;
+    emit({ type: 'engine', engine: decision.engine, reason: decision.reason });
+
+    const composing = plan !== null && !plan.onlyContent;
+    const engineFile = composing ? path.join(out.workDir, `content.${options.format}`) : out.partialOf(output);
+    const run: EngineRun = {
+      recording,
+      session: { browser, player, openPage },
+      options: { ...options, ...page, workers: options.workers, hybrid: options.hybrid, videoOnly: options.videoOnly },
+      workDir: out.workDir,
+      output: engineFile,
+    };
+    const engineOutput = decision.engine === 'render' ? await renderRecording(run) : await captureRecording(run);
+    await browser.close();
+
+    let files: ComposedFile[] = [{ file: output, partial: engineFile }];
+    let composed: Partial<ComposedLayoutResult> = {};
+    if (plan && composing) {
+      ({ files, result: composed } = await composeLayout(recording, plan, options.compose!, { contentFile: engineFile, from: engineOutput.from, duration: engineOutput.duration, output, partialOf: out.partialOf, format: options.format, fps: options.fps }, context));
+    } else if (plan) {
+      composed = { layout: { spec: plan.spec, cameraIntervals: plan.cameras?.intervals ?? [] }, split: null };
+    }
+    if (options.verify) {
+      emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
+      for (const file of files) {
+        await verifyOutput({ video: file.partial, expectedDuration: engineOutput.duration, expectAudio: !options.videoOnly, tools: options.tools, signal: options.signal, maxLeadingBlack: file.maxLeadingBlack });
+      }
+    }
+    await out.commit(files.map((f) => f.file), options.replace);
+    emit({ type: 'stage', stage: 'done', message: `wrote ${output}` });
+    return { ...engineOutput, ...composed, output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart };
+  } catch (error) {
+    // Whatever broke while stopping (a closed page, a killed ffmpeg) is the abort's doing.
+    if (options.signal?.aborted) throw abortError(options.signal);
+    throw toCaptureError(error);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    const kept = await out.cleanup(options.keepTemp);
+    if (kept) emit({ type: 'log', source: 'ffmpeg', line: `kept work files in ${kept}` });
+  }
+}

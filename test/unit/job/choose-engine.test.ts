@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { chooseEngine } from '../../../src/job/choose-engine.js';
+
+const facts = { format: 'mp4' as const, externalVideos: false, clockContract: true };
+
+describe('chooseEngine', () => {
+  it('auto renders where the player keeps the clock contract and the recording allows it', () => {
+    expect(chooseEngine('auto', facts)).toEqual({ engine: 'render', reason: expect.stringMatching(/clock contract/) });
+  });
+
+  it('auto captures WebM and recordings with external videos without waiting for the player', () => {
+    expect(chooseEngine('auto', { ...facts, format: 'webm', clockContract: undefined })?.engine).toBe('capture');
+    expect(chooseEngine('auto', { ...facts, externalVideos: true, clockContract: undefined })).toEqual({ engine: 'capture', reason: expect.stringMatching(/external videos/) });
+  });
+
+  it('auto needs the player before it can say render, and captures a player without the clock contract', () => {
+    expect(chooseEngine('auto', { ...facts, clockContract: undefined })).toBeUndefined();
+    expect(chooseEngine('auto', { ...facts, clockContract: false })).toEqual({ engine: 'capture', reason: expect.stringMatching(/does not keep time/) });
+  });
+
+  it('render on a player without the clock contract is an error naming what is missing', () => {
+    expect(() => chooseEngine('render', { ...facts, clockContract: false })).toThrow(expect.objectContaining({ code: 'NOT_A_BBB_PLAYER', message: expect.stringMatching(/bbbplaybacktimeupdate/) }));
+    expect(chooseEngine('render', facts)?.engine).toBe('render');
+  });
+
+  it('capture is capture, whatever the player', () => {
+    expect(chooseEngine('capture', { ...facts, clockContract: undefined })?.engine).toBe('capture');
+  });
+});
