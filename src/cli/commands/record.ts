@@ -126,7 +126,8 @@ export async function resolveInput(input: string, playerDir: string | undefined,
   const dir = path.resolve(input);
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new CaptureError('BAD_URL', `"${input}" is neither a playback URL nor a recording directory`);
-  const server = await startServer({ recordingsDir: path.dirname(dir), playerDir, signal });
+  // Only this recording: the ones beside it (a whole published/ folder) stay private.
+  const server = await startServer({ recordingsDir: path.dirname(dir), onlyRecording: path.basename(dir), playerDir, signal });
   return { url: server.playbackUrl(path.basename(dir)), server };
 }
 
