@@ -109,6 +109,7 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
       runningAsRoot: options.runningAsRoot,
       signal: options.signal,
       onLog: (line) => emit({ type: 'log', source: 'chromium', line }),
+      onWarning: (message) => emit({ type: 'warning', message }),
     });
     let browserGone = false;
     browser.on('disconnected', () => (browserGone = true));

@@ -98,6 +98,7 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
       runningAsRoot: options.runningAsRoot,
       signal: options.signal,
       onLog: (line) => emit({ type: 'log', source: 'chromium', line }),
+      onWarning: (message) => emit({ type: 'warning', message }),
     });
     const openPage = async (): Promise<RenderPage> => {
       const { page } = await openPlayer(browser!, {
