@@ -20,7 +20,7 @@ import { runProcess } from '../process/run-process.js';
 import type { RecordingInfo } from '../recording/fetch-recording-info.js';
 import { verifyOutput } from '../verify/verify-output.js';
 import { openRecordingJob } from './output-work-dir.js';
-import type { RecordOptions } from './record-options.js';
+import { INSECURE_WARNING, type RecordOptions } from './record-options.js';
 
 /** What a finished capture reports. */
 export interface RecordResult {
@@ -111,6 +111,7 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
       onLog: (line) => emit({ type: 'log', source: 'chromium', line }),
       onWarning: (message) => emit({ type: 'warning', message }),
     });
+    if (options.insecure) emit({ type: 'warning', message: INSECURE_WARNING });
     let browserGone = false;
     browser.on('disconnected', () => (browserGone = true));
     emit({ type: 'stage', stage: 'player', message: `opening ${target.playerUrl}` });
@@ -123,6 +124,7 @@ export async function recordRecording(options: RecordOptions): Promise<RecordRes
       fontFile: options.fontFile,
       localResources: new Map([[SYNC_PATH, { body: clip.bytes, contentType: 'video/webm' }]]),
       readyTimeoutMs: options.readyTimeoutMs,
+      insecure: options.insecure,
       signal: options.signal,
       onLog: (line) => emit({ type: 'log', source: 'page', line }),
     });

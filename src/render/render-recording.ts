@@ -12,6 +12,7 @@ import type { Browser } from 'playwright';
 import { launchBrowser } from '../browser/launch-browser.js';
 import { abortError, CaptureError, throwIfAborted, toCaptureError } from '../errors.js';
 import { openRecordingJob } from '../record/output-work-dir.js';
+import { INSECURE_WARNING } from '../record/record-options.js';
 import { openPlayer } from '../player/open-player.js';
 import { runProcess } from '../process/run-process.js';
 import type { RecordingInfo } from '../recording/fetch-recording-info.js';
@@ -100,6 +101,7 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
       onLog: (line) => emit({ type: 'log', source: 'chromium', line }),
       onWarning: (message) => emit({ type: 'warning', message }),
     });
+    if (options.insecure) emit({ type: 'warning', message: INSECURE_WARNING });
     const openPage = async (): Promise<RenderPage> => {
       const { page } = await openPlayer(browser!, {
         target,
@@ -110,6 +112,7 @@ export async function renderRecording(given: RenderOptions): Promise<RenderResul
         fontFile: options.fontFile,
         localResources: new Map(),
         readyTimeoutMs: options.readyTimeoutMs,
+      insecure: options.insecure,
         signal: options.signal,
         onLog: (line) => emit({ type: 'log', source: 'page', line }),
       });

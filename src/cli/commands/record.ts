@@ -19,6 +19,7 @@ import { recordComposed, type ComposedLayout, type EngineResult } from '../../re
 import { readLayoutFile } from '../../layout/layout-spec.js';
 import { ENGINES, type Engine } from '../../render/render-options.js';
 import { renderRecording } from '../../render/render-recording.js';
+import { acceptAnyCertificate } from '../../recording/accept-any-certificate.js';
 import { fetchRecordingInfo } from '../../recording/fetch-recording-info.js';
 import { parsePlaybackUrl } from '../../recording/parse-playback-url.js';
 import { startServer, type RunningServer } from '../../server/start-server.js';
@@ -52,6 +53,7 @@ interface RecordFlags {
   font?: string;
   readyTimeout: number;
   stallTimeout: number;
+  insecure: boolean;
   verify: boolean;
   keepTemp: boolean;
   json: boolean;
@@ -79,6 +81,7 @@ export function addCaptureOptions(command: Command, composed = false): Command {
     .addOption(new Option('--font <file>', 'font served for BBB 3.0 whiteboard font requests (they go to unpkg.com)').default(DEFAULT_FONT))
     .addOption(new Option('--ready-timeout <s>', 'how long the player may take to load').argParser(parseAmount).default(120))
     .addOption(new Option('--stall-timeout <s>', 'playback that does not advance for this long is an error').argParser(parseAmount).default(30))
+    .option('--insecure', 'accept any TLS certificate of the recording\'s server (self-signed, expired, wrong host): a man in the middle could then swap the player or the media', false)
     .option('--no-verify', 'skip the checks of the written file (duration, streams, sound, no black start)')
     .option('--keep-temp', 'keep the raw capture and work files (for bug reports)', false)
     .option('--json', 'progress and result as JSON lines on stdout', false)
@@ -95,6 +98,8 @@ function formatFor(flags: Pick<RecordFlags, 'format' | 'output'>): OutputFormat 
 /** Resolves flags and environment into RecordOptions (without url/output/onEvent/signal). */
 export function resolveCaptureOptions(flags: RecordFlags, context: CliContext): Omit<RecordOptions, 'url' | 'output' | 'onEvent' | 'signal'> {
   const { width, height } = RESOLUTIONS[flags.resolution];
+  // Node's fetches (metadata, probes, downloads) take the same choice as Chromium, process-wide.
+  if (flags.insecure) acceptAnyCertificate();
   const ffmpegPath = flags.ffmpeg ?? context.env.BBB_CAPTURE_FFMPEG;
   return {
     format: formatFor(flags),
@@ -114,6 +119,7 @@ export function resolveCaptureOptions(flags: RecordFlags, context: CliContext): 
     tools: findFfmpeg(ffmpegPath),
     fontFile: flags.font ?? DEFAULT_FONT,
     readyTimeoutMs: flags.readyTimeout * 1000,
+    insecure: flags.insecure,
     stallTimeoutMs: flags.stallTimeout * 1000,
     verify: flags.verify,
     keepTemp: flags.keepTemp,
