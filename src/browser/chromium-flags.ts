@@ -23,6 +23,7 @@ export const CHROMIUM_FLAGS: readonly ChromiumFlag[] = [
   { flag: '--hide-scrollbars', why: 'scrollbars would appear in the captured picture' },
   { flag: '--force-color-profile=srgb', why: 'colours as authored, the same on every machine' },
   { flag: '--disable-features=Translate,MediaRouter,OptimizationHints,GlobalMediaControls', why: 'no translate bar, cast discovery or media notifications' },
+  { flag: '--webrtc-ip-handling-policy=disable_non_proxied_udp', why: 'a page\'s WebRTC would send UDP past the proxy that confines it to the recording\'s server; this way it may use only the proxy (tab capture needs no WebRTC)' },
 ];
 
 /** Playwright's default switches that must not be used. */

@@ -1,14 +1,17 @@
 /**
  * The player page is confined to the recording's origin at the network level: a same-origin
  * redirect to another local port, a WebSocket to another local port and a service worker all
- * fail, and the other server never hears from the page. Drives the product's own openPlayer
+ * fail, WebRTC sends no UDP, and the other server never hears from the page. Drives the product's own openPlayer
  * against a front server (in front of the local BBB server) that can answer a redirect.
  */
+import { createSocket } from 'node:dgram';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import type { Browser } from '@playwright/test';
+import { findChromium } from '../../src/browser/find-chromium.js';
+import { launchBrowser } from '../../src/browser/launch-browser.js';
 import { openPlayer, type OpenedPlayer } from '../../src/player/open-player.js';
 import { parsePlaybackUrl } from '../../src/recording/parse-playback-url.js';
 import { expect, test } from './support/samples-fixture.js';
@@ -156,5 +159,33 @@ test('a service worker cannot be registered', async ({ browser, bbbServer, sampl
   } finally {
     await context.close();
     await front.close();
+  }
+});
+
+test('WebRTC sends nothing past the proxy (a STUN request to another local port never arrives)', async ({ sample }) => {
+  const rec = await sample('full', 4);
+  const stun = createSocket('udp4');
+  let packets = 0;
+  stun.on('message', () => (packets += 1));
+  await new Promise<void>((resolve) => stun.bind(0, '127.0.0.1', resolve));
+  // The product's own launch, with its own switches (the fixture's browser has Playwright's).
+  const browser = await launchBrowser({ executablePath: findChromium(process.env.BBB_CAPTURE_CHROMIUM), runningAsRoot: process.getuid?.() === 0 });
+  try {
+    const { page } = await open(browser, rec.url, []);
+    const candidates = await page.evaluate(async (port) => {
+      const pc = new RTCPeerConnection({ iceServers: [{ urls: `stun:127.0.0.1:${port}` }] });
+      pc.createDataChannel('x');
+      const found: string[] = [];
+      pc.onicecandidate = (e) => void (e.candidate && found.push(e.candidate.candidate));
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      pc.close();
+      return found;
+    }, (stun.address() as { port: number }).port);
+    expect(candidates).toEqual([]);
+    expect(packets).toBe(0);
+  } finally {
+    await browser.close();
+    stun.close();
   }
 });
