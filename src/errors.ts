@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   PLAYBACK_STALLED: { exit: 18, transient: true },
   PLAYBACK_ENDED_EARLY: { exit: 19, transient: true },
   SERVER_LOST: { exit: 20, transient: true },
+  /** The server's TLS certificate was refused (self-signed, expired, another host's); --insecure skips the check. */
+  TLS_ERROR: { exit: 21, transient: false },
   CHROMIUM_MISSING: { exit: 30, transient: false },
   CHROMIUM_CRASHED: { exit: 31, transient: true },
   CAPTURE_FAILED: { exit: 32, transient: true },

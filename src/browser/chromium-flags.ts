@@ -5,6 +5,8 @@
 export interface ChromiumFlag {
   flag: string;
   why: string;
+  /** Said to the user once per launch when the flag is used: it weakens a protection. */
+  warning?: string;
 }
 
 export const CHROMIUM_FLAGS: readonly ChromiumFlag[] = [
@@ -21,6 +23,7 @@ export const CHROMIUM_FLAGS: readonly ChromiumFlag[] = [
   { flag: '--hide-scrollbars', why: 'scrollbars would appear in the captured picture' },
   { flag: '--force-color-profile=srgb', why: 'colours as authored, the same on every machine' },
   { flag: '--disable-features=Translate,MediaRouter,OptimizationHints,GlobalMediaControls', why: 'no translate bar, cast discovery or media notifications' },
+  { flag: '--webrtc-ip-handling-policy=disable_non_proxied_udp', why: 'a page\'s WebRTC would send UDP past the proxy that confines it to the recording\'s server; this way it may use only the proxy (tab capture needs no WebRTC)' },
 ];
 
 /** Playwright's default switches that must not be used. */
@@ -29,14 +32,21 @@ export const IGNORED_DEFAULT_ARGS: readonly ChromiumFlag[] = [
 ];
 
 /** Added only when running as root, where Chromium refuses to start with its sandbox. */
-export const ROOT_FLAGS: readonly ChromiumFlag[] = [{ flag: '--no-sandbox', why: 'Chromium\'s sandbox cannot run as root; the Docker image runs as a user with the sandbox on' }];
+export const ROOT_FLAGS: readonly ChromiumFlag[] = [
+  {
+    flag: '--no-sandbox',
+    why: 'Chromium\'s sandbox cannot run as root; the Docker image runs as a user with the sandbox on',
+    warning: 'running as root: Chromium runs without its sandbox (--no-sandbox), so a hostile page could reach this machine; run bbb-capture as an unprivileged user (README, Troubleshooting)',
+  },
+];
 
 /** Tags every process of the browser with the capturing process's pid, so tests and admins can find orphans (`pgrep -f bbb-capture-owner=PID`); Chromium ignores switches it does not know. */
 export function ownerFlag(pid: number): ChromiumFlag {
   return { flag: `--bbb-capture-owner=${pid}`, why: 'marks the browser processes of one bbb-capture process' };
 }
 
-/** The switches for a launch. */
-export function chromiumArgs(options: { runningAsRoot: boolean; ownerPid: number; extra?: readonly string[] }): string[] {
-  return [...CHROMIUM_FLAGS, ...(options.runningAsRoot ? ROOT_FLAGS : []), ownerFlag(options.ownerPid)].map((f) => f.flag).concat(options.extra ?? []);
+/** The switches for a launch, and the warnings of those that weaken a protection (said once per launch). */
+export function chromiumArgs(options: { runningAsRoot: boolean; ownerPid: number; extra?: readonly string[] }): { args: string[]; warnings: string[] } {
+  const flags = [...CHROMIUM_FLAGS, ...(options.runningAsRoot ? ROOT_FLAGS : []), ownerFlag(options.ownerPid)];
+  return { args: flags.map((f) => f.flag).concat(options.extra ?? []), warnings: flags.flatMap((f) => (f.warning ? [f.warning] : [])) };
 }

@@ -13,11 +13,14 @@ export interface LaunchOptions {
   signal?: AbortSignal | undefined;
   /** Chromium's stderr lines, for --verbose. */
   onLog?: ((line: string) => void) | undefined;
+  /** What the user must hear about this launch (running without the sandbox), once per launch. */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** Launches headless Chromium; throws CHROMIUM_MISSING or CHROMIUM_CRASHED. */
 export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
-  const args = chromiumArgs({ runningAsRoot: options.runningAsRoot, ownerPid: process.pid, extra: options.extraArgs ?? [] });
+  const { args, warnings } = chromiumArgs({ runningAsRoot: options.runningAsRoot, ownerPid: process.pid, extra: options.extraArgs ?? [] });
+  for (const warning of warnings) options.onWarning?.(warning);
   options.onLog?.(`launching ${options.executablePath} ${args.join(' ')}`);
   try {
     const browser = await chromium.launch({

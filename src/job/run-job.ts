@@ -20,6 +20,7 @@ import { composeLayout, planLayout, type ComposedFile, type ComposedLayoutResult
 import { openPlayer } from '../player/open-player.js';
 import { clockContractKept } from '../player/player-page-api.js';
 import { defaultOutputBase } from '../record/output-name.js';
+import { INSECURE_WARNING } from '../record/record-options.js';
 import type { RecordingInfo } from '../recording/fetch-recording-info.js';
 import { openRecording, readRecordingHead } from '../recording/open-recording.js';
 import { verifyOutput } from '../verify/verify-output.js';
@@ -41,6 +42,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const wallStart = Date.now();
   const emit = options.onEvent;
   validateJobOptions(options);
+  if (options.insecure) emit({ type: 'warning', message: INSECURE_WARNING });
   const head = await readRecordingHead(options.url, options.signal, (message) => emit({ type: 'stage', stage: 'metadata', message }));
   const output = path.resolve(options.output ?? `${defaultOutputBase(head.info)}.${options.format}`);
   const out = await openOutputWorkDir(output);
@@ -60,6 +62,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
       runningAsRoot: options.runningAsRoot,
       signal: options.signal,
       onLog: (line) => emit({ type: 'log', source: 'chromium', line }),
+      onWarning: (message) => emit({ type: 'warning', message }),
     });
     const openPage = () =>
       openPlayer(browser!, {
@@ -69,6 +72,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
         fontFile: options.fontFile,
         localResources: new Map(),
         readyTimeoutMs: options.readyTimeoutMs,
+        insecure: options.insecure,
         signal: options.signal,
         onLog: (line) => emit({ type: 'log', source: 'page', line }),
       });

@@ -1,14 +1,16 @@
 /**
- * Opens a recording in the player and brings it to a state ready for capture: outside requests
- * blocked (tldraw's font requests answered locally), the player past its loading screen, media
- * ready, slides and fonts loaded, chrome hidden, paused at the start instant.
+ * Opens a recording in the player and brings it to a state ready for capture: the page confined
+ * to the recording's server (tldraw's font requests answered locally), the player past its
+ * loading screen, media ready, slides and fonts loaded, chrome hidden, paused at the start instant.
  */
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page, Route } from 'playwright';
 import { CaptureError, throwIfAborted } from '../errors.js';
 import type { PlaybackTarget } from '../recording/parse-playback-url.js';
+import { tlsFailure } from '../recording/tls-failure.js';
 import { layoutCss, type PageLayout } from './layout-css.js';
-import { installPlayerApi, mediaReadiness, seekPlayer } from './player-page-api.js';
+import { startConfinementProxy } from './start-confinement-proxy.js';
+import { countClockListeners, installPlayerApi, mediaReadiness, seekPlayer } from './player-page-api.js';
 
 export interface OpenPlayerOptions {
   target: PlaybackTarget;
@@ -22,6 +24,8 @@ export interface OpenPlayerOptions {
   /** Extra same-origin resources served by us: path -> body. */
   localResources: ReadonlyMap<string, { body: Buffer; contentType: string }>;
   readyTimeoutMs: number;
+  /** Accept any TLS certificate (--insecure); otherwise Chromium verifies them. */
+  insecure: boolean;
   signal?: AbortSignal | undefined;
   /** Page console lines and failed requests, for --verbose and error detail. */
   onLog: (line: string) => void;
@@ -146,11 +150,31 @@ async function waitForContent(page: Page, options: OpenPlayerOptions): Promise<'
   return media;
 }
 
-/** Opens the player for capture. The caller closes `context`. */
+/** Opens the player for capture. The caller closes `context` (which also stops its proxy). */
 export async function openPlayer(browser: Browser, options: OpenPlayerOptions): Promise<OpenedPlayer> {
-  const context = await browser.newContext({ viewport: { width: options.width, height: options.height }, deviceScaleFactor: 1, ignoreHTTPSErrors: true });
+  // Every request of the context, every redirect hop, WebSocket and worker included, goes
+  // through this proxy, which lets only the recording's origin through. `<-loopback>` makes
+  // Chromium proxy loopback too: a recording served on 127.0.0.1 must not reach other local ports.
+  const proxy = await startConfinementProxy({ origin: options.target.origin, onBlocked: (target) => options.onLog(`blocked outside request ${target}`) });
+  let context: BrowserContext;
+  try {
+    context = await browser.newContext({
+      viewport: { width: options.width, height: options.height },
+      deviceScaleFactor: 1,
+      ignoreHTTPSErrors: options.insecure,
+      proxy: { server: proxy.url, bypass: '<-loopback>' },
+      // A service worker could answer the page's requests from its own cache; the player needs none.
+      serviceWorkers: 'block',
+    });
+  } catch (error) {
+    await proxy.close();
+    throw error;
+  }
+  context.on('close', () => void proxy.close());
   try {
     await routeRequests(context, options);
+    // Before the player's own code: notes whether it listens to its time event (the clock contract).
+    await context.addInitScript(countClockListeners);
     const page = await context.newPage();
     page.on('console', (message) => options.onLog(`console.${message.type()}: ${message.text()}`));
     page.on('pageerror', (error) => options.onLog(`page error: ${error.message}`));
@@ -160,7 +184,7 @@ export async function openPlayer(browser: Browser, options: OpenPlayerOptions): 
       response = await page.goto(playerPageUrl(options), { waitUntil: 'domcontentloaded', timeout: options.readyTimeoutMs });
     } catch (error) {
       throwIfAborted(options.signal);
-      throw new CaptureError('HOST_UNREACHABLE', `cannot open ${options.target.playerUrl}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+      throw tlsFailure(error, new URL(options.target.origin).host) ?? new CaptureError('HOST_UNREACHABLE', `cannot open ${options.target.playerUrl}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
     if (!response || response.status() >= 400) {
       throw new CaptureError('NOT_A_BBB_PLAYER', `${options.target.playerUrl} answered HTTP ${response?.status() ?? '?'}: no BBB player there`);

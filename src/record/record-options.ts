@@ -15,6 +15,9 @@ export const RESOLUTIONS = {
 } as const;
 export type Resolution = keyof typeof RESOLUTIONS;
 
+/** Said once per capture with --insecure. */
+export const INSECURE_WARNING = '--insecure: TLS certificates are not checked, so a man in the middle could swap the player or the media';
+
 /** Video bitrate of the tab capture per megapixel, by --quality. */
 export const QUALITY_BITS_PER_MEGAPIXEL = { low: 1_500_000, medium: 3_000_000, high: 6_000_000 } as const;
 export type Quality = keyof typeof QUALITY_BITS_PER_MEGAPIXEL;
@@ -50,6 +53,8 @@ export interface RecordOptions {
   tools: FfmpegTools;
   fontFile: string;
   readyTimeoutMs: number;
+  /** Accept any TLS certificate of the recording's server (--insecure). */
+  insecure: boolean;
   /** Playback that does not advance for this long is a stall. */
   stallTimeoutMs: number;
   /** Check the result after writing (duration, streams, sound, no leading black). */

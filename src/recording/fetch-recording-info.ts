@@ -6,6 +6,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { CaptureError } from '../errors.js';
 import type { PlaybackTarget } from './parse-playback-url.js';
+import { tlsFailure } from './tls-failure.js';
 
 /** What bbb-capture knows about a recording before playing it. */
 export interface RecordingInfo {
@@ -31,6 +32,8 @@ async function request(url: string, method: 'GET' | 'HEAD', signal: AbortSignal 
     return await fetch(url, { method, signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'follow' });
   } catch (error) {
     if (signal?.aborted) throw new CaptureError('ABORTED', 'stopped by the user', { cause: error });
+    const refused = tlsFailure(error, new URL(url).host);
+    if (refused) throw refused;
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const why = timeout.aborted ? `no answer within ${timeoutMs / 1000} s` : (cause?.code ?? cause?.message ?? String(error));
     throw new CaptureError('HOST_UNREACHABLE', `cannot reach ${new URL(url).host}: ${why}`, { cause: error });

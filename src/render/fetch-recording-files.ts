@@ -7,6 +7,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { abortError, CaptureError, toCaptureError } from '../errors.js';
+import { tlsFailure } from '../recording/tls-failure.js';
 import type { TimelineDocuments } from './timeline-times.js';
 
 const XML_FILES = ['shapes.svg', 'panzooms.xml', 'cursor.xml', 'slides_new.xml', 'deskshare.xml', 'layout.xml'] as const;
@@ -17,7 +18,7 @@ async function get(url: string, signal: AbortSignal | undefined): Promise<Respon
     return await fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000) });
   } catch (error) {
     if (signal?.aborted) throw new CaptureError('ABORTED', 'stopped by the user', { cause: error });
-    throw new CaptureError('SERVER_LOST', `cannot fetch ${url}: ${(error as Error).message}`, { cause: error });
+    throw tlsFailure(error, new URL(url).host) ?? new CaptureError('SERVER_LOST', `cannot fetch ${url}: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -6,12 +6,13 @@
  * because the player treats an HTML fallback for an optional data file as an error.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import send from 'send';
 import { CaptureError, throwIfAborted } from '../errors.js';
 import { defaultPlayerDir } from './default-player-dir.js';
-import { resolveInside, type ResolvedFile } from './resolve-inside.js';
+import { decodeSegment, resolveInside, type ResolvedFile, type ResolveFailure } from './resolve-inside.js';
 
 /** Where the player is served, as on a BBB server. */
 export const PLAYER_PATH = '/playback/presentation/2.3';
@@ -41,6 +42,13 @@ export interface StartServerOptions {
   signal?: AbortSignal | undefined;
   /** Called once per finished response. */
   onRequest?: ((request: ServedRequest) => void) | undefined;
+  /**
+   * Serve only this recording (a directory name inside recordingsDir); every other record id
+   * answers 404. `record DIR` uses it so the recordings beside DIR stay private.
+   */
+  onlyRecording?: string | undefined;
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  tls?: { key: string | Buffer; cert: string | Buffer } | undefined;
 }
 
 export interface RunningServer {
@@ -112,6 +120,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     throw new CaptureError('NOT_A_BBB_PLAYER', `${playerDir} has no index.html: expected a bbb-playback build (its build/ folder)`);
   }
 
+  const only = options.onlyRecording;
+  if (only !== undefined) await assertDirectory(path.join(recordingsDir, only), 'the recording directory');
+  /** With onlyRecording, the first segment must name it, and the rest is resolved inside it. */
+  const resolveRecordingFile = async (segments: string[]): Promise<ResolvedFile | ResolveFailure> => {
+    if (only === undefined) return resolveInside(recordingsDir, segments);
+    // Empty segments are merged away by resolveInside, so the record id is the first non-empty one.
+    const first = segments.findIndex((s) => s !== '');
+    const id = first === -1 ? undefined : decodeSegment(segments[first]!);
+    if (!id || !('name' in id) || id.name !== only) return 'not-found';
+    return resolveInside(path.join(recordingsDir, only), segments.slice(first + 1));
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const rawUrl = req.url ?? '/';
     const query = rawUrl.indexOf('?');
@@ -138,7 +158,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
 
     if (rawPath.startsWith(`${RECORDINGS_PATH}/`)) {
-      const found = await resolveInside(recordingsDir, rawPath.slice(RECORDINGS_PATH.length).split('/'));
+      const found = await resolveRecordingFile(rawPath.slice(RECORDINGS_PATH.length).split('/'));
       if (typeof found !== 'string') return sendFile(req, res, found);
       return plain(res, req, found === 'bad-request' ? 400 : 404, found === 'bad-request' ? 'Bad Request' : 'Not Found');
     }
@@ -146,14 +166,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     return plain(res, req, 404, 'Not Found');
   };
 
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
     if (options.onRequest) {
       const onRequest = options.onRequest;
       res.on('finish', () => onRequest({ method: req.method ?? '', url: req.url ?? '', status: res.statusCode, ms: performance.now() - started }));
     }
     handle(req, res).catch(() => plain(res, req, 500, 'Internal Server Error'));
-  });
+  };
+  const server: Server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
   // The player keeps media connections open; do not let them hold the process for minutes.
   server.keepAliveTimeout = 5_000;
 
@@ -174,7 +195,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   const address = server.address();
   if (address === null || typeof address === 'string') throw new CaptureError('INTERNAL', 'the server has no TCP address');
-  const url = `http://${urlHost(host, address.port)}`;
+  const url = `${options.tls ? 'https' : 'http'}://${urlHost(host, address.port)}`;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -17,6 +17,7 @@ import { readLayoutFile } from '../../layout/layout-spec.js';
 import { checkOutputName } from '../../record/check-output-name.js';
 import type { RecordEvent } from '../../record/record-events.js';
 import { ENGINE_CHOICES, QUALITY_BITS_PER_MEGAPIXEL, RESOLUTIONS, type EngineChoice, type Quality, type RecordOptions, type Resolution } from '../../record/record-options.js';
+import { acceptAnyCertificate } from '../../recording/accept-any-certificate.js';
 import { startServer, type RunningServer } from '../../server/start-server.js';
 import type { CliContext } from '../main.js';
 import { oneOf, parseAmount, parseTime } from '../parse-values.js';
@@ -49,6 +50,7 @@ interface RecordFlags {
   font?: string;
   readyTimeout: number;
   stallTimeout: number;
+  insecure: boolean;
   verify: boolean;
   keepTemp: boolean;
   json: boolean;
@@ -77,6 +79,7 @@ export function addCaptureOptions(command: Command, composed = false): Command {
     .addOption(new Option('--font <file>', 'font served for BBB 3.0 whiteboard font requests (they go to unpkg.com)').default(DEFAULT_FONT))
     .addOption(new Option('--ready-timeout <s>', 'how long the player may take to load').argParser(parseAmount).default(120))
     .addOption(new Option('--stall-timeout <s>', 'playback that does not advance for this long is an error').argParser(parseAmount).default(30))
+    .option('--insecure', 'accept any TLS certificate of the recording\'s server (self-signed, expired, wrong host): a man in the middle could then swap the player or the media', false)
     .option('--no-verify', 'skip the checks of the written file (duration, streams, sound, no black start)')
     .option('--keep-temp', 'keep the raw capture and work files (for bug reports)', false)
     .option('--json', 'progress and result as JSON lines on stdout', false)
@@ -93,6 +96,8 @@ function formatFor(flags: Pick<RecordFlags, 'format' | 'output'>): OutputFormat 
 /** Resolves flags and environment into RecordOptions (without url/output/onEvent/signal). */
 export function resolveCaptureOptions(flags: RecordFlags, context: CliContext): Omit<RecordOptions, 'url' | 'output' | 'onEvent' | 'signal'> {
   const { width, height } = RESOLUTIONS[flags.resolution];
+  // Node's fetches (metadata, probes, downloads) take the same choice as Chromium, process-wide.
+  if (flags.insecure) acceptAnyCertificate();
   const ffmpegPath = flags.ffmpeg ?? context.env.BBB_CAPTURE_FFMPEG;
   return {
     format: formatFor(flags),
@@ -113,6 +118,7 @@ export function resolveCaptureOptions(flags: RecordFlags, context: CliContext): 
     tools: findFfmpeg(ffmpegPath),
     fontFile: flags.font ?? DEFAULT_FONT,
     readyTimeoutMs: flags.readyTimeout * 1000,
+    insecure: flags.insecure,
     stallTimeoutMs: flags.stallTimeout * 1000,
     verify: flags.verify,
     keepTemp: flags.keepTemp,
@@ -125,7 +131,8 @@ export async function resolveInput(input: string, playerDir: string | undefined,
   const dir = path.resolve(input);
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new CaptureError('BAD_URL', `"${input}" is neither a playback URL nor a recording directory`);
-  const server = await startServer({ recordingsDir: path.dirname(dir), playerDir, signal });
+  // Only this recording: the ones beside it (a whole published/ folder) stay private.
+  const server = await startServer({ recordingsDir: path.dirname(dir), onlyRecording: path.basename(dir), playerDir, signal });
   return { url: server.playbackUrl(path.basename(dir)), server };
 }
 

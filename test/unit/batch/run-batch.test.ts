@@ -29,6 +29,7 @@ const base = {
   maxCaptureFps: 60,
   eventRate: 30,
   chromiumPath: '/bin/false',
+  insecure: false,
   runningAsRoot: false,
   tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
   fontFile: '/dev/null',

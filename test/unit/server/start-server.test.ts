@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureError } from '../../../src/errors.js';
 import { defaultPlayerDir } from '../../../src/server/default-player-dir.js';
 import { startServer, type RunningServer } from '../../../src/server/start-server.js';
+import { selfSignedCert } from '../../support/self-signed-cert.js';
 import { rawRequest } from './http-helpers.js';
 
 const ID = 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3-1700000000000';
@@ -263,6 +265,46 @@ describe('startServer options and lifetime', () => {
       await rawRequest(s.port, `/presentation/${ID}/polls.json`);
       await new Promise((r) => setTimeout(r, 20));
       expect(seen).toEqual([`GET /presentation/${ID}/polls.json 404`]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('serves only one recording with onlyRecording: a sibling answers 404, however the path is spelled', async () => {
+    const sibling = 'b94a8fe5ccb19ba61c4c0873d391e987982fbbd3-1700000000001';
+    await put(path.join(recordings, sibling, 'metadata.xml'), '<recording><id>sibling</id></recording>');
+    const s = await startServer({ recordingsDir: recordings, playerDir: player, onlyRecording: ID });
+    try {
+      const own = await rawRequest(s.port, `/presentation/${ID}/metadata.xml`);
+      expect(own.status).toBe(200);
+      expect((await rawRequest(s.port, `/presentation//${ID}/video/webcams.webm`, { headers: { Range: 'bytes=0-9' } })).status).toBe(206);
+      for (const p of [`/presentation/${sibling}/metadata.xml`, `/presentation//${sibling}/metadata.xml`, `/presentation/${ID}/../${sibling}/metadata.xml`, `/presentation/${ID}/%2e%2e/${sibling}/metadata.xml`, '/presentation/linked-outside/secret.txt']) {
+        const res = await rawRequest(s.port, p);
+        expect(res.status, p).toBe(404);
+        expect(res.body.toString(), p).not.toContain('sibling');
+      }
+      // Without the option the same server layout shows the sibling: the test can tell.
+      expect((await get(`/presentation/${sibling}/metadata.xml`)).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('serves HTTPS with a key and certificate', async () => {
+    const { key, cert } = await selfSignedCert();
+    const s = await startServer({ recordingsDir: recordings, playerDir: player, tls: { key, cert } });
+    try {
+      expect(s.url).toBe(`https://127.0.0.1:${s.port}`);
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = httpsRequest({ host: '127.0.0.1', port: s.port, path: `/presentation/${ID}/metadata.xml`, ca: cert, servername: 'localhost', agent: false }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve(text));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(body).toContain('<recording>');
     } finally {
       await s.close();
     }
