@@ -4,7 +4,7 @@
  * (defaultOutputBase: meeting name, date and time).
  */
 import { CaptureError } from '../errors.js';
-import { defaultOutputBase, sanitizeFileName } from '../record/output-name.js';
+import { defaultOutputBase, sanitizeFileName } from '../job/output-name.js';
 import type { RecordingInfo } from '../recording/fetch-recording-info.js';
 
 /** The placeholders a template may use. */

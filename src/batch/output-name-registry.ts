@@ -7,8 +7,8 @@
  */
 import path from 'node:path';
 import type { OutputFormat } from '../mux/build-mux-args.js';
-import { NAME_MAX_BYTES, PARTIAL_NAME_BYTES, sanitizeFileName } from '../record/output-name.js';
-import { truncateUtf8 } from '../record/truncate-utf8.js';
+import { NAME_MAX_BYTES, PARTIAL_NAME_BYTES, sanitizeFileName } from '../job/output-name.js';
+import { truncateUtf8 } from '../job/truncate-utf8.js';
 import { FORMATS } from './capture-settings.js';
 
 /** Splits a requested name into a sanitised base and the format its extension names, if any. */

@@ -7,7 +7,7 @@
  */
 import { CaptureError } from '../errors.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
-import type { EngineChoice } from '../record/record-options.js';
+import type { EngineChoice } from './record-options.js';
 import type { Engine } from './job-options.js';
 
 /** The choice and, in words, why. */

@@ -6,7 +6,7 @@
  */
 import { CaptureError } from '../errors.js';
 import type { LayoutSpec } from '../layout/layout-spec.js';
-import type { EngineChoice, RecordOptions } from '../record/record-options.js';
+import type { EngineChoice, RecordOptions } from './record-options.js';
 
 /** The engines themselves. */
 export type Engine = Exclude<EngineChoice, 'auto'>;

@@ -10,7 +10,7 @@ import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Box } from '../frame-code/raster.js';
 import type { ComposeOptions } from '../job/job-options.js';
-import type { RecordEvent } from '../record/record-events.js';
+import type { RecordEvent } from '../job/record-events.js';
 import type { OpenedRecording } from '../recording/open-recording.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { runProcess } from '../process/run-process.js';

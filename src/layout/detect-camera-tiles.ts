@@ -7,7 +7,7 @@
  * resolution while reading the frames at 1/8 size, and robust to cameras with dark or busy edges.
  */
 import type { Box } from '../frame-code/raster.js';
-import { layoutCameraGrid } from '../sample/layout-camera-grid.js';
+import { layoutCameraGrid } from './layout-camera-grid.js';
 
 /** One stretch of the composite with the same tiles; times in seconds of the recording. */
 export interface CameraInterval {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { fetchRecordingInfo } from '../recording/fetch-recording-info.js';
 import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
-import { downloadFile, fetchTimelineDocuments } from '../render/fetch-recording-files.js';
+import { downloadFile, fetchTimelineDocuments } from '../recording/fetch-recording-files.js';
 import { findCameraIntervals } from './find-camera-intervals.js';
 import { trackPresenters, type PresenterInterval } from './track-presenters.js';
 

@@ -12,8 +12,8 @@ import { runProcess } from '../process/run-process.js';
 import { fetchRecordingInfo, type RecordingInfo } from './fetch-recording-info.js';
 import { parsePlaybackUrl, type PlaybackTarget } from './parse-playback-url.js';
 import { frameTimesArgs, parseFrameTimes } from '../compose/build-composite-args.js';
-import { downloadFile, fetchTimelineDocuments } from '../render/fetch-recording-files.js';
-import { deskshareIntervals, type DeskshareInterval, type TimelineDocuments } from '../render/timeline-times.js';
+import { downloadFile, fetchTimelineDocuments } from './fetch-recording-files.js';
+import { deskshareIntervals, type DeskshareInterval, type TimelineDocuments } from './timeline-times.js';
 
 /** What is known of a recording before it is played. */
 export interface RecordingHead {

@@ -20,7 +20,7 @@ import { audioEncodeArgs, deskshareEncodeArgs, pngEncodeArgs, webcamsEncodeArgs 
 import { resolveSampleOptions, type ResolvedSampleOptions, type SampleOptions } from './sample-options.js';
 import { AUDIO_ONLY_FILE, DESKSHARE_FILE, sampleTruthFromPlan, WEBCAMS_FILE } from './sample-truth-from-plan.js';
 import { SAMPLE_TRUTH_FILE, type SampleTruth } from './sample-truth.js';
-import { streamRawVideo } from './stream-raw-video.js';
+import { streamRawVideo } from '../process/stream-raw-video.js';
 
 /** Size of slide thumbnails (thumbnails/thumb-N.png), as the player's thumbnail strip shows them. */
 export const THUMBNAIL_WIDTH = 150;

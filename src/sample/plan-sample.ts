@@ -8,7 +8,7 @@
  * fall on 0.1 s steps, as BBB rounds its event times and as the player's 10 Hz clock sees them.
  */
 import type { Box } from '../frame-code/raster.js';
-import { layoutCameraGrid } from './layout-camera-grid.js';
+import { layoutCameraGrid } from '../layout/layout-camera-grid.js';
 import type { ResolvedSampleOptions } from './sample-options.js';
 import { sampleIdentity } from './sample-identity.js';
 import type { SampleVariant } from './sample-truth.js';

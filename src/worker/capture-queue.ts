@@ -9,9 +9,9 @@ import { Redis } from 'ioredis';
 import { CaptureError, ERROR_CODES, type ErrorCode } from '../errors.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { PageLayout } from '../player/layout-css.js';
-import { RESOLUTIONS, type Resolution } from '../record/record-options.js';
+import { RESOLUTIONS, type Resolution } from '../job/record-options.js';
 import { FORMATS, LAYOUTS, type CaptureSettings } from '../batch/capture-settings.js';
-import { ENGINE_CHOICES, type EngineChoice } from '../record/record-options.js';
+import { ENGINE_CHOICES, type EngineChoice } from '../job/record-options.js';
 
 /** Default queue name (several farms can share a Redis with --queue). */
 export const DEFAULT_QUEUE = 'bbb-capture';

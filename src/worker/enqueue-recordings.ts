@@ -11,7 +11,7 @@ import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recor
 import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
 import { outputBaseFor } from '../batch/name-template.js';
 import { OutputNameRegistry, splitRequestedName } from '../batch/output-name-registry.js';
-import { sanitizeFileName } from '../record/output-name.js';
+import { sanitizeFileName } from '../job/output-name.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { BatchItem } from '../batch/parse-batch-list.js';
 import { captureJobId, captureJobOptions, outputNamesKey, planParts, queueRedis, type CaptureJobData, type CaptureQueue, type JobRetention, type JobRetry, type JobSettings } from './capture-queue.js';

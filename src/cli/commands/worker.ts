@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { Command, Option } from 'commander';
 import { autoConcurrency, machineResources } from '../../batch/auto-concurrency.js';
-import { RESOLUTIONS } from '../../record/record-options.js';
+import { RESOLUTIONS } from '../../job/record-options.js';
 import { DEFAULT_DISK_WATCH, DEFAULT_LOCK_SETTINGS, runWorker, type WorkerEvent } from '../../worker/run-worker.js';
 import type { CliContext } from '../main.js';
 import { parseAmount, parseSize } from '../parse-values.js';

@@ -11,11 +11,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright';
-import { computeAlignment, pageTimeline, type Alignment } from '../../capture/compute-alignment.js';
-import { ChunkFileWriter } from '../../capture/chunk-file-writer.js';
-import { findSyncMarks } from '../../capture/find-sync-marks.js';
-import { playSyncClip, recorderFailure, startRecorder, stopRecorder, type RecorderStarted } from '../../capture/recorder-page-api.js';
-import { makeSyncClip, SYNC_CLIP } from '../../capture/sync-clip.js';
+import { computeAlignment, pageTimeline, type Alignment } from './compute-alignment.js';
+import { ChunkFileWriter } from './chunk-file-writer.js';
+import { findSyncMarks } from './find-sync-marks.js';
+import { playSyncClip, recorderFailure, startRecorder, stopRecorder, type RecorderStarted } from './recorder-page-api.js';
+import { makeSyncClip, SYNC_CLIP } from './sync-clip.js';
 import { compositeArgs, frameListFile } from '../../compose/build-composite-args.js';
 import { placeLayerChanges } from '../../compose/place-layer-changes.js';
 import { CLOCK_PICTURE, overlayGraph, overlayRuns, videoFrameInstants, type VideoKind } from '../../compose/video-layers.js';

@@ -14,10 +14,10 @@ import { CaptureError, throwIfAborted } from '../../errors.js';
 import type { OpenedPlayer } from '../../player/open-player.js';
 import { hideVideosCss } from '../../player/probe-video-layers.js';
 import { runProcess } from '../../process/run-process.js';
-import { joinArgs, segmentEncodeArgs, segmentListFile } from '../../render/build-render-args.js';
-import { computeChangeInstants, pageVideoFrames, segmentLengthMs, splitSegments, type RenderSegment } from '../../render/change-instants.js';
-import { renderSegment, type RenderPage } from '../../render/render-segment.js';
-import { timelineTimes } from '../../render/timeline-times.js';
+import { joinArgs, segmentEncodeArgs, segmentListFile } from './build-render-args.js';
+import { computeChangeInstants, pageVideoFrames, segmentLengthMs, splitSegments, type RenderSegment } from './change-instants.js';
+import { renderSegment, type RenderPage } from './render-segment.js';
+import { timelineTimes } from '../../recording/timeline-times.js';
 import type { EngineOutput, EngineRun } from '../engine-run.js';
 
 /** What a finished render reports. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Raster, type Box, type Rgb } from '../../../src/frame-code/raster.js';
 import { frameClassifier, toIntervals } from '../../../src/layout/detect-camera-tiles.js';
-import { layoutCameraGrid } from '../../../src/sample/layout-camera-grid.js';
+import { layoutCameraGrid } from '../../../src/layout/layout-camera-grid.js';
 
 const COLOURS: Rgb[] = [
   [70, 90, 130],

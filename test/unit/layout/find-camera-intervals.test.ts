@@ -6,7 +6,7 @@ import type { Box } from '../../../src/frame-code/raster.js';
 import { findCameraIntervals } from '../../../src/layout/find-camera-intervals.js';
 import { findFfmpeg } from '../../../src/process/find-ffmpeg.js';
 import { runProcess } from '../../../src/process/run-process.js';
-import { layoutCameraGrid } from '../../../src/sample/layout-camera-grid.js';
+import { layoutCameraGrid } from '../../../src/layout/layout-camera-grid.js';
 
 const tools = findFfmpeg(undefined);
 const W = 1280;

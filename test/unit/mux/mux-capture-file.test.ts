@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawCode, fitPanel, readCodes } from '../../../src/frame-code/frame-code.js';
 import { Raster } from '../../../src/frame-code/raster.js';
-import { findBeep, parseShowinfo } from '../../../src/capture/find-sync-marks.js';
+import { findBeep, parseShowinfo } from '../../../src/engines/capture/find-sync-marks.js';
 import { buildMuxArgs } from '../../../src/mux/build-mux-args.js';
 import { probeVideoPackets } from '../../../src/mux/probe-video-packets.js';
 import { findFfmpeg } from '../../../src/process/find-ffmpeg.js';

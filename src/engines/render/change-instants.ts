@@ -5,7 +5,7 @@
  * so a still slide costs one frame; video frames are added by the renderer (render-segment.ts).
  */
 
-import type { DeskshareInterval } from './timeline-times.js';
+import type { DeskshareInterval } from '../../recording/timeline-times.js';
 
 /**
  * The frame times (integer ms, sorted, unique) at which the page shows a new video frame when it

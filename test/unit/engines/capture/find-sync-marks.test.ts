@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findBeep, firstAppearances, parseShowinfo } from '../../../src/capture/find-sync-marks.js';
-import { drawCode, fitPanel } from '../../../src/frame-code/frame-code.js';
-import { Raster } from '../../../src/frame-code/raster.js';
+import { findBeep, firstAppearances, parseShowinfo } from '../../../../src/engines/capture/find-sync-marks.js';
+import { drawCode, fitPanel } from '../../../../src/frame-code/frame-code.js';
+import { Raster } from '../../../../src/frame-code/raster.js';
 
 describe('sync mark detection', () => {
   it('finds when each clip frame first appears, by its code', () => {

@@ -9,9 +9,9 @@
  * demuxer's default 1/25 s time base would round the times). The concat demuxer needs the list
  * up front, so each segment is rendered to files first and encoded while the next is rendered.
  */
-import type { OutputFormat } from '../mux/build-mux-args.js';
-import { audioCutFilter } from '../compose/build-composite-args.js';
-import type { LayeredPicture } from '../compose/video-layers.js';
+import type { OutputFormat } from '../../mux/build-mux-args.js';
+import { audioCutFilter } from '../../compose/build-composite-args.js';
+import type { LayeredPicture } from '../../compose/video-layers.js';
 
 /** A rendered picture of a segment. */
 export interface RenderedFrame extends LayeredPicture {

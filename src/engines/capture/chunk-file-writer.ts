@@ -10,7 +10,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { CaptureError, toCaptureError } from '../errors.js';
+import { CaptureError, toCaptureError } from '../../errors.js';
 
 /** How far ahead of the next expected chunk one may arrive (the recorder reads a few at once). */
 export const MAX_CHUNKS_AHEAD = 64;

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChunkFileWriter, MAX_CHUNKS_AHEAD } from '../../../src/capture/chunk-file-writer.js';
-import { CaptureError } from '../../../src/errors.js';
+import { ChunkFileWriter, MAX_CHUNKS_AHEAD } from '../../../../src/engines/capture/chunk-file-writer.js';
+import { CaptureError } from '../../../../src/errors.js';
 
 let dir: string;
 beforeEach(async () => {

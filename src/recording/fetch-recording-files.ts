@@ -7,7 +7,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { abortError, CaptureError, toCaptureError } from '../errors.js';
-import { tlsFailure } from '../recording/tls-failure.js';
+import { tlsFailure } from './tls-failure.js';
 import type { TimelineDocuments } from './timeline-times.js';
 
 const XML_FILES = ['shapes.svg', 'panzooms.xml', 'cursor.xml', 'slides_new.xml', 'deskshare.xml', 'layout.xml'] as const;

@@ -7,13 +7,13 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CDPSession, Page } from 'playwright';
-import { CaptureError, throwIfAborted } from '../errors.js';
-import { seekTo } from '../player/open-player.js';
+import { CaptureError, throwIfAborted } from '../../errors.js';
+import { seekTo } from '../../player/open-player.js';
 import type { RenderedFrame } from './build-render-args.js';
 import type { RenderSegment } from './change-instants.js';
-import { probeVideoLayers, setVideosHidden } from '../player/probe-video-layers.js';
+import { probeVideoLayers, setVideosHidden } from '../../player/probe-video-layers.js';
 import { armFrameCallbacks, dispatchTime, settlePaint } from './render-page-api.js';
-import { snapLayer, timesBetween, type LayerBox } from '../compose/video-layers.js';
+import { snapLayer, timesBetween, type LayerBox } from '../../compose/video-layers.js';
 
 /** A player page ready for stepping, with its CDP session. */
 export interface RenderPage {

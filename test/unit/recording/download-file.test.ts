@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureError } from '../../../src/errors.js';
-import { downloadFile } from '../../../src/render/fetch-recording-files.js';
+import { downloadFile } from '../../../src/recording/fetch-recording-files.js';
 
 const BODY = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyzABCD');
 // Far shorter than the trickle below takes in all, far longer than any gap in it.

@@ -8,10 +8,10 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { drawCode, fitPanel } from '../frame-code/frame-code.js';
-import type { FfmpegTools } from '../process/find-ffmpeg.js';
-import { runProcess, runProcessBinary } from '../process/run-process.js';
-import { streamRawVideo } from '../sample/stream-raw-video.js';
+import { drawCode, fitPanel } from '../../frame-code/frame-code.js';
+import type { FfmpegTools } from '../../process/find-ffmpeg.js';
+import { runProcess, runProcessBinary } from '../../process/run-process.js';
+import { streamRawVideo } from '../../process/stream-raw-video.js';
 
 export const SYNC_CLIP = {
   fps: 30,

@@ -7,18 +7,18 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { abortError, toCaptureError } from '../errors.js';
-import type { OutputFormat } from '../mux/build-mux-args.js';
-import type { FfmpegTools } from '../process/find-ffmpeg.js';
-import { runProcess } from '../process/run-process.js';
-import type { RecordEvent } from '../record/record-events.js';
-import { openOutputWorkDir } from '../job/output-work-dir.js';
-import { readRecordingHead } from '../recording/open-recording.js';
-import { CaptureError } from '../errors.js';
-import { probeMedia } from '../verify/probe-media.js';
-import { verifyOutput } from '../verify/verify-output.js';
+import { abortError, toCaptureError } from '../../errors.js';
+import type { OutputFormat } from '../../mux/build-mux-args.js';
+import type { FfmpegTools } from '../../process/find-ffmpeg.js';
+import { runProcess } from '../../process/run-process.js';
+import type { RecordEvent } from '../../job/record-events.js';
+import { openOutputWorkDir } from '../../job/output-work-dir.js';
+import { readRecordingHead } from '../../recording/open-recording.js';
+import { CaptureError } from '../../errors.js';
+import { probeMedia } from '../../verify/probe-media.js';
+import { verifyOutput } from '../../verify/verify-output.js';
 import { joinArgs, segmentListFile } from './build-render-args.js';
-import { downloadFile } from './fetch-recording-files.js';
+import { downloadFile } from '../../recording/fetch-recording-files.js';
 
 export interface JoinPartsOptions {
   /** The recording's playback URL (for its media). */

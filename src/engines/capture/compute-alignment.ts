@@ -3,7 +3,7 @@
  * The page clock links the two measurements: the player reports when each media frame was
  * displayed (page clock), and the sync clip shows where one page-clock instant landed in the file.
  */
-import type { FrameSample } from '../player/player-page-api.js';
+import type { FrameSample } from '../../player/player-page-api.js';
 
 export interface AlignmentInput {
   /** Presentation samples from the start of playback (media s, page ms). */

@@ -3,11 +3,11 @@
  * frame code) first appears, and the file time of its beep. Only the tail of the file is decoded,
  * starting shortly before the clip was played.
  */
-import { CaptureError } from '../errors.js';
-import { readCodes } from '../frame-code/frame-code.js';
-import { Raster } from '../frame-code/raster.js';
-import type { FfmpegTools } from '../process/find-ffmpeg.js';
-import { runProcessCapturing } from '../process/run-process.js';
+import { CaptureError } from '../../errors.js';
+import { readCodes } from '../../frame-code/frame-code.js';
+import { Raster } from '../../frame-code/raster.js';
+import type { FfmpegTools } from '../../process/find-ffmpeg.js';
+import { runProcessCapturing } from '../../process/run-process.js';
 
 export interface SyncMarks {
   /** Clip frame number -> file time (s) it first appears at. */

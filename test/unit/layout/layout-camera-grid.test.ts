@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutCameraGrid } from '../../../src/sample/layout-camera-grid.js';
+import { layoutCameraGrid } from '../../../src/layout/layout-camera-grid.js';
 
 describe('layoutCameraGrid (BBB composite)', () => {
   it('fills the canvas with one 4:3 camera', () => {

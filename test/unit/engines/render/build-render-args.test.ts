@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { frameListFile, frameTimesArgs, parseFrameTimes } from '../../../src/compose/build-composite-args.js';
-import { joinArgs, segmentEncodeArgs, segmentListFile } from '../../../src/render/build-render-args.js';
+import { frameListFile, frameTimesArgs, parseFrameTimes } from '../../../../src/compose/build-composite-args.js';
+import { joinArgs, segmentEncodeArgs, segmentListFile } from '../../../../src/engines/render/build-render-args.js';
 
 const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
 

@@ -4,7 +4,7 @@
  */
 import { CaptureError, throwIfAborted } from '../errors.js';
 import { Raster } from '../frame-code/raster.js';
-import { startProcess } from '../process/run-process.js';
+import { startProcess } from './run-process.js';
 
 export interface RawVideoJob {
   ffmpeg: string;

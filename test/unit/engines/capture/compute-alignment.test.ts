@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeAlignment, pageTimeline, type AlignmentInput } from '../../../src/capture/compute-alignment.js';
+import { computeAlignment, pageTimeline, type AlignmentInput } from '../../../../src/engines/capture/compute-alignment.js';
 
 // 30 fps frames presented from page time 1000 ms, frame n at 1000 + n*33.33 ms.
 const samples = Array.from({ length: 30 }, (_, i): [number, number] => [(i + 1) / 30, 1000 + ((i + 1) * 1000) / 30]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeChangeInstants, pageVideoFrames, segmentLengthMs, splitSegments } from '../../../src/render/change-instants.js';
-import { deskshareIntervals, jsonTimes, timelineTimes, vttTimes, xmlTimes } from '../../../src/render/timeline-times.js';
+import { computeChangeInstants, pageVideoFrames, segmentLengthMs, splitSegments } from '../../../../src/engines/render/change-instants.js';
+import { deskshareIntervals, jsonTimes, timelineTimes, vttTimes, xmlTimes } from '../../../../src/recording/timeline-times.js';
 
 describe('timeline times', () => {
   it('reads slide, shape, pan/zoom, cursor, chat and deskshare times; skips undo="-1"', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultOutputBase, LONGEST_SPLIT_PART, MAX_BASE_BYTES, NAME_MAX_BYTES, sanitizeFileName } from '../../../src/record/output-name.js';
-import { truncateUtf8 } from '../../../src/record/truncate-utf8.js';
+import { defaultOutputBase, LONGEST_SPLIT_PART, MAX_BASE_BYTES, NAME_MAX_BYTES, sanitizeFileName } from '../../../src/job/output-name.js';
+import { truncateUtf8 } from '../../../src/job/truncate-utf8.js';
 
 describe('output names', () => {
   it('names a file after the meeting and its start (UTC)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureError } from '../../../src/errors.js';
-import { checkOutputName } from '../../../src/record/check-output-name.js';
+import { checkOutputName } from '../../../src/job/check-output-name.js';
 
 const usage = (fn: () => void) => {
   try {
