@@ -4,6 +4,7 @@
  * screen-share videos drawn over it (overlayGraph), and the recording's own sound cut by samples.
  */
 import type { OutputFormat } from '../mux/build-mux-args.js';
+import { OUTPUT_COLOUR_ARGS } from './colour.js';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 const quote = (file: string) => `'${file.replace(/'/g, "'\\''")}'`;
@@ -53,6 +54,8 @@ export const COMPOSITE_CRF = 18;
 export interface CompositePlan {
   /** The page layer, already on the output timeline (t=0 is the part's first instant). */
   pageLayer: string;
+  /** Filter converting the page layer's pixels to the output's colours (colour.ts). */
+  pageColour: string;
   /** More inputs and the filter graph (output `[v]`) drawing the videos (overlayGraph); none: nothing to draw. */
   overlay?: { inputs: string[]; graph: string } | undefined;
   /** The recording's media to take the sound from, and where the part starts in it (s). */
@@ -75,6 +78,7 @@ export function encoderArgs(format: OutputFormat): string[] {
       '-deadline', 'realtime', '-cpu-used', '7', // VP9's fast modes: the 'good' deadline is several times slower than real time at 1080p on 2 cores
       '-row-mt', '1', // rows in parallel: both cores busy
       '-pix_fmt', 'yuv420p',
+      ...OUTPUT_COLOUR_ARGS, // tagged as converted (colour.ts)
     ];
   }
   return [
@@ -82,6 +86,7 @@ export function encoderArgs(format: OutputFormat): string[] {
     '-preset', 'veryfast', // the page is mostly still: speed matters more than the last few percent of size
     '-crf', String(COMPOSITE_CRF),
     '-pix_fmt', 'yuv420p', // what every player decodes
+    ...OUTPUT_COLOUR_ARGS, // tagged as converted (colour.ts)
     '-bf', '0', // no B-frames: packet order is presentation order, as the capture's own
   ];
 }
@@ -89,7 +94,6 @@ export function encoderArgs(format: OutputFormat): string[] {
 /** ffmpeg arguments of the compositor: page layer + videos drawn over it + sound, into the final container. */
 export function compositeArgs(plan: CompositePlan): string[] {
   const overlay = plan.overlay;
-  const copy = !overlay && plan.fps === undefined;
   const audioInput = 1 + (overlay ? overlay.inputs.filter((a) => a === '-i').length : 0);
   const args = [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error',
@@ -98,23 +102,16 @@ export function compositeArgs(plan: CompositePlan): string[] {
     ...(overlay ? overlay.inputs : []),
     ...(plan.audio ? ['-i', plan.audio.source] : []),
   ];
-  if (overlay) {
-    const graph = plan.fps === undefined ? overlay.graph : `${overlay.graph.replace(/\[v\]$/, '[vf]')};[vf]fps=${plan.fps}:start_time=0[v]`;
-    args.push('-filter_complex', graph, '-map', '[v]');
-  } else {
-    args.push('-map', '0:v:0');
-    if (plan.fps !== undefined) args.push('-vf', `fps=${plan.fps}:start_time=0`);
-  }
-  if (copy) {
-    // Nothing to draw: the page layer is the picture, kept as encoded.
-    args.push('-c:v', 'copy');
-  } else {
-    args.push(...encoderArgs(plan.format));
-    // A keyframe at least every 2 s, so the output seeks well even when a picture is held for minutes.
-    args.push('-force_key_frames', 'expr:gte(t,n_forced*2)');
-    // Without --fps, keep each frame's own timestamp: a frame wherever the page or a video changed.
-    if (plan.fps === undefined) args.push('-fps_mode', 'passthrough');
-  }
+  // Always encoded, even with nothing to draw over the page: its colours must be converted and
+  // tagged (colour.ts), which a stream copy cannot do.
+  const fps = plan.fps === undefined ? '' : `,fps=${plan.fps}:start_time=0`;
+  if (overlay) args.push('-filter_complex', `${overlay.graph.replace(/\[v\]$/, '[vf]')};[vf]null${fps}[v]`, '-map', '[v]');
+  else args.push('-map', '0:v:0', '-vf', `${plan.pageColour}${fps}`);
+  args.push(...encoderArgs(plan.format));
+  // A keyframe at least every 2 s, so the output seeks well even when a picture is held for minutes.
+  args.push('-force_key_frames', 'expr:gte(t,n_forced*2)');
+  // Without --fps, keep each frame's own timestamp: a frame wherever the page or a video changed.
+  if (plan.fps === undefined) args.push('-fps_mode', 'passthrough');
   if (plan.audio) {
     args.push(
       '-map', `${audioInput}:a:0`,

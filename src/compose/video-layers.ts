@@ -18,6 +18,14 @@
  *   timestamps (whole milliseconds, the same instants the page pictures use) are kept exactly.
  */
 
+import { toOutputColour, type Matrix } from './colour.js';
+
+/** How the page layer's pictures are converted to the output's colours (colour.ts). */
+export interface PageColour {
+  /** Filter from the page layer's pixels to BT.709 limited yuv420p. */
+  page: string;
+}
+
 /** A picture of the page layer from `timeMs` on, with the videos to draw over it. */
 export interface LayeredPicture {
   /** Recording time, integer ms. */
@@ -122,6 +130,8 @@ export function overlayRuns(frames: readonly LayeredPicture[], startMs: number, 
 /** A source video file and its frame times, for the segment's overlays. */
 export interface VideoSource {
   file: string;
+  /** The matrix Chromium reads it with (compose/colour.ts, chromiumMatrix). */
+  matrix?: Matrix | undefined;
   /** Presentation times of its frames, integer ms, sorted. */
   frameTimesMs: readonly number[];
 }
@@ -142,10 +152,10 @@ const sec = (ms: number) => (ms / 1000).toFixed(4);
  * sized), stepped by the clock list `clock` (input 1, see the header), for a segment starting at
  * `startMs`. The graph's output is `[v]`, yuv420p.
  */
-export function overlayGraph(runs: readonly OverlayRun[], sources: Readonly<Partial<Record<VideoKind, VideoSource>>>, startMs: number, clock: string, frame: { width: number; height: number }): { inputs: string[]; graph: string } {
+export function overlayGraph(runs: readonly OverlayRun[], sources: Readonly<Partial<Record<VideoKind, VideoSource>>>, startMs: number, clock: string, frame: { width: number; height: number }, colour: PageColour): { inputs: string[]; graph: string } {
   const inputs: string[] = ['-f', 'concat', '-safe', '0', '-i', clock];
   const graph: string[] = [
-    '[0:v]format=yuv420p[pages]',
+    `[0:v]${colour.page}[pages]`,
     '[1:v]format=yuv420p[clock]',
     // A frame whenever a page picture or a clock tick comes, holding the other; the clock's rows are cut off again.
     '[pages][clock]xstack=inputs=2:layout=0_0|0_h0[stacked]',
@@ -165,7 +175,8 @@ export function overlayGraph(runs: readonly OverlayRun[], sources: Readonly<Part
     const labels = mine.map((_, i) => `${kind}${i}`);
     mine.forEach((run, i) => branch.set(run, labels[i]!));
     // Back to the file's own millisecond times, then to the segment's (on a 1/90000 time base).
-    graph.push(`[${k + 2}:v]settb=1/90000,setpts=(round(T*1000)+${seekMs - startMs})*90,split=${mine.length}${labels.map((l) => `[${l}s]`).join('')}`);
+    // Converted to the output's colours once per source, as Chromium reads it (compose/colour.ts).
+    graph.push(`[${k + 2}:v]settb=1/90000,setpts=(round(T*1000)+${seekMs - startMs})*90,${toOutputColour(source.matrix ?? 'bt601', 'tv')},split=${mine.length}${labels.map((l) => `[${l}s]`).join('')}`);
     for (const run of mine) {
       const label = branch.get(run)!;
       graph.push(`[${label}s]scale=${run.box.w}:${run.box.h}:flags=${SCALE_FLAGS},setsar=1,format=yuv420p[${label}]`);

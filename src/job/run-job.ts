@@ -9,13 +9,14 @@
  * another file unless asked). Whatever fails, no partial file is left under a final name and no
  * Chromium or ffmpeg is left running.
  */
+import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright';
 import { launchBrowser } from '../browser/launch-browser.js';
 import { captureRecording, type CaptureOutput } from '../engines/capture/capture-recording.js';
 import type { EngineRun } from '../engines/engine-run.js';
 import { renderRecording, type RenderOutput } from '../engines/render/render-recording.js';
-import { abortError, toCaptureError } from '../errors.js';
+import { abortError, CaptureError, toCaptureError } from '../errors.js';
 import { composeLayout, planLayout, type ComposedFile, type ComposedLayoutResult } from '../layout/compose-layout.js';
 import { openPlayer } from '../player/open-player.js';
 import { clockContractKept } from '../player/player-page-api.js';
@@ -37,6 +38,19 @@ export type JobResult = (CaptureOutput | RenderOutput) &
     wallMs: number;
   };
 
+/**
+ * The least free space a job starts with once the recording's media are downloaded: its work files
+ * (a sync clip, pictures or a capture, segments) and the output come next. Refused here, the job
+ * says so before any browser starts rather than failing half-way with a truncated work file.
+ */
+export const MIN_FREE_BYTES = 32 * 2 ** 20;
+
+async function checkFreeSpace(dir: string): Promise<void> {
+  const fs = await statfs(dir);
+  const free = fs.bavail * fs.bsize;
+  if (free < MIN_FREE_BYTES) throw new CaptureError('DISK_FULL', `the disk is full: ${dir} has ${Math.round(free / 1024)} KiB free, and a job needs at least ${MIN_FREE_BYTES / 2 ** 20} MiB for its work files and output`);
+}
+
 /** Runs one export job. */
 export async function runJob(options: JobOptions): Promise<JobResult> {
   const wallStart = Date.now();
@@ -50,6 +64,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   try {
     emit({ type: 'stage', stage: 'metadata', message: 'fetching the recording\'s timelines and media' });
     const recording = await openRecording(head, out.workDir, { tools: options.tools, signal: options.signal });
+    await checkFreeSpace(out.workDir);
     let decision = chooseEngine(options.engine, { format: options.format, externalVideos: recording.externalVideos, clockContract: undefined });
     const context = { tools: options.tools, signal: options.signal, onEvent: emit };
     const plan = options.compose ? await planLayout(recording, options.compose, { width: options.width, height: options.height }, context) : null;

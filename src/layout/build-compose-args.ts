@@ -10,6 +10,7 @@
  */
 import type { Box } from '../frame-code/raster.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
+import { OUTPUT_COLOUR_ARGS, RGB_TO_OUTPUT, toOutputColour, type Matrix } from '../compose/colour.js';
 import type { CameraInterval } from './detect-camera-tiles.js';
 import type { LayoutSpec } from './layout-spec.js';
 import { fitInBox, placeStack } from './place-tiles.js';
@@ -55,7 +56,7 @@ export interface ComposePlan {
   /** The aligned content capture (t=0 = media `from`), with the meeting audio. */
   content: string;
   /** The recording's webcams video, read from media time `from`. */
-  webcams?: { file: string; width: number; height: number; fps: number } | undefined;
+  webcams?: { file: string; width: number; height: number; fps: number; matrix: Matrix } | undefined;
   from: number;
   spec: LayoutSpec;
   /** Camera intervals in output time. */
@@ -92,8 +93,9 @@ export function presenterTracks(intervals: ReadonlyArray<CameraInterval & { pres
 const fmt = (n: number) => n.toFixed(6);
 
 function encodeArgs(format: OutputFormat, crf: number): string[] {
-  if (format === 'webm') return ['-c:v', 'libvpx-vp9', '-crf', String(crf), '-b:v', '0', '-row-mt', '1', '-deadline', 'good', '-cpu-used', '4'];
-  return ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(crf), '-pix_fmt', 'yuv420p'];
+  // Tagged as what the composition holds: BT.709 limited range (compose/colour.ts).
+  if (format === 'webm') return ['-c:v', 'libvpx-vp9', '-crf', String(crf), '-b:v', '0', '-row-mt', '1', '-deadline', 'good', '-cpu-used', '4', ...OUTPUT_COLOUR_ARGS];
+  return ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(crf), '-pix_fmt', 'yuv420p', ...OUTPUT_COLOUR_ARGS];
 }
 
 function outputArgs(plan: ComposePlan, video: string, file: string): string[] {
@@ -135,17 +137,18 @@ export function buildComposeArgs(plan: ComposePlan): string[] {
     // that should show it: snap each frame to its exact frame time n/fps (in a fine time base)
     // and move media time `from` to t=0.
     const retime = `settb=1/90000,setpts=(round((T+${fmt(seek)})*${cams.fps})/${cams.fps}-${fmt(plan.from)})/TB`;
-    graph.push(`[${nextInput}:v]${retime},split=${branches}${Array.from({ length: branches }, (_, i) => `[w${i}]`).join('')}`);
+    // Converted to the output's colours as Chromium reads the webcams video (compose/colour.ts).
+    graph.push(`[${nextInput}:v]${retime},${toOutputColour(cams.matrix, 'tv')},split=${branches}${Array.from({ length: branches }, (_, i) => `[w${i}]`).join('')}`);
     nextInput++;
   }
   const bg = spec.background;
   if ('image' in bg) {
     // A still picture repeated at the output rate for the whole length.
     args.push('-loop', '1', '-framerate', String(plan.fps), '-t', fmt(plan.duration), '-i', bg.image);
-    graph.push(`[${nextInput}:v]scale=${spec.width}:${spec.height},setsar=1,format=yuv420p[s0]`);
+    graph.push(`[${nextInput}:v]scale=${spec.width}:${spec.height},setsar=1,${RGB_TO_OUTPUT}[s0]`);
   } else {
     // The background is the main overlay input: its constant rate is the output's frame rate.
-    graph.push(`color=c=0x${bg.color.slice(1)}:s=${spec.width}x${spec.height}:r=${plan.fps}:d=${fmt(plan.duration)},format=yuv420p[s0]`);
+    graph.push(`color=c=0x${bg.color.slice(1)}:s=${spec.width}x${spec.height}:r=${plan.fps}:d=${fmt(plan.duration)},${RGB_TO_OUTPUT}[s0]`);
   }
   let stage = 0;
   const content = spec.regions.find((r) => r.source.kind === 'content');

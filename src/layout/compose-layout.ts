@@ -122,7 +122,7 @@ export async function composeLayout(
   context.onEvent({ type: 'stage', stage: 'mux', message: `composing ${spec.width}x${spec.height}` });
   const args = buildComposeArgs({
     content: part.contentFile,
-    webcams: webcamsFile && cameras ? { file: webcamsFile, width: cameras.width, height: cameras.height, fps: cameras.fps } : undefined,
+    webcams: webcamsFile && cameras ? { file: webcamsFile, width: cameras.width, height: cameras.height, fps: cameras.fps, matrix: recording.matrices.webcams } : undefined,
     from: part.from,
     spec,
     intervals,

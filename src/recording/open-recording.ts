@@ -12,6 +12,7 @@ import { runProcess } from '../process/run-process.js';
 import { fetchRecordingInfo, type RecordingInfo } from './fetch-recording-info.js';
 import { parsePlaybackUrl, type PlaybackTarget } from './parse-playback-url.js';
 import { frameTimesArgs, parseFrameTimes } from '../compose/build-composite-args.js';
+import { chromiumMatrix, type Matrix } from '../compose/colour.js';
 import { downloadFile, fetchTimelineDocuments } from './fetch-recording-files.js';
 import { deskshareIntervals, type DeskshareInterval, type TimelineDocuments } from './timeline-times.js';
 
@@ -32,6 +33,8 @@ export interface OpenedRecording extends RecordingHead {
   files: { media: string; deskshare: string | undefined };
   /** Presentation times (integer ms, sorted, unique) of the videos' frames; [] without that video. */
   frameTimesMs: { webcams: number[]; screenshare: number[] };
+  /** The matrix Chromium reads each video with (its tag, else by its height; compose/colour.ts). */
+  matrices: { webcams: Matrix; screenshare: Matrix };
 }
 
 /** Parses the URL and reads metadata.xml (and which media the player will play). */
@@ -49,6 +52,12 @@ export function hasExternalVideos(json: string): boolean {
   } catch {
     return false;
   }
+}
+
+async function probeMatrix(file: string, tools: FfmpegTools, signal: AbortSignal | undefined): Promise<Matrix> {
+  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=color_space,height', '-of', 'json', file], { signal, label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const stream = (JSON.parse(stdout) as { streams?: Array<{ color_space?: string; height?: number }> }).streams?.[0];
+  return chromiumMatrix({ colorSpace: stream?.color_space, height: stream?.height ?? 0 });
 }
 
 async function probeFrameTimesMs(file: string, tools: FfmpegTools, signal: AbortSignal | undefined): Promise<number[]> {
@@ -74,9 +83,19 @@ export async function openRecording(head: RecordingHead, workDir: string, option
       }
     }
   }
-  const [webcams, screenshare] = await Promise.all([
+  const [webcams, screenshare, webcamsMatrix, screenshareMatrix] = await Promise.all([
     info.media === 'video' ? probeFrameTimesMs(media, options.tools, options.signal) : [],
     deskshare ? probeFrameTimesMs(deskshare, options.tools, options.signal) : [],
+    info.media === 'video' ? probeMatrix(media, options.tools, options.signal) : ('bt601' as const),
+    deskshare ? probeMatrix(deskshare, options.tools, options.signal) : ('bt601' as const),
   ]);
-  return { ...head, docs, shares, externalVideos: hasExternalVideos(docs.json[2] ?? ''), files: { media, deskshare }, frameTimesMs: { webcams, screenshare } };
+  return {
+    ...head,
+    docs,
+    shares,
+    externalVideos: hasExternalVideos(docs.json[2] ?? ''),
+    files: { media, deskshare },
+    frameTimesMs: { webcams, screenshare },
+    matrices: { webcams: webcamsMatrix, screenshare: screenshareMatrix },
+  };
 }

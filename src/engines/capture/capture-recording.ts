@@ -17,6 +17,7 @@ import { findSyncMarks } from './find-sync-marks.js';
 import { playSyncClip, recorderFailure, startRecorder, stopRecorder, type RecorderStarted } from './recorder-page-api.js';
 import { makeSyncClip, SYNC_CLIP } from './sync-clip.js';
 import { compositeArgs, frameListFile } from '../../compose/build-composite-args.js';
+import { CAPTURED_PAGE_COLOUR } from '../../compose/colour.js';
 import { placeLayerChanges } from '../../compose/place-layer-changes.js';
 import { CLOCK_PICTURE, overlayGraph, overlayRuns, videoFrameInstants, type VideoKind } from '../../compose/video-layers.js';
 import { CaptureError, throwIfAborted } from '../../errors.js';
@@ -213,14 +214,14 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
     const clock = path.join(workDir, 'clock.ffconcat');
     const ticks = [fromMs, ...videoFrameInstants(pictures, toMs, recording.frameTimesMs).filter((t) => t > fromMs)];
     await writeFile(clock, frameListFile(ticks.map((timeMs) => ({ file: CLOCK_FILE, timeMs })), toMs));
-    const source = (kind: VideoKind) => (sourceFile[kind] ? { file: sourceFile[kind]!, frameTimesMs: recording.frameTimesMs[kind] } : undefined);
-    overlay = overlayGraph(drawable, { webcams: source('webcams'), screenshare: source('screenshare') }, fromMs, clock, { width: options.width, height: options.height });
+    const source = (kind: VideoKind) => (sourceFile[kind] ? { file: sourceFile[kind]!, frameTimesMs: recording.frameTimesMs[kind], matrix: recording.matrices[kind] } : undefined);
+    overlay = overlayGraph(drawable, { webcams: source('webcams'), screenshare: source('screenshare') }, fromMs, clock, { width: options.width, height: options.height }, { page: CAPTURED_PAGE_COLOUR });
   } else {
     emit({ type: 'stage', stage: 'mux', message: `writing ${options.format}` });
   }
   await runProcess(
     options.tools.ffmpeg,
-    compositeArgs({ pageLayer, overlay, audio: options.videoOnly ? undefined : { source: recording.files.media, from: fromMs / 1000 }, duration, format: options.format, fps: options.fps, audioBitrate: options.audioBitrate, output: run.output }),
+    compositeArgs({ pageLayer, pageColour: CAPTURED_PAGE_COLOUR, overlay, audio: options.videoOnly ? undefined : { source: recording.files.media, from: fromMs / 1000 }, duration, format: options.format, fps: options.fps, audioBitrate: options.audioBitrate, output: run.output }),
     { ...ffmpeg, label: 'ffmpeg (compose)' },
   );
   return {

@@ -11,6 +11,7 @@
  */
 import type { OutputFormat } from '../../mux/build-mux-args.js';
 import { audioCutFilter } from '../../compose/build-composite-args.js';
+import { OUTPUT_COLOUR_ARGS, SCREENSHOT_COLOUR } from '../../compose/colour.js';
 import type { LayeredPicture } from '../../compose/video-layers.js';
 
 /** A rendered picture of a segment. */
@@ -42,11 +43,14 @@ export function segmentEncodeArgs(plan: SegmentEncodePlan): string[] {
     '-f', 'concat', // the picture list with a duration per picture
     '-safe', '0', // absolute paths in the work directory
     '-i', plan.list,
-    ...(plan.overlay ? [...plan.overlay.inputs, '-filter_complex', plan.overlay.graph, '-map', '[v]'] : []),
+    // The pictures (JPEG, BT.601 full range) converted to the output's BT.709 (compose/colour.ts),
+    // in the overlay graph when there is one.
+    ...(plan.overlay ? [...plan.overlay.inputs, '-filter_complex', plan.overlay.graph, '-map', '[v]'] : ['-vf', SCREENSHOT_COLOUR]),
     '-c:v', 'libx264',
     '-preset', 'veryfast', // rendered pictures are mostly still: speed matters more than the last few percent of size
     '-crf', String(plan.crf),
-    '-pix_fmt', 'yuv420p', // what every player decodes (Chromium's JPEGs are full-range 4:2:0)
+    '-pix_fmt', 'yuv420p', // what every player decodes
+    ...OUTPUT_COLOUR_ARGS, // tagged as converted: BT.709, limited range
     '-bf', '0', // no B-frames: no negative DTS at segment starts, so segments join cleanly by copy
     '-x264-params', 'threads=2', // a fixed thread count: x264's output then depends only on its input
     '-fps_mode', 'passthrough', // keep each picture's own timestamp: no duplicated or dropped frames

@@ -9,6 +9,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import { frameListFile } from '../../compose/build-composite-args.js';
+import { SCREENSHOT_COLOUR } from '../../compose/colour.js';
 import { CLOCK_PICTURE, overlayGraph, overlayRuns, videoFrameInstants } from '../../compose/video-layers.js';
 import { CaptureError, throwIfAborted } from '../../errors.js';
 import type { OpenedPlayer } from '../../player/open-player.js';
@@ -73,8 +74,8 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
     const segments = splitSegments(instants, fromMs, toMs, segmentLengthMs(toMs - fromMs, options.workers));
     const workers = Math.min(options.workers, segments.length);
     const sources = {
-      webcams: showsWebcams ? { file: recording.files.media, frameTimesMs: videoTimes.webcams } : undefined,
-      screenshare: recording.files.deskshare ? { file: recording.files.deskshare, frameTimesMs: videoTimes.screenshare } : undefined,
+      webcams: showsWebcams ? { file: recording.files.media, frameTimesMs: videoTimes.webcams, matrix: recording.matrices.webcams } : undefined,
+      screenshare: recording.files.deskshare ? { file: recording.files.deskshare, frameTimesMs: videoTimes.screenshare, matrix: recording.matrices.screenshare } : undefined,
     };
     const pageOnlyReasons = new Set<string>();
     await writeFile(path.join(workDir, CLOCK_FILE), CLOCK_PICTURE);
@@ -122,7 +123,7 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
           const clock = path.join(workDir, `segment-${segment.index}.clock.ffconcat`);
           const ticks = [segment.startMs, ...videoFrameInstants(frames, segment.endMs, videoTimes).filter((t) => t > segment.startMs)];
           await writeFile(clock, frameListFile(ticks.map((timeMs) => ({ file: CLOCK_FILE, timeMs })), segment.endMs));
-          overlay = overlayGraph(runs, sources, segment.startMs, clock, { width: options.width, height: options.height });
+          overlay = overlayGraph(runs, sources, segment.startMs, clock, { width: options.width, height: options.height }, { page: SCREENSHOT_COLOUR });
         }
         const output = path.join(workDir, `segment-${segment.index}.mp4`);
         const encode = encoders.add(async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SCREENSHOT_COLOUR, toOutputColour } from '../../../src/compose/colour.js';
 import { overlayGraph, overlayRuns, snapLayer, timesBetween, videoFrameInstants, type LayerBox } from '../../../src/compose/video-layers.js';
 
 const frame = { width: 1920, height: 1080 };
@@ -65,30 +66,31 @@ describe('overlayRuns', () => {
 });
 
 describe('overlayGraph', () => {
-  const sources = { webcams: { file: '/w/media.webm', frameTimesMs: [0, 33, 67, 2967, 3000, 3033] }, screenshare: { file: '/w/deskshare.webm', frameTimesMs: [0, 2933, 3000] } };
+  const sources = { webcams: { file: '/w/media.webm', frameTimesMs: [0, 33, 67, 2967, 3000, 3033], matrix: 'bt601' as const }, screenshare: { file: '/w/deskshare.webm', frameTimesMs: [0, 2933, 3000], matrix: 'bt709' as const } };
+  const colour = { page: SCREENSHOT_COLOUR };
 
   it('reads each video from the frame on screen at the segment start and keeps its millisecond times', () => {
-    const { inputs, graph } = overlayGraph([{ box: cam, intervals: [[0, 1000]] }, { box: share, intervals: [[10, 20]] }], sources, 2990, '/w/clock.ffconcat', frame);
+    const { inputs, graph } = overlayGraph([{ box: cam, intervals: [[0, 1000]] }, { box: share, intervals: [[10, 20]] }], sources, 2990, '/w/clock.ffconcat', frame, colour);
     expect(inputs).toEqual(['-f', 'concat', '-safe', '0', '-i', '/w/clock.ffconcat', '-seek_timestamp', '1', '-ss', '2.9670', '-i', '/w/media.webm', '-seek_timestamp', '1', '-ss', '2.9330', '-i', '/w/deskshare.webm']);
     const parts = graph.split(';');
-    expect(parts.slice(0, 4)).toEqual(['[0:v]format=yuv420p[pages]', '[1:v]format=yuv420p[clock]', '[pages][clock]xstack=inputs=2:layout=0_0|0_h0[stacked]', '[stacked]crop=1920:1080:0:0[p0]']);
-    expect(parts).toContain('[2:v]settb=1/90000,setpts=(round(T*1000)+-23)*90,split=1[webcams0s]');
-    expect(parts).toContain('[3:v]settb=1/90000,setpts=(round(T*1000)+-57)*90,split=1[screenshare0s]');
+    expect(parts.slice(0, 4)).toEqual([`[0:v]${SCREENSHOT_COLOUR}[pages]`, '[1:v]format=yuv420p[clock]', '[pages][clock]xstack=inputs=2:layout=0_0|0_h0[stacked]', '[stacked]crop=1920:1080:0:0[p0]']);
+    expect(parts).toContain(`[2:v]settb=1/90000,setpts=(round(T*1000)+-23)*90,${toOutputColour('bt601', 'tv')},split=1[webcams0s]`);
+    expect(parts).toContain('[3:v]settb=1/90000,setpts=(round(T*1000)+-57)*90,format=yuv420p,split=1[screenshare0s]');
     expect(parts).toContain('[webcams0s]scale=296:222:flags=area,setsar=1,format=yuv420p[webcams0]');
     expect(parts.at(-1)).toBe(`[p2]null[v]`);
   });
 
   it('places each box only during its intervals, with half-millisecond bounds, on the main frame\'s time', () => {
     const moved = { ...cam, x: 700 };
-    const { inputs, graph } = overlayGraph([{ box: cam, intervals: [[0, 500], [600, 700]] }, { box: moved, intervals: [[700, 1000]] }], sources, 0, 'clock', frame);
+    const { inputs, graph } = overlayGraph([{ box: cam, intervals: [[0, 500], [600, 700]] }, { box: moved, intervals: [[700, 1000]] }], sources, 0, 'clock', frame, colour);
     expect(inputs.slice(6)).toEqual(['-seek_timestamp', '1', '-ss', '0.0000', '-i', '/w/media.webm']);
     const parts = graph.split(';');
-    expect(parts[4]).toBe('[2:v]settb=1/90000,setpts=(round(T*1000)+0)*90,split=2[webcams0s][webcams1s]');
+    expect(parts[4]).toBe(`[2:v]settb=1/90000,setpts=(round(T*1000)+0)*90,${toOutputColour('bt601', 'tv')},split=2[webcams0s][webcams1s]`);
     expect(parts).toContain("[p0][webcams0]overlay=x='if(gte(t\\,-0.0005)*lt(t\\,0.4995)+gte(t\\,0.5995)*lt(t\\,0.6995)\\,12\\,W)':y=14:eval=frame:format=yuv420[p1]");
     expect(parts).toContain("[p1][webcams1]overlay=x='if(gte(t\\,0.6995)*lt(t\\,0.9995)\\,700\\,W)':y=14:eval=frame:format=yuv420[p2]");
   });
 
   it('refuses a layer without a source video', () => {
-    expect(() => overlayGraph([{ box: share, intervals: [[0, 1]] }], { webcams: sources.webcams }, 0, 'clock', frame)).toThrow(/no source video for the screenshare/);
+    expect(() => overlayGraph([{ box: share, intervals: [[0, 1]] }], { webcams: sources.webcams }, 0, 'clock', frame, colour)).toThrow(/no source video for the screenshare/);
   });
 });

@@ -4,7 +4,7 @@ import { presentersLayout } from '../../../src/layout/layout-spec.js';
 
 const plan: ComposePlan = {
   content: '/w/content.mp4',
-  webcams: { file: '/w/webcams.webm', width: 640, height: 480, fps: 15 },
+  webcams: { file: '/w/webcams.webm', width: 640, height: 480, fps: 15, matrix: 'bt601' },
   from: 1.5,
   spec: presentersLayout(1280, 720, true),
   intervals: [
@@ -25,12 +25,12 @@ describe('buildComposeArgs', () => {
     const args = buildComposeArgs(plan);
     // from = 1.5 s is inside frame 22 (1.4667 s): seek half a frame before it.
     expect(args.slice(args.indexOf('-ss'), args.indexOf('-ss') + 4)).toEqual(['-ss', '1.433333', '-i', '/w/webcams.webm']);
-    expect(graphOf(args)[0]).toBe('[1:v]settb=1/90000,setpts=(round((T+1.433333)*15)/15-1.500000)/TB,split=3[w0][w1][w2]');
+    expect(graphOf(args)[0]).toBe('[1:v]settb=1/90000,setpts=(round((T+1.433333)*15)/15-1.500000)/TB,colorspace=ispace=bt470bg:iprimaries=bt709:itrc=bt709:irange=tv:space=bt709:primaries=bt709:trc=bt709:range=tv:format=yuv420p,split=3[w0][w1][w2]');
   });
 
   it('draws the background, the content in its box, then each tile only during its interval', () => {
     const graph = graphOf(buildComposeArgs(plan));
-    expect(graph[1]).toBe('color=c=0x000000:s=1280x720:r=30:d=4.000000,format=yuv420p[s0]');
+    expect(graph[1]).toBe('color=c=0x000000:s=1280x720:r=30:d=4.000000,scale=out_color_matrix=bt709:out_range=tv,format=yuv420p[s0]');
     expect(graph[2]).toBe('[0:v]scale=896:720,setsar=1[content]');
     expect(graph[3]).toBe('[s0][content]overlay=0:0[s1]');
     expect(graph[4]).toBe('[w0]crop=640:480:0:0,scale=384:288,setsar=1[t0]');
@@ -42,7 +42,7 @@ describe('buildComposeArgs', () => {
 
   it('copies the aligned audio, encodes H.264 and cuts to the duration', () => {
     const args = buildComposeArgs(plan);
-    expect(args.join(' ')).toContain('-map [out] -map 0:a:0? -c:a copy -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -t 4.000000 -movflags +faststart -f mp4 /o/out.mp4');
+    expect(args.join(' ')).toContain('-map [out] -map 0:a:0? -c:a copy -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv -t 4.000000 -movflags +faststart -f mp4 /o/out.mp4');
   });
 
   it('writes the webcam area as a second output for --split, from the same decode', () => {
@@ -97,6 +97,6 @@ describe('buildComposeArgs', () => {
   it('uses a background picture scaled to the frame', () => {
     const args = buildComposeArgs({ ...plan, webcams: undefined, spec: { ...plan.spec, background: { image: '/l/bg.png' } } });
     expect(args.join(' ')).toContain('-loop 1 -framerate 30 -t 4.000000 -i /l/bg.png');
-    expect(graphOf(args)[0]).toBe('[1:v]scale=1280:720,setsar=1,format=yuv420p[s0]');
+    expect(graphOf(args)[0]).toBe('[1:v]scale=1280:720,setsar=1,scale=out_color_matrix=bt709:out_range=tv,format=yuv420p[s0]');
   });
 });
