@@ -26,8 +26,9 @@ else
   echo "setup: not root, not installing system packages (need: ${packages[*]})" >&2
 fi
 
-# `npm install`, not `npm ci`: this registry mirror lacks other platforms' optional packages, which npm ci insists on.
-npm install --no-audit --no-fund
+# Exactly the versions and hashes in package-lock.json (npm ci refuses a lock that disagrees with
+# package.json rather than quietly re-resolving).
+npm ci --no-audit --no-fund
 npm run build
 
 sample=$(ls -d examples/sample-recording/*/ | head -1)

@@ -28,6 +28,9 @@ export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
       headless: true,
       args,
       ignoreDefaultArgs: IGNORED_DEFAULT_ARGS.map((f) => f.flag),
+      // Playwright adds --no-sandbox unless told otherwise: a renderer taken over by a hostile
+      // page would then run with the capturing user's full rights. Only root goes without.
+      chromiumSandbox: !options.runningAsRoot,
       // We handle signals ourselves (first Ctrl-C: clean stop), so Playwright must not kill on SIGINT.
       handleSIGINT: false,
       handleSIGTERM: false,
