@@ -61,13 +61,19 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const output = path.resolve(options.output ?? `${defaultOutputBase(head.info)}.${options.format}`);
   const out = await openOutputWorkDir(output);
   let browser: Browser | undefined;
+  // Stops the download when something else failed first.
+  const stopOpening = new AbortController();
   try {
     emit({ type: 'stage', stage: 'metadata', message: 'fetching the recording\'s timelines and media' });
-    const recording = await openRecording(head, out.workDir, { tools: options.tools, signal: options.signal });
-    await checkFreeSpace(out.workDir);
-    let decision = chooseEngine(options.engine, { format: options.format, externalVideos: recording.externalVideos, clockContract: undefined });
+    // The download runs while Chromium starts and the player loads (a composed layout needs the
+    // webcams video first: its camera tiles decide how large the page is laid out).
+    const opening = openRecording(head, out.workDir, { tools: options.tools, signal: AbortSignal.any([stopOpening.signal, ...(options.signal ? [options.signal] : [])]) }).then(async (r) => {
+      await checkFreeSpace(out.workDir);
+      return r;
+    });
+    opening.catch(() => undefined);
     const context = { tools: options.tools, signal: options.signal, onEvent: emit };
-    const plan = options.compose ? await planLayout(recording, options.compose, { width: options.width, height: options.height }, context) : null;
+    const plan = options.compose ? await planLayout(await opening, options.compose, { width: options.width, height: options.height }, context) : null;
     // A composed layout has the page laid out as its content area, at exactly the size it is shown at.
     const page = plan ? { layout: 'content' as const, ...plan.content } : { layout: options.layout, width: options.width, height: options.height };
 
@@ -81,7 +87,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     });
     const openPage = () =>
       openPlayer(browser!, {
-        target: recording.target,
+        target: head.target,
         ...page,
         eventRate: options.eventRate,
         fontFile: options.fontFile,
@@ -91,9 +97,10 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
         signal: options.signal,
         onLog: (line) => emit({ type: 'log', source: 'page', line }),
       });
-    emit({ type: 'stage', stage: 'player', message: `opening ${recording.target.playerUrl}` });
-    const player = await openPage();
-    decision ??= chooseEngine(options.engine, { format: options.format, externalVideos: recording.externalVideos, clockContract: await player.page.evaluate(clockContractKept) })!;
+    emit({ type: 'stage', stage: 'player', message: `opening ${head.target.playerUrl}` });
+    const [player, recording] = await Promise.all([openPage(), opening]);
+    const facts = { format: options.format, externalVideos: recording.externalVideos };
+    const decision = chooseEngine(options.engine, { ...facts, clockContract: undefined }) ?? chooseEngine(options.engine, { ...facts, clockContract: await player.page.evaluate(clockContractKept) })!;
     emit({ type: 'engine', engine: decision.engine, reason: decision.reason });
 
     const composing = plan !== null && !plan.onlyContent;
@@ -125,6 +132,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     emit({ type: 'stage', stage: 'done', message: `wrote ${output}` });
     return { ...engineOutput, ...composed, output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart };
   } catch (error) {
+    stopOpening.abort();
     // Whatever broke while stopping (a closed page, a killed ffmpeg) is the abort's doing.
     if (options.signal?.aborted) throw abortError(options.signal);
     throw toCaptureError(error);
