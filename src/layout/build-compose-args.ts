@@ -62,7 +62,16 @@ export interface ComposePlan {
   /** Camera intervals in output time. */
   intervals: CameraInterval[];
   duration: number;
-  fps: number;
+  /**
+   * Constant output frame rate; undefined: a frame wherever the picture changes, stepped by the
+   * clocks below (required then).
+   */
+  fps: number | undefined;
+  /**
+   * ffconcat lists of a tiny picture at every instant a frame is needed (output time): `main` at
+   * every content frame and webcam frame, `webcams` at every webcam frame (the per-presenter files).
+   */
+  clocks?: { main: string; webcams: string } | undefined;
   format: OutputFormat;
   crf: number;
   output: string;
@@ -104,6 +113,8 @@ function outputArgs(plan: ComposePlan, video: string, file: string): string[] {
     // The meeting audio of the content capture, already aligned and cut: copied, not re-encoded.
     '-map', '0:a:0?', '-c:a', 'copy',
     ...encodeArgs(plan.format, plan.crf),
+    // Without --fps every frame keeps its own time (the clocks put them where the picture changes).
+    ...(plan.fps === undefined ? ['-fps_mode', 'passthrough'] : []),
     '-t', fmt(plan.duration),
     ...(plan.format === 'mp4' ? ['-movflags', '+faststart'] : []),
     '-f', plan.format === 'mkv' ? 'matroska' : plan.format, file,
@@ -142,10 +153,32 @@ export function buildComposeArgs(plan: ComposePlan): string[] {
     nextInput++;
   }
   const bg = spec.background;
+  // Without --fps the background is one still frame stacked with a clock (xstack makes a frame
+  // whenever any input has one, holding the other; the clock's rows are cropped away): the
+  // output gets a frame exactly where the content or a webcam changes, as in compose/video-layers.
+  const vfr = plan.fps === undefined;
+  if (vfr && !plan.clocks) throw new RangeError('a composition without --fps needs its clocks');
+  const clockInput = (list: string) => {
+    args.push('-f', 'concat', '-safe', '0', '-i', list);
+    return nextInput++;
+  };
+  const stepped = (still: string, clock: number, w: number, h: number, label: string) => {
+    graph.push(`${still}[${label}still]`, `[${clock}:v]format=yuv420p[${label}clock]`, `[${label}still][${label}clock]xstack=inputs=2:layout=0_0|0_h0,crop=${w}:${h}:0:0[${label}]`);
+  };
+  const mainClock = vfr ? clockInput(plan.clocks!.main) : -1;
+  const webcamsClock = vfr && (plan.presenterOutputs ?? []).length > 0 && plan.webcams ? clockInput(plan.clocks!.webcams) : -1;
   if ('image' in bg) {
-    // A still picture repeated at the output rate for the whole length.
-    args.push('-loop', '1', '-framerate', String(plan.fps), '-t', fmt(plan.duration), '-i', bg.image);
-    graph.push(`[${nextInput}:v]scale=${spec.width}:${spec.height},setsar=1,${RGB_TO_OUTPUT}[s0]`);
+    if (vfr) {
+      args.push('-i', bg.image);
+      stepped(`[${nextInput}:v]scale=${spec.width}:${spec.height},setsar=1,${RGB_TO_OUTPUT}`, mainClock, spec.width, spec.height, 's0');
+    } else {
+      // A still picture repeated at the output rate for the whole length.
+      args.push('-loop', '1', '-framerate', String(plan.fps), '-t', fmt(plan.duration), '-i', bg.image);
+      graph.push(`[${nextInput}:v]scale=${spec.width}:${spec.height},setsar=1,${RGB_TO_OUTPUT}[s0]`);
+    }
+    nextInput++;
+  } else if (vfr) {
+    stepped(`color=c=0x${bg.color.slice(1)}:s=${spec.width}x${spec.height}:r=25:d=0.04,${RGB_TO_OUTPUT}`, mainClock, spec.width, spec.height, 's0');
   } else {
     // The background is the main overlay input: its constant rate is the output's frame rate.
     graph.push(`color=c=0x${bg.color.slice(1)}:s=${spec.width}x${spec.height}:r=${plan.fps}:d=${fmt(plan.duration)},${RGB_TO_OUTPUT}[s0]`);
@@ -171,9 +204,11 @@ export function buildComposeArgs(plan: ComposePlan): string[] {
   tiles.forEach((tile, i) => drawTile(tile, i, 's', stage++));
   graph.push(`[s${stage}]null[out]`);
   let branch = tiles.length;
-  if (plan.webcamsOutput && plan.webcams) graph.push(`[w${branch++}]fps=${plan.fps},setsar=1,format=yuv420p[cams]`);
+  // The webcam area alone: its own frames (at their exact times), or a constant rate with --fps.
+  if (plan.webcamsOutput && plan.webcams) graph.push(`[w${branch++}]${vfr ? '' : `fps=${plan.fps},`}setsar=1,format=yuv420p[cams]`);
   presenters.forEach((presenter, p) => {
-    graph.push(`color=c=black:s=${presenter.frame.w}x${presenter.frame.h}:r=${plan.fps}:d=${fmt(plan.duration)},format=yuv420p[p${p}s0]`);
+    if (vfr) stepped(`color=c=black:s=${presenter.frame.w}x${presenter.frame.h}:r=25:d=0.04,format=yuv420p`, webcamsClock, presenter.frame.w, presenter.frame.h, `p${p}s0`);
+    else graph.push(`color=c=black:s=${presenter.frame.w}x${presenter.frame.h}:r=${plan.fps}:d=${fmt(plan.duration)},format=yuv420p[p${p}s0]`);
     presenter.tiles.forEach((tile, i) => drawTile(tile, branch++, `p${p}s`, i));
     graph.push(`[p${p}s${presenter.tiles.length}]null[p${p}]`);
   });

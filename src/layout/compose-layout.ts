@@ -6,7 +6,10 @@
  * and camera tiles cropped from the webcams video, switching on the frames where BBB's composite
  * changes. With --split the same run writes the webcam area and one file per presenter.
  */
-import { copyFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
+import { frameListFile } from '../compose/build-composite-args.js';
+import { CLOCK_PICTURE } from '../compose/video-layers.js';
+import { probeVideoPackets } from '../mux/probe-video-packets.js';
 import path from 'node:path';
 import type { Box } from '../frame-code/raster.js';
 import type { ComposeOptions } from '../job/job-options.js';
@@ -54,8 +57,6 @@ interface LayoutContext {
   onEvent: (event: RecordEvent) => void;
 }
 
-// Output frame rate of composed files when --fps is not given: the player's own paint rate.
-const DEFAULT_FPS = 30;
 // When a layout file has no content region, the content is still made (it carries the sound and
 // the timeline) at a small size.
 const HIDDEN_CONTENT = { width: 640, height: 360 };
@@ -64,6 +65,31 @@ const HIDDEN_CONTENT = { width: 640, height: 360 };
 export function splitName(output: string, part: string): string {
   const ext = path.extname(output);
   return path.join(path.dirname(output), `${path.basename(output, ext)}.${part}${ext}`);
+}
+
+/**
+ * The clocks of a composition without --fps (see build-compose-args.ts): ticks, in output ms, at
+ * every frame of the content video and of the webcams (where compose shows webcam frame n: at
+ * n/fps exactly, rounded up to the millisecond so the tick never comes before the frame).
+ */
+export function compositionTicks(contentFramesMs: readonly number[], webcamFramesMs: readonly number[], fps: number, fromMs: number, durationMs: number): { main: number[]; webcams: number[] } {
+  const inside = (t: number) => t >= 0 && t < durationMs;
+  const webcams = Array.from(new Set(webcamFramesMs.map((t) => Math.ceil((Math.round((t / 1000) * fps) / fps) * 1000 - fromMs - 1e-6)).filter(inside)));
+  const unique = (times: number[]) => Array.from(new Set([0, ...times])).sort((a, b) => a - b);
+  return { main: unique([...contentFramesMs.filter(inside), ...webcams]), webcams: unique(webcams) };
+}
+
+async function writeClocks(recording: OpenedRecording, fps: number, part: { contentFile: string; from: number; duration: number }, dir: string, context: LayoutContext): Promise<{ main: string; webcams: string }> {
+  const { times } = await probeVideoPackets(part.contentFile, 0, part.duration, context.tools, context.signal);
+  const durationMs = Math.round(part.duration * 1000);
+  const ticks = compositionTicks(times.map((t) => Math.round(t * 1000)), recording.frameTimesMs.webcams, fps, Math.round(part.from * 1000), durationMs);
+  await writeFile(path.join(dir, 'compose-clock.ppm'), CLOCK_PICTURE);
+  const list = async (name: string, at: number[]) => {
+    const file = path.join(dir, name);
+    await writeFile(file, frameListFile(at.map((timeMs) => ({ file: 'compose-clock.ppm', timeMs })), durationMs));
+    return file;
+  };
+  return { main: await list('compose-main.ffconcat', ticks.main), webcams: await list('compose-webcams.ffconcat', ticks.webcams) };
 }
 
 /** Finds the cameras and fits the layout to the frame (`frame`: the output size asked for). */
@@ -127,7 +153,8 @@ export async function composeLayout(
     spec,
     intervals,
     duration: part.duration,
-    fps: part.fps ?? DEFAULT_FPS,
+    fps: part.fps,
+    clocks: part.fps === undefined ? await writeClocks(recording, cameras?.fps ?? 15, part, path.dirname(part.contentFile), context) : undefined,
     format: part.format,
     crf: 20,
     output: files[0]!.partial,

@@ -9,7 +9,6 @@ import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { layoutCss } from '../../src/player/layout-css.js';
 import { hideVideosCss, probeVideoLayers, setVideosHidden } from '../../src/player/probe-video-layers.js';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
 import { runProcess } from '../../src/process/run-process.js';
@@ -19,9 +18,8 @@ import type { FidelityReport } from '../../src/verify/fidelity-report.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
 import { probeMedia } from '../../src/verify/probe-media.js';
 import { finished, processesMentioning, runCli, startCli, waitForOutput } from './support/cli.js';
-import type { Page } from '@playwright/test';
-import { expect, test, type ServedSample } from './support/samples-fixture.js';
-import { openPlayer, routeFonts, stepTo, waitUntilReady, warmUp } from './support/step-player.js';
+import { expect, test } from './support/samples-fixture.js';
+import { compareWithPlayer } from './support/compare-with-player.js';
 
 const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
 /** The render engine's targets: stricter than the capture engine's (check-targets DEFAULT_TARGETS). */
@@ -55,38 +53,6 @@ async function meter(file: string, dir: string, range: { from?: number; to?: num
   return report;
 }
 
-/** SSIM (ffmpeg's ssim filter, "All") of the output's frame at `time` against a PNG. */
-async function ssimAt(video: string, time: number, png: string): Promise<number> {
-  const { stderr } = await runProcess(tools.ffmpeg, ['-hide_banner', '-nostdin', '-i', video, '-i', png, '-filter_complex', `[0:v]trim=start=${time},setpts=PTS-STARTPTS[a];[a][1:v]ssim`, '-frames:v', '1', '-f', 'null', '-'], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
-  const all = /SSIM .* All:([0-9.]+)/.exec(stderr);
-  if (!all) throw new Error(`no SSIM in ffmpeg output: ${stderr.slice(-500)}`);
-  return Number(all[1]);
-}
-
-/**
- * SSIM of the output's frames against the player's own screenshots at the same instants (the
- * page stepped by the tests' own helper, drawing its videos itself): the proof that the hybrid
- * path (videos composited from the source files) shows what the player shows.
- */
-async function compareWithPlayer(page: Page, rec: ServedSample, file: string, times: readonly number[]): Promise<Record<string, number>> {
-  await routeFonts(page, 'serve');
-  expect(await openPlayer(page, rec.url)).toBe('player');
-  const slideUrls = rec.truth.slides.map((s) => new URL(`/presentation/${rec.recordId}/${s.file}`, rec.url).href);
-  await waitUntilReady(page, slideUrls);
-  await page.addStyleTag({ content: layoutCss('player') });
-  await warmUp(page, rec.truth);
-  const scores: Record<string, number> = {};
-  for (const time of times) {
-    await stepTo(page, time);
-    const png = path.join(outDir, `player-${rec.truth.variant}-${time}.png`);
-    await page.screenshot({ path: png });
-    scores[time] = await ssimAt(file, time, png);
-  }
-  test.info().annotations.push({ type: 'ssim vs player', description: JSON.stringify(scores) });
-  console.log(`SSIM vs the player's own screenshots (${rec.truth.variant}) ${JSON.stringify(scores)}`);
-  return scores;
-}
-
 /** Mean and lowest SSIM of two videos compared frame by frame (ffmpeg's ssim filter). */
 async function ssimVideos(a: string, b: string): Promise<{ mean: number; min: number; frames: number }> {
   const stats = path.join(outDir, `ssim-${path.basename(a)}-${path.basename(b)}.log`);
@@ -114,7 +80,7 @@ test('renders the full sample with every webcam and screen-share frame, exact A/
   expect((await readdir(outDir)).filter((f) => f.startsWith('.'))).toEqual([]);
 
   // The player's own pictures at the same instants: slides, zoom, whiteboard, screen share.
-  const scores = await compareWithPlayer(page, rec, file, [0.25, 1.7, 3.9, 6.55]);
+  const scores = await compareWithPlayer(page, rec, file, outDir, [0.25, 1.7, 3.9, 6.55]);
   for (const score of Object.values(scores)) expect(score).toBeGreaterThanOrEqual(0.97);
 
   // The same recording with the page drawing every video frame itself: frame for frame alike.
@@ -144,7 +110,7 @@ test('renders two cameras with two workers, segments joined without re-encoding'
   // Cameras join and leave: the composited grid matches the player's at each layout.
   const changes = (rec.truth.webcams?.cameras ?? []).flatMap((c) => c.intervals.flatMap((i) => [i.start, i.end])).filter((t) => t > 0 && t < 6);
   const times = [0.5, ...changes.map((t) => Math.min(5.5, t + 0.2))];
-  const scores = await compareWithPlayer(page, rec, file, [...new Set(times)]);
+  const scores = await compareWithPlayer(page, rec, file, outDir, [...new Set(times)]);
   for (const score of Object.values(scores)) expect(score).toBeGreaterThanOrEqual(0.97);
 });
 
@@ -154,7 +120,7 @@ test('renders a tldraw whiteboard recording like the player shows it', async ({ 
   const report = await meter(file, rec.dir);
   expect(checkTargets(report, RENDER_TARGETS)).toEqual([]);
   expect(Math.abs(report.durationErrorMs)).toBeLessThanOrEqual(10);
-  const scores = await compareWithPlayer(page, rec, file, [0.5, 2.2, 4.1, 5.6]);
+  const scores = await compareWithPlayer(page, rec, file, outDir, [0.5, 2.2, 4.1, 5.6]);
   for (const score of Object.values(scores)) expect(score).toBeGreaterThanOrEqual(0.97);
 });
 

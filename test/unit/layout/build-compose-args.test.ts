@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildComposeArgs, presenterTracks, type ComposePlan } from '../../../src/layout/build-compose-args.js';
 import { presentersLayout } from '../../../src/layout/layout-spec.js';
+import { compositionTicks } from '../../../src/layout/compose-layout.js';
 
 const plan: ComposePlan = {
   content: '/w/content.mp4',
@@ -98,5 +99,33 @@ describe('buildComposeArgs', () => {
     const args = buildComposeArgs({ ...plan, webcams: undefined, spec: { ...plan.spec, background: { image: '/l/bg.png' } } });
     expect(args.join(' ')).toContain('-loop 1 -framerate 30 -t 4.000000 -i /l/bg.png');
     expect(graphOf(args)[0]).toBe('[1:v]scale=1280:720,setsar=1,scale=out_color_matrix=bt709:out_range=tv,format=yuv420p[s0]');
+  });
+});
+
+describe('buildComposeArgs without --fps', () => {
+  const vfr: ComposePlan = { ...plan, fps: undefined, clocks: { main: '/w/main.ffconcat', webcams: '/w/cams.ffconcat' }, presenterOutputs: [{ presenter: 1, file: '/o/p1.mp4', intervals: [{ start: 0, end: 4, tile: { x: 0, y: 0, w: 320, h: 240 } }] }] };
+
+  it('steps the background by the main clock and each presenter file by the webcams clock, keeping every frame\'s time', () => {
+    const args = buildComposeArgs(vfr);
+    expect(args.join(' ')).toContain('-f concat -safe 0 -i /w/main.ffconcat');
+    expect(args.join(' ')).toContain('-f concat -safe 0 -i /w/cams.ffconcat');
+    const graph = args[args.indexOf('-filter_complex') + 1]!.split(';');
+    expect(graph).toContain('[s0still][s0clock]xstack=inputs=2:layout=0_0|0_h0,crop=1280:720:0:0[s0]');
+    expect(graph).toContain('[p0s0still][p0s0clock]xstack=inputs=2:layout=0_0|0_h0,crop=320:240:0:0[p0s0]');
+    expect(graph.some((f) => f.includes(':r=30'))).toBe(false);
+    expect(args.filter((a) => a === 'passthrough')).toHaveLength(2);
+  });
+
+  it('refuses to run without clocks', () => {
+    expect(() => buildComposeArgs({ ...vfr, clocks: undefined })).toThrow(/clocks/);
+  });
+});
+
+describe('compositionTicks', () => {
+  it('ticks at every content frame and at every webcam frame (rounded up to the ms), from 0, inside the part', () => {
+    // Webcam frames at 15 fps stored in whole ms (67, 133, 200…); the part starts at 100 ms.
+    const ticks = compositionTicks([0, 40, 1000], [0, 67, 133, 200, 267], 15, 100, 200);
+    expect(ticks.webcams).toEqual([0, 34, 100, 167]);
+    expect(ticks.main).toEqual([0, 34, 40, 100, 167]);
   });
 });

@@ -1,0 +1,115 @@
+/**
+ * Faithful by default on a busy machine: the plain command (`record URL`) beside two CPU hogs (a
+ * busy loop per core) picks the render engine, says so, and delivers every webcam and screen-share
+ * frame with exact A/V; `--engine capture` beside the same hogs delivers the same videos and sound
+ * (they come from the recording's files, not from the live capture), and its frames show the
+ * videos where the player shows them (SSIM against the player's own screenshots, also after a
+ * screen-share switch). A player that does not keep time by its time event is captured by
+ * `auto` and refused by `render`.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
+import { checkTargets } from '../../src/verify/check-targets.js';
+import type { FidelityReport } from '../../src/verify/fidelity-report.js';
+import { measureFidelity } from '../../src/verify/measure-fidelity.js';
+import { runCli, ROOT } from './support/cli.js';
+import { compareWithPlayer } from './support/compare-with-player.js';
+import { expect, test } from './support/samples-fixture.js';
+
+const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
+/** What the recording's own files give: every frame, A/V as the source's, no lead-in, the media's length. */
+const EXACT = { minDeliveredRatio: 1, maxAbsAvSyncMs: 5, maxLeadingMs: 0 };
+let outDir: string;
+
+test.use({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
+test.setTimeout(600_000);
+test.beforeAll(async () => {
+  outDir = await mkdtemp(path.join(tmpdir(), 'bbb-capture-engines-'));
+});
+test.afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+
+/** Two busy loops, one per core of the reference machine, until stopped. */
+function startHogs(): { stop: () => Promise<void> } {
+  const hogs: ResultPromise[] = [0, 1].map(() => execa(process.execPath, ['-e', 'for (;;) {}'], { reject: false }));
+  return {
+    async stop() {
+      for (const hog of hogs) hog.kill('SIGKILL');
+      await Promise.all(hogs);
+    },
+  };
+}
+
+async function meter(file: string, dir: string): Promise<FidelityReport> {
+  const report = await measureFidelity({ video: file, recordingDir: dir, tools });
+  const summary = { file: path.basename(file), delivered: report.cameras.map((c) => c.deliveredRatio), screenshare: report.screenshare?.deliveredRatio, avSyncMs: report.avSyncMs, leadingMs: report.leadingMs, endErrorMs: report.end.endErrorMs, slideOffsetMs: report.slides?.changeOffsetMs };
+  test.info().annotations.push({ type: 'fidelity', description: JSON.stringify(summary) });
+  console.log(`fidelity ${JSON.stringify(summary)}`);
+  return report;
+}
+
+test('the plain command beside two CPU hogs: render engine, said so, every frame, exact A/V', async ({ sample }) => {
+  const rec = await sample('full', 8);
+  const file = path.join(outDir, 'default-hogs.mp4');
+  const hogs = startHogs();
+  let run;
+  try {
+    run = await runCli(['record', rec.url, '-o', file, '--json'], { timeoutMs: 500_000 });
+  } finally {
+    await hogs.stop();
+  }
+  expect(run.exitCode, run.stderr).toBe(0);
+  const engine = run.events.filter((e) => e.type === 'engine');
+  expect(engine).toEqual([{ type: 'engine', engine: 'render', reason: expect.stringMatching(/clock contract/), time: expect.any(String), elapsedMs: expect.any(Number) }]);
+  const report = await meter(file, rec.dir);
+  expect(checkTargets(report, EXACT).map((c) => c.message)).toEqual([]);
+  expect(report.screenshare?.deliveredRatio).toBe(1);
+  expect(Math.abs(report.end.endErrorMs ?? Infinity)).toBeLessThanOrEqual(34);
+});
+
+test('--engine capture beside two CPU hogs: the same videos and sound, from the recording\'s files, where the player shows them', async ({ sample, page }) => {
+  const rec = await sample('full', 8);
+  const file = path.join(outDir, 'capture-hogs.mp4');
+  const hogs = startHogs();
+  let run;
+  try {
+    run = await runCli(['record', rec.url, '-o', file, '--engine', 'capture', '--json'], { timeoutMs: 500_000 });
+  } finally {
+    await hogs.stop();
+  }
+  expect(run.exitCode, run.stderr).toBe(0);
+  const report = await meter(file, rec.dir);
+  // Every webcam frame and exact A/V; the screen share as checkTargets allows for the page's own switch on its time event.
+  expect(report.cameras.map((c) => c.deliveredRatio)).toEqual([1]);
+  expect(checkTargets(report, { minDeliveredRatio: 0.9, maxAbsAvSyncMs: 5, maxLeadingMs: 0 }).map((c) => c.message)).toEqual([]);
+  // The composited boxes against the page drawing its videos itself, also 0.3 s after the screen share starts and stops.
+  const share = rec.truth.screenshare!.intervals[0]!;
+  const scores = await compareWithPlayer(page, rec, file, outDir, [1.3, share.start + 0.3, share.end + 0.3, 7.4]);
+  for (const [time, score] of Object.entries(scores)) expect(score, `SSIM at ${time} s`).toBeGreaterThanOrEqual(0.97);
+});
+
+test('a player without the clock contract: auto captures it and says why, render refuses it naming what is missing', async ({ sample }) => {
+  const rec = await sample('full', 4);
+  // The stand-in player, changed to keep its own time and ignore bbbplaybacktimeupdate.
+  const player = path.join(outDir, 'no-clock-player');
+  await cp(path.join(ROOT, 'assets', 'standin-player'), player, { recursive: true });
+  const script = path.join(player, 'player.js');
+  const source = await readFile(script, 'utf8');
+  expect(source).toContain('document.addEventListener(TIME_EVENT');
+  await writeFile(script, source.replace('document.addEventListener(TIME_EVENT', 'document.body.addEventListener(TIME_EVENT'));
+
+  const auto = await runCli(['record', rec.dir, '--player', player, '-o', path.join(outDir, 'no-clock.mp4'), '--json'], { timeoutMs: 300_000 });
+  expect(auto.exitCode, auto.stderr).toBe(0);
+  expect(auto.events.filter((e) => e.type === 'engine')).toEqual([expect.objectContaining({ engine: 'capture', reason: expect.stringMatching(/does not keep time by bbbplaybacktimeupdate/) })]);
+  expect((auto.events.find((e) => e.type === 'result') as { engine?: string }).engine).toBe('capture');
+
+  const render = await runCli(['record', rec.dir, '--player', player, '-o', path.join(outDir, 'no-clock-render.mp4'), '--engine', 'render']);
+  expect(render.exitCode).toBe(14);
+  expect(render.stderr).toMatch(/error NOT_A_BBB_PLAYER: .*bbbplaybacktimeupdate/);
+  const result = await execa('ls', ['-A', outDir]);
+  expect(result.stdout).not.toMatch(/no-clock-render|\.partial|\.bbb-capture-/);
+});
