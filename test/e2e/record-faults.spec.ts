@@ -142,7 +142,8 @@ test('disk full', async ({ sample }) => {
 
 test('the server dies mid-capture', async ({ sample, bbbServer }) => {
   const rec = await sample('full', 30);
-  const proxy = await startThrottledProxy(bbbServer.url, /\/video\/webcams\.webm$/, 40_000);
+  // The player streams the media slowly (bbb-capture's own download of it is not slowed).
+  const proxy = await startThrottledProxy(bbbServer.url, /\/video\/webcams\.webm$/, 40_000, { playerOnly: true });
   // The capture engine plays from the server in real time; the render engine works from the
   // media it downloaded first, so a server dying after that is not its problem.
   const child = startCli(['record', `${proxy.url}/playback/presentation/2.3/${rec.recordId}`, '-o', out(), '--json', '--stall-timeout', '4', '--engine', 'capture']);

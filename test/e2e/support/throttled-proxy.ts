@@ -11,13 +11,16 @@ export interface ThrottledProxy {
   kill(): Promise<void>;
 }
 
-/** Proxies to `target`; bodies of paths matching `slow` are sent at `bytesPerSecond`. */
-export async function startThrottledProxy(target: string, slow: RegExp, bytesPerSecond: number): Promise<ThrottledProxy> {
+/**
+ * Proxies to `target`; bodies of paths matching `slow` are sent at `bytesPerSecond` (with
+ * `playerOnly`, only the player's range requests: bbb-capture's own download of the media stays fast).
+ */
+export async function startThrottledProxy(target: string, slow: RegExp, bytesPerSecond: number, options: { playerOnly?: boolean } = {}): Promise<ThrottledProxy> {
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const upstream = http.request(`${target}${req.url ?? '/'}`, { method: req.method, headers: req.headers }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
-      if (!slow.test(req.url ?? '')) return void up.pipe(res);
+      if (!slow.test(req.url ?? '') || (options.playerOnly && req.headers.range === undefined)) return void up.pipe(res);
       up.on('data', (chunk: Buffer) => {
         up.pause();
         res.write(chunk, () => setTimeout(() => up.resume(), (chunk.length / bytesPerSecond) * 1000));
