@@ -40,6 +40,10 @@ export interface JobOptions extends Omit<RecordOptions, 'output'> {
   compose: ComposeOptions | null;
   /** An existing file under a final name is replaced (`record -o`); otherwise the job fails with OUTPUT_EXISTS. */
   replace: boolean;
+  /** Also write the chapters beside the video (`--chapters-file`: WebVTT, or JSON for *.json); undefined: none. */
+  chaptersFile?: string | undefined;
+  /** Also write a still of the output (`--poster`, at `at` seconds of it; undefined: the first slide's). */
+  poster?: { file: string; at: number | undefined } | undefined;
 }
 
 /** Throws USAGE for combinations no engine can honour; called once, before anything starts. */

@@ -26,6 +26,10 @@ export type Quality = keyof typeof QUALITY_BITS_PER_MEGAPIXEL;
 export const ENGINE_CHOICES = ['auto', 'capture', 'render'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
+/** What `--captions` does with the recording's captions: soft tracks, drawn into the picture, or nothing. */
+export const CAPTIONS_MODES = ['track', 'burn', 'off'] as const;
+export type CaptionsMode = (typeof CAPTIONS_MODES)[number];
+
 export interface RecordOptions {
   /** Playback URL of the recording. */
   url: string;
@@ -57,6 +61,10 @@ export interface RecordOptions {
   insecure: boolean;
   /** Playback that does not advance for this long is a stall. */
   stallTimeoutMs: number;
+  /** The recording's captions as subtitle tracks, burnt into the picture, or left out. */
+  captions: CaptionsMode;
+  /** Chapters (slide changes, screen shares) in the container. */
+  chapters: boolean;
   /** Check the result after writing (duration, streams, sound, no leading black). */
   verify: boolean;
   keepTemp: boolean;

@@ -25,6 +25,7 @@ import { INSECURE_WARNING } from './record-options.js';
 import type { RecordingInfo } from '../recording/fetch-recording-info.js';
 import { openRecording, readRecordingHead } from '../recording/open-recording.js';
 import { verifyOutput } from '../verify/verify-output.js';
+import { addPublishingTracks } from '../mux/add-publishing-tracks.js';
 import { chooseEngine } from './choose-engine.js';
 import { validateJobOptions, type JobOptions } from './job-options.js';
 import { openOutputWorkDir } from './output-work-dir.js';
@@ -122,13 +123,21 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     } else if (plan) {
       composed = { layout: { spec: plan.spec, cameraIntervals: plan.cameras?.intervals ?? [] }, split: null };
     }
+    const main = files.find((f) => f.file === output);
+    let extraFiles: string[] = [];
+    // A video-only farm part gets its tracks once joined; captions, chapters and tags go on the whole.
+    if (main && !options.videoOnly) {
+      const sources = { info: head.info, captions: recording.captions, presentationText: recording.presentationText, shapesSvg: recording.docs.xml[0] ?? '', shares: recording.shares };
+      const published = await addPublishingTracks({ sources, choices: options, video: main.partial, format: options.format, from: engineOutput.from, duration: engineOutput.duration, workDir: out.workDir, partialOf: out.partialOf, tools: options.tools, signal: options.signal, onEvent: emit });
+      extraFiles = published.files;
+    }
     if (options.verify) {
       emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
       for (const file of files) {
         await verifyOutput({ video: file.partial, expectedDuration: engineOutput.duration, expectAudio: !options.videoOnly, tools: options.tools, signal: options.signal, maxLeadingBlack: file.maxLeadingBlack });
       }
     }
-    await out.commit(files.map((f) => f.file), options.replace);
+    await out.commit([...files.map((f) => f.file), ...extraFiles], options.replace);
     emit({ type: 'stage', stage: 'done', message: `wrote ${output}` });
     return { ...engineOutput, ...composed, output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart };
   } catch (error) {

@@ -35,19 +35,35 @@ async function optionalText(url: string, signal: AbortSignal | undefined): Promi
   }
 }
 
-/** The recording's timeline documents (optional ones as ''), plus deskshare.xml on its own. */
-export async function fetchTimelineDocuments(filesUrl: string, signal: AbortSignal | undefined): Promise<{ docs: TimelineDocuments; deskshareXml: string }> {
+/** A caption track of captions.json: its locale, name, and WebVTT text ('' when missing). */
+export interface CaptionSource {
+  locale: string;
+  localeName: string;
+  vtt: string;
+}
+
+/**
+ * The recording's timeline documents (optional ones as ''), plus deskshare.xml on its own, the
+ * caption tracks, and presentation_text.json (the slides' text: chapter titles).
+ */
+export async function fetchTimelineDocuments(filesUrl: string, signal: AbortSignal | undefined): Promise<{ docs: TimelineDocuments; deskshareXml: string; captions: CaptionSource[]; presentationText: string }> {
   const xml = await Promise.all(XML_FILES.map((f) => optionalText(`${filesUrl}${f}`, signal)));
   const json = await Promise.all(JSON_FILES.map((f) => optionalText(`${filesUrl}${f}`, signal)));
-  let locales: string[] = [];
+  let listed: Array<{ locale: string; localeName: string }> = [];
   try {
     const captions = JSON.parse((await optionalText(`${filesUrl}captions.json`, signal)) || '[]') as unknown;
-    if (Array.isArray(captions)) locales = captions.map((c) => String((c as { locale?: unknown }).locale ?? '')).filter((l) => /^[\w-]+$/.test(l));
+    if (Array.isArray(captions)) {
+      listed = captions
+        .map((c) => ({ locale: String((c as { locale?: unknown }).locale ?? ''), localeName: String((c as { localeName?: unknown }).localeName ?? '') }))
+        .filter((c) => /^[\w-]+$/.test(c.locale));
+    }
   } catch {
     // No usable captions list: no caption instants.
   }
-  const vtt = await Promise.all(locales.map((l) => optionalText(`${filesUrl}caption_${l}.vtt`, signal)));
-  return { docs: { xml, json, vtt }, deskshareXml: xml[XML_FILES.indexOf('deskshare.xml')]! };
+  const vtt = await Promise.all(listed.map((c) => optionalText(`${filesUrl}caption_${c.locale}.vtt`, signal)));
+  const presentationText = await optionalText(`${filesUrl}presentation_text.json`, signal);
+  const captions = listed.map((c, i) => ({ ...c, localeName: c.localeName || c.locale, vtt: vtt[i]! }));
+  return { docs: { xml, json, vtt }, deskshareXml: xml[XML_FILES.indexOf('deskshare.xml')]!, captions, presentationText };
 }
 
 /**

@@ -13,7 +13,7 @@ import { fetchRecordingInfo, type RecordingInfo } from './fetch-recording-info.j
 import { parsePlaybackUrl, type PlaybackTarget } from './parse-playback-url.js';
 import { frameTimesArgs, parseFrameTimes } from '../compose/build-composite-args.js';
 import { chromiumMatrix, type Matrix } from '../compose/colour.js';
-import { downloadFile, fetchTimelineDocuments } from './fetch-recording-files.js';
+import { downloadFile, fetchTimelineDocuments, type CaptionSource } from './fetch-recording-files.js';
 import { deskshareIntervals, type DeskshareInterval, type TimelineDocuments } from './timeline-times.js';
 
 /** What is known of a recording before it is played. */
@@ -27,6 +27,10 @@ export interface OpenedRecording extends RecordingHead {
   docs: TimelineDocuments;
   /** Screen-share intervals (deskshare.xml). */
   shares: DeskshareInterval[];
+  /** Caption tracks of captions.json, with their WebVTT text. */
+  captions: CaptionSource[];
+  /** presentation_text.json ('' without one): the slides' text. */
+  presentationText: string;
   /** external_videos.json lists videos played from elsewhere. */
   externalVideos: boolean;
   /** Local copies: the media (webcams video, or audio only) and the screen share, if any. */
@@ -69,7 +73,7 @@ async function probeFrameTimesMs(file: string, tools: FfmpegTools, signal: Abort
 /** Fetches what the engines and the compositor read into `workDir`. */
 export async function openRecording(head: RecordingHead, workDir: string, options: { tools: FfmpegTools; signal: AbortSignal | undefined }): Promise<OpenedRecording> {
   const { target, info } = head;
-  const { docs, deskshareXml } = await fetchTimelineDocuments(target.filesUrl, options.signal);
+  const { docs, deskshareXml, captions, presentationText } = await fetchTimelineDocuments(target.filesUrl, options.signal);
   const shares = deskshareIntervals(deskshareXml);
   const media = path.join(workDir, `media${path.extname(new URL(info.mediaUrl).pathname)}`);
   if (!(await downloadFile(info.mediaUrl, media, options.signal))) throw new CaptureError('MEDIA_MISSING', `${info.mediaUrl} disappeared`);
@@ -93,6 +97,8 @@ export async function openRecording(head: RecordingHead, workDir: string, option
     ...head,
     docs,
     shares,
+    captions,
+    presentationText,
     externalVideos: hasExternalVideos(docs.json[2] ?? ''),
     files: { media, deskshare },
     frameTimesMs: { webcams, screenshare },

@@ -14,6 +14,8 @@ import type { Redis } from 'ioredis';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
 import { probeMedia } from '../../src/verify/probe-media.js';
+import { runProcess } from '../../src/process/run-process.js';
+import { MIN_CHAPTER_S } from '../../src/mux/find-chapters.js';
 import { openCaptureQueue, type CaptureJobResult, type CaptureQueue } from '../../src/worker/capture-queue.js';
 import { openRedis } from '../../src/worker/open-redis.js';
 import { readQueueStatus, type QueueStatus } from '../../src/worker/read-queue-status.js';
@@ -217,6 +219,15 @@ test('a long recording rendered in parts by two workers at once, joined frame-ex
     expect(report.audio.burstsMatched).toBe(report.audio.burstsExpected);
     expect(report.leadingMs).toBe(0);
     expect(Math.abs(report.durationErrorMs)).toBeLessThanOrEqual(10);
+    // The whole gets the captions and chapters the parts have none of, on its own timeline.
+    const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name:chapter=start_time', '-of', 'json', file], { label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+    const probe = JSON.parse(stdout) as { streams: Array<{ codec_type: string; codec_name: string }>; chapters: Array<{ start_time: string }> };
+    expect(probe.streams.filter((s) => s.codec_type === 'subtitle').map((s) => s.codec_name)).toEqual(['mov_text']);
+    const changes = [...rec.truth.slides.map((s) => s.start), ...(rec.truth.screenshare?.intervals ?? []).map((i) => i.start)].sort((x, y) => x - y);
+    // A change closer than MIN_CHAPTER_S to its chapter's start joins it (here the end of the 2.8 s share).
+    const starts = changes.reduce<number[]>((kept, t) => (kept.length > 0 && t - kept.at(-1)! < MIN_CHAPTER_S ? kept : [...kept, t]), []);
+    expect(starts.length).toBeLessThan(changes.length);
+    expect(probe.chapters.map((c) => Number(c.start_time))).toEqual(starts);
     expect(await (await partsQueue.getJob(jobId))!.getState()).toBe('completed');
     for (const child of [a, b]) child.kill('SIGTERM');
     for (const child of [a, b]) expect((await finished(child)).exitCode).toBe(0);

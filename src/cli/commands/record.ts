@@ -16,7 +16,7 @@ import { runJob } from '../../job/run-job.js';
 import { readLayoutFile } from '../../layout/layout-spec.js';
 import { checkOutputName } from '../../job/check-output-name.js';
 import type { RecordEvent } from '../../job/record-events.js';
-import { ENGINE_CHOICES, QUALITY_BITS_PER_MEGAPIXEL, RESOLUTIONS, type EngineChoice, type Quality, type RecordOptions, type Resolution } from '../../job/record-options.js';
+import { CAPTIONS_MODES, ENGINE_CHOICES, QUALITY_BITS_PER_MEGAPIXEL, RESOLUTIONS, type CaptionsMode, type EngineChoice, type Quality, type RecordOptions, type Resolution } from '../../job/record-options.js';
 import { acceptAnyCertificate } from '../../recording/accept-any-certificate.js';
 import { startServer, type RunningServer } from '../../server/start-server.js';
 import type { CliContext } from '../main.js';
@@ -50,6 +50,8 @@ interface RecordFlags {
   font?: string;
   readyTimeout: number;
   stallTimeout: number;
+  captions: CaptionsMode;
+  chapters: boolean;
   insecure: boolean;
   verify: boolean;
   keepTemp: boolean;
@@ -79,6 +81,8 @@ export function addCaptureOptions(command: Command, composed = false): Command {
     .addOption(new Option('--font <file>', 'font served for BBB 3.0 whiteboard font requests (they go to unpkg.com)').default(DEFAULT_FONT))
     .addOption(new Option('--ready-timeout <s>', 'how long the player may take to load').argParser(parseAmount).default(120))
     .addOption(new Option('--stall-timeout <s>', 'playback that does not advance for this long is an error').argParser(parseAmount).default(30))
+    .addOption(new Option('--captions <mode>', 'the recording\'s captions: track (a subtitle track per language, named and tagged), burn (drawn into the picture like the player shows them; re-encodes the video), off').choices(CAPTIONS_MODES).default('track'))
+    .option('--no-chapters', 'no chapters (by default one per slide change and screen share, titled from the slide\'s text)')
     .option('--insecure', 'accept any TLS certificate of the recording\'s server (self-signed, expired, wrong host): a man in the middle could then swap the player or the media', false)
     .option('--no-verify', 'skip the checks of the written file (duration, streams, sound, no black start)')
     .option('--keep-temp', 'keep the raw capture and work files (for bug reports)', false)
@@ -120,6 +124,8 @@ export function resolveCaptureOptions(flags: RecordFlags, context: CliContext): 
     readyTimeoutMs: flags.readyTimeout * 1000,
     insecure: flags.insecure,
     stallTimeoutMs: flags.stallTimeout * 1000,
+    captions: flags.captions,
+    chapters: flags.chapters,
     verify: flags.verify,
     keepTemp: flags.keepTemp,
   };
@@ -158,8 +164,12 @@ export function registerRecord(program: Command, context: CliContext): void {
     .option('--layout-file <file>', 'JSON layout for --layout custom: {"width", "height", "background": "#rrggbb" | {"image": file}, "regions": [{"source": "content" | "webcams" | "presenters" | "presenter:N", "box": {"x", "y", "w", "h"}}]}; its size replaces --resolution')
     .option('--split', 'with --layout presenters or custom: also write <output>.content.<ext>, <output>.webcams.<ext> and <output>.presenter-N.<ext> (one per presenter at the size of its own tile, black while the camera is off), all on the same timeline and of the same length', false)
     .addOption(new Option('--workers <n>', 'render engine: player pages rendering parts of the timeline in parallel').argParser(parseAmount).default(1))
-    .option('--no-hybrid', 'render engine: let the page draw every webcam and screen-share frame instead of compositing them from the recording\'s files (slower; for comparison)');
-  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & { workers: number; hybrid: boolean; layoutFile?: string; split: boolean }) => {
+    .option('--no-hybrid', 'render engine: let the page draw every webcam and screen-share frame instead of compositing them from the recording\'s files (slower; for comparison)')
+    .option('--chapters-file <file>', 'also write the chapters beside the video: WebVTT chapters, or JSON [{start, end, title}] when the name ends in .json')
+    .option('--poster <file>', 'also write a still of the output at its size (JPEG, or PNG for *.png)')
+    .addOption(new Option('--poster-at <time>', 'when the poster is taken, on the output\'s timeline (default: half a second into the first slide)').argParser(parseTime));
+  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & { workers: number; hybrid: boolean; layoutFile?: string; split: boolean; chaptersFile?: string; poster?: string; posterAt?: number }) => {
+    if (flags.posterAt !== undefined && flags.poster === undefined) throw new CaptureError('USAGE', '--poster-at needs --poster <file>');
     const reporter = createProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: context.stdout, stderr: context.stderr });
     const layout = await resolveComposedLayout(flags);
     if (flags.output !== undefined) checkOutputName(path.basename(flags.output), { split: flags.split });
@@ -177,6 +187,8 @@ export function registerRecord(program: Command, context: CliContext): void {
         compose: layout ? { layout, split: flags.split } : null,
         // An explicit -o is where the user wants the file; a name made from the metadata never replaces one.
         replace: flags.output !== undefined,
+        chaptersFile: flags.chaptersFile,
+        poster: flags.poster === undefined ? undefined : { file: flags.poster, at: flags.posterAt },
         signal: context.signal,
         onEvent: (event: RecordEvent) => reporter.onEvent(event),
       });

@@ -18,7 +18,9 @@ import { CaptureError } from '../../errors.js';
 import { probeMedia } from '../../verify/probe-media.js';
 import { verifyOutput } from '../../verify/verify-output.js';
 import { joinArgs, segmentListFile } from './build-render-args.js';
-import { downloadFile } from '../../recording/fetch-recording-files.js';
+import { downloadFile, fetchTimelineDocuments } from '../../recording/fetch-recording-files.js';
+import { deskshareIntervals } from '../../recording/timeline-times.js';
+import { addPublishingTracks, type PublishingChoices } from '../../mux/add-publishing-tracks.js';
 
 export interface JoinPartsOptions {
   /** The recording's playback URL (for its media). */
@@ -33,13 +35,15 @@ export interface JoinPartsOptions {
   tools: FfmpegTools;
   verify: boolean;
   keepTemp: boolean;
+  /** Captions, chapters and tags of the whole (the parts have none); undefined: none added. */
+  publishing?: PublishingChoices | undefined;
   signal?: AbortSignal | undefined;
   onEvent: (event: RecordEvent) => void;
 }
 
 /** Joins rendered parts into options.output with the recording's sound; returns its length, seconds. */
 export async function joinRenderedParts(options: JoinPartsOptions): Promise<{ duration: number }> {
-  const { info } = await readRecordingHead(options.url, options.signal, (message) => options.onEvent({ type: 'stage', stage: 'metadata', message }));
+  const { info, target } = await readRecordingHead(options.url, options.signal, (message) => options.onEvent({ type: 'stage', stage: 'metadata', message }));
   const out = await openOutputWorkDir(options.output);
   const partial = out.partialOf(options.output);
   try {
@@ -56,6 +60,11 @@ export async function joinRenderedParts(options: JoinPartsOptions): Promise<{ du
       joinArgs({ segmentList, audioSource: media, from: options.from, duration, output: partial, format: options.format, audioBitrate: options.audioBitrate }),
       { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
     );
+    if (options.publishing) {
+      const { docs, deskshareXml, captions, presentationText } = await fetchTimelineDocuments(target.filesUrl, options.signal);
+      const sources = { info, captions, presentationText, shapesSvg: docs.xml[0] ?? '', shares: deskshareIntervals(deskshareXml) };
+      await addPublishingTracks({ sources, choices: { captions: options.publishing.captions, chapters: options.publishing.chapters }, video: partial, format: options.format, from: options.from, duration, workDir: out.workDir, partialOf: out.partialOf, tools: options.tools, signal: options.signal, onEvent: options.onEvent });
+    }
     if (options.verify) {
       options.onEvent({ type: 'stage', stage: 'verify', message: 'checking the result' });
       await verifyOutput({ video: partial, expectedDuration: duration, expectAudio: true, tools: options.tools, signal: options.signal });

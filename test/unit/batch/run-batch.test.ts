@@ -35,6 +35,8 @@ const base = {
   fontFile: '/dev/null',
   readyTimeoutMs: 1000,
   stallTimeoutMs: 1000,
+  captions: 'track',
+  chapters: true,
   verify: false,
   keepTemp: false,
 } satisfies BaseCaptureOptions;

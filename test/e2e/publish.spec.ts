@@ -1,0 +1,134 @@
+/**
+ * What people publish a video with, end to end: the full sample rendered (`--engine render`),
+ * then its output decoded with ffprobe and ffmpeg: the caption track's language, name and cues at
+ * the times of the sample's truth (also for a part, `--from 2 --to 6`, shifted and cut), one
+ * chapter per slide change and screen-share start and end of the truth, titled from the slides'
+ * text, the container's tags, and the poster's size; and a caption file that is not WebVTT costs
+ * its track and a warning, not the export.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MIN_CHAPTER_S } from '../../src/mux/find-chapters.js';
+import { parseWebVtt } from '../../src/mux/parse-webvtt.js';
+import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
+import { runProcess } from '../../src/process/run-process.js';
+import type { SampleTruth } from '../../src/sample/sample-truth.js';
+import { runCli } from './support/cli.js';
+import { expect, test, type ServedSample } from './support/samples-fixture.js';
+
+const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
+let outDir: string;
+
+test.setTimeout(900_000);
+test.beforeAll(async () => {
+  outDir = await mkdtemp(path.join(tmpdir(), 'bbb-capture-publish-'));
+});
+test.afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+
+interface Probe {
+  streams: Array<{ index: number; codec_type: string; codec_name: string; width?: number; height?: number; tags?: Record<string, string> }>;
+  chapters: Array<{ start_time: string; end_time: string; tags?: { title?: string } }>;
+  format: { tags?: Record<string, string> };
+}
+
+async function ffprobe(file: string): Promise<Probe> {
+  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-show_entries', 'stream=index,codec_type,codec_name,width,height:stream_tags:chapter=start_time,end_time:chapter_tags=title:format_tags', '-of', 'json', file], { label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const probe = JSON.parse(stdout) as Partial<Probe>;
+  return { streams: probe.streams ?? [], chapters: probe.chapters ?? [], format: probe.format ?? {} };
+}
+
+/** The cues of the file's first subtitle track, decoded by ffmpeg back to WebVTT. */
+async function decodedCues(file: string): Promise<Array<{ start: number; end: number; text: string }>> {
+  const { stdout } = await runProcess(tools.ffmpeg, ['-v', 'error', '-i', file, '-map', '0:s:0', '-f', 'webvtt', '-'], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const parsed = parseWebVtt(stdout);
+  if (!parsed.ok) throw new Error(`ffmpeg wrote no WebVTT: ${parsed.reason}`);
+  return parsed.file.cues.map((c) => ({ start: c.start, end: c.end, text: c.text }));
+}
+
+/** The truth's cues on the timeline of the part [from, to): moved back by from, cut at both ends. */
+function expectedCues(truth: SampleTruth, from: number, to: number) {
+  return (truth.captions?.cues ?? [])
+    .map((c) => ({ start: Math.max(0, c.start - from), end: Math.min(to, c.end) - from, text: c.text }))
+    .filter((c) => c.end > c.start);
+}
+
+/** The truth's slide showings and screen shares as chapters, titled from presentation_text.json. */
+async function expectedChapters(rec: ServedSample): Promise<Array<{ start: number; title: string }>> {
+  const texts = JSON.parse(await readFile(path.join(rec.dir, 'presentation_text.json'), 'utf8')) as Record<string, Record<string, string>>;
+  const slides = texts[rec.truth.presentationId!]!;
+  const marks = [
+    ...rec.truth.slides.map((s) => ({ start: s.start, title: slides[`slide-${s.index}`]!.split('\n')[0]! })),
+    ...(rec.truth.screenshare?.intervals ?? []).map((i) => ({ start: i.start, title: 'Screen share' })),
+  ].sort((a, b) => a.start - b.start);
+  // The sample's changes are far enough apart that none joins the one before.
+  marks.slice(1).forEach((m, i) => expect(m.start - marks[i]!.start).toBeGreaterThanOrEqual(MIN_CHAPTER_S));
+  return marks;
+}
+
+async function record(rec: ServedSample, name: string, extra: string[] = []): Promise<{ file: string; events: Array<Record<string, unknown>> }> {
+  const file = path.join(outDir, name);
+  const run = await runCli(['record', rec.url, '-o', file, '--engine', 'render', '--resolution', '1280x720', '--json', ...extra], { timeoutMs: 840_000 });
+  expect(run.exitCode, `record failed: ${run.stderr}`).toBe(0);
+  return { file, events: run.events };
+}
+
+test('the full sample as MP4: an English caption track with the sample\'s cues, a chapter per slide change and share, tags, poster', async ({ sample }) => {
+  const rec = await sample('full', 40);
+  const poster = path.join(outDir, 'full-poster.jpg');
+  const chaptersFile = path.join(outDir, 'full-chapters.json');
+  const { file } = await record(rec, 'full.mp4', ['--poster', poster, '--chapters-file', chaptersFile]);
+  const probe = await ffprobe(file);
+
+  const subs = probe.streams.filter((s) => s.codec_type === 'subtitle');
+  expect(subs.map((s) => [s.codec_name, s.tags?.language, s.tags?.handler_name])).toEqual([['mov_text', 'eng', 'English']]);
+  const cues = await decodedCues(file);
+  expect(cues.length).toBeGreaterThan(5);
+  expect(cues).toEqual(expectedCues(rec.truth, 0, rec.truth.duration));
+
+  const chapters = probe.chapters.map((c) => ({ start: Number(c.start_time), title: c.tags?.title }));
+  expect(chapters).toEqual(await expectedChapters(rec));
+  expect(chapters.map((c) => c.title)).toContain('Screen share');
+  // The last chapter ends with the video.
+  expect(Number(probe.chapters.at(-1)!.end_time)).toBeCloseTo(rec.truth.duration, 1);
+  const written = JSON.parse(await readFile(chaptersFile, 'utf8')) as Array<{ start: number; title: string }>;
+  expect(written.map((c) => ({ start: c.start, title: c.title }))).toEqual(chapters);
+
+  const tags = probe.format.tags ?? {};
+  expect(tags.title).toBe(rec.truth.meetingName);
+  expect(new Date(tags.creation_time!).getTime()).toBe(rec.truth.startTimeMs);
+  expect(tags.comment).toContain(rec.recordId);
+  expect(tags.description).toContain(rec.recordId);
+
+  const still = await ffprobe(poster);
+  expect(still.streams.map((s) => [s.codec_name, s.width, s.height])).toEqual([['mjpeg', 1280, 720]]);
+});
+
+test('a part (--from 2 --to 6) as Matroska: WebVTT cues moved back by 2 s and cut at both ends, chapters on the part', async ({ sample }) => {
+  const rec = await sample('full', 40);
+  const { file } = await record(rec, 'part.mkv', ['--from', '2', '--to', '6']);
+  const probe = await ffprobe(file);
+  const subs = probe.streams.filter((s) => s.codec_type === 'subtitle');
+  expect(subs.map((s) => [s.codec_name, s.tags?.language, s.tags?.title])).toEqual([['webvtt', 'eng', 'English']]);
+  const cues = await decodedCues(file);
+  // The truth's cue at 1-4 s is cut to 0-2 s, the one at 5-8 s to 3-4 s.
+  expect(cues).toEqual(expectedCues(rec.truth, 2, 6));
+  expect(cues.map((c) => [c.start, c.end])).toEqual([[0, 2], [3, 4]]);
+  const slideAtTwo = (await expectedChapters(rec)).filter((c) => c.start <= 2).at(-1)!;
+  expect(probe.chapters.map((c) => [Number(c.start_time), Number(c.end_time), c.tags?.title])).toEqual([[0, 4, slideAtTwo.title]]);
+  expect(probe.format.tags?.title ?? probe.format.tags?.TITLE).toBe(rec.truth.meetingName);
+});
+
+test('a caption file that is not WebVTT: a warning, no caption track, the video written all the same', async ({ sample }) => {
+  const rec = await sample('full', 5);
+  await writeFile(path.join(rec.dir, 'caption_en.vtt'), '1\n00:00:01,000 --> 00:00:04,000\nan SRT file under a .vtt name\n');
+  const { file, events } = await record(rec, 'broken-captions.mp4');
+  const warnings = events.filter((e) => e.type === 'warning').map((e) => String(e.message));
+  expect(warnings.some((w) => w.includes('caption_en.vtt is not WebVTT'))).toBe(true);
+  const probe = await ffprobe(file);
+  expect(probe.streams.filter((s) => s.codec_type === 'subtitle')).toEqual([]);
+  expect(probe.streams.filter((s) => s.codec_type === 'video')).toHaveLength(1);
+  expect(probe.format.tags?.title).toBe(rec.truth.meetingName);
+});
