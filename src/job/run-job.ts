@@ -13,6 +13,9 @@ import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright';
 import { launchBrowser } from '../browser/launch-browser.js';
+import { addCards } from '../cards/add-cards.js';
+import type { CardJoinResult } from '../cards/join-cards.js';
+import { renderCards, type CardPictures } from '../cards/render-cards.js';
 import { captureRecording, type CaptureOutput } from '../engines/capture/capture-recording.js';
 import type { EngineRun } from '../engines/engine-run.js';
 import { renderRecording, type RenderOutput } from '../engines/render/render-recording.js';
@@ -36,6 +39,7 @@ export type JobResult = (CaptureOutput | RenderOutput) &
     recording: RecordingInfo;
     engineReason: string;
     wallMs: number;
+    cards?: CardJoinResult;
   };
 
 /**
@@ -79,6 +83,12 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
       onLog: (line) => emit({ type: 'log', source: 'chromium', line }),
       onWarning: (message) => emit({ type: 'warning', message }),
     });
+    // Cards first: a template that cannot load stops the job before the long export.
+    let cardPictures: CardPictures | null = null;
+    if (options.cards) {
+      emit({ type: 'stage', stage: 'browser', message: 'rendering the title and credits cards' });
+      cardPictures = await renderCards(browser, options.cards, head.info, { width: plan?.spec.width ?? options.width, height: plan?.spec.height ?? options.height, workDir: out.workDir, signal: options.signal });
+    }
     const openPage = () =>
       openPlayer(browser!, {
         target: recording.target,
@@ -115,15 +125,18 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     } else if (plan) {
       composed = { layout: { spec: plan.spec, cameraIntervals: plan.cameras?.intervals ?? [] }, split: null };
     }
+    // The cards go around the main output only; --split files keep the recording's timeline.
+    const cards = cardPictures ? await addCards(files[0]!.partial, cardPictures, options.cards!, { ...options, workDir: out.workDir, signal: options.signal, onEvent: emit }) : undefined;
     if (options.verify) {
       emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
       for (const file of files) {
-        await verifyOutput({ video: file.partial, expectedDuration: engineOutput.duration, expectAudio: !options.videoOnly, tools: options.tools, signal: options.signal, maxLeadingBlack: file.maxLeadingBlack });
+        const carded = cards && file === files[0];
+        await verifyOutput({ video: file.partial, expectedDuration: engineOutput.duration + (carded ? cards.added : 0), expectAudio: !options.videoOnly, tools: options.tools, signal: options.signal, maxLeadingBlack: carded && cardPictures?.intro ? options.cards!.length + (file.maxLeadingBlack ?? 0.1) : file.maxLeadingBlack });
       }
     }
     await out.commit(files.map((f) => f.file), options.replace);
     emit({ type: 'stage', stage: 'done', message: `wrote ${output}` });
-    return { ...engineOutput, ...composed, output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart };
+    return { ...engineOutput, ...composed, output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart, ...(cards ? { cards } : {}) };
   } catch (error) {
     // Whatever broke while stopping (a closed page, a killed ffmpeg) is the abort's doing.
     if (options.signal?.aborted) throw abortError(options.signal);

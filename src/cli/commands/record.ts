@@ -20,6 +20,7 @@ import { ENGINE_CHOICES, QUALITY_BITS_PER_MEGAPIXEL, RESOLUTIONS, type EngineCho
 import { acceptAnyCertificate } from '../../recording/accept-any-certificate.js';
 import { startServer, type RunningServer } from '../../server/start-server.js';
 import type { CliContext } from '../main.js';
+import { resolveCardOptions, type CardFlags } from '../resolve-card-options.js';
 import { oneOf, parseAmount, parseTime } from '../parse-values.js';
 import { createProgressReporter } from '../progress-reporter.js';
 
@@ -158,10 +159,17 @@ export function registerRecord(program: Command, context: CliContext): void {
     .option('--layout-file <file>', 'JSON layout for --layout custom: {"width", "height", "background": "#rrggbb" | {"image": file}, "regions": [{"source": "content" | "webcams" | "presenters" | "presenter:N", "box": {"x", "y", "w", "h"}}]}; its size replaces --resolution')
     .option('--split', 'with --layout presenters or custom: also write <output>.content.<ext>, <output>.webcams.<ext> and <output>.presenter-N.<ext> (one per presenter at the size of its own tile, black while the camera is off), all on the same timeline and of the same length', false)
     .addOption(new Option('--workers <n>', 'render engine: player pages rendering parts of the timeline in parallel').argParser(parseAmount).default(1))
-    .option('--no-hybrid', 'render engine: let the page draw every webcam and screen-share frame instead of compositing them from the recording\'s files (slower; for comparison)');
-  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & { workers: number; hybrid: boolean; layoutFile?: string; split: boolean }) => {
+    .option('--no-hybrid', 'render engine: let the page draw every webcam and screen-share frame instead of compositing them from the recording\'s files (slower; for comparison)')
+    .option('--intro <file.html|default>', 'a title card before the recording: an HTML template drawn by Chromium at the output\'s size ({{meetingName}}, {{date}}, {{names}}, {{lines}}, {{width}}, {{height}}, HTML-escaped), or default')
+    .option('--outro <file.html|default>', 'a credits card after the recording (as --intro)')
+    .option('--card-name <name>', 'a presenter shown on the cards (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--card-line <text>', 'a line shown on the cards (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .addOption(new Option('--card-length <s>', 'how long each card is shown').argParser(parseAmount).default(4))
+    .option('--card-audio <file>', 'sound under the cards, cut or padded with silence to --card-length (default: silence)');
+  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & CardFlags & { workers: number; hybrid: boolean; layoutFile?: string; split: boolean }) => {
     const reporter = createProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: context.stdout, stderr: context.stderr });
     const layout = await resolveComposedLayout(flags);
+    const cards = await resolveCardOptions(flags);
     if (flags.output !== undefined) checkOutputName(path.basename(flags.output), { split: flags.split });
     const base = resolveCaptureOptions(flags, context);
     if (layout?.kind === 'custom') Object.assign(base, { width: layout.spec.width, height: layout.spec.height });
@@ -177,6 +185,7 @@ export function registerRecord(program: Command, context: CliContext): void {
         compose: layout ? { layout, split: flags.split } : null,
         // An explicit -o is where the user wants the file; a name made from the metadata never replaces one.
         replace: flags.output !== undefined,
+        cards,
         signal: context.signal,
         onEvent: (event: RecordEvent) => reporter.onEvent(event),
       });
