@@ -21,6 +21,7 @@ import type { EngineRun } from '../engines/engine-run.js';
 import { renderRecording, type RenderOutput } from '../engines/render/render-recording.js';
 import { abortError, CaptureError, toCaptureError } from '../errors.js';
 import { composeLayout, planLayout, type ComposedFile, type ComposedLayoutResult } from '../layout/compose-layout.js';
+import { writeOtioTimeline } from '../layout/write-otio-timeline.js';
 import { openPlayer } from '../player/open-player.js';
 import { clockContractKept } from '../player/player-page-api.js';
 import { defaultOutputBase } from './output-name.js';
@@ -40,6 +41,8 @@ export type JobResult = (CaptureOutput | RenderOutput) &
     engineReason: string;
     wallMs: number;
     cards?: CardJoinResult;
+    /** --split: the editor timeline (NAME.otio) of the split files. */
+    otio?: string;
   };
 
 /**
@@ -134,9 +137,12 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
         await verifyOutput({ video: file.partial, expectedDuration: engineOutput.duration + (carded ? cards.added : 0), expectAudio: !options.videoOnly, tools: options.tools, signal: options.signal, maxLeadingBlack: carded && cardPictures?.intro ? options.cards!.length + (file.maxLeadingBlack ?? 0.1) : file.maxLeadingBlack });
       }
     }
-    await out.commit(files.map((f) => f.file), options.replace);
+    // --split: an editor timeline of the split files, given its name with them.
+    const otio = composed.split ? path.join(path.dirname(output), `${path.basename(output, path.extname(output))}.otio`) : undefined;
+    if (otio) await writeOtioTimeline(otio, out.partialOf(otio), composed.split!, recording, { from: engineOutput.from, duration: engineOutput.duration, fps: options.fps ?? 30 });
+    await out.commit([...files.map((f) => f.file), ...(otio ? [otio] : [])], options.replace);
     emit({ type: 'stage', stage: 'done', message: `wrote ${output}` });
-    return { ...engineOutput, ...composed, output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart, ...(cards ? { cards } : {}) };
+    return { ...engineOutput, ...composed, output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart, ...(cards ? { cards } : {}), ...(otio ? { otio } : {}) };
   } catch (error) {
     // Whatever broke while stopping (a closed page, a killed ffmpeg) is the abort's doing.
     if (options.signal?.aborted) throw abortError(options.signal);
