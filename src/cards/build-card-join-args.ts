@@ -131,9 +131,12 @@ function quote(file: string): string {
   return `'${file.replace(/'/g, "'\\''")}'`;
 }
 
-/** The ffconcat script of the join: each part from its own zero (inpoint 0), for exactly its length. */
+/**
+ * The ffconcat script of the join: each part for exactly its length. No `inpoint`: it makes the
+ * demuxer seek, and a seek to 0 drops the AAC delay packet before 0 the sound's timing relies on.
+ */
 export function concatScript(parts: ReadonlyArray<{ file: string; duration: number }>): string {
-  return ['ffconcat version 1.0', ...parts.flatMap((p) => [`file ${quote(p.file)}`, 'inpoint 0', `duration ${p.duration.toFixed(6)}`]), ''].join('\n');
+  return ['ffconcat version 1.0', ...parts.flatMap((p) => [`file ${quote(p.file)}`, `duration ${p.duration.toFixed(6)}`]), ''].join('\n');
 }
 
 function metaEscape(text: string): string {

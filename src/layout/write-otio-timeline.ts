@@ -10,10 +10,12 @@ import { buildOtioTimeline } from './build-otio-timeline.js';
 import type { ComposedLayoutResult } from './compose-layout.js';
 import { slideChanges } from './probe-recording.js';
 
-/** Slide changes of the part [from, from + duration) on the output's timeline: the slide shown at the start at 0, then each change. */
+/** Slide changes (and screen shares) of the part [from, from + duration) on the output's timeline: the slide shown at the start at 0, then each change. */
 export function slideMarkers(shapesSvg: string, from: number, duration: number): Array<{ time: number; name: string }> {
   const changes = slideChanges(shapesSvg);
   const name = (image: string) => {
+    // BBB shows deskshare.png while the screen is shared.
+    if (/(^|\/)deskshare\.png$/.test(image)) return 'Screen share';
     const number = /slide-(\d+)\.\w+$/.exec(image)?.[1];
     return number ? `Slide ${number}` : path.basename(image) || 'Slide';
   };

@@ -86,8 +86,8 @@ describe('card and join command lines', () => {
     expect(args.join(' ')).toContain('-map_chapters -1');
   });
 
-  it('writes an ffconcat script with quoted paths, inpoint 0 and exact durations', () => {
-    expect(concatScript([{ file: "/w/it's.mp4", duration: 2 }, { file: '/w/main.mp4', duration: 6.5 }])).toBe("ffconcat version 1.0\nfile '/w/it'\\''s.mp4'\ninpoint 0\nduration 2.000000\nfile '/w/main.mp4'\ninpoint 0\nduration 6.500000\n");
+  it('writes an ffconcat script with quoted paths and exact durations, and no inpoint (its seek would drop the AAC delay packet)', () => {
+    expect(concatScript([{ file: "/w/it's.mp4", duration: 2 }, { file: '/w/main.mp4', duration: 6.5 }])).toBe("ffconcat version 1.0\nfile '/w/it'\\''s.mp4'\nduration 2.000000\nfile '/w/main.mp4'\nduration 6.500000\n");
   });
 
   it('moves the export\'s chapters by the intro and adds the cards as chapters; none without chapters', () => {
