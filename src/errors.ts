@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   DISK_FULL: { exit: 51, transient: true },
   /** A farm job's output name is taken by a file already there; it is never overwritten. */
   OUTPUT_EXISTS: { exit: 52, transient: false },
+  /** A title or credits card template failed to load or render within its deadline (--intro/--outro). */
+  CARD_FAILED: { exit: 55, transient: false },
   VERIFY_FAILED: { exit: 60, transient: false },
   BAD_LAYOUT: { exit: 61, transient: false },
   ABORTED: { exit: 130, transient: false },

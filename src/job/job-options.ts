@@ -5,6 +5,7 @@
  * is fetched or started.
  */
 import { CaptureError } from '../errors.js';
+import type { CardOptions } from '../cards/card-options.js';
 import type { LayoutSpec } from '../layout/layout-spec.js';
 import type { EngineChoice, RecordOptions } from './record-options.js';
 
@@ -44,6 +45,8 @@ export interface JobOptions extends Omit<RecordOptions, 'output'> {
   chaptersFile?: string | undefined;
   /** Also write a still of the output (`--poster`, at `at` seconds of it; undefined: the first slide's). */
   poster?: { file: string; at: number | undefined } | undefined;
+  /** Title and credits cards joined around the output (`--intro`, `--outro`); none when absent. */
+  cards?: CardOptions | null | undefined;
 }
 
 /** Throws USAGE for combinations no engine can honour; called once, before anything starts. */
@@ -54,5 +57,7 @@ export function validateJobOptions(options: JobOptions): void {
   if (options.fps !== undefined && !(options.fps > 0 && options.fps <= 120)) throw new CaptureError('USAGE', `--fps must be between 0 and 120, got ${options.fps}`);
   if (options.engine === 'render' && options.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv (or --engine capture or auto for WebM)');
   if (options.videoOnly && options.engine !== 'render') throw new CaptureError('USAGE', 'a video-only part is rendered by the render engine');
+  if (options.videoOnly && options.cards) throw new CaptureError('USAGE', 'a video-only part has no title or credits cards');
+  if (options.cards && !(options.cards.length > 0 && options.cards.length <= 60)) throw new CaptureError('USAGE', `--card-length must be between 0 and 60 seconds, got ${options.cards.length}`);
   if (options.videoOnly && options.compose) throw new CaptureError('USAGE', 'a video-only part has no composed layout');
 }

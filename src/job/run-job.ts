@@ -13,11 +13,15 @@ import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright';
 import { launchBrowser } from '../browser/launch-browser.js';
+import { addCards } from '../cards/add-cards.js';
+import type { CardJoinResult } from '../cards/join-cards.js';
+import { renderCards, type CardPictures } from '../cards/render-cards.js';
 import { captureRecording, type CaptureOutput } from '../engines/capture/capture-recording.js';
 import type { EngineRun } from '../engines/engine-run.js';
 import { renderRecording, type RenderOutput } from '../engines/render/render-recording.js';
 import { abortError, CaptureError, toCaptureError } from '../errors.js';
 import { composeLayout, planLayout, type ComposedFile, type ComposedLayoutResult } from '../layout/compose-layout.js';
+import { writeOtioTimeline } from '../layout/write-otio-timeline.js';
 import { openPlayer } from '../player/open-player.js';
 import { clockContractKept } from '../player/player-page-api.js';
 import { defaultOutputBase } from './output-name.js';
@@ -37,6 +41,9 @@ export type JobResult = (CaptureOutput | RenderOutput) &
     recording: RecordingInfo;
     engineReason: string;
     wallMs: number;
+    cards?: CardJoinResult;
+    /** --split: the editor timeline (NAME.otio) of the split files. */
+    otio?: string;
   };
 
 /**
@@ -86,6 +93,12 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
       onLog: (line) => emit({ type: 'log', source: 'chromium', line }),
       onWarning: (message) => emit({ type: 'warning', message }),
     });
+    // Cards first: a template that cannot load stops the job before the long export.
+    let cardPictures: CardPictures | null = null;
+    if (options.cards) {
+      emit({ type: 'stage', stage: 'browser', message: 'rendering the title and credits cards' });
+      cardPictures = await renderCards(browser, options.cards, head.info, { width: plan?.spec.width ?? options.width, height: plan?.spec.height ?? options.height, workDir: out.workDir, signal: options.signal });
+    }
     const openPage = () =>
       openPlayer(browser!, {
         target: head.target,
@@ -131,15 +144,22 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
       const published = await addPublishingTracks({ sources, choices: options, video: main.partial, format: options.format, from: engineOutput.from, duration: engineOutput.duration, workDir: out.workDir, partialOf: out.partialOf, tools: options.tools, signal: options.signal, onEvent: emit });
       extraFiles = published.files;
     }
+    // The cards go around the main output only (its subtitles and chapters shifted with it);
+    // --split files keep the recording's timeline.
+    const cards = cardPictures ? await addCards(files[0]!.partial, cardPictures, options.cards!, { ...options, workDir: out.workDir, signal: options.signal, onEvent: emit }) : undefined;
     if (options.verify) {
       emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
       for (const file of files) {
-        await verifyOutput({ video: file.partial, expectedDuration: engineOutput.duration, expectAudio: !options.videoOnly, tools: options.tools, signal: options.signal, maxLeadingBlack: file.maxLeadingBlack });
+        const carded = cards && file === files[0];
+        await verifyOutput({ video: file.partial, expectedDuration: engineOutput.duration + (carded ? cards.added : 0), expectAudio: !options.videoOnly, tools: options.tools, signal: options.signal, maxLeadingBlack: carded && cardPictures?.intro ? options.cards!.length + (file.maxLeadingBlack ?? 0.1) : file.maxLeadingBlack });
       }
     }
-    await out.commit([...files.map((f) => f.file), ...extraFiles], options.replace);
+    // --split: an editor timeline of the split files, given its name with them.
+    const otio = composed.split ? path.join(path.dirname(output), `${path.basename(output, path.extname(output))}.otio`) : undefined;
+    if (otio) await writeOtioTimeline(otio, out.partialOf(otio), composed.split!, recording, { from: engineOutput.from, duration: engineOutput.duration, fps: options.fps ?? 30 });
+    await out.commit([...files.map((f) => f.file), ...extraFiles, ...(otio ? [otio] : [])], options.replace);
     emit({ type: 'stage', stage: 'done', message: `wrote ${output}` });
-    return { ...engineOutput, ...composed, output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart };
+    return { ...engineOutput, ...composed, output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart, ...(cards ? { cards } : {}), ...(otio ? { otio } : {}) };
   } catch (error) {
     stopOpening.abort();
     // Whatever broke while stopping (a closed page, a killed ffmpeg) is the abort's doing.

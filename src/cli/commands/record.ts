@@ -20,6 +20,7 @@ import { CAPTIONS_MODES, ENGINE_CHOICES, QUALITY_BITS_PER_MEGAPIXEL, RESOLUTIONS
 import { acceptAnyCertificate } from '../../recording/accept-any-certificate.js';
 import { startServer, type RunningServer } from '../../server/start-server.js';
 import type { CliContext } from '../main.js';
+import { resolveCardOptions, type CardFlags } from '../resolve-card-options.js';
 import { oneOf, parseAmount, parseTime } from '../parse-values.js';
 import { createProgressReporter } from '../progress-reporter.js';
 
@@ -167,11 +168,18 @@ export function registerRecord(program: Command, context: CliContext): void {
     .option('--no-hybrid', 'render engine: let the page draw every webcam and screen-share frame instead of compositing them from the recording\'s files (slower; for comparison)')
     .option('--chapters-file <file>', 'also write the chapters beside the video: WebVTT chapters, or JSON [{start, end, title}] when the name ends in .json')
     .option('--poster <file>', 'also write a still of the output at its size (JPEG, or PNG for *.png)')
-    .addOption(new Option('--poster-at <time>', 'when the poster is taken, on the output\'s timeline (default: half a second into the first slide)').argParser(parseTime));
-  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & { workers: number; hybrid: boolean; layoutFile?: string; split: boolean; chaptersFile?: string; poster?: string; posterAt?: number }) => {
+    .addOption(new Option('--poster-at <time>', 'when the poster is taken, on the output\'s timeline (default: half a second into the first slide)').argParser(parseTime))
+    .option('--intro <file.html|default>', 'a title card before the recording: an HTML template drawn by Chromium at the output\'s size ({{meetingName}}, {{date}}, {{names}}, {{lines}}, {{width}}, {{height}}, HTML-escaped), or default')
+    .option('--outro <file.html|default>', 'a credits card after the recording (as --intro)')
+    .option('--card-name <name>', 'a presenter shown on the cards (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--card-line <text>', 'a line shown on the cards (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .addOption(new Option('--card-length <s>', 'how long each card is shown').argParser(parseAmount).default(4))
+    .option('--card-audio <file>', 'sound under the cards, cut or padded with silence to --card-length (default: silence)');
+  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & CardFlags & { workers: number; hybrid: boolean; layoutFile?: string; split: boolean; chaptersFile?: string; poster?: string; posterAt?: number }) => {
     if (flags.posterAt !== undefined && flags.poster === undefined) throw new CaptureError('USAGE', '--poster-at needs --poster <file>');
     const reporter = createProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: context.stdout, stderr: context.stderr });
     const layout = await resolveComposedLayout(flags);
+    const cards = await resolveCardOptions(flags);
     if (flags.output !== undefined) checkOutputName(path.basename(flags.output), { split: flags.split });
     const base = resolveCaptureOptions(flags, context);
     if (layout?.kind === 'custom') Object.assign(base, { width: layout.spec.width, height: layout.spec.height });
@@ -189,6 +197,7 @@ export function registerRecord(program: Command, context: CliContext): void {
         replace: flags.output !== undefined,
         chaptersFile: flags.chaptersFile,
         poster: flags.poster === undefined ? undefined : { file: flags.poster, at: flags.posterAt },
+        cards,
         signal: context.signal,
         onEvent: (event: RecordEvent) => reporter.onEvent(event),
       });
