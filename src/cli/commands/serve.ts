@@ -14,6 +14,7 @@ interface ServeFlags {
   port: string;
   host: string;
   verbose?: boolean;
+  bbbSecret?: string;
 }
 
 function parsePort(text: string): number {
@@ -31,6 +32,7 @@ export function registerServe(program: Command, context: CliContext): void {
     .option('--player <dir>', 'a bbb-playback build to serve instead of the bundled stand-in player')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
     .option('--host <host>', 'interface to listen on; anything but loopback exposes the recordings', '127.0.0.1')
+    .option('--bbb-secret <secret>', 'answer /bigbluebutton/api/getRecordings with this shared secret, as a BBB server does (also BBB_CAPTURE_BBB_SECRET); without one the API answers FAILED')
     .option('-v, --verbose', 'log every request')
     .action(async (flags: ServeFlags) => {
       const { stdout, stderr, signal } = context;
@@ -40,6 +42,7 @@ export function registerServe(program: Command, context: CliContext): void {
         host: flags.host,
         port: parsePort(flags.port),
         signal,
+        bbbSecret: flags.bbbSecret ?? context.env.BBB_CAPTURE_BBB_SECRET,
         onRequest: flags.verbose ? (r) => stderr.write(`${r.status} ${r.method} ${r.url} ${r.ms.toFixed(0)} ms\n`) : undefined,
       });
       try {
@@ -50,6 +53,7 @@ export function registerServe(program: Command, context: CliContext): void {
           const note = recording.validId ? '' : '  (not a BBB record id: the player will show error 400)';
           stdout.write(`  ${server.playbackUrl(recording.recordId)}${note}\n`);
         }
+        if (flags.bbbSecret ?? context.env.BBB_CAPTURE_BBB_SECRET) stdout.write(`  BBB API:  ${server.url}/bigbluebutton/ (getRecordings)\n`);
         stdout.write('press Ctrl-C to stop\n');
         if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
       } finally {
