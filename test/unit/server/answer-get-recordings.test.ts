@@ -10,7 +10,7 @@ const ID = 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3-1700000000000';
 let tmp: string;
 let recordings: FoundRecording[];
 const signed = (query: string, secret = 's') => `${query}${query ? '&' : ''}checksum=${apiChecksum('getRecordings', query, secret)}`;
-const answer = (query: string, secret: string | undefined = 's') => answerGetRecordings(query, { secret, recordings, playerUrl: (id) => `http://h/playback/presentation/2.3/${id}` });
+const answer = (query: string, secret: string | null = 's') => answerGetRecordings(query, { secret: secret ?? undefined, recordings, playerUrl: (id) => `http://h/playback/presentation/2.3/${id}` });
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'bbb-capture-api-answer-'));
@@ -44,7 +44,7 @@ describe('answerGetRecordings', () => {
 
   it('answers FAILED checksumError to a wrong checksum, and to every call without a secret', async () => {
     expect(await answer(signed('', 'other'))).toContain('<returncode>FAILED</returncode><messageKey>checksumError</messageKey>');
-    expect(await answer(signed(''), undefined)).toContain('<returncode>FAILED</returncode><messageKey>checksumError</messageKey>');
+    expect(await answer(signed(''), null)).toContain('<returncode>FAILED</returncode><messageKey>checksumError</messageKey>');
     expect(await answer(signed('offset=x'))).toContain('<messageKey>validationError</messageKey>');
   });
 });
