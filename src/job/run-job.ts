@@ -57,13 +57,13 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const emit = options.onEvent;
   validateJobOptions(options);
   if (options.insecure) emit({ type: 'warning', message: INSECURE_WARNING });
-  const head = await readRecordingHead(options.url, options.signal, (message) => emit({ type: 'stage', stage: 'metadata', message }));
+  const head = await readRecordingHead(options.url, options.signal, (message) => emit({ type: 'stage', stage: 'metadata', message }), options.credentials);
   const output = path.resolve(options.output ?? `${defaultOutputBase(head.info)}.${options.format}`);
   const out = await openOutputWorkDir(output);
   let browser: Browser | undefined;
   try {
     emit({ type: 'stage', stage: 'metadata', message: 'fetching the recording\'s timelines and media' });
-    const recording = await openRecording(head, out.workDir, { tools: options.tools, signal: options.signal });
+    const recording = await openRecording(head, out.workDir, { tools: options.tools, signal: options.signal, credentials: options.credentials });
     await checkFreeSpace(out.workDir);
     let decision = chooseEngine(options.engine, { format: options.format, externalVideos: recording.externalVideos, clockContract: undefined });
     const context = { tools: options.tools, signal: options.signal, onEvent: emit };
@@ -88,6 +88,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
         localResources: new Map(),
         readyTimeoutMs: options.readyTimeoutMs,
         insecure: options.insecure,
+        credentials: options.credentials?.bind(recording.target.origin),
         signal: options.signal,
         onLog: (line) => emit({ type: 'log', source: 'page', line }),
       });

@@ -245,6 +245,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
           tools: settings.tools,
           verify: settings.verify,
           keepTemp: false,
+          credentials: settings.credentials,
           signal,
           onEvent,
         }));

@@ -12,6 +12,7 @@ import { CaptureError } from '../../errors.js';
 import type { OutputFormat } from '../../mux/build-mux-args.js';
 import type { PageLayout } from '../../player/layout-css.js';
 import { RESOLUTIONS, type Resolution } from '../../job/record-options.js';
+import { fetchRecordingInfo } from '../../recording/fetch-recording-info.js';
 import { parsePlaybackUrl } from '../../recording/parse-playback-url.js';
 import { ENGINE_CHOICES, type EngineChoice } from '../../job/record-options.js';
 import { DEFAULT_JOB_RETENTION, DEFAULT_JOB_RETRY, openCaptureQueue } from '../../worker/capture-queue.js';
@@ -21,9 +22,10 @@ import type { CliContext } from '../main.js';
 import { parseAmount, parseTime } from '../parse-values.js';
 import { parseCount } from './batch.js';
 import { addBbbApiOptions, describeBbbSelection, resolveBbbApiQuery, type BbbApiFlags } from './bbb-api-options.js';
+import { addCredentialOptions, resolveCredentials, type CredentialFlags } from './credential-options.js';
 import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
 
-interface EnqueueFlags extends QueueFlags, BbbApiFlags {
+interface EnqueueFlags extends QueueFlags, BbbApiFlags, CredentialFlags {
   resolution: Resolution;
   layout: PageLayout;
   from?: number;
@@ -75,8 +77,11 @@ export function registerEnqueue(program: Command, context: CliContext): void {
     .option('--json', 'one JSON line per item on stdout', false);
   addQueueOptions(command);
   addBbbApiOptions(command);
+  // Only for reading metadata.xml here (output names); workers take their own, never from the queue.
+  addCredentialOptions(command);
   command.action(async (inputs: string[], flags: EnqueueFlags) => {
     const api = resolveBbbApiQuery(flags, context);
+    const credentials = resolveCredentials(flags, context);
     if (!api && inputs.length === 0) throw new CaptureError('USAGE', 'no recordings: give playback URLs or list files, or --bbb-url to take them from a BBB server');
     const redisUrl = resolveRedisUrl(flags, context);
     const tls = await resolveRedisTls(flags, context, redisUrl);
@@ -107,6 +112,12 @@ export function registerEnqueue(program: Command, context: CliContext): void {
         retry: { attempts: flags.attempts, backoffMs: flags.backoff * 1000 },
         retention: { keepDone: flags.keepDone, keepFailed: flags.keepFailed, maxAgeDays: flags.retentionDays },
         signal: context.signal,
+        fetchInfo: credentials.empty
+          ? undefined
+          : (url, signal) => {
+              const target = parsePlaybackUrl(url);
+              return fetchRecordingInfo(target, { signal, credentials: credentials.bind(target.origin) });
+            },
       });
       for (const { item, outcome } of results) {
         if (flags.json) {

@@ -20,6 +20,7 @@ import { ENGINE_CHOICES, QUALITY_BITS_PER_MEGAPIXEL, RESOLUTIONS, type EngineCho
 import { acceptAnyCertificate } from '../../recording/accept-any-certificate.js';
 import { startServer, type RunningServer } from '../../server/start-server.js';
 import type { CliContext } from '../main.js';
+import { addCredentialOptions, resolveCredentials, type CredentialFlags } from './credential-options.js';
 import { oneOf, parseAmount, parseTime } from '../parse-values.js';
 import { createProgressReporter } from '../progress-reporter.js';
 
@@ -30,7 +31,7 @@ const COMPOSED_LAYOUTS = ['presenters', 'custom'] as const;
 type ComposedLayoutName = (typeof COMPOSED_LAYOUTS)[number];
 const PAGE_LAYOUTS: PageLayout[] = ['player', 'content', 'webcams'];
 
-interface RecordFlags {
+interface RecordFlags extends CredentialFlags {
   output?: string;
   format?: OutputFormat;
   engine: EngineChoice;
@@ -60,6 +61,7 @@ interface RecordFlags {
 
 /** Options shared by record and batch: capture settings and tool paths. */
 export function addCaptureOptions(command: Command, composed = false): Command {
+  addCredentialOptions(command);
   return command
     .addOption(new Option('--engine <engine>', 'auto: render where the player keeps time by its time event and the recording allows it (frame-exact, faster than real time), capture otherwise (WebM, external videos, other players), said in the output; capture: play in real time and capture the page; render: step the player instant by instant').choices(ENGINE_CHOICES).default('auto'))
     .addOption(new Option('--format <format>', 'container: mp4 (H.264 + AAC), mkv (H.264 + AAC) or webm (VP8/VP9 + Opus); default from the output name, else mp4').argParser(oneOf(['mp4', 'mkv', 'webm'] as const)))
@@ -122,6 +124,7 @@ export function resolveCaptureOptions(flags: RecordFlags, context: CliContext): 
     stallTimeoutMs: flags.stallTimeout * 1000,
     verify: flags.verify,
     keepTemp: flags.keepTemp,
+    credentials: resolveCredentials(flags, context),
   };
 }
 
