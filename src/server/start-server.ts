@@ -53,6 +53,34 @@ export interface StartServerOptions {
   tls?: { key: string | Buffer; cert: string | Buffer } | undefined;
   /** Shared secret of the BBB API (`/bigbluebutton/api/getRecordings`); undefined: every call answers FAILED. */
   bbbSecret?: string | undefined;
+  /**
+   * Refuse the player and the recordings (not the API, which has its checksum) without these, as
+   * a server behind a login does: basic auth missing or wrong answers 401 with a challenge, a
+   * missing cookie or header 403. For testing recordings behind authentication.
+   */
+  requireAuth?: RequiredAuth | undefined;
+}
+
+/** What `requireAuth` asks of every request for the player and the recordings. */
+export interface RequiredAuth {
+  cookie?: { name: string; value: string } | undefined;
+  header?: { name: string; value: string } | undefined;
+  basicAuth?: { username: string; password: string } | undefined;
+}
+
+/** The status a request gets from `requireAuth`: 401, 403, or 0 when it may pass. */
+function authStatus(req: IncomingMessage, required: RequiredAuth | undefined): 0 | 401 | 403 {
+  if (!required) return 0;
+  if (required.basicAuth) {
+    const expected = `Basic ${Buffer.from(`${required.basicAuth.username}:${required.basicAuth.password}`).toString('base64')}`;
+    if (req.headers.authorization !== expected) return 401;
+  }
+  if (required.header && req.headers[required.header.name.toLowerCase()] !== required.header.value) return 403;
+  if (required.cookie) {
+    const cookies = (req.headers.cookie ?? '').split(';').map((c) => c.trim());
+    if (!cookies.includes(`${required.cookie.name}=${required.cookie.value}`)) return 403;
+  }
+  return 0;
 }
 
 export interface RunningServer {
@@ -145,6 +173,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const search = query === -1 ? '' : rawUrl.slice(query + 1);
     if (!rawPath.startsWith('/')) return plain(res, req, 400, 'Bad Request');
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, req, 405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
+
+    const denied = rawPath.startsWith(`${API_PATH}/`) ? 0 : authStatus(req, options.requireAuth);
+    if (denied === 401) return plain(res, req, 401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="bbb-capture serve", charset="UTF-8"' });
+    if (denied === 403) return plain(res, req, 403, 'Forbidden');
 
     if (rawPath === LEGACY_PLAYER_PATH) {
       const meetingId = new URLSearchParams(search).get('meetingId');
