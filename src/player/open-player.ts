@@ -201,6 +201,10 @@ export async function openPlayer(browser: Browser, options: OpenPlayerOptions): 
       response = await page.goto(playerPageUrl(options), { waitUntil: 'domcontentloaded', timeout: options.readyTimeoutMs });
     } catch (error) {
       throwIfAborted(options.signal);
+      // Chromium's own word for a 401 whose challenge it could not answer (Playwright reports net errors only as text).
+      if ((error as Error).message.includes('net::ERR_INVALID_AUTH_CREDENTIALS')) {
+        throw new CaptureError('AUTH_REQUIRED', `${options.target.playerUrl} asked for HTTP authentication: ${options.credentials?.values.basicAuth ? 'the credentials given were refused' : 'give --basic-auth'}`, { cause: error });
+      }
       throw tlsFailure(error, new URL(options.target.origin).host) ?? new CaptureError('HOST_UNREACHABLE', `cannot open ${options.target.playerUrl}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
     if (response && (response.status() === 401 || response.status() === 403)) {
