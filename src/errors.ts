@@ -22,6 +22,10 @@ export const ERROR_CODES = {
   SERVER_LOST: { exit: 20, transient: true },
   /** The server's TLS certificate was refused (self-signed, expired, another host's); --insecure skips the check. */
   TLS_ERROR: { exit: 21, transient: false },
+  /** The BBB API answered FAILED (a wrong secret: checksumError) or did not answer as a BBB API does. */
+  BBB_API_REFUSED: { exit: 22, transient: false },
+  /** The recording's server asked for credentials (HTTP 401/403): --cookie, --header or --basic-auth. */
+  AUTH_REQUIRED: { exit: 23, transient: false },
   CHROMIUM_MISSING: { exit: 30, transient: false },
   CHROMIUM_CRASHED: { exit: 31, transient: true },
   CAPTURE_FAILED: { exit: 32, transient: true },

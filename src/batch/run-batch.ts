@@ -109,14 +109,17 @@ async function doneFileIntact(file: string, entry: JournalEntry): Promise<boolea
   return entry.outputBytes === undefined || entry.outputBytes === null || entry.outputBytes === size;
 }
 
-const defaultFetchInfo = (url: string, signal: AbortSignal | undefined) => fetchRecordingInfo(parsePlaybackUrl(url), { signal });
+const defaultFetchInfo = (credentials: BaseCaptureOptions['credentials']) => (url: string, signal: AbortSignal | undefined) => {
+  const target = parsePlaybackUrl(url);
+  return fetchRecordingInfo(target, { signal, credentials: credentials?.bind(target.origin) });
+};
 
 /** Runs a batch to the end (or to a stop) and returns what happened to every item. */
 export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
   const started = Date.now();
   const emit = options.onEvent;
   const record = options.record ?? runJob;
-  const fetchInfo = options.fetchInfo ?? defaultFetchInfo;
+  const fetchInfo = options.fetchInfo ?? defaultFetchInfo(options.base.credentials);
   const outDir = path.resolve(options.outDir);
   try {
     await mkdir(outDir, { recursive: true });

@@ -5,6 +5,7 @@
 import type { PageLayout } from '../player/layout-css.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
+import type { RecordingCredentials } from '../recording/recording-credentials.js';
 import type { RecordEvent } from './record-events.js';
 
 export const RESOLUTIONS = {
@@ -68,6 +69,8 @@ export interface RecordOptions {
   /** Check the result after writing (duration, streams, sound, no leading black). */
   verify: boolean;
   keepTemp: boolean;
+  /** Cookies, headers, basic auth for recordings behind authentication; serialise as `[redacted]`. */
+  credentials?: RecordingCredentials | undefined;
   signal: AbortSignal | undefined;
   onEvent: (event: RecordEvent) => void;
 }

@@ -65,7 +65,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const emit = options.onEvent;
   validateJobOptions(options);
   if (options.insecure) emit({ type: 'warning', message: INSECURE_WARNING });
-  const head = await readRecordingHead(options.url, options.signal, (message) => emit({ type: 'stage', stage: 'metadata', message }));
+  const head = await readRecordingHead(options.url, options.signal, (message) => emit({ type: 'stage', stage: 'metadata', message }), options.credentials);
   const output = path.resolve(options.output ?? `${defaultOutputBase(head.info)}.${options.format}`);
   const out = await openOutputWorkDir(output);
   let browser: Browser | undefined;
@@ -75,7 +75,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     emit({ type: 'stage', stage: 'metadata', message: 'fetching the recording\'s timelines and media' });
     // The download runs while Chromium starts and the player loads (a composed layout needs the
     // webcams video first: its camera tiles decide how large the page is laid out).
-    const opening = openRecording(head, out.workDir, { tools: options.tools, signal: AbortSignal.any([stopOpening.signal, ...(options.signal ? [options.signal] : [])]) }).then(async (r) => {
+    const opening = openRecording(head, out.workDir, { tools: options.tools, signal: AbortSignal.any([stopOpening.signal, ...(options.signal ? [options.signal] : [])]), credentials: options.credentials }).then(async (r) => {
       await checkFreeSpace(out.workDir);
       return r;
     });
@@ -108,6 +108,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
         localResources: new Map(),
         readyTimeoutMs: options.readyTimeoutMs,
         insecure: options.insecure,
+        credentials: options.credentials?.bind(head.target.origin),
         signal: options.signal,
         onLog: (line) => emit({ type: 'log', source: 'page', line }),
       });

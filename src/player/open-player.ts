@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page, Route } from 'playwright';
 import { CaptureError, throwIfAborted } from '../errors.js';
 import type { PlaybackTarget } from '../recording/parse-playback-url.js';
+import type { BoundCredentials } from '../recording/recording-credentials.js';
 import { tlsFailure } from '../recording/tls-failure.js';
 import { layoutCss, type PageLayout } from './layout-css.js';
 import { startConfinementProxy } from './start-confinement-proxy.js';
@@ -26,6 +27,8 @@ export interface OpenPlayerOptions {
   readyTimeoutMs: number;
   /** Accept any TLS certificate (--insecure); otherwise Chromium verifies them. */
   insecure: boolean;
+  /** Cookies, headers and basic auth for the recording's origin (and only it). */
+  credentials?: BoundCredentials | undefined;
   signal?: AbortSignal | undefined;
   /** Page console lines and failed requests, for --verbose and error detail. */
   onLog: (line: string) => void;
@@ -46,6 +49,14 @@ async function routeRequests(context: BrowserContext, options: OpenPlayerOptions
   });
   const origin = options.target.origin;
   const cors = { 'access-control-allow-origin': '*' };
+  const extraHeaders = options.credentials && options.credentials.origin === origin ? options.credentials.values.headers : [];
+  if (extraHeaders.length > 0) {
+    // Only the recording's origin gets them (setExtraHTTPHeaders would send them everywhere).
+    await context.route(
+      (url) => url.origin === origin,
+      (route: Route) => route.fallback({ headers: { ...route.request().headers(), ...Object.fromEntries(extraHeaders.map(([k, v]) => [k.toLowerCase(), v])) } }),
+    );
+  }
   await context.route(
     (url) => url.origin !== origin || options.localResources.has(url.pathname),
     async (route: Route) => {
@@ -165,6 +176,10 @@ export async function openPlayer(browser: Browser, options: OpenPlayerOptions): 
       proxy: { server: proxy.url, bypass: '<-loopback>' },
       // A service worker could answer the page's requests from its own cache; the player needs none.
       serviceWorkers: 'block',
+      // Basic auth answered for the recording's origin only.
+      ...(options.credentials?.values.basicAuth && options.credentials.origin === options.target.origin
+        ? { httpCredentials: { ...options.credentials.values.basicAuth, origin: options.target.origin } }
+        : {}),
     });
   } catch (error) {
     await proxy.close();
@@ -172,6 +187,8 @@ export async function openPlayer(browser: Browser, options: OpenPlayerOptions): 
   }
   context.on('close', () => void proxy.close());
   try {
+    const cookies = options.credentials?.origin === options.target.origin ? options.credentials.values.cookies : [];
+    if (cookies.length > 0) await context.addCookies(cookies.map((c) => ({ name: c.name, value: c.value, url: options.target.origin })));
     await routeRequests(context, options);
     // Before the player's own code: notes whether it listens to its time event (the clock contract).
     await context.addInitScript(countClockListeners);
@@ -184,7 +201,14 @@ export async function openPlayer(browser: Browser, options: OpenPlayerOptions): 
       response = await page.goto(playerPageUrl(options), { waitUntil: 'domcontentloaded', timeout: options.readyTimeoutMs });
     } catch (error) {
       throwIfAborted(options.signal);
+      // Chromium's own word for a 401 whose challenge it could not answer (Playwright reports net errors only as text).
+      if ((error as Error).message.includes('net::ERR_INVALID_AUTH_CREDENTIALS')) {
+        throw new CaptureError('AUTH_REQUIRED', `${options.target.playerUrl} asked for HTTP authentication: ${options.credentials?.values.basicAuth ? 'the credentials given were refused' : 'give --basic-auth'}`, { cause: error });
+      }
       throw tlsFailure(error, new URL(options.target.origin).host) ?? new CaptureError('HOST_UNREACHABLE', `cannot open ${options.target.playerUrl}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    }
+    if (response && (response.status() === 401 || response.status() === 403)) {
+      throw new CaptureError('AUTH_REQUIRED', `${options.target.playerUrl} answered HTTP ${response.status()}: ${options.credentials ? 'the credentials given were refused' : 'it needs credentials: --cookie, --header or --basic-auth'}`);
     }
     if (!response || response.status() >= 400) {
       throw new CaptureError('NOT_A_BBB_PLAYER', `${options.target.playerUrl} answered HTTP ${response?.status() ?? '?'}: no BBB player there`);

@@ -5,7 +5,9 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { CaptureError } from '../errors.js';
+import { fetchWithCredentials } from './fetch-with-credentials.js';
 import type { PlaybackTarget } from './parse-playback-url.js';
+import type { BoundCredentials } from './recording-credentials.js';
 import { tlsFailure } from './tls-failure.js';
 
 /** What bbb-capture knows about a recording before playing it. */
@@ -26,10 +28,10 @@ export interface RecordingInfo {
 // Values stay text: a meeting called "007" keeps its zeros, and refusals quote what the file says.
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false });
 
-async function request(url: string, method: 'GET' | 'HEAD', signal: AbortSignal | undefined, timeoutMs: number): Promise<Response> {
+async function request(url: string, method: 'GET' | 'HEAD', signal: AbortSignal | undefined, timeoutMs: number, credentials: BoundCredentials | undefined): Promise<Response> {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    return await fetch(url, { method, signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'follow' });
+    return await fetchWithCredentials(url, { method, signal: signal ? AbortSignal.any([signal, timeout]) : timeout }, credentials);
   } catch (error) {
     if (signal?.aborted) throw new CaptureError('ABORTED', 'stopped by the user', { cause: error });
     const refused = tlsFailure(error, new URL(url).host);
@@ -104,11 +106,18 @@ export function parseMetadata(xml: string, expected: { source?: string; recordId
   };
 }
 
+/** AUTH_REQUIRED for a 401/403 from `url`: which credentials to give, or that those given were refused (never what they are). */
+export function authRequired(url: string, status: number, credentials: BoundCredentials | undefined): CaptureError {
+  const why = credentials ? 'the credentials given were refused' : 'it needs credentials: --cookie, --header or --basic-auth (or BBB_CAPTURE_COOKIE, BBB_CAPTURE_HEADER, BBB_CAPTURE_BASIC_AUTH)';
+  return new CaptureError('AUTH_REQUIRED', `${url} answered HTTP ${status}: ${why}`);
+}
+
 /** Fetches metadata.xml and probes the media; throws a CaptureError naming what is wrong. */
-export async function fetchRecordingInfo(target: PlaybackTarget, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<RecordingInfo> {
+export async function fetchRecordingInfo(target: PlaybackTarget, options: { signal?: AbortSignal | undefined; timeoutMs?: number; credentials?: BoundCredentials | undefined } = {}): Promise<RecordingInfo> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const metadataUrl = `${target.filesUrl}metadata.xml`;
-  const response = await request(metadataUrl, 'GET', options.signal, timeoutMs);
+  const response = await request(metadataUrl, 'GET', options.signal, timeoutMs, options.credentials);
+  if (response.status === 401 || response.status === 403) throw authRequired(metadataUrl, response.status, options.credentials);
   if (response.status === 404 || response.status === 410) {
     throw new CaptureError('RECORDING_NOT_FOUND', `recording ${target.recordId} not found on ${target.origin} (${metadataUrl} answered ${response.status})`);
   }
@@ -118,7 +127,8 @@ export async function fetchRecordingInfo(target: PlaybackTarget, options: { sign
   const parsed = parseMetadata(await response.text(), { source: metadataUrl, recordId: target.recordId });
   const mediaBase = `${target.origin}/presentation/${parsed.meetingId}/`;
   for (const [file, media] of [['video/webcams.webm', 'video'], ['video/webcams.mp4', 'video'], ['audio/audio.webm', 'audio']] as const) {
-    const head = await request(`${mediaBase}${file}`, 'HEAD', options.signal, timeoutMs);
+    const head = await request(`${mediaBase}${file}`, 'HEAD', options.signal, timeoutMs, options.credentials);
+    if (head.status === 401 || head.status === 403) throw authRequired(`${mediaBase}${file}`, head.status, options.credentials);
     if (head.ok) return { ...parsed, media, mediaUrl: `${mediaBase}${file}` };
   }
   throw new CaptureError('MEDIA_MISSING', `recording ${target.recordId} has no media: neither video/webcams.webm, video/webcams.mp4 nor audio/audio.webm exists`);

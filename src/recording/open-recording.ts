@@ -11,6 +11,7 @@ import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { runProcess } from '../process/run-process.js';
 import { fetchRecordingInfo, type RecordingInfo } from './fetch-recording-info.js';
 import { parsePlaybackUrl, type PlaybackTarget } from './parse-playback-url.js';
+import type { RecordingCredentials } from './recording-credentials.js';
 import { frameTimesArgs, parseFrameTimes } from '../compose/build-composite-args.js';
 import { chromiumMatrix, type Matrix } from '../compose/colour.js';
 import { downloadFile, fetchTimelineDocuments, type CaptionSource } from './fetch-recording-files.js';
@@ -42,10 +43,10 @@ export interface OpenedRecording extends RecordingHead {
 }
 
 /** Parses the URL and reads metadata.xml (and which media the player will play). */
-export async function readRecordingHead(url: string, signal: AbortSignal | undefined, onStage?: (message: string) => void): Promise<RecordingHead> {
+export async function readRecordingHead(url: string, signal: AbortSignal | undefined, onStage?: (message: string) => void, credentials?: RecordingCredentials): Promise<RecordingHead> {
   const target = parsePlaybackUrl(url);
   onStage?.(`reading ${target.filesUrl}metadata.xml`);
-  return { target, info: await fetchRecordingInfo(target, { signal }) };
+  return { target, info: await fetchRecordingInfo(target, { signal, credentials: credentials?.bind(target.origin) }) };
 }
 
 /** Whether external_videos.json lists any video. */
@@ -71,17 +72,18 @@ async function probeFrameTimesMs(file: string, tools: FfmpegTools, signal: Abort
 }
 
 /** Fetches what the engines and the compositor read into `workDir`. */
-export async function openRecording(head: RecordingHead, workDir: string, options: { tools: FfmpegTools; signal: AbortSignal | undefined }): Promise<OpenedRecording> {
+export async function openRecording(head: RecordingHead, workDir: string, options: { tools: FfmpegTools; signal: AbortSignal | undefined; credentials?: RecordingCredentials | undefined }): Promise<OpenedRecording> {
   const { target, info } = head;
-  const { docs, deskshareXml, captions, presentationText } = await fetchTimelineDocuments(target.filesUrl, options.signal);
+  const credentials = options.credentials?.bind(target.origin);
+  const { docs, deskshareXml, captions, presentationText } = await fetchTimelineDocuments(target.filesUrl, options.signal, credentials);
   const shares = deskshareIntervals(deskshareXml);
   const media = path.join(workDir, `media${path.extname(new URL(info.mediaUrl).pathname)}`);
-  if (!(await downloadFile(info.mediaUrl, media, options.signal))) throw new CaptureError('MEDIA_MISSING', `${info.mediaUrl} disappeared`);
+  if (!(await downloadFile(info.mediaUrl, media, options.signal, {}, credentials))) throw new CaptureError('MEDIA_MISSING', `${info.mediaUrl} disappeared`);
   let deskshare: string | undefined;
   if (shares.length > 0) {
     for (const ext of ['webm', 'mp4']) {
       const file = path.join(workDir, `deskshare.${ext}`);
-      if (await downloadFile(`${target.origin}/presentation/${info.meetingId}/deskshare/deskshare.${ext}`, file, options.signal)) {
+      if (await downloadFile(`${target.origin}/presentation/${info.meetingId}/deskshare/deskshare.${ext}`, file, options.signal, {}, credentials)) {
         deskshare = file;
         break;
       }

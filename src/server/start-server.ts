@@ -11,7 +11,9 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import send from 'send';
 import { CaptureError, throwIfAborted } from '../errors.js';
+import { answerGetRecordings, API_PATH } from './answer-get-recordings.js';
 import { defaultPlayerDir } from './default-player-dir.js';
+import { listRecordings } from './list-recordings.js';
 import { decodeSegment, resolveInside, type ResolvedFile, type ResolveFailure } from './resolve-inside.js';
 
 /** Where the player is served, as on a BBB server. */
@@ -49,6 +51,36 @@ export interface StartServerOptions {
   onlyRecording?: string | undefined;
   /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
   tls?: { key: string | Buffer; cert: string | Buffer } | undefined;
+  /** Shared secret of the BBB API (`/bigbluebutton/api/getRecordings`); undefined: every call answers FAILED. */
+  bbbSecret?: string | undefined;
+  /**
+   * Refuse the player and the recordings (not the API, which has its checksum) without these, as
+   * a server behind a login does: basic auth missing or wrong answers 401 with a challenge, a
+   * missing cookie or header 403. For testing recordings behind authentication.
+   */
+  requireAuth?: RequiredAuth | undefined;
+}
+
+/** What `requireAuth` asks of every request for the player and the recordings. */
+export interface RequiredAuth {
+  cookie?: { name: string; value: string } | undefined;
+  header?: { name: string; value: string } | undefined;
+  basicAuth?: { username: string; password: string } | undefined;
+}
+
+/** The status a request gets from `requireAuth`: 401, 403, or 0 when it may pass. */
+function authStatus(req: IncomingMessage, required: RequiredAuth | undefined): 0 | 401 | 403 {
+  if (!required) return 0;
+  if (required.basicAuth) {
+    const expected = `Basic ${Buffer.from(`${required.basicAuth.username}:${required.basicAuth.password}`).toString('base64')}`;
+    if (req.headers.authorization !== expected) return 401;
+  }
+  if (required.header && req.headers[required.header.name.toLowerCase()] !== required.header.value) return 403;
+  if (required.cookie) {
+    const cookies = (req.headers.cookie ?? '').split(';').map((c) => c.trim());
+    if (!cookies.includes(`${required.cookie.name}=${required.cookie.value}`)) return 403;
+  }
+  return 0;
 }
 
 export interface RunningServer {
@@ -132,6 +164,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     return resolveInside(path.join(recordingsDir, only), segments.slice(first + 1));
   };
 
+  // Set once listening; the API's player URLs fall back to it.
+  let baseUrl = '';
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const rawUrl = req.url ?? '/';
     const query = rawUrl.indexOf('?');
@@ -139,6 +173,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const search = query === -1 ? '' : rawUrl.slice(query + 1);
     if (!rawPath.startsWith('/')) return plain(res, req, 400, 'Bad Request');
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, req, 405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
+
+    const denied = rawPath.startsWith(`${API_PATH}/`) ? 0 : authStatus(req, options.requireAuth);
+    if (denied === 401) return plain(res, req, 401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="bbb-capture serve", charset="UTF-8"' });
+    if (denied === 403) return plain(res, req, 403, 'Forbidden');
 
     if (rawPath === LEGACY_PLAYER_PATH) {
       const meetingId = new URLSearchParams(search).get('meetingId');
@@ -155,6 +193,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const index = await resolveInside(playerDir, ['index.html']);
       if (typeof index === 'string') return plain(res, req, 404, 'Not Found');
       return sendFile(req, res, index);
+    }
+
+    if (rawPath === `${API_PATH}/getRecordings`) {
+      const listed = await listRecordings(recordingsDir);
+      // The player URLs name the host the client asked for, so a client elsewhere can open them.
+      const hostHeader = req.headers.host;
+      const origin = hostHeader && /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d+)?$/.test(hostHeader) ? `${options.tls ? 'https' : 'http'}://${hostHeader}` : baseUrl;
+      const xml = await answerGetRecordings(search, {
+        secret: options.bbbSecret,
+        recordings: only === undefined ? listed : listed.filter((r) => r.recordId === only),
+        playerUrl: (recordId) => `${origin}${PLAYER_PATH}/${encodeURIComponent(recordId)}`,
+      });
+      res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(xml), 'Cache-Control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : xml);
+      return;
     }
 
     if (rawPath.startsWith(`${RECORDINGS_PATH}/`)) {
@@ -196,6 +249,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const address = server.address();
   if (address === null || typeof address === 'string') throw new CaptureError('INTERNAL', 'the server has no TCP address');
   const url = `${options.tls ? 'https' : 'http'}://${urlHost(host, address.port)}`;
+  baseUrl = url;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

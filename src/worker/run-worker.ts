@@ -246,6 +246,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
           verify: settings.verify,
           keepTemp: false,
           publishing: settings,
+          credentials: settings.credentials,
           signal,
           onEvent,
         }));

@@ -12,14 +12,16 @@ import { readBatchList } from '../../batch/parse-batch-list.js';
 import { DEFAULT_RETRY_POLICY } from '../../batch/retry-policy.js';
 import { runBatch } from '../../batch/run-batch.js';
 import { writeJsonAtomic } from '../../batch/write-json-atomic.js';
+import { listBbbRecordings } from '../../bbb-api/list-bbb-recordings.js';
 import { CaptureError } from '../../errors.js';
 import type { CliContext } from '../main.js';
 import { createBatchProgressReporter } from '../batch-progress-reporter.js';
+import { addBbbApiOptions, describeBbbSelection, resolveBbbApiQuery, type BbbApiFlags } from './bbb-api-options.js';
 import { addCaptureOptions, resolveCaptureOptions } from './record.js';
 
 type CaptureFlags = Parameters<typeof resolveCaptureOptions>[0];
 
-interface BatchFlags extends CaptureFlags {
+interface BatchFlags extends CaptureFlags, BbbApiFlags {
   outDir: string;
   concurrency: number | 'auto';
   nameTemplate?: string;
@@ -55,7 +57,7 @@ export function registerBatch(program: Command, context: CliContext): void {
   const command = program
     .command('batch')
     .description('record many recordings, several at a time; run the same command again to resume')
-    .argument('<list>', 'text file of playback URLs (one a line, # comments), or CSV/JSON with per-item output,from,to,layout,resolution,format')
+    .argument('[list]', 'text file of playback URLs (one a line, # comments), or CSV/JSON with per-item output,from,to,layout,resolution,format')
     .option('-d, --out-dir <dir>', 'where the videos, the journal (.bbb-capture-batch.json) and the staging directory go', '.')
     .addOption(new Option('-c, --concurrency <n|auto>', 'captures at once; auto: from cores, memory and resolution (see docs/farm.md)').argParser(parseConcurrency).default('auto'))
     .option('--name-template <template>', 'output names from {meetingName} {date} {time} {recordId} {meetingId} (default: "{meetingName} {date} {time}")')
@@ -63,8 +65,24 @@ export function registerBatch(program: Command, context: CliContext): void {
     .addOption(new Option('--retry-delay <s>', 'wait before the first retry; each next wait is 4 times longer').argParser(parseSeconds).default(DEFAULT_RETRY_POLICY.delayMs / 1000))
     .option('--fail-fast', 'stop at the first recording that fails for good (in-flight captures are stopped too)', false)
     .option('--report <file>', 'write a JSON report: every item\'s status, output, attempts, duration, error code and message');
-  addCaptureOptions(command).action(async (list: string, flags: BatchFlags) => {
-    const items = await readBatchList(list);
+  addBbbApiOptions(command);
+  addCaptureOptions(command).action(async (listArg: string | undefined, flags: BatchFlags) => {
+    const api = resolveBbbApiQuery(flags, context);
+    if (api && listArg !== undefined) throw new CaptureError('USAGE', `give either a list file (${listArg}) or --bbb-url, not both`);
+    if (!api && listArg === undefined) throw new CaptureError('USAGE', 'no recordings: give a list file, or --bbb-url to take them from a BBB server');
+    // The report names where the items came from: the list, or the API call (never its secret).
+    const list = listArg ?? `${api!.url}api/getRecordings`;
+    let items;
+    if (api) {
+      const listing = await listBbbRecordings(api, { signal: context.signal });
+      for (const skip of listing.skipped) context.stderr.write(`skipped ${skip.recordId}: ${skip.why}\n`);
+      if (listing.items.length === 0) {
+        context.stderr.write(`no recordings on ${api.url} matched ${describeBbbSelection(api)}: nothing to do\n`);
+        return;
+      }
+      if (!flags.quiet && !flags.json) context.stderr.write(`${listing.items.length} recordings from ${api.url}\n`);
+      items = listing.items;
+    } else items = await readBatchList(list);
     if (flags.nameTemplate !== undefined) validateNameTemplate(flags.nameTemplate);
     const base = resolveCaptureOptions(flags, context);
     if (base.engine === 'render' && base.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv (or --engine capture or auto for WebM)');
@@ -99,8 +117,8 @@ export function registerBatch(program: Command, context: CliContext): void {
     } finally {
       reporter.stop();
     }
-    if (flags.report) await writeJsonAtomic(path.resolve(flags.report), batchReport(result, path.resolve(list)));
-    if (flags.json) context.stdout.write(`${JSON.stringify({ type: 'result', ...batchReport(result, path.resolve(list)) })}\n`);
+    if (flags.report) await writeJsonAtomic(path.resolve(flags.report), batchReport(result, api ? list : path.resolve(list)));
+    if (flags.json) context.stdout.write(`${JSON.stringify({ type: 'result', ...batchReport(result, api ? list : path.resolve(list)) })}\n`);
     if (!flags.quiet || result.counts.done !== result.items.length - result.counts.duplicate) context.stderr.write(formatBatchSummary(result));
     if (result.stopped === 'signal') throw new CaptureError('ABORTED', 'batch stopped by a signal; run the same command again to finish it');
     const notDone = result.items.length - result.counts.done - result.counts.duplicate;

@@ -7,10 +7,12 @@ import { FlowProducer } from 'bullmq';
 import { Command, Option } from 'commander';
 import { validateNameTemplate } from '../../batch/name-template.js';
 import { readBatchList, type BatchItem } from '../../batch/parse-batch-list.js';
+import { listBbbRecordings } from '../../bbb-api/list-bbb-recordings.js';
 import { CaptureError } from '../../errors.js';
 import type { OutputFormat } from '../../mux/build-mux-args.js';
 import type { PageLayout } from '../../player/layout-css.js';
 import { RESOLUTIONS, type Resolution } from '../../job/record-options.js';
+import { fetchRecordingInfo } from '../../recording/fetch-recording-info.js';
 import { parsePlaybackUrl } from '../../recording/parse-playback-url.js';
 import { ENGINE_CHOICES, type EngineChoice } from '../../job/record-options.js';
 import { DEFAULT_JOB_RETENTION, DEFAULT_JOB_RETRY, openCaptureQueue } from '../../worker/capture-queue.js';
@@ -19,9 +21,11 @@ import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
 import type { CliContext } from '../main.js';
 import { parseAmount, parseTime } from '../parse-values.js';
 import { parseCount } from './batch.js';
+import { addBbbApiOptions, describeBbbSelection, resolveBbbApiQuery, type BbbApiFlags } from './bbb-api-options.js';
+import { addCredentialOptions, resolveCredentials, type CredentialFlags } from './credential-options.js';
 import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
 
-interface EnqueueFlags extends QueueFlags {
+interface EnqueueFlags extends QueueFlags, BbbApiFlags, CredentialFlags {
   resolution: Resolution;
   layout: PageLayout;
   from?: number;
@@ -56,7 +60,7 @@ export function registerEnqueue(program: Command, context: CliContext): void {
   const command = program
     .command('enqueue')
     .description('queue recordings for `worker`s: playback URLs, or list files as `batch` reads them')
-    .argument('<inputs...>', 'playback URLs and/or list files (text, CSV, JSON)')
+    .argument('[inputs...]', 'playback URLs and/or list files (text, CSV, JSON); or none with --bbb-url')
     .addOption(new Option('--resolution <WxH>', 'output size').choices(Object.keys(RESOLUTIONS)).default('1920x1080'))
     .addOption(new Option('--layout <layout>', 'player, content or webcams (see record --help)').choices(['player', 'content', 'webcams']).default('player'))
     .addOption(new Option('--from <time>', 'start of the part to export').argParser(parseTime))
@@ -72,7 +76,13 @@ export function registerEnqueue(program: Command, context: CliContext): void {
     .addOption(new Option('--retention-days <d>', 'finished jobs older than this are removed from Redis (their files stay)').argParser(parseAmount).default(DEFAULT_JOB_RETENTION.maxAgeDays))
     .option('--json', 'one JSON line per item on stdout', false);
   addQueueOptions(command);
+  addBbbApiOptions(command);
+  // Only for reading metadata.xml here (output names); workers take their own, never from the queue.
+  addCredentialOptions(command);
   command.action(async (inputs: string[], flags: EnqueueFlags) => {
+    const api = resolveBbbApiQuery(flags, context);
+    const credentials = resolveCredentials(flags, context);
+    if (!api && inputs.length === 0) throw new CaptureError('USAGE', 'no recordings: give playback URLs or list files, or --bbb-url to take them from a BBB server');
     const redisUrl = resolveRedisUrl(flags, context);
     const tls = await resolveRedisTls(flags, context, redisUrl);
     if (flags.nameTemplate !== undefined) validateNameTemplate(flags.nameTemplate);
@@ -81,6 +91,13 @@ export function registerEnqueue(program: Command, context: CliContext): void {
     if (flags.partLength > 0 && flags.partLength < 10) throw new CaptureError('USAGE', `--part-length ${flags.partLength}: parts shorter than 10 s cost more in player start-up than they save`);
     if (flags.engine === 'render' && flags.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv');
     const items = await collectItems(inputs);
+    if (api) {
+      const listing = await listBbbRecordings(api, { signal: context.signal });
+      for (const skip of listing.skipped) context.stderr.write(`skipped ${skip.recordId}: ${skip.why}\n`);
+      for (const item of listing.items) items.push({ ...item, index: items.length });
+      if (listing.items.length === 0 && !flags.json) context.stderr.write(`no recordings on ${api.url} matched ${describeBbbSelection(api)}\n`);
+      if (items.length === 0) return;
+    }
     const connection = await openRedis(redisUrl, { name: 'bbb-capture-enqueue', tls });
     const queue = openCaptureQueue(connection, flags.queue);
     const flows = new FlowProducer({ connection });
@@ -95,6 +112,12 @@ export function registerEnqueue(program: Command, context: CliContext): void {
         retry: { attempts: flags.attempts, backoffMs: flags.backoff * 1000 },
         retention: { keepDone: flags.keepDone, keepFailed: flags.keepFailed, maxAgeDays: flags.retentionDays },
         signal: context.signal,
+        fetchInfo: credentials.empty
+          ? undefined
+          : (url, signal) => {
+              const target = parsePlaybackUrl(url);
+              return fetchRecordingInfo(target, { signal, credentials: credentials.bind(target.origin) });
+            },
       });
       for (const { item, outcome } of results) {
         if (flags.json) {

@@ -21,6 +21,7 @@ import { acceptAnyCertificate } from '../../recording/accept-any-certificate.js'
 import { startServer, type RunningServer } from '../../server/start-server.js';
 import type { CliContext } from '../main.js';
 import { resolveCardOptions, type CardFlags } from '../resolve-card-options.js';
+import { addCredentialOptions, resolveCredentials, type CredentialFlags } from './credential-options.js';
 import { oneOf, parseAmount, parseTime } from '../parse-values.js';
 import { createProgressReporter } from '../progress-reporter.js';
 
@@ -31,7 +32,7 @@ const COMPOSED_LAYOUTS = ['presenters', 'custom'] as const;
 type ComposedLayoutName = (typeof COMPOSED_LAYOUTS)[number];
 const PAGE_LAYOUTS: PageLayout[] = ['player', 'content', 'webcams'];
 
-interface RecordFlags {
+interface RecordFlags extends CredentialFlags {
   output?: string;
   format?: OutputFormat;
   engine: EngineChoice;
@@ -63,6 +64,7 @@ interface RecordFlags {
 
 /** Options shared by record and batch: capture settings and tool paths. */
 export function addCaptureOptions(command: Command, composed = false): Command {
+  addCredentialOptions(command);
   return command
     .addOption(new Option('--engine <engine>', 'auto: render where the player keeps time by its time event and the recording allows it (frame-exact, faster than real time), capture otherwise (WebM, external videos, other players), said in the output; capture: play in real time and capture the page; render: step the player instant by instant').choices(ENGINE_CHOICES).default('auto'))
     .addOption(new Option('--format <format>', 'container: mp4 (H.264 + AAC), mkv (H.264 + AAC) or webm (VP8/VP9 + Opus); default from the output name, else mp4').argParser(oneOf(['mp4', 'mkv', 'webm'] as const)))
@@ -129,6 +131,7 @@ export function resolveCaptureOptions(flags: RecordFlags, context: CliContext): 
     chapters: flags.chapters,
     verify: flags.verify,
     keepTemp: flags.keepTemp,
+    credentials: resolveCredentials(flags, context),
   };
 }
 

@@ -13,6 +13,7 @@ import type { FfmpegTools } from '../../process/find-ffmpeg.js';
 import { runProcess } from '../../process/run-process.js';
 import type { RecordEvent } from '../../job/record-events.js';
 import { openOutputWorkDir } from '../../job/output-work-dir.js';
+import type { RecordingCredentials } from '../../recording/recording-credentials.js';
 import { readRecordingHead } from '../../recording/open-recording.js';
 import { CaptureError } from '../../errors.js';
 import { probeMedia } from '../../verify/probe-media.js';
@@ -37,13 +38,15 @@ export interface JoinPartsOptions {
   keepTemp: boolean;
   /** Captions, chapters and tags of the whole (the parts have none); undefined: none added. */
   publishing?: PublishingChoices | undefined;
+  /** For a recording behind authentication (its media is downloaded again here). */
+  credentials?: RecordingCredentials | undefined;
   signal?: AbortSignal | undefined;
   onEvent: (event: RecordEvent) => void;
 }
 
 /** Joins rendered parts into options.output with the recording's sound; returns its length, seconds. */
 export async function joinRenderedParts(options: JoinPartsOptions): Promise<{ duration: number }> {
-  const { info, target } = await readRecordingHead(options.url, options.signal, (message) => options.onEvent({ type: 'stage', stage: 'metadata', message }));
+  const { info, target } = await readRecordingHead(options.url, options.signal, (message) => options.onEvent({ type: 'stage', stage: 'metadata', message }), options.credentials);
   const out = await openOutputWorkDir(options.output);
   const partial = out.partialOf(options.output);
   try {
@@ -52,7 +55,7 @@ export async function joinRenderedParts(options: JoinPartsOptions): Promise<{ du
     const duration = lengths.reduce((a, b) => a + b, 0) / 1000;
     options.onEvent({ type: 'stage', stage: 'mux', message: `joining ${options.parts.length} parts (${duration.toFixed(3)} s), adding the sound` });
     const media = path.join(out.workDir, `media${path.extname(new URL(info.mediaUrl).pathname)}`);
-    if (!(await downloadFile(info.mediaUrl, media, options.signal))) throw new CaptureError('MEDIA_MISSING', `${info.mediaUrl} disappeared`);
+    if (!(await downloadFile(info.mediaUrl, media, options.signal, {}, options.credentials?.bind(new URL(info.mediaUrl).origin)))) throw new CaptureError('MEDIA_MISSING', `${info.mediaUrl} disappeared`);
     const segmentList = path.join(out.workDir, 'parts.ffconcat');
     await writeFile(segmentList, segmentListFile(options.parts.map((file, i) => ({ file: path.resolve(file), durationMs: lengths[i]! }))));
     await runProcess(

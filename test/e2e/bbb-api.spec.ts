@@ -1,0 +1,88 @@
+/**
+ * `batch --bbb-url` end to end: `serve --bbb-secret` answers getRecordings for two synthetic
+ * recordings on loopback; the built CLI lists them through the API (checksum, paging) and exports
+ * both with the render engine. A wrong secret fails with its own exit code and one clear line;
+ * a selection that matches nothing exits 0 and says so.
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ResultPromise } from 'execa';
+import { JOURNAL_FILE } from '../../src/batch/batch-journal.js';
+import type { BatchResult } from '../../src/batch/run-batch.js';
+import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
+import { measureFidelity } from '../../src/verify/measure-fidelity.js';
+import { runCli, startCli } from './support/cli.js';
+import { expect, test } from './support/samples-fixture.js';
+
+const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
+const SECRET = 'e2e-api-secret-7f3a9c';
+let work: string;
+
+test.beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'bbb-capture-api-e2e-'));
+});
+test.afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+/** Starts `serve` with the API on; resolves with its base URL once it prints it. */
+async function serveWithApi(recordingsDir: string, playerDir: string, extra: string[] = []): Promise<{ child: ResultPromise; url: string }> {
+  const child = startCli(['serve', '--recordings', recordingsDir, '--player', playerDir, '--port', '0', ...extra], { timeoutMs: 600_000, env: { BBB_CAPTURE_BBB_SECRET: SECRET } });
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const m = /base URL: (\S+)/.exec(seen);
+      if (m && seen.includes('press Ctrl-C')) resolve(m[1]!);
+    });
+    child.then(() => reject(new Error(`serve exited: ${seen}`)), reject);
+  });
+  return { child, url };
+}
+
+test('batch --bbb-url exports what serve --bbb-secret lists; a wrong secret and an empty selection are told apart', async ({ sample, recordingsDir, player }) => {
+  test.setTimeout(400_000);
+  const recs = [await sample('full', 4), await sample('twocams', 4)];
+  const { child, url } = await serveWithApi(recordingsDir, player.dir);
+  try {
+    const api = `${url}/bigbluebutton/`;
+    const outDir = path.join(work, 'out');
+    const report = path.join(work, 'report.json');
+    // The secret from the environment, as the README advises.
+    const run = await runCli(['batch', '--bbb-url', api, '--out-dir', outDir, '--engine', 'render', '--resolution', '1280x720', '--concurrency', '1', '--name-template', '{recordId}', '--report', report, '--json'], {
+      env: { BBB_CAPTURE_BBB_SECRET: SECRET },
+      timeoutMs: 360_000,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const result = JSON.parse(await readFile(report, 'utf8')) as BatchResult & { list: string };
+    expect(result.list).toBe(`${api}api/getRecordings`);
+    expect(result.items.map((i) => i.status)).toEqual(['done', 'done']);
+    expect(result.items.map((i) => i.url).sort()).toEqual(recs.map((r) => r.url.replace(/^http:\/\/[^/]+/, url)).sort());
+    expect((await readdir(outDir)).sort()).toEqual([JOURNAL_FILE, ...recs.map((r) => `${r.recordId}.mp4`)].sort());
+    for (const rec of recs) {
+      const fidelity = await measureFidelity({ video: path.join(outDir, `${rec.recordId}.mp4`), recordingDir: rec.dir, tools });
+      expect(fidelity.audio.burstsMatched, rec.recordId).toBe(fidelity.audio.burstsExpected);
+      expect(fidelity.leadingMs, rec.recordId).toBe(0);
+      expect(Math.abs(fidelity.durationErrorMs), rec.recordId).toBeLessThanOrEqual(10);
+    }
+    for (const file of [report, path.join(outDir, JOURNAL_FILE)]) expect(await readFile(file, 'utf8'), file).not.toContain(SECRET);
+    expect(run.stdout).not.toContain(SECRET);
+
+    // A wrong secret: exit 22, one line naming the refusal, the secret nowhere.
+    const wrong = await runCli(['batch', '--bbb-url', api, '--bbb-secret', 'not-the-secret', '--out-dir', path.join(work, 'wrong')]);
+    expect(wrong.exitCode, wrong.stderr).toBe(22);
+    const lines = wrong.stderr.trim().split('\n');
+    expect(lines, wrong.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^bbb-capture: error BBB_API_REFUSED: .*checksumError/);
+    expect(wrong.stderr).not.toContain('not-the-secret');
+
+    // Nothing matches: exit 0, and it says so.
+    const none = await runCli(['batch', '--bbb-url', api, '--meeting-id', 'no-such-meeting', '--out-dir', path.join(work, 'none')], { env: { BBB_CAPTURE_BBB_SECRET: SECRET } });
+    expect(none.exitCode, none.stderr).toBe(0);
+    expect(none.stderr).toMatch(/no recordings on .* matched \(state published, meeting no-such-meeting\): nothing to do/);
+  } finally {
+    child.kill('SIGTERM');
+    await child;
+  }
+});
