@@ -5,6 +5,7 @@
  * is fetched or started.
  */
 import { CaptureError } from '../errors.js';
+import { isAudioFormat } from '../engines/audio/audio-format.js';
 import type { LayoutSpec } from '../layout/layout-spec.js';
 import type { EngineChoice, RecordOptions } from './record-options.js';
 
@@ -40,6 +41,10 @@ export interface JobOptions extends Omit<RecordOptions, 'output'> {
   compose: ComposeOptions | null;
   /** An existing file under a final name is replaced (`record -o`); otherwise the job fails with OUTPUT_EXISTS. */
   replace: boolean;
+  /** `-o -`: the finished, verified file goes to this stream (stdout) instead of a file; work files go under `workRoot`. */
+  pipe?: { stream: NodeJS.WritableStream; workRoot: string } | undefined;
+  /** `--rtmp URL`: the finished export is re-streamed there at real-time pace (H.264 + AAC in FLV). */
+  rtmpUrl?: string | undefined;
 }
 
 /** Throws USAGE for combinations no engine can honour; called once, before anything starts. */
@@ -50,5 +55,10 @@ export function validateJobOptions(options: JobOptions): void {
   if (options.fps !== undefined && !(options.fps > 0 && options.fps <= 120)) throw new CaptureError('USAGE', `--fps must be between 0 and 120, got ${options.fps}`);
   if (options.engine === 'render' && options.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv (or --engine capture or auto for WebM)');
   if (options.videoOnly && options.engine !== 'render') throw new CaptureError('USAGE', 'a video-only part is rendered by the render engine');
+  if (isAudioFormat(options.format) && options.compose) throw new CaptureError('USAGE', `--format ${options.format} is sound only: composed layouts and --split need a video format (mp4, mkv or webm)`);
+  if (isAudioFormat(options.format) && options.videoOnly) throw new CaptureError('USAGE', `--format ${options.format} is sound only: a video-only part needs mp4 or mkv`);
+  if (options.rtmpUrl !== undefined && options.format !== 'mp4' && options.format !== 'mkv') throw new CaptureError('USAGE', `--rtmp sends H.264 + AAC in FLV: use --format mp4 or mkv (got ${options.format})`);
+  if (options.rtmpUrl !== undefined && !/^rtmps?:\/\/[^/]+\/./i.test(options.rtmpUrl)) throw new CaptureError('USAGE', `--rtmp must be an rtmp:// or rtmps:// URL with an application path (rtmp://host/app/key), got ${JSON.stringify(options.rtmpUrl)}`);
+  if (options.pipe && options.compose?.split) throw new CaptureError('USAGE', '-o - writes one stream: --split writes several files, so give -o a file name');
   if (options.videoOnly && options.compose) throw new CaptureError('USAGE', 'a video-only part has no composed layout');
 }

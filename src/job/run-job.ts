@@ -25,12 +25,18 @@ import { INSECURE_WARNING } from './record-options.js';
 import type { RecordingInfo } from '../recording/fetch-recording-info.js';
 import { openRecording, readRecordingHead } from '../recording/open-recording.js';
 import { verifyOutput } from '../verify/verify-output.js';
+import { isAudioFormat } from '../engines/audio/audio-format.js';
+import { exportAudio, type AudioOutput } from '../engines/audio/export-audio.js';
+import { runProcess } from '../process/run-process.js';
+import { restreamRtmp } from '../publish/restream-rtmp.js';
+import { streamableCopyArgs } from '../publish/streamable-copy-args.js';
+import { streamFileTo } from '../publish/stream-file-to.js';
 import { chooseEngine } from './choose-engine.js';
 import { validateJobOptions, type JobOptions } from './job-options.js';
 import { openOutputWorkDir } from './output-work-dir.js';
 
 /** What a finished job reports: the engine's own report, the composition's, and why that engine. */
-export type JobResult = (CaptureOutput | RenderOutput) &
+export type JobResult = (CaptureOutput | RenderOutput | AudioOutput) &
   Partial<ComposedLayoutResult> & {
     output: string;
     recording: RecordingInfo;
@@ -58,14 +64,58 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   validateJobOptions(options);
   if (options.insecure) emit({ type: 'warning', message: INSECURE_WARNING });
   const head = await readRecordingHead(options.url, options.signal, (message) => emit({ type: 'stage', stage: 'metadata', message }));
-  const output = path.resolve(options.output ?? `${defaultOutputBase(head.info)}.${options.format}`);
+  // `-o -`: the file is made in a work directory under workRoot and streamed, never committed.
+  const output = options.pipe ? path.join(options.pipe.workRoot, `${defaultOutputBase(head.info)}.${options.format}`) : path.resolve(options.output ?? `${defaultOutputBase(head.info)}.${options.format}`);
   const out = await openOutputWorkDir(output);
+  const format = options.format;
+  /**
+   * Verifies the files, then gives them their final names, or (`-o -`) streams the one file, in
+   * its streamable form, exactly as verified; then re-streams it live (`--rtmp`).
+   */
+  const deliver = async (files: ComposedFile[], duration: number, expect: { audio: boolean; video: boolean }): Promise<void> => {
+    let main = files.find((f) => f.file === output)?.partial ?? files[0]!.partial;
+    if (options.pipe) {
+      const streamable = path.join(out.workDir, `stream.${format}`);
+      const copy = streamableCopyArgs(format, main, streamable);
+      if (copy) {
+        emit({ type: 'stage', stage: 'mux', message: 'remuxing into a streamable (fragmented) file' });
+        await runProcess(options.tools.ffmpeg, copy, { signal: options.signal, label: 'ffmpeg (streamable remux)', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+        main = streamable;
+      }
+      files = [{ file: output, partial: main }];
+    }
+    if (options.verify) {
+      emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
+      for (const file of files) {
+        await verifyOutput({ video: file.partial, expectedDuration: duration, expectAudio: expect.audio, expectVideo: expect.video, tools: options.tools, signal: options.signal, maxLeadingBlack: file.maxLeadingBlack });
+      }
+    }
+    if (options.pipe) {
+      emit({ type: 'stage', stage: 'publish', message: 'writing the file to stdout' });
+      await streamFileTo(main, options.pipe.stream, options.signal);
+    } else {
+      await out.commit(files.map((f) => f.file), options.replace);
+      main = output;
+    }
+    if (options.rtmpUrl !== undefined) {
+      emit({ type: 'stage', stage: 'publish', message: `streaming to ${options.rtmpUrl.replace(/\/[^/]*$/, '/…')} in real time (${duration.toFixed(1)} s)` });
+      await restreamRtmp({ file: main, url: options.rtmpUrl, duration, tools: options.tools, signal: options.signal, onEvent: emit });
+    }
+  };
   let browser: Browser | undefined;
   try {
     emit({ type: 'stage', stage: 'metadata', message: 'fetching the recording\'s timelines and media' });
     const recording = await openRecording(head, out.workDir, { tools: options.tools, signal: options.signal });
     await checkFreeSpace(out.workDir);
     let decision = chooseEngine(options.engine, { format: options.format, externalVideos: recording.externalVideos, clockContract: undefined });
+    // Audio only: the recording's own sound, cut by samples, with no browser started.
+    if (isAudioFormat(format)) {
+      emit({ type: 'engine', engine: 'none', reason: decision!.reason });
+      const audio = await exportAudio(recording, out.partialOf(output), { format, from: options.from, to: options.to, audioBitrate: options.audioBitrate, streamable: options.pipe !== undefined, tools: options.tools, signal: options.signal, onEvent: emit });
+      await deliver([{ file: output, partial: out.partialOf(output) }], audio.duration, { audio: true, video: false });
+      emit({ type: 'stage', stage: 'done', message: options.pipe ? 'wrote the sound to stdout' : `wrote ${output}` });
+      return { ...audio, output: options.pipe ? '-' : output, recording: head.info, engineReason: decision!.reason, wallMs: Date.now() - wallStart };
+    }
     const context = { tools: options.tools, signal: options.signal, onEvent: emit };
     const plan = options.compose ? await planLayout(recording, options.compose, { width: options.width, height: options.height }, context) : null;
     // A composed layout has the page laid out as its content area, at exactly the size it is shown at.
@@ -101,7 +151,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     const run: EngineRun = {
       recording,
       session: { browser, player, openPage },
-      options: { ...options, ...page, workers: options.workers, hybrid: options.hybrid, videoOnly: options.videoOnly },
+      options: { ...options, format, ...page, workers: options.workers, hybrid: options.hybrid, videoOnly: options.videoOnly },
       workDir: out.workDir,
       output: engineFile,
     };
@@ -111,19 +161,13 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     let files: ComposedFile[] = [{ file: output, partial: engineFile }];
     let composed: Partial<ComposedLayoutResult> = {};
     if (plan && composing) {
-      ({ files, result: composed } = await composeLayout(recording, plan, options.compose!, { contentFile: engineFile, from: engineOutput.from, duration: engineOutput.duration, output, partialOf: out.partialOf, format: options.format, fps: options.fps }, context));
+      ({ files, result: composed } = await composeLayout(recording, plan, options.compose!, { contentFile: engineFile, from: engineOutput.from, duration: engineOutput.duration, output, partialOf: out.partialOf, format, fps: options.fps }, context));
     } else if (plan) {
       composed = { layout: { spec: plan.spec, cameraIntervals: plan.cameras?.intervals ?? [] }, split: null };
     }
-    if (options.verify) {
-      emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
-      for (const file of files) {
-        await verifyOutput({ video: file.partial, expectedDuration: engineOutput.duration, expectAudio: !options.videoOnly, tools: options.tools, signal: options.signal, maxLeadingBlack: file.maxLeadingBlack });
-      }
-    }
-    await out.commit(files.map((f) => f.file), options.replace);
-    emit({ type: 'stage', stage: 'done', message: `wrote ${output}` });
-    return { ...engineOutput, ...composed, output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart };
+    await deliver(files, engineOutput.duration, { audio: !options.videoOnly, video: true });
+    emit({ type: 'stage', stage: 'done', message: options.pipe ? 'wrote the video to stdout' : `wrote ${output}` });
+    return { ...engineOutput, ...composed, output: options.pipe ? '-' : output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart };
   } catch (error) {
     // Whatever broke while stopping (a closed page, a killed ffmpeg) is the abort's doing.
     if (options.signal?.aborted) throw abortError(options.signal);
