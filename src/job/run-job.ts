@@ -28,7 +28,7 @@ import { verifyOutput } from '../verify/verify-output.js';
 import { isAudioFormat } from '../engines/audio/audio-format.js';
 import { exportAudio, type AudioOutput } from '../engines/audio/export-audio.js';
 import { runProcess } from '../process/run-process.js';
-import { restreamRtmp } from '../publish/restream-rtmp.js';
+import { restreamRtmp, type RestreamResult } from '../publish/restream-rtmp.js';
 import { streamableCopyArgs } from '../publish/streamable-copy-args.js';
 import { streamFileTo } from '../publish/stream-file-to.js';
 import { chooseEngine } from './choose-engine.js';
@@ -42,6 +42,8 @@ export type JobResult = (CaptureOutput | RenderOutput | AudioOutput) &
     recording: RecordingInfo;
     engineReason: string;
     wallMs: number;
+    /** `--rtmp`: where the live stream had to resume after drops. */
+    rtmp?: RestreamResult | undefined;
   };
 
 /**
@@ -72,7 +74,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
    * Verifies the files, then gives them their final names, or (`-o -`) streams the one file, in
    * its streamable form, exactly as verified; then re-streams it live (`--rtmp`).
    */
-  const deliver = async (files: ComposedFile[], duration: number, expect: { audio: boolean; video: boolean }): Promise<void> => {
+  const deliver = async (files: ComposedFile[], duration: number, expect: { audio: boolean; video: boolean }): Promise<{ rtmp?: RestreamResult }> => {
     let main = files.find((f) => f.file === output)?.partial ?? files[0]!.partial;
     if (options.pipe) {
       const streamable = path.join(out.workDir, `stream.${format}`);
@@ -99,8 +101,9 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     }
     if (options.rtmpUrl !== undefined) {
       emit({ type: 'stage', stage: 'publish', message: `streaming to ${options.rtmpUrl.replace(/\/[^/]*$/, '/…')} in real time (${duration.toFixed(1)} s)` });
-      await restreamRtmp({ file: main, url: options.rtmpUrl, duration, tools: options.tools, signal: options.signal, onEvent: emit });
+      return { rtmp: await restreamRtmp({ file: main, url: options.rtmpUrl, duration, tools: options.tools, signal: options.signal, onEvent: emit }) };
     }
+    return {};
   };
   let browser: Browser | undefined;
   try {
@@ -112,9 +115,9 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     if (isAudioFormat(format)) {
       emit({ type: 'engine', engine: 'none', reason: decision!.reason });
       const audio = await exportAudio(recording, out.partialOf(output), { format, from: options.from, to: options.to, audioBitrate: options.audioBitrate, streamable: options.pipe !== undefined, tools: options.tools, signal: options.signal, onEvent: emit });
-      await deliver([{ file: output, partial: out.partialOf(output) }], audio.duration, { audio: true, video: false });
+      const delivered = await deliver([{ file: output, partial: out.partialOf(output) }], audio.duration, { audio: true, video: false });
       emit({ type: 'stage', stage: 'done', message: options.pipe ? 'wrote the sound to stdout' : `wrote ${output}` });
-      return { ...audio, output: options.pipe ? '-' : output, recording: head.info, engineReason: decision!.reason, wallMs: Date.now() - wallStart };
+      return { ...audio, output: options.pipe ? '-' : output, recording: head.info, engineReason: decision!.reason, wallMs: Date.now() - wallStart, ...delivered };
     }
     const context = { tools: options.tools, signal: options.signal, onEvent: emit };
     const plan = options.compose ? await planLayout(recording, options.compose, { width: options.width, height: options.height }, context) : null;
@@ -165,9 +168,9 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     } else if (plan) {
       composed = { layout: { spec: plan.spec, cameraIntervals: plan.cameras?.intervals ?? [] }, split: null };
     }
-    await deliver(files, engineOutput.duration, { audio: !options.videoOnly, video: true });
+    const delivered = await deliver(files, engineOutput.duration, { audio: !options.videoOnly, video: true });
     emit({ type: 'stage', stage: 'done', message: options.pipe ? 'wrote the video to stdout' : `wrote ${output}` });
-    return { ...engineOutput, ...composed, output: options.pipe ? '-' : output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart };
+    return { ...engineOutput, ...composed, output: options.pipe ? '-' : output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart, ...delivered };
   } catch (error) {
     // Whatever broke while stopping (a closed page, a killed ffmpeg) is the abort's doing.
     if (options.signal?.aborted) throw abortError(options.signal);
