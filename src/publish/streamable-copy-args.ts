@@ -19,9 +19,12 @@ export function streamableCopyArgs(format: ExportFormat, input: string, output: 
     '-i', input,
     '-map', '0', // every stream, as exported
     '-c', 'copy', // the same samples: a remux, no re-encoding
-    // frag_keyframe: a fragment per keyframe; empty_moov: the index first, without sample tables;
-    // default_base_moof: offsets relative to each fragment, as browsers' MSE and ffprobe want.
-    '-movflags', 'frag_keyframe+empty_moov+default_base_moof',
+    // frag_keyframe: a fragment per keyframe; default_base_moof: offsets relative to each
+    // fragment, as browsers' MSE and ffprobe want. delay_moov rather than empty_moov: an index
+    // written before any packet cannot carry the edit list that hides AAC's 1024 priming samples,
+    // and the sound then plays 21.3 ms late (the meter saw it); written once the first fragment is
+    // cut, it has it, and the file still streams from its first byte.
+    '-movflags', 'frag_keyframe+delay_moov+default_base_moof',
     '-f', 'mp4',
     output,
   ];

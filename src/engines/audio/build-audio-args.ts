@@ -41,8 +41,10 @@ function muxerArgs(plan: AudioExportPlan): string[] {
   switch (plan.format) {
     case 'm4a':
       return [
-        // ipod: the M4A flavour of MP4 that iTunes-style podcast apps expect.
-        '-movflags', plan.streamable ? 'frag_keyframe+empty_moov+default_base_moof' : '+faststart', // index first: plays while downloading
+        // ipod: the M4A flavour of MP4 that iTunes-style podcast apps expect. For a pipe,
+        // fragments with the index after the first one (see streamableCopyArgs: delay_moov keeps
+        // the edit list that hides AAC's priming samples).
+        '-movflags', plan.streamable ? 'frag_keyframe+delay_moov+default_base_moof' : '+faststart', // index first: plays while downloading
         '-f', 'ipod',
       ];
     case 'mp3':

@@ -6,7 +6,7 @@ describe('streamableCopyArgs', () => {
     const args = streamableCopyArgs('mp4', '/w/in.mp4', '/w/stream.mp4')!;
     expect(args.slice(args.indexOf('-i'), args.indexOf('-i') + 2)).toEqual(['-i', '/w/in.mp4']);
     expect(args.slice(args.indexOf('-c'), args.indexOf('-c') + 2)).toEqual(['-c', 'copy']);
-    expect(args.slice(args.indexOf('-movflags'), args.indexOf('-movflags') + 2)).toEqual(['-movflags', 'frag_keyframe+empty_moov+default_base_moof']);
+    expect(args.slice(args.indexOf('-movflags'), args.indexOf('-movflags') + 2)).toEqual(['-movflags', 'frag_keyframe+delay_moov+default_base_moof']);
     expect(args.slice(-3)).toEqual(['-f', 'mp4', '/w/stream.mp4']);
   });
 

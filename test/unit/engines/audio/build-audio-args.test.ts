@@ -40,7 +40,7 @@ describe('audioExportArgs', () => {
     expect(valuesOf(args, '-b:a')).toEqual(['192000']);
     expect(valuesOf(args, '-f')).toEqual(['ipod']);
     expect(valuesOf(args, '-movflags')).toEqual(['+faststart']);
-    expect(valuesOf(audioExportArgs({ ...plan, streamable: true }), '-movflags')).toEqual(['frag_keyframe+empty_moov+default_base_moof']);
+    expect(valuesOf(audioExportArgs({ ...plan, streamable: true }), '-movflags')).toEqual(['frag_keyframe+delay_moov+default_base_moof']);
   });
 
   it('writes VBR MP3 at quality 2 and Opus in Ogg', () => {
