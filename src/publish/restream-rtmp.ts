@@ -41,6 +41,11 @@ function redact(url: string): string {
   return url.replace(/\/[^/]*$/, '/…');
 }
 
+/** `text` with every mention of `url` redacted. */
+function hideKey(text: string, url: string): string {
+  return text.split(url).join(redact(url));
+}
+
 /** Streams `file` to `url` in real time, resuming after drops; throws RTMP_FAILED when retries run out. */
 export async function restreamRtmp(options: RestreamOptions): Promise<RestreamResult> {
   const retries = options.retries ?? 3;
@@ -75,15 +80,18 @@ export async function restreamRtmp(options: RestreamOptions): Promise<RestreamRe
     } catch (error) {
       if (options.signal?.aborted) throw abortError(options.signal);
       if (!(error instanceof CaptureError) || error.code !== 'RTMP_FAILED') throw error;
+      // ffmpeg names the URL in its errors: keep the key out of logs and reports.
+      const said = hideKey(error.message, options.url);
+      const detail = error.detail === undefined ? undefined : hideKey(error.detail, options.url);
       // A drop after real progress is a new outage, with its retries; one at the same place is the same one.
       if (sent > 1) failures = 0;
       failures++;
       position = Math.min(options.duration, from + Math.max(0, sent));
       if (failures > retries) {
-        throw new CaptureError('RTMP_FAILED', `streaming to ${redact(options.url)} failed ${failures} time${failures === 1 ? '' : 's'} in a row at ${position.toFixed(1)} s: ${error.message}`, { cause: error, detail: error.detail });
+        throw new CaptureError('RTMP_FAILED', `streaming to ${redact(options.url)} failed ${failures} time${failures === 1 ? '' : 's'} in a row at ${position.toFixed(1)} s: ${said}`, { detail });
       }
       const wait = retryDelayMs * 2 ** (failures - 1);
-      emit({ type: 'warning', message: `the stream to ${redact(options.url)} broke at ${position.toFixed(1)} s (${error.message}); resuming from there in ${(wait / 1000).toFixed(1)} s (retry ${failures} of ${retries})` });
+      emit({ type: 'warning', message: `the stream to ${redact(options.url)} broke at ${position.toFixed(1)} s (${said}); resuming from there in ${(wait / 1000).toFixed(1)} s (retry ${failures} of ${retries})` });
       await delay(wait, undefined, { signal: options.signal }).catch(() => {
         throw abortError(options.signal!);
       });
