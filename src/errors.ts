@@ -38,6 +38,10 @@ export const ERROR_CODES = {
   OUTPUT_EXISTS: { exit: 52, transient: false },
   /** A title or credits card template failed to load or render within its deadline (--intro/--outro). */
   CARD_FAILED: { exit: 55, transient: false },
+  /** `-o -`: whatever reads the output (a pipe) closed it before the end. */
+  OUTPUT_CLOSED: { exit: 53, transient: false },
+  /** `--rtmp`: the server refused the stream or kept dropping it, after the retries. */
+  RTMP_FAILED: { exit: 54, transient: true },
   VERIFY_FAILED: { exit: 60, transient: false },
   BAD_LAYOUT: { exit: 61, transient: false },
   ABORTED: { exit: 130, transient: false },

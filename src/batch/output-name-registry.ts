@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { ExportFormat } from '../job/record-options.js';
 import { NAME_MAX_BYTES, PARTIAL_NAME_BYTES, sanitizeFileName } from '../job/output-name.js';
 import { truncateUtf8 } from '../job/truncate-utf8.js';
 import { FORMATS } from './capture-settings.js';
@@ -42,7 +43,7 @@ export class OutputNameRegistry {
   }
 
   /** The first free name for `base` with `format`'s extension: base.ext, base-2.ext, base-3.ext… */
-  claim(base: string, format: OutputFormat): string {
+  claim(base: string, format: ExportFormat): string {
     const clean = sanitizeFileName(base, NAME_MAX_BYTES);
     for (let n = 1; ; n++) {
       const suffix = `${n === 1 ? '' : `-${n}`}.${format}`;

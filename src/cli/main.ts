@@ -58,8 +58,10 @@ export async function main(argv: string[]): Promise<void> {
     } else {
       const failure = toCaptureError(error);
       const json = argv.includes('--json');
+      // `-o -`: stdout carries the file, so the error line goes with the other JSON lines, to stderr.
+      const piped = argv.some((arg, i) => arg === '--output=-' || ((arg === '-o' || arg === '--output') && argv[i + 1] === '-'));
       if (json) {
-        process.stdout.write(`${JSON.stringify({ type: 'error', code: failure.code, exitCode: failure.exitCode, message: failure.message })}\n`);
+        (piped ? process.stderr : process.stdout).write(`${JSON.stringify({ type: 'error', code: failure.code, exitCode: failure.exitCode, message: failure.message })}\n`);
       }
       process.stderr.write(`bbb-capture: error ${failure.code}: ${failure.message}\n`);
       verbose ||= failure.code === 'INTERNAL';

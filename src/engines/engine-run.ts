@@ -8,6 +8,7 @@ import type { Browser } from 'playwright';
 import type { OpenedPlayer } from '../player/open-player.js';
 import type { OpenedRecording } from '../recording/open-recording.js';
 import type { RecordOptions } from '../job/record-options.js';
+import type { OutputFormat } from '../mux/build-mux-args.js';
 
 /** The browser and the first player page, opened by the job (it checked the player there). */
 export interface PlayerSession {
@@ -18,7 +19,9 @@ export interface PlayerSession {
 }
 
 /** The options an engine reads: a capture's, with the size and layout of this run. */
-export type EngineOptions = Omit<RecordOptions, 'url' | 'output'> & {
+export type EngineOptions = Omit<RecordOptions, 'url' | 'output' | 'format'> & {
+  /** A video container: audio-only formats never reach an engine. */
+  format: OutputFormat;
   /** Render engine: player pages rendering segments in parallel. */
   workers: number;
   /** Render engine: composite the videos (true) or let the page draw them. */

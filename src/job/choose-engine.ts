@@ -6,19 +6,19 @@
  * and H.264 output. Anything else is captured in real time, which shows whatever the page does.
  */
 import { CaptureError } from '../errors.js';
-import type { OutputFormat } from '../mux/build-mux-args.js';
-import type { EngineChoice } from './record-options.js';
+import { isAudioFormat } from '../engines/audio/audio-format.js';
+import type { EngineChoice, ExportFormat } from './record-options.js';
 import type { Engine } from './job-options.js';
 
-/** The choice and, in words, why. */
+/** The choice and, in words, why; `none` for audio-only formats, written from the media without a browser. */
 export interface EngineDecision {
-  engine: Engine;
+  engine: Engine | 'none';
   reason: string;
 }
 
 /** What the choice depends on; `clockContract` is undefined until the player page has been opened. */
 export interface EngineFacts {
-  format: OutputFormat;
+  format: ExportFormat;
   /** The recording plays external videos (external_videos.json lists some). */
   externalVideos: boolean;
   /** The player listens to its time event; undefined: not known yet. */
@@ -30,6 +30,8 @@ export interface EngineFacts {
  * Throws NOT_A_BBB_PLAYER when the render engine is asked for a player without the clock contract.
  */
 export function chooseEngine(requested: EngineChoice, facts: EngineFacts): EngineDecision | undefined {
+  // The sound is the recording's own media, cut by samples: no page to play or step, whichever engine was named.
+  if (isAudioFormat(facts.format)) return { engine: 'none', reason: `audio only: no browser${requested === 'auto' ? '' : ` (--engine ${requested} is for video)`}` };
   if (requested === 'capture') return { engine: 'capture', reason: 'asked for (--engine capture)' };
   if (requested === 'auto') {
     if (facts.format === 'webm') return { engine: 'capture', reason: 'WebM output: the render engine writes H.264' };

@@ -6,6 +6,7 @@
  */
 import { CaptureError } from '../errors.js';
 import type { CardOptions } from '../cards/card-options.js';
+import { isAudioFormat } from '../engines/audio/audio-format.js';
 import type { LayoutSpec } from '../layout/layout-spec.js';
 import type { EngineChoice, RecordOptions } from './record-options.js';
 
@@ -47,6 +48,10 @@ export interface JobOptions extends Omit<RecordOptions, 'output'> {
   poster?: { file: string; at: number | undefined } | undefined;
   /** Title and credits cards joined around the output (`--intro`, `--outro`); none when absent. */
   cards?: CardOptions | null | undefined;
+  /** `-o -`: the finished, verified file goes to this stream (stdout) instead of a file; work files go under `workRoot`. */
+  pipe?: { stream: NodeJS.WritableStream; workRoot: string } | undefined;
+  /** `--rtmp URL`: the finished export is re-streamed there at real-time pace (H.264 + AAC in FLV). */
+  rtmpUrl?: string | undefined;
 }
 
 /** Throws USAGE for combinations no engine can honour; called once, before anything starts. */
@@ -59,5 +64,11 @@ export function validateJobOptions(options: JobOptions): void {
   if (options.videoOnly && options.engine !== 'render') throw new CaptureError('USAGE', 'a video-only part is rendered by the render engine');
   if (options.videoOnly && options.cards) throw new CaptureError('USAGE', 'a video-only part has no title or credits cards');
   if (options.cards && !(options.cards.length > 0 && options.cards.length <= 60)) throw new CaptureError('USAGE', `--card-length must be between 0 and 60 seconds, got ${options.cards.length}`);
+  if (isAudioFormat(options.format) && options.compose) throw new CaptureError('USAGE', `--format ${options.format} is sound only: composed layouts and --split need a video format (mp4, mkv or webm)`);
+  if (isAudioFormat(options.format) && options.cards) throw new CaptureError('USAGE', `--format ${options.format} is sound only: title and credits cards need a video format`);
+  if (isAudioFormat(options.format) && options.videoOnly) throw new CaptureError('USAGE', `--format ${options.format} is sound only: a video-only part needs mp4 or mkv`);
+  if (options.rtmpUrl !== undefined && options.format !== 'mp4' && options.format !== 'mkv') throw new CaptureError('USAGE', `--rtmp sends H.264 + AAC in FLV: use --format mp4 or mkv (got ${options.format})`);
+  if (options.rtmpUrl !== undefined && !/^rtmps?:\/\/[^/]+\/./i.test(options.rtmpUrl)) throw new CaptureError('USAGE', `--rtmp must be an rtmp:// or rtmps:// URL with an application path (rtmp://host/app/key), got ${JSON.stringify(options.rtmpUrl)}`);
+  if (options.pipe && options.compose?.split) throw new CaptureError('USAGE', '-o - writes one stream: --split writes several files, so give -o a file name');
   if (options.videoOnly && options.compose) throw new CaptureError('USAGE', 'a video-only part has no composed layout');
 }

@@ -4,6 +4,7 @@
  */
 import type { PageLayout } from '../player/layout-css.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { AudioFormat } from '../engines/audio/audio-format.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import type { RecordingCredentials } from '../recording/recording-credentials.js';
 import type { RecordEvent } from './record-events.js';
@@ -30,13 +31,15 @@ export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 /** What `--captions` does with the recording's captions: soft tracks, drawn into the picture, or nothing. */
 export const CAPTIONS_MODES = ['track', 'burn', 'off'] as const;
 export type CaptionsMode = (typeof CAPTIONS_MODES)[number];
+/** What `--format` may ask for: a video container, or sound only (no browser). */
+export type ExportFormat = OutputFormat | AudioFormat;
 
 export interface RecordOptions {
   /** Playback URL of the recording. */
   url: string;
   /** Final output path. */
   output: string;
-  format: OutputFormat;
+  format: ExportFormat;
   /** Which engine exports it; auto: render where it can, capture otherwise. */
   engine: EngineChoice;
   width: number;

@@ -30,12 +30,18 @@ import type { RecordingInfo } from '../recording/fetch-recording-info.js';
 import { openRecording, readRecordingHead } from '../recording/open-recording.js';
 import { verifyOutput } from '../verify/verify-output.js';
 import { addPublishingTracks } from '../mux/add-publishing-tracks.js';
+import { isAudioFormat } from '../engines/audio/audio-format.js';
+import { exportAudio, type AudioOutput } from '../engines/audio/export-audio.js';
+import { runProcess } from '../process/run-process.js';
+import { restreamRtmp, type RestreamResult } from '../publish/restream-rtmp.js';
+import { streamableCopyArgs } from '../publish/streamable-copy-args.js';
+import { streamFileTo } from '../publish/stream-file-to.js';
 import { chooseEngine } from './choose-engine.js';
 import { validateJobOptions, type JobOptions } from './job-options.js';
 import { openOutputWorkDir } from './output-work-dir.js';
 
 /** What a finished job reports: the engine's own report, the composition's, and why that engine. */
-export type JobResult = (CaptureOutput | RenderOutput) &
+export type JobResult = (CaptureOutput | RenderOutput | AudioOutput) &
   Partial<ComposedLayoutResult> & {
     output: string;
     recording: RecordingInfo;
@@ -44,6 +50,8 @@ export type JobResult = (CaptureOutput | RenderOutput) &
     cards?: CardJoinResult;
     /** --split: the editor timeline (NAME.otio) of the split files. */
     otio?: string;
+    /** `--rtmp`: where the live stream had to resume after drops. */
+    rtmp?: RestreamResult | undefined;
   };
 
 /**
@@ -66,8 +74,47 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   validateJobOptions(options);
   if (options.insecure) emit({ type: 'warning', message: INSECURE_WARNING });
   const head = await readRecordingHead(options.url, options.signal, (message) => emit({ type: 'stage', stage: 'metadata', message }), options.credentials);
-  const output = path.resolve(options.output ?? `${defaultOutputBase(head.info)}.${options.format}`);
+  // `-o -`: the file is made in a work directory under workRoot and streamed, never committed.
+  const output = options.pipe ? path.join(options.pipe.workRoot, `${defaultOutputBase(head.info)}.${options.format}`) : path.resolve(options.output ?? `${defaultOutputBase(head.info)}.${options.format}`);
   const out = await openOutputWorkDir(output);
+  const format = options.format;
+  /**
+   * Verifies the files, then gives them their final names, or (`-o -`) streams the one file, in
+   * its streamable form, exactly as verified; then re-streams it live (`--rtmp`). `added`: seconds
+   * the cards added to the first file; `extra`: files written beside it (chapters, poster, OTIO),
+   * committed with it but not checked as media.
+   */
+  const deliver = async (files: ComposedFile[], duration: number, expect: { audio: boolean; video: boolean }, more: { added: number; extra: string[] } = { added: 0, extra: [] }): Promise<{ rtmp?: RestreamResult }> => {
+    let main = files.find((f) => f.file === output)?.partial ?? files[0]!.partial;
+    if (options.pipe) {
+      const streamable = path.join(out.workDir, `stream.${format}`);
+      const copy = streamableCopyArgs(format, main, streamable);
+      if (copy) {
+        emit({ type: 'stage', stage: 'mux', message: 'remuxing into a streamable (fragmented) file' });
+        await runProcess(options.tools.ffmpeg, copy, { signal: options.signal, label: 'ffmpeg (streamable remux)', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+        main = streamable;
+      }
+      files = [{ ...files[0]!, file: output, partial: main }];
+    }
+    if (options.verify) {
+      emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
+      for (const [i, file] of files.entries()) {
+        await verifyOutput({ video: file.partial, expectedDuration: duration + (i === 0 ? more.added : 0), expectAudio: expect.audio, expectVideo: expect.video, tools: options.tools, signal: options.signal, maxLeadingBlack: file.maxLeadingBlack });
+      }
+    }
+    if (options.pipe) {
+      emit({ type: 'stage', stage: 'publish', message: 'writing the file to stdout' });
+      await streamFileTo(main, options.pipe.stream, options.signal);
+    } else {
+      await out.commit([...files.map((f) => f.file), ...more.extra], options.replace);
+      main = output;
+    }
+    if (options.rtmpUrl !== undefined) {
+      emit({ type: 'stage', stage: 'publish', message: `streaming to ${options.rtmpUrl.replace(/\/[^/]*$/, '/…')} in real time ${(duration + more.added).toFixed(1)} s)` });
+      return { rtmp: await restreamRtmp({ file: main, url: options.rtmpUrl, duration: duration + more.added, tools: options.tools, signal: options.signal, onEvent: emit }) };
+    }
+    return {};
+  };
   let browser: Browser | undefined;
   // Stops the download when something else failed first.
   const stopOpening = new AbortController();
@@ -80,6 +127,16 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
       return r;
     });
     opening.catch(() => undefined);
+    // Audio only: the recording's own sound, cut by samples, with no browser started.
+    if (isAudioFormat(format)) {
+      const recording = await opening;
+      const decision = chooseEngine(options.engine, { format, externalVideos: recording.externalVideos, clockContract: undefined })!;
+      emit({ type: 'engine', engine: 'none', reason: decision.reason });
+      const audio = await exportAudio(recording, out.partialOf(output), { format, from: options.from, to: options.to, audioBitrate: options.audioBitrate, streamable: options.pipe !== undefined, tools: options.tools, signal: options.signal, onEvent: emit });
+      const delivered = await deliver([{ file: output, partial: out.partialOf(output) }], audio.duration, { audio: true, video: false });
+      emit({ type: 'stage', stage: 'done', message: options.pipe ? 'wrote the sound to stdout' : `wrote ${output}` });
+      return { ...audio, output: options.pipe ? '-' : output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart, ...delivered };
+    }
     const context = { tools: options.tools, signal: options.signal, onEvent: emit };
     const plan = options.compose ? await planLayout(await opening, options.compose, { width: options.width, height: options.height }, context) : null;
     // A composed layout has the page laid out as its content area, at exactly the size it is shown at.
@@ -123,7 +180,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     const run: EngineRun = {
       recording,
       session: { browser, player, openPage },
-      options: { ...options, ...page, workers: options.workers, hybrid: options.hybrid, videoOnly: options.videoOnly },
+      options: { ...options, format, ...page, workers: options.workers, hybrid: options.hybrid, videoOnly: options.videoOnly },
       workDir: out.workDir,
       output: engineFile,
     };
@@ -133,7 +190,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     let files: ComposedFile[] = [{ file: output, partial: engineFile }];
     let composed: Partial<ComposedLayoutResult> = {};
     if (plan && composing) {
-      ({ files, result: composed } = await composeLayout(recording, plan, options.compose!, { contentFile: engineFile, from: engineOutput.from, duration: engineOutput.duration, output, partialOf: out.partialOf, format: options.format, fps: options.fps }, context));
+      ({ files, result: composed } = await composeLayout(recording, plan, options.compose!, { contentFile: engineFile, from: engineOutput.from, duration: engineOutput.duration, output, partialOf: out.partialOf, format, fps: options.fps }, context));
     } else if (plan) {
       composed = { layout: { spec: plan.spec, cameraIntervals: plan.cameras?.intervals ?? [] }, split: null };
     }
@@ -142,25 +199,19 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     // A video-only farm part gets its tracks once joined; captions, chapters and tags go on the whole.
     if (main && !options.videoOnly) {
       const sources = { info: head.info, captions: recording.captions, presentationText: recording.presentationText, shapesSvg: recording.docs.xml[0] ?? '', shares: recording.shares };
-      const published = await addPublishingTracks({ sources, choices: options, video: main.partial, format: options.format, from: engineOutput.from, duration: engineOutput.duration, workDir: out.workDir, partialOf: out.partialOf, tools: options.tools, signal: options.signal, onEvent: emit });
+      const published = await addPublishingTracks({ sources, choices: options, video: main.partial, format, from: engineOutput.from, duration: engineOutput.duration, workDir: out.workDir, partialOf: out.partialOf, tools: options.tools, signal: options.signal, onEvent: emit });
       extraFiles = published.files;
     }
     // The cards go around the main output only (its subtitles and chapters shifted with it);
     // --split files keep the recording's timeline.
-    const cards = cardPictures ? await addCards(files[0]!.partial, cardPictures, options.cards!, { ...options, workDir: out.workDir, signal: options.signal, onEvent: emit }) : undefined;
-    if (options.verify) {
-      emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
-      for (const file of files) {
-        const carded = cards && file === files[0];
-        await verifyOutput({ video: file.partial, expectedDuration: engineOutput.duration + (carded ? cards.added : 0), expectAudio: !options.videoOnly, tools: options.tools, signal: options.signal, maxLeadingBlack: carded && cardPictures?.intro ? options.cards!.length + (file.maxLeadingBlack ?? 0.1) : file.maxLeadingBlack });
-      }
-    }
+    const cards = cardPictures ? await addCards(files[0]!.partial, cardPictures, options.cards!, { ...options, format, workDir: out.workDir, signal: options.signal, onEvent: emit }) : undefined;
+    if (cards && cardPictures?.intro) files[0] = { ...files[0]!, maxLeadingBlack: options.cards!.length + (files[0]!.maxLeadingBlack ?? 0.1) };
     // --split: an editor timeline of the split files, given its name with them.
     const otio = composed.split ? path.join(path.dirname(output), `${path.basename(output, path.extname(output))}.otio`) : undefined;
     if (otio) await writeOtioTimeline(otio, out.partialOf(otio), composed.split!, recording, { from: engineOutput.from, duration: engineOutput.duration, fps: options.fps ?? 30 });
-    await out.commit([...files.map((f) => f.file), ...extraFiles, ...(otio ? [otio] : [])], options.replace);
-    emit({ type: 'stage', stage: 'done', message: `wrote ${output}` });
-    return { ...engineOutput, ...composed, output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart, ...(cards ? { cards } : {}), ...(otio ? { otio } : {}) };
+    const delivered = await deliver(files, engineOutput.duration, { audio: !options.videoOnly, video: true }, { added: cards?.added ?? 0, extra: [...extraFiles, ...(otio ? [otio] : [])] });
+    emit({ type: 'stage', stage: 'done', message: options.pipe ? 'wrote the video to stdout' : `wrote ${output}` });
+    return { ...engineOutput, ...composed, output: options.pipe ? '-' : output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart, ...delivered, ...(cards ? { cards } : {}), ...(otio ? { otio } : {}) };
   } catch (error) {
     stopOpening.abort();
     // Whatever broke while stopping (a closed page, a killed ffmpeg) is the abort's doing.

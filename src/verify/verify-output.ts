@@ -16,6 +16,8 @@ export interface VerifyOutputOptions {
   expectedDuration: number;
   /** The file must have a non-silent audio track. */
   expectAudio: boolean;
+  /** The file must have a video stream (default); false: it must have none (an audio-only export). */
+  expectVideo?: boolean | undefined;
   tools: FfmpegTools;
   signal?: AbortSignal | undefined;
   /** Allowed |duration − expected|, seconds (default 0.5). */
@@ -99,7 +101,9 @@ export async function verifyOutput(options: VerifyOutputOptions): Promise<Output
 
   const probe = await probeMedia(video, { tools: options.tools, signal: options.signal });
   const problems: string[] = [];
-  if (!probe.video) problems.push('no video stream');
+  const expectVideo = options.expectVideo ?? true;
+  if (expectVideo && !probe.video) problems.push('no video stream');
+  if (!expectVideo && probe.video) problems.push(`a video stream (${probe.video.codec}) in an audio-only file`);
   if (Math.abs(probe.duration - options.expectedDuration) > tolerance) {
     problems.push(`duration ${probe.duration.toFixed(2)} s, expected ${options.expectedDuration.toFixed(2)} s ±${tolerance} s`);
   }
@@ -114,7 +118,7 @@ export async function verifyOutput(options: VerifyOutputOptions): Promise<Output
     problems.push('no audio stream');
   }
   let leadingBlack = 0;
-  if (probe.video) {
+  if (probe.video && expectVideo) {
     throwIfAborted(options.signal);
     const stderr = (await run(blackdetectArgs(video), 'looking for black frames')).stderr;
     // blackdetect's times are on ffmpeg's timeline, which starts at the file's first timestamp;

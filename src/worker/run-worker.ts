@@ -27,7 +27,7 @@ import { durableRename } from '../job/durable-rename.js';
 import type { RecordEvent } from '../job/record-events.js';
 import type { JobOptions } from '../job/job-options.js';
 import { runJob, type JobResult } from '../job/run-job.js';
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { ExportFormat } from '../job/record-options.js';
 import { applyCaptureSettings, type BaseCaptureOptions } from '../batch/capture-settings.js';
 import { joinRenderedParts } from '../engines/render/join-rendered-parts.js';
 import { checkJobData, formatJobFailure, jobCaptureSettings, PARTS_DIR, pausedWorkerKey, type CaptureJobData, type PausedWorker, type CaptureJobProgress, type CaptureJobResult } from './capture-queue.js';
@@ -112,8 +112,8 @@ export interface RunWorkerOptions extends LockSettings, Partial<DiskWatchSetting
 const partName = (index: number) => `part-${String(index).padStart(4, '0')}.mp4`;
 
 /** The render engine writes H.264 in MP4 or Matroska; a WebM job is refused for good. */
-function renderFormat(format: OutputFormat): 'mp4' | 'mkv' {
-  if (format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: queue it as mp4 or mkv');
+function renderFormat(format: ExportFormat): 'mp4' | 'mkv' {
+  if (format !== 'mp4' && format !== 'mkv') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: queue it as mp4 or mkv');
   return format;
 }
 

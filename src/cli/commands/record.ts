@@ -4,11 +4,12 @@
  * the built-in server with the bundled stand-in player, or a real player build given with --player.
  */
 import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { findChromium } from '../../browser/find-chromium.js';
 import { CaptureError } from '../../errors.js';
-import type { OutputFormat } from '../../mux/build-mux-args.js';
+import { AUDIO_FORMATS } from '../../engines/audio/audio-format.js';
 import type { PageLayout } from '../../player/layout-css.js';
 import { findFfmpeg } from '../../process/find-ffmpeg.js';
 import type { ComposedLayout } from '../../job/job-options.js';
@@ -16,7 +17,7 @@ import { runJob } from '../../job/run-job.js';
 import { readLayoutFile } from '../../layout/layout-spec.js';
 import { checkOutputName } from '../../job/check-output-name.js';
 import type { RecordEvent } from '../../job/record-events.js';
-import { CAPTIONS_MODES, ENGINE_CHOICES, QUALITY_BITS_PER_MEGAPIXEL, RESOLUTIONS, type CaptionsMode, type EngineChoice, type Quality, type RecordOptions, type Resolution } from '../../job/record-options.js';
+import { CAPTIONS_MODES, ENGINE_CHOICES, QUALITY_BITS_PER_MEGAPIXEL, RESOLUTIONS, type CaptionsMode, type EngineChoice, type ExportFormat, type Quality, type RecordOptions, type Resolution } from '../../job/record-options.js';
 import { acceptAnyCertificate } from '../../recording/accept-any-certificate.js';
 import { startServer, type RunningServer } from '../../server/start-server.js';
 import type { CliContext } from '../main.js';
@@ -34,7 +35,7 @@ const PAGE_LAYOUTS: PageLayout[] = ['player', 'content', 'webcams'];
 
 interface RecordFlags extends CredentialFlags {
   output?: string;
-  format?: OutputFormat;
+  format?: ExportFormat;
   engine: EngineChoice;
   resolution: Resolution;
   layout: PageLayout | ComposedLayoutName;
@@ -67,7 +68,7 @@ export function addCaptureOptions(command: Command, composed = false): Command {
   addCredentialOptions(command);
   return command
     .addOption(new Option('--engine <engine>', 'auto: render where the player keeps time by its time event and the recording allows it (frame-exact, faster than real time), capture otherwise (WebM, external videos, other players), said in the output; capture: play in real time and capture the page; render: step the player instant by instant').choices(ENGINE_CHOICES).default('auto'))
-    .addOption(new Option('--format <format>', 'container: mp4 (H.264 + AAC), mkv (H.264 + AAC) or webm (VP8/VP9 + Opus); default from the output name, else mp4').argParser(oneOf(['mp4', 'mkv', 'webm'] as const)))
+    .addOption(new Option('--format <format>', 'container: mp4 (H.264 + AAC), mkv (H.264 + AAC) or webm (VP8/VP9 + Opus); or the sound only, from the recording\'s own media without a browser: m4a (AAC), mp3 (VBR) or opus (Ogg), tagged with the meeting name, date and record id; default from the output name, else mp4').argParser(oneOf(['mp4', 'mkv', 'webm', ...AUDIO_FORMATS] as const)))
     .addOption(new Option('--resolution <WxH>', 'output size; the player is laid out at this size, so text stays sharp').choices(Object.keys(RESOLUTIONS)).default('1920x1080'))
     .addOption(new Option('--layout <layout>', `player: the whole player without its controls; content: slides, whiteboard and screen share filling the frame; webcams: the webcam area only${composed ? '; presenters: the content beside each presenter\'s camera, cropped out of the webcam grid; custom: regions placed by --layout-file' : ''}`).choices(composed ? [...PAGE_LAYOUTS, ...COMPOSED_LAYOUTS] : PAGE_LAYOUTS).default('player'))
     .addOption(new Option('--from <time>', 'start of the part to export (seconds, m:ss, h:mm:ss or 1h2m3s)').argParser(parseTime))
@@ -94,10 +95,14 @@ export function addCaptureOptions(command: Command, composed = false): Command {
     .option('-q, --quiet', 'only warnings and errors', false);
 }
 
-function formatFor(flags: Pick<RecordFlags, 'format' | 'output'>): OutputFormat {
+const FORMAT_EXTENSIONS: readonly ExportFormat[] = ['mp4', 'mkv', 'webm', ...AUDIO_FORMATS];
+
+function formatFor(flags: Pick<RecordFlags, 'format' | 'output'>): ExportFormat {
   if (flags.format) return flags.format;
   const ext = flags.output ? path.extname(flags.output).slice(1).toLowerCase() : '';
-  return ext === 'mkv' || ext === 'webm' ? ext : 'mp4';
+  // .ogg is Opus in Ogg too: what most tools name it.
+  if (ext === 'ogg') return 'opus';
+  return FORMAT_EXTENSIONS.find((f) => f === ext) ?? 'mp4';
 }
 
 /** Resolves flags and environment into RecordOptions (without url/output/onEvent/signal). */
@@ -163,11 +168,12 @@ export function registerRecord(program: Command, context: CliContext): void {
     .command('record')
     .description('record one BBB recording to a video file that matches the player frame for frame')
     .argument('<input>', 'playback URL (https://HOST/playback/presentation/2.3/<id> or the 2.0 playback.html?meetingId=<id> form) or a local recording directory')
-    .option('-o, --output <file>', 'output file (default: "<meeting name> <date>.<format>" in the current directory)');
+    .option('-o, --output <file>', 'output file (default: "<meeting name> <date>.<format>" in the current directory); - writes a streamable file (fragmented MP4, Matroska, MP3, Ogg) to stdout after the checks, and progress and --json lines to stderr');
   command
     .option('--layout-file <file>', 'JSON layout for --layout custom: {"width", "height", "background": "#rrggbb" | {"image": file}, "regions": [{"source": "content" | "webcams" | "presenters" | "presenter:N", "box": {"x", "y", "w", "h"}}]}; its size replaces --resolution')
     .option('--split', 'with --layout presenters or custom: also write <output>.content.<ext>, <output>.webcams.<ext> and <output>.presenter-N.<ext> (one per presenter at the size of its own tile, black while the camera is off), all on the same timeline and of the same length', false)
     .addOption(new Option('--workers <n>', 'render engine: player pages rendering parts of the timeline in parallel').argParser(parseAmount).default(1))
+    .option('--rtmp <url>', 'after the export, stream it in real time to this RTMP server (rtmp://host/app/key; H.264 + AAC in FLV, mp4 or mkv only); a dropped connection is resumed where it broke, a few times')
     .option('--no-hybrid', 'render engine: let the page draw every webcam and screen-share frame instead of compositing them from the recording\'s files (slower; for comparison)')
     .option('--chapters-file <file>', 'also write the chapters beside the video: WebVTT chapters, or JSON [{start, end, title}] when the name ends in .json')
     .option('--poster <file>', 'also write a still of the output at its size (JPEG, or PNG for *.png)')
@@ -178,12 +184,15 @@ export function registerRecord(program: Command, context: CliContext): void {
     .option('--card-line <text>', 'a line shown on the cards (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
     .addOption(new Option('--card-length <s>', 'how long each card is shown').argParser(parseAmount).default(4))
     .option('--card-audio <file>', 'sound under the cards, cut or padded with silence to --card-length (default: silence)');
-  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & CardFlags & { workers: number; hybrid: boolean; layoutFile?: string; split: boolean; chaptersFile?: string; poster?: string; posterAt?: number }) => {
+  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & CardFlags & { workers: number; hybrid: boolean; layoutFile?: string; split: boolean; chaptersFile?: string; poster?: string; posterAt?: number; rtmp?: string }) => {
     if (flags.posterAt !== undefined && flags.poster === undefined) throw new CaptureError('USAGE', '--poster-at needs --poster <file>');
-    const reporter = createProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: context.stdout, stderr: context.stderr });
+    // `-o -`: stdout carries the file, so progress and JSON lines go to stderr.
+    const piped = flags.output === '-';
+    const out = piped ? context.stderr : context.stdout;
+    const reporter = createProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: out, stderr: context.stderr });
     const layout = await resolveComposedLayout(flags);
     const cards = await resolveCardOptions(flags);
-    if (flags.output !== undefined) checkOutputName(path.basename(flags.output), { split: flags.split });
+    if (flags.output !== undefined && !piped) checkOutputName(path.basename(flags.output), { split: flags.split });
     const base = resolveCaptureOptions(flags, context);
     if (layout?.kind === 'custom') Object.assign(base, { width: layout.spec.width, height: layout.spec.height });
     const { url, server } = await resolveInput(input, flags.player ?? context.env.BBB_CAPTURE_PLAYER, context.signal);
@@ -191,7 +200,9 @@ export function registerRecord(program: Command, context: CliContext): void {
       const result = await runJob({
         ...base,
         url,
-        output: flags.output,
+        output: piped ? undefined : flags.output,
+        pipe: piped ? { stream: context.stdout, workRoot: tmpdir() } : undefined,
+        rtmpUrl: flags.rtmp,
         workers: flags.workers,
         hybrid: flags.hybrid,
         videoOnly: false,
@@ -205,7 +216,7 @@ export function registerRecord(program: Command, context: CliContext): void {
         onEvent: (event: RecordEvent) => reporter.onEvent(event),
       });
       reporter.stop();
-      if (flags.json) context.stdout.write(`${JSON.stringify({ type: 'result', ...result })}\n`);
+      if (flags.json) out.write(`${JSON.stringify({ type: 'result', ...result })}\n`);
       else if (!flags.quiet) context.stderr.write(`wrote ${result.output} (${result.duration.toFixed(1)} s in ${(result.wallMs / 1000).toFixed(1)} s, ${result.engine} engine)\n`);
     } finally {
       reporter.stop();

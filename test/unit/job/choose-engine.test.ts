@@ -26,4 +26,12 @@ describe('chooseEngine', () => {
   it('capture is capture, whatever the player', () => {
     expect(chooseEngine('capture', { ...facts, clockContract: undefined })?.engine).toBe('capture');
   });
+
+  it('audio-only formats need no engine and no browser, whatever engine was named', () => {
+    for (const format of ['m4a', 'mp3', 'opus'] as const) {
+      expect(chooseEngine('auto', { ...facts, format, clockContract: undefined })).toEqual({ engine: 'none', reason: 'audio only: no browser' });
+      expect(chooseEngine('render', { ...facts, format, clockContract: false })).toEqual({ engine: 'none', reason: expect.stringMatching(/^audio only: no browser/) });
+      expect(chooseEngine('capture', { ...facts, format, clockContract: undefined })?.engine).toBe('none');
+    }
+  });
 });

@@ -15,7 +15,21 @@ describe('validateJobOptions', () => {
     [{ fps: 0 }, /--fps/],
     [{ engine: 'render', format: 'webm' }, /render engine writes H\.264/],
     [{ videoOnly: true, engine: 'capture' }, /video-only part/],
+    [{ format: 'mp3', compose: { layout: { kind: 'presenters' }, split: false } }, /sound only: composed layouts/],
+    [{ format: 'opus', compose: { layout: { kind: 'presenters' }, split: true } }, /sound only: composed layouts and --split/],
+    [{ format: 'm4a', videoOnly: true, engine: 'render' }, /sound only/],
+    [{ pipe: { stream: {}, workRoot: '/tmp' }, compose: { layout: { kind: 'presenters' }, split: true } }, /-o - writes one stream/],
+    [{ rtmpUrl: 'rtmp://h/app/key', format: 'webm' }, /--rtmp sends H\.264/],
+    [{ rtmpUrl: 'rtmp://h/app/key', format: 'm4a' }, /--rtmp sends H\.264/],
+    [{ rtmpUrl: 'http://h/app/key' }, /rtmp:\/\/ or rtmps:\/\//],
   ])('refuses %o with USAGE', (change, message) => {
     expect(() => validateJobOptions({ ...base, ...change } as JobOptions)).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringMatching(message) }));
+  });
+
+  it('accepts audio-only formats with any engine choice (none is started)', () => {
+    for (const format of ['m4a', 'mp3', 'opus']) {
+      for (const engine of ['auto', 'render', 'capture']) expect(() => validateJobOptions({ ...base, format, engine } as JobOptions)).not.toThrow();
+    }
+    expect(() => validateJobOptions({ ...base, rtmpUrl: 'rtmp://127.0.0.1:1935/live/key' } as JobOptions)).not.toThrow();
   });
 });

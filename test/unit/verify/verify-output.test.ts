@@ -31,6 +31,8 @@ beforeAll(async () => {
   files.black = await make('black.mp4', `${SRC},tpad=start_duration=0.5:color=black`, TONE);
   files.silent = await make('silent.mp4', SRC, 'anullsrc=sample_rate=48000');
   files.mute = await make('mute.mp4', SRC, null);
+  files.sound = path.join(work, 'sound.m4a');
+  await runProcess(tools.ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', TONE, '-t', '3', '-c:a', 'aac', '-f', 'ipod', files.sound], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
 }, 60_000);
 
 afterAll(async () => {
@@ -76,6 +78,12 @@ describe('verifyOutput', () => {
     expect((await failure(check(files.silent!))).message).toMatch(/audio is silent/);
     expect((await failure(check(files.mute!))).message).toMatch(/no audio stream/);
     await expect(check(files.mute!, { expectAudio: false })).resolves.toMatchObject({ maxVolumeDb: null });
+  });
+
+  it('passes an audio-only file when no video is expected, and fails one that has a picture', async () => {
+    expect((await failure(check(files.sound!))).message).toMatch(/no video stream/);
+    await expect(check(files.sound!, { expectVideo: false })).resolves.toMatchObject({ probe: { video: null }, leadingBlack: 0 });
+    expect((await failure(check(files.good!, { expectVideo: false }))).message).toMatch(/a video stream \(h264\) in an audio-only file/);
   });
 
   it('lists every problem at once', async () => {

@@ -1,0 +1,236 @@
+/**
+ * Outputs beyond a video file, end to end: the sound alone (m4a, mp3, opus) written from the
+ * recording's own media without a browser, tagged, its tone bursts where the sample put them;
+ * `-o -` streaming a fragmented MP4 to a pipe (decoded and measured like a file), and a reader
+ * that closes the pipe early (OUTPUT_CLOSED, no orphans); `--rtmp` re-streaming the export to a
+ * real RTMP receiver on loopback (ffmpeg listening), measured like a file, retried and resumed
+ * when the receiver goes away and comes back, RTMP_FAILED when it never answers.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
+import { runProcess } from '../../src/process/run-process.js';
+import { decodeVideoCodes } from '../../src/verify/decode-video-codes.js';
+import type { FidelityReport } from '../../src/verify/fidelity-report.js';
+import { measureFidelity } from '../../src/verify/measure-fidelity.js';
+import { probeMedia } from '../../src/verify/probe-media.js';
+import { finished, processesMentioning, startCli } from './support/cli.js';
+import { expect, test } from './support/samples-fixture.js';
+
+const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
+let outDir: string;
+
+test.setTimeout(600_000);
+test.beforeAll(async () => {
+  outDir = await mkdtemp(path.join(tmpdir(), 'bbb-capture-endpoints-'));
+});
+test.afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+
+async function meter(file: string, dir: string): Promise<FidelityReport> {
+  const report = await measureFidelity({ video: file, recordingDir: dir, tools });
+  const summary = JSON.stringify({ file: path.basename(file), delivered: report.cameras.map((c) => c.deliveredRatio), audio: report.audio, avSyncMs: report.avSyncMs, durationErrorMs: report.durationErrorMs });
+  test.info().annotations.push({ type: 'fidelity', description: summary });
+  return report;
+}
+
+/** Container tags of a file, keys lower-cased (ffprobe). */
+async function tagsOf(file: string): Promise<Record<string, string>> {
+  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-show_entries', 'format_tags:stream_tags', '-of', 'json', file], { label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const json = JSON.parse(stdout) as { format?: { tags?: Record<string, string> }; streams?: Array<{ tags?: Record<string, string> }> };
+  // Ogg keeps comments on the stream, the others on the container.
+  const all = { ...json.streams?.[0]?.tags, ...json.format?.tags };
+  return Object.fromEntries(Object.entries(all).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** Runs the CLI to completion while looking, every 100 ms, for any Chromium it owns. */
+async function runWatchingForChromium(args: string[]): Promise<{ run: Awaited<ReturnType<typeof finished>>; chromium: string[] }> {
+  const child = startCli(args);
+  const seen = new Set<string>();
+  let done = false;
+  const watching = (async () => {
+    while (!done) {
+      for (const line of await processesMentioning(`bbb-capture-owner=${child.pid}`)) seen.add(line);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  const run = await finished(child);
+  done = true;
+  await watching;
+  return { run, chromium: [...seen] };
+}
+
+/** A TCP port nothing listens on (taken and released). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** An RTMP receiver on loopback: ffmpeg listening, writing what it gets (copied) to `file`. */
+function receiver(url: string, file: string): ResultPromise {
+  return execa(tools.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-listen', '1', '-i', url, '-c', 'copy', '-f', 'flv', file], { reject: false, stdin: 'ignore' });
+}
+
+/** Camera code values shown by a video (the webcam frames it delivered). */
+async function cameraFrames(file: string): Promise<Set<number>> {
+  const probe = await probeMedia(file, { tools });
+  const decoded = await decodeVideoCodes({ video: file, stream: probe.video!, tools, timelineStart: Math.max(0, probe.startTime) });
+  return new Set(decoded.frames.flatMap((f) => f.codes.filter((c) => c.kind === 'camera').map((c) => c.channel * 1e6 + c.value)));
+}
+
+for (const variant of ['audioonly', 'full'] as const) {
+  test(`audio only (m4a, mp3, opus) of the ${variant} sample: no browser, bursts on time, tagged`, async ({ sample }) => {
+    const rec = await sample(variant, 5);
+    for (const format of ['m4a', 'mp3', 'opus'] as const) {
+      const file = path.join(outDir, `${variant}.${format}`);
+      // The format comes from the name for two of them, from --format for the third.
+      const { run, chromium } = await runWatchingForChromium(['record', rec.url, '-o', file, '--json', ...(format === 'opus' ? ['--format', 'opus'] : [])]);
+      expect(run.exitCode, `${format} failed: ${run.stderr}`).toBe(0);
+      expect(chromium, 'no Chromium started').toEqual([]);
+      expect(run.events.filter((e) => e.type === 'stage').map((e) => e.stage)).not.toContain('browser');
+      expect(run.events.find((e) => e.type === 'engine')).toMatchObject({ engine: 'none', reason: 'audio only: no browser' });
+      expect(run.events.find((e) => e.type === 'result')).toMatchObject({ engine: 'none', output: file });
+
+      const probe = await probeMedia(file, { tools });
+      expect(probe.video).toBeNull();
+      expect(probe.audio?.codec).toBe({ m4a: 'aac', mp3: 'mp3', opus: 'opus' }[format]);
+      const report = await meter(file, rec.dir);
+      expect(report.audio.burstsMatched).toBe(report.audio.burstsExpected);
+      expect(report.audio.burstsExpected).toBeGreaterThan(0);
+      expect(Math.abs(report.audio.offsetMs!)).toBeLessThanOrEqual(5);
+      expect(Math.abs(report.durationErrorMs)).toBeLessThanOrEqual(60);
+
+      const tags = await tagsOf(file);
+      const info = run.events.find((e) => e.type === 'result')!.recording as { meetingName: string; recordId: string; startTime: number };
+      expect(tags.title).toBe(info.meetingName);
+      expect(tags.comment).toBe(info.recordId);
+      expect(tags.date).toBe(new Date(info.startTime).toISOString().slice(0, 10));
+    }
+  });
+}
+
+test('a composed layout or --split with an audio format is a usage error', async ({ sample }) => {
+  const rec = await sample('audioonly', 5);
+  const run = await finished(startCli(['record', rec.url, '-o', path.join(outDir, 'x.mp3'), '--layout', 'presenters', '--split', '--json']));
+  expect(run.exitCode).toBe(2);
+  expect(run.events.find((e) => e.type === 'error')).toMatchObject({ code: 'USAGE', message: expect.stringMatching(/sound only/) });
+});
+
+test('-o - writes a fragmented MP4 to stdout, progress to stderr, measured like a file', async ({ sample }) => {
+  const rec = await sample('full', 5);
+  const file = path.join(outDir, 'piped.mp4');
+  const child = startCli(['record', rec.url, '-o', '-', '--engine', 'render', '--json']);
+  child.stdout!.pipe(createWriteStream(file));
+  const run = await finished(child);
+  expect(run.exitCode, run.stderr).toBe(0);
+  // stdout holds the file and nothing else; the JSON lines are on stderr.
+  expect(run.events).toEqual([]);
+  expect(run.stderr).toMatch(/"type":"result".*"output":"-"/);
+  const bytes = await readFile(file);
+  expect(bytes.subarray(4, 8).toString()).toBe('ftyp');
+  expect(bytes.includes(Buffer.from('moof'))).toBe(true); // fragments: playable as it arrives
+  const report = await meter(file, rec.dir);
+  expect(report.cameras.map((c) => c.deliveredRatio)).toEqual([1]);
+  expect(Math.abs(report.avSyncMs!)).toBeLessThanOrEqual(5);
+  // AAC's priming samples are hidden by the fragmented file's edit list, as by a plain MP4's.
+  expect(Math.abs(report.audio.offsetMs!)).toBeLessThanOrEqual(5);
+  expect(report.audio.burstsMatched).toBe(report.audio.burstsExpected);
+
+  // The sound alone through a pipe too: an M4A written fragmented, decoded from what came out.
+  const m4a = path.join(outDir, 'piped.m4a');
+  const audioChild = startCli(['record', rec.url, '-o', '-', '--format', 'm4a']);
+  audioChild.stdout!.pipe(createWriteStream(m4a));
+  expect((await finished(audioChild)).exitCode).toBe(0);
+  const audio = await meter(m4a, rec.dir);
+  expect(audio.streams).toEqual({ video: false, audio: true });
+  expect(Math.abs(audio.audio.offsetMs!)).toBeLessThanOrEqual(5);
+});
+
+test('-o - whose reader closes early: OUTPUT_CLOSED, no orphans', async ({ sample }) => {
+  const rec = await sample('full', 5);
+  const workDirs = async () => new Set((await readdir(tmpdir())).filter((name) => name.startsWith('.bbb-capture-')));
+  const before = await workDirs();
+  const child = startCli(['record', rec.url, '-o', '-', '--engine', 'render', '--json']);
+  // Like `| head -c 1000`: the first bytes, then the pipe closes.
+  child.stdout!.once('data', () => child.stdout!.destroy());
+  const run = await finished(child);
+  expect(run.exitCode, run.stderr).toBe(53);
+  expect(run.stderr).toMatch(/"code":"OUTPUT_CLOSED"/);
+  await expect.poll(() => processesMentioning(`bbb-capture-owner=${child.pid}`), { timeout: 10_000 }).toEqual([]);
+  // Its work directory (under the temporary directory) is gone with it.
+  expect([...(await workDirs())].filter((name) => !before.has(name))).toEqual([]);
+});
+
+test('--rtmp streams the export to a live receiver: every webcam frame, A/V within 40 ms', async ({ sample }) => {
+  const rec = await sample('full', 5);
+  const url = `rtmp://127.0.0.1:${await freePort()}/live/test`;
+  const received = path.join(outDir, 'received.flv');
+  const listening = receiver(url, received);
+  await new Promise((r) => setTimeout(r, 500));
+  const file = path.join(outDir, 'live.mp4');
+  const started = Date.now();
+  const run = await finished(startCli(['record', rec.url, '-o', file, '--engine', 'render', '--json', '--rtmp', url]));
+  expect(run.exitCode, run.stderr).toBe(0);
+  expect(run.events.some((e) => e.type === 'stage' && e.stage === 'publish')).toBe(true);
+  // Real time: the stream alone takes the talk's length.
+  expect(Date.now() - started).toBeGreaterThan(5000);
+  await listening;
+  const report = await meter(received, rec.dir);
+  expect(report.streams).toEqual({ video: true, audio: true });
+  expect(report.cameras.map((c) => c.deliveredRatio)).toEqual([1]);
+  expect(Math.abs(report.avSyncMs!)).toBeLessThanOrEqual(40);
+  expect(report.audio.burstsMatched).toBe(report.audio.burstsExpected);
+});
+
+test('--rtmp to a receiver killed mid-stream and restarted: resumed where it broke, nothing lost', async ({ sample }) => {
+  const rec = await sample('full', 8);
+  const url = `rtmp://127.0.0.1:${await freePort()}/live/test`;
+  const first = path.join(outDir, 'first.flv');
+  const second = path.join(outDir, 'second.flv');
+  const one = receiver(url, first);
+  await new Promise((r) => setTimeout(r, 500));
+  const file = path.join(outDir, 'resumed.mp4');
+  const child = startCli(['record', rec.url, '-o', file, '--engine', 'render', '--json', '--rtmp', url]);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // Once the stream has run 3 s of the 8, the receiver goes away and another comes up in its place.
+  await expect.poll(() => output.includes('"stage":"publish"'), { timeout: 300_000, intervals: [200] }).toBe(true);
+  await new Promise((r) => setTimeout(r, 3000));
+  one.kill('SIGTERM'); // it still closes its file, so what it got can be decoded
+  await one;
+  const restarted = receiver(url, second);
+  const run = await finished(child);
+  expect(run.exitCode, run.stderr).toBe(0);
+  await restarted;
+  const result = run.events.find((e) => e.type === 'result') as { rtmp?: { resumedFrom: number[] } };
+  expect(result.rtmp?.resumedFrom).toHaveLength(1);
+  expect(run.events.some((e) => e.type === 'warning' && /resuming/.test(String(e.message)))).toBe(true);
+  const all = await cameraFrames(file);
+  const [before, after] = [await cameraFrames(first), await cameraFrames(second)];
+  const got = new Set([...before, ...after]);
+  expect([...all].filter((f) => !got.has(f))).toEqual([]);
+  // The second session starts where the first broke, not from the start, and reaches the end.
+  expect(Math.min(...after)).toBeGreaterThan(Math.min(...all));
+  expect(Math.min(...after)).toBeLessThanOrEqual(Math.max(...before) + 1);
+  expect(Math.max(...after)).toBe(Math.max(...all));
+  expect((await stat(second)).size).toBeGreaterThan(0);
+});
+
+test('--rtmp to a server that refuses: RTMP_FAILED after the retries, the file kept', async ({ sample }) => {
+  const rec = await sample('full', 5);
+  const url = `rtmp://127.0.0.1:${await freePort()}/live/test`;
+  const file = path.join(outDir, 'refused.mp4');
+  const run = await finished(startCli(['record', rec.url, '-o', file, '--engine', 'render', '--json', '--rtmp', url]));
+  expect(run.exitCode, run.stderr).toBe(54);
+  expect(run.events.find((e) => e.type === 'error')).toMatchObject({ code: 'RTMP_FAILED', message: expect.stringMatching(/failed 4 times/) });
+  expect(run.events.filter((e) => e.type === 'warning' && /retry \d of 3/.test(String(e.message)))).toHaveLength(3);
+  expect((await probeMedia(file, { tools })).video?.codec).toBe('h264');
+});
