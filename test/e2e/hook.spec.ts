@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { HOOK_FILE, HOOK_MARKER } from '../../src/hook/hook-script.js';
+import { openCaptureQueue } from '../../src/worker/capture-queue.js';
+import { openRedis } from '../../src/worker/open-redis.js';
+import { startTestRedis } from '../support/redis-server.js';
 import { runCli } from './support/cli.js';
 import { expect, test } from './support/samples-fixture.js';
 import { expectRealVideo } from './support/watch-helpers.js';
@@ -106,6 +109,28 @@ test('a queue that hangs: the hook kills the enqueue after --timeout, spools the
   // The whole process group went, the background sleep too.
   const { stdout } = await execa('ps', ['-eo', 'args='], { reject: false });
   expect(String(stdout).split('\n').filter((l) => l.includes(hang) || l === 'sleep 300')).toEqual([]);
+});
+
+test('with --redis the hook queues the recording by its playback URL and spools nothing', async ({ sample, recordingsDir, bbbServer }) => {
+  const rec = await sample('full', SECONDS);
+  const { hooks, spool, log } = await places('redis');
+  const redis = await startTestRedis();
+  const connection = await openRedis(redis.url, { name: 'e2e' });
+  const queue = openCaptureQueue(connection, 'hook-e2e');
+  try {
+    const install = await runCli(['hook', 'install', '--dir', hooks, '--spool', spool, '--published', recordingsDir, '--log', log, '--redis', redis.url, '--queue', 'hook-e2e', '--playback-base', bbbServer.playbackUrl(''), '--timeout', '60']);
+    expect(install.exitCode, install.stderr).toBe(0);
+    const hook = await runHook(hooks, ['-m', rec.recordId]);
+    expect(hook.exitCode, hook.stderr).toBe(0);
+    expect(await readFile(log, 'utf8')).toContain(`queued ${rec.recordId} (${bbbServer.playbackUrl(rec.recordId)})`);
+    const jobs = await queue.getJobs(['wait']);
+    expect(jobs.map((j) => j.data.url)).toEqual([bbbServer.playbackUrl(rec.recordId)]);
+    await expect(readdir(spool)).rejects.toThrow(/ENOENT/);
+  } finally {
+    await queue.close();
+    await connection.quit();
+    await redis.stop();
+  }
 });
 
 test('install refuses to replace a hook it did not write; uninstall removes only its own', async () => {

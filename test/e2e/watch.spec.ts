@@ -8,7 +8,12 @@
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Redis } from 'ioredis';
 import { WATCH_JOURNAL_FILE, type WatchJournalDocument } from '../../src/watch/watch-journal.js';
+import { openCaptureQueue, type CaptureQueue } from '../../src/worker/capture-queue.js';
+import { openRedis } from '../../src/worker/open-redis.js';
+import { readQueueStatus } from '../../src/worker/read-queue-status.js';
+import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { finished, runCli, startCli } from './support/cli.js';
 import { expect, test } from './support/samples-fixture.js';
 import { copyWithoutMetadata, EventStream, expectRealVideo, fakeRecordId, visibleFiles } from './support/watch-helpers.js';
@@ -159,4 +164,57 @@ test('a watch stopped by SIGTERM mid-export resumes it on restart and exports no
   const secondFile = path.join(out, journal.recordings[1]!.output!);
   await expectRealVideo(secondFile, SECONDS);
   expect(await visibleFiles(out)).toHaveLength(2);
+});
+
+test.describe('on the farm (--redis)', () => {
+  let redis: TestRedis;
+  let connection: Redis;
+  let queue: CaptureQueue;
+  const QUEUE = `watch-e2e-${process.pid}`;
+  test.beforeAll(async () => {
+    redis = await startTestRedis();
+    connection = await openRedis(redis.url, { name: 'e2e' });
+    queue = openCaptureQueue(connection, QUEUE);
+  });
+  test.afterAll(async () => {
+    await queue?.close();
+    await connection?.quit();
+    await redis?.stop();
+  });
+
+  test('a published recording is queued once with its playback URL, and a worker exports it', async ({ sample, recordingsDir, bbbServer }) => {
+    const rec = await sample('full', SECONDS);
+    const { out } = await dirs('farm');
+    const args = ['watch', '--once', '--published', recordingsDir, '--out-dir', out, '--redis', redis.url, '--queue', QUEUE, '--playback-base', bbbServer.playbackUrl(''), ...EXPORT];
+    const first = await runCli(args);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const done = first.events.filter((e) => e.event === 'done' && e.recordId === rec.recordId);
+    expect(done).toHaveLength(1);
+    expect(done[0]!.queued).toBe(true);
+    let status = await readQueueStatus(queue, { limit: 50 });
+    expect(status.counts.waiting).toBe(1);
+    const job = (await queue.getJobs(['wait'])).find((j) => j.data.url === bbbServer.playbackUrl(rec.recordId))!;
+    expect(job.data.output).toBe(done[0]!.output);
+
+    const again = await runCli(args);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.events.filter((e) => e.event === 'started')).toEqual([]);
+    expect((await readQueueStatus(queue, { limit: 50 })).counts.waiting).toBe(1);
+
+    const farmOut = path.join(work, 'farm', 'worker-out');
+    await mkdir(farmOut, { recursive: true });
+    const worker = startCli(['worker', '--redis', redis.url, '--queue', QUEUE, '--out-dir', farmOut, '--json'], { timeoutMs: 200_000 });
+    try {
+      const deadline = Date.now() + 150_000;
+      while ((status = await readQueueStatus(queue, { limit: 50 })).counts.completed + status.counts.failed < 1) {
+        if (Date.now() > deadline) throw new Error(`the worker did not finish: ${JSON.stringify(status.counts)}`);
+        await sleep(500);
+      }
+      expect(status.counts).toMatchObject({ completed: 1, failed: 0 });
+    } finally {
+      worker.kill('SIGTERM');
+      await finished(worker);
+    }
+    await expectRealVideo(path.join(farmOut, done[0]!.output as string), SECONDS);
+  });
 });
