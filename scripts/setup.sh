@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine with Node 20 (as root) to a first MP4:
-# installs the system packages (Chromium, ffmpeg, fonts, Redis for the farm tests, podman for the
+# installs the system packages (Chromium, ffmpeg, fonts, Redis for the farm tests, Ruby for the
+# post-publish hook tests (BBB runs its hooks with Ruby), podman for the
 # image tests), the npm packages, builds, and records the bundled sample recording to out/sample.mp4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
-packages=(chromium ffmpeg fonts-dejavu-core fonts-liberation2 redis-server)
+packages=(chromium ffmpeg fonts-dejavu-core fonts-liberation2 redis-server ruby)
 if [[ $(id -u) -eq 0 ]]; then
   missing=()
   for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done

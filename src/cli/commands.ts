@@ -10,6 +10,8 @@ import { registerBatch } from './commands/batch.js';
 import { registerEnqueue } from './commands/enqueue.js';
 import { registerStatus } from './commands/status.js';
 import { registerWorker } from './commands/worker.js';
+import { registerHook } from './commands/hook.js';
+import { registerWatch } from './commands/watch.js';
 
 export function registerCommands(program: Command, context: CliContext): void {
   registerRecord(program, context);
@@ -18,6 +20,8 @@ export function registerCommands(program: Command, context: CliContext): void {
   registerWorker(program, context);
   registerEnqueue(program, context);
   registerStatus(program, context);
+  registerWatch(program, context);
+  registerHook(program, context);
   registerSample(program, context);
   registerServe(program, context);
   registerVerify(program, context);
