@@ -32,6 +32,12 @@ export const ERROR_CODES = {
   DISK_FULL: { exit: 51, transient: true },
   /** A farm job's output name is taken by a file already there; it is never overwritten. */
   OUTPUT_EXISTS: { exit: 52, transient: false },
+  /**
+   * The finished file could not be put in object storage (unreachable endpoint, refused
+   * credentials, missing bucket, a checksum that did not match). Transient per error: the one
+   * raising it says so when the SDK called the failure retryable; the local file is kept.
+   */
+  UPLOAD_FAILED: { exit: 53, transient: false },
   VERIFY_FAILED: { exit: 60, transient: false },
   BAD_LAYOUT: { exit: 61, transient: false },
   ABORTED: { exit: 130, transient: false },
@@ -45,12 +51,15 @@ export class CaptureError extends Error {
   readonly code: ErrorCode;
   /** Extra lines for --verbose output: ffmpeg's stderr tail, Chromium's console. */
   readonly detail: string | undefined;
+  /** Overrides the code's own transient flag, for codes whose failures differ (UPLOAD_FAILED). */
+  readonly #transient: boolean | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; detail?: string } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; detail?: string; transient?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CaptureError';
     this.code = code;
     this.detail = options.detail;
+    this.#transient = options.transient;
   }
 
   get exitCode(): number {
@@ -58,7 +67,7 @@ export class CaptureError extends Error {
   }
 
   get transient(): boolean {
-    return ERROR_CODES[this.code].transient;
+    return this.#transient ?? ERROR_CODES[this.code].transient;
   }
 }
 
