@@ -42,7 +42,7 @@ export function uploadError(error: unknown, where: { url: string; endpoint: stri
     return new CaptureError('UPLOAD_FAILED', `cannot reach the object store at ${store} (${net ?? e.name}) to upload ${where.url}: check --s3-endpoint / AWS_ENDPOINT_URL and that the store is up; the local file is kept`, { cause: error, transient: true });
   }
   if ((e.name && CREDENTIAL_ERRORS.has(e.name)) || status === 403) {
-    return new CaptureError('UPLOAD_FAILED', `the object store at ${store} refused the credentials for ${where.url} (${e.name ?? status}: ${e.message ?? ''}): check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or --s3-access-key-id / --s3-secret-access-key) and that they may write there; the local file is kept`, { cause: error, transient: false });
+    return new CaptureError('UPLOAD_FAILED', `the object store at ${store} refused the credentials for ${where.url} (${e.name ?? status}: ${e.message ?? ''}): check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the SDK's profile) and that they may write there; the local file is kept`, { cause: error, transient: false });
   }
   if (e.name === 'NoSuchBucket') {
     return new CaptureError('UPLOAD_FAILED', `no bucket for ${where.url} at ${store}: create it first; the local file is kept`, { cause: error, transient: false });

@@ -24,7 +24,7 @@ import { defaultOutputBase } from './output-name.js';
 import { INSECURE_WARNING } from './record-options.js';
 import type { RecordingInfo } from '../recording/fetch-recording-info.js';
 import { openRecording, readRecordingHead } from '../recording/open-recording.js';
-import { verifyOutput } from '../verify/verify-output.js';
+import { verifyOutput, type OutputCheck } from '../verify/verify-output.js';
 import { chooseEngine } from './choose-engine.js';
 import { validateJobOptions, type JobOptions } from './job-options.js';
 import { openOutputWorkDir } from './output-work-dir.js';
@@ -36,6 +36,8 @@ export type JobResult = (CaptureOutput | RenderOutput) &
     recording: RecordingInfo;
     engineReason: string;
     wallMs: number;
+    /** What verify found in each written file (none with --no-verify): for reports and webhooks. */
+    checks: OutputCheck[];
   };
 
 /**
@@ -115,15 +117,16 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     } else if (plan) {
       composed = { layout: { spec: plan.spec, cameraIntervals: plan.cameras?.intervals ?? [] }, split: null };
     }
+    const checks: OutputCheck[] = [];
     if (options.verify) {
       emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
       for (const file of files) {
-        await verifyOutput({ video: file.partial, expectedDuration: engineOutput.duration, expectAudio: !options.videoOnly, tools: options.tools, signal: options.signal, maxLeadingBlack: file.maxLeadingBlack });
+        checks.push(await verifyOutput({ video: file.partial, expectedDuration: engineOutput.duration, expectAudio: !options.videoOnly, tools: options.tools, signal: options.signal, maxLeadingBlack: file.maxLeadingBlack }));
       }
     }
     await out.commit(files.map((f) => f.file), options.replace);
     emit({ type: 'stage', stage: 'done', message: `wrote ${output}` });
-    return { ...engineOutput, ...composed, output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart };
+    return { ...engineOutput, ...composed, output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart, checks };
   } catch (error) {
     // Whatever broke while stopping (a closed page, a killed ffmpeg) is the abort's doing.
     if (options.signal?.aborted) throw abortError(options.signal);

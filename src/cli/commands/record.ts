@@ -22,6 +22,10 @@ import { startServer, type RunningServer } from '../../server/start-server.js';
 import type { CliContext } from '../main.js';
 import { oneOf, parseAmount, parseTime } from '../parse-values.js';
 import { createProgressReporter } from '../progress-reporter.js';
+import { deliverExport, exportFacts } from '../../deliver/deliver-export.js';
+import { webhookPayload } from '../../deliver/webhook-payload.js';
+import { toCaptureError } from '../../errors.js';
+import { addDeliveryOptions, drainWebhooks, openWebhookSender, resolveDeliveryOptions, type DeliveryFlags } from './delivery-options.js';
 
 const DEFAULT_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
@@ -159,13 +163,18 @@ export function registerRecord(program: Command, context: CliContext): void {
     .option('--split', 'with --layout presenters or custom: also write <output>.content.<ext>, <output>.webcams.<ext> and <output>.presenter-N.<ext> (one per presenter at the size of its own tile, black while the camera is off), all on the same timeline and of the same length', false)
     .addOption(new Option('--workers <n>', 'render engine: player pages rendering parts of the timeline in parallel').argParser(parseAmount).default(1))
     .option('--no-hybrid', 'render engine: let the page draw every webcam and screen-share frame instead of compositing them from the recording\'s files (slower; for comparison)');
-  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & { workers: number; hybrid: boolean; layoutFile?: string; split: boolean }) => {
+  addDeliveryOptions(command);
+  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & DeliveryFlags & { workers: number; hybrid: boolean; layoutFile?: string; split: boolean }) => {
+    const delivery = resolveDeliveryOptions(flags, context);
     const reporter = createProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: context.stdout, stderr: context.stderr });
     const layout = await resolveComposedLayout(flags);
     if (flags.output !== undefined) checkOutputName(path.basename(flags.output), { split: flags.split });
     const base = resolveCaptureOptions(flags, context);
     if (layout?.kind === 'custom') Object.assign(base, { width: layout.spec.width, height: layout.spec.height });
     const { url, server } = await resolveInput(input, flags.player ?? context.env.BBB_CAPTURE_PLAYER, context.signal);
+    const webhook = openWebhookSender(delivery, context);
+    // Set once the file has its final name: an upload that fails after it leaves it there.
+    let written: string | undefined;
     try {
       const result = await runJob({
         ...base,
@@ -181,11 +190,18 @@ export function registerRecord(program: Command, context: CliContext): void {
         onEvent: (event: RecordEvent) => reporter.onEvent(event),
       });
       reporter.stop();
-      if (flags.json) context.stdout.write(`${JSON.stringify({ type: 'result', ...result })}\n`);
-      else if (!flags.quiet) context.stderr.write(`wrote ${result.output} (${result.duration.toFixed(1)} s in ${(result.wallMs / 1000).toFixed(1)} s, ${result.engine} engine)\n`);
+      written = result.output;
+      if (delivery.upload && !flags.quiet && !flags.json) context.stderr.write(`uploading ${result.output} to s3://${delivery.upload.bucket}/${delivery.upload.prefix}\n`);
+      const uploaded = await deliverExport(result.output, exportFacts(input, 'record', result.output, result), { upload: delivery.upload, webhook, signal: context.signal });
+      if (flags.json) context.stdout.write(`${JSON.stringify({ type: 'result', ...result, upload: uploaded })}\n`);
+      else if (!flags.quiet) context.stderr.write(`wrote ${result.output} (${result.duration.toFixed(1)} s in ${(result.wallMs / 1000).toFixed(1)} s, ${result.engine} engine)${uploaded ? `; uploaded to ${uploaded.url} (verified by ${uploaded.verifiedBy}${uploaded.removedLocal ? ', local file removed' : ''})` : ''}\n`);
+    } catch (error) {
+      webhook?.send(webhookPayload({ source: input, sender: 'record', output: written }, { error: toCaptureError(error) }));
+      throw error;
     } finally {
       reporter.stop();
       await server?.close();
+      await drainWebhooks(webhook, context);
     }
   });
 }
