@@ -16,10 +16,11 @@ import { CaptureError } from '../../errors.js';
 import type { CliContext } from '../main.js';
 import { createBatchProgressReporter } from '../batch-progress-reporter.js';
 import { addCaptureOptions, resolveCaptureOptions } from './record.js';
+import { addDeliveryOptions, drainWebhooks, openWebhookSender, resolveDeliveryOptions, type DeliveryFlags } from './delivery-options.js';
 
 type CaptureFlags = Parameters<typeof resolveCaptureOptions>[0];
 
-interface BatchFlags extends CaptureFlags {
+interface BatchFlags extends CaptureFlags, DeliveryFlags {
   outDir: string;
   concurrency: number | 'auto';
   nameTemplate?: string;
@@ -63,7 +64,9 @@ export function registerBatch(program: Command, context: CliContext): void {
     .addOption(new Option('--retry-delay <s>', 'wait before the first retry; each next wait is 4 times longer').argParser(parseSeconds).default(DEFAULT_RETRY_POLICY.delayMs / 1000))
     .option('--fail-fast', 'stop at the first recording that fails for good (in-flight captures are stopped too)', false)
     .option('--report <file>', 'write a JSON report: every item\'s status, output, attempts, duration, error code and message');
+  addDeliveryOptions(command);
   addCaptureOptions(command).action(async (list: string, flags: BatchFlags) => {
+    const delivery = resolveDeliveryOptions(flags, context);
     const items = await readBatchList(list);
     if (flags.nameTemplate !== undefined) validateNameTemplate(flags.nameTemplate);
     const base = resolveCaptureOptions(flags, context);
@@ -84,6 +87,7 @@ export function registerBatch(program: Command, context: CliContext): void {
 
     const reporter = createBatchProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: context.stdout, stderr: context.stderr });
     let result;
+    const webhook = openWebhookSender(delivery, context);
     try {
       result = await runBatch({
         items,
@@ -95,9 +99,11 @@ export function registerBatch(program: Command, context: CliContext): void {
         failFast: flags.failFast,
         signal: context.signal,
         onEvent: (event) => reporter.onEvent(event),
+        delivery: { upload: delivery.upload, webhook },
       });
     } finally {
       reporter.stop();
+      await drainWebhooks(webhook, context);
     }
     if (flags.report) await writeJsonAtomic(path.resolve(flags.report), batchReport(result, path.resolve(list)));
     if (flags.json) context.stdout.write(`${JSON.stringify({ type: 'result', ...batchReport(result, path.resolve(list)) })}\n`);
