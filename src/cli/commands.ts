@@ -10,6 +10,7 @@ import { registerBatch } from './commands/batch.js';
 import { registerEnqueue } from './commands/enqueue.js';
 import { registerStatus } from './commands/status.js';
 import { registerWorker } from './commands/worker.js';
+import { registerDashboard } from './commands/dashboard.js';
 
 export function registerCommands(program: Command, context: CliContext): void {
   registerRecord(program, context);
@@ -18,6 +19,7 @@ export function registerCommands(program: Command, context: CliContext): void {
   registerWorker(program, context);
   registerEnqueue(program, context);
   registerStatus(program, context);
+  registerDashboard(program, context);
   registerSample(program, context);
   registerServe(program, context);
   registerVerify(program, context);
