@@ -21,8 +21,8 @@ interface DashboardFlags extends QueueFlags {
 
 /** --token / --basic-auth (or BBB_CAPTURE_DASHBOARD_TOKEN / _BASIC_AUTH) as one choice. */
 function resolveAuth(flags: DashboardFlags, context: CliContext): DashboardAuth {
-  const token = flags.token ?? context.env.BBB_CAPTURE_DASHBOARD_TOKEN;
-  const basic = flags.basicAuth ?? context.env.BBB_CAPTURE_DASHBOARD_BASIC_AUTH;
+  const token = flags.token ?? (context.env.BBB_CAPTURE_DASHBOARD_TOKEN || undefined);
+  const basic = flags.basicAuth ?? (context.env.BBB_CAPTURE_DASHBOARD_BASIC_AUTH || undefined);
   if (token && basic) throw new CaptureError('USAGE', 'give either --token or --basic-auth, not both');
   if (token !== undefined) {
     if (token.length < 16) throw new CaptureError('USAGE', '--token must be at least 16 characters (e.g. openssl rand -hex 16)');
