@@ -42,6 +42,12 @@ export const ERROR_CODES = {
   OUTPUT_CLOSED: { exit: 53, transient: false },
   /** `--rtmp`: the server refused the stream or kept dropping it, after the retries. */
   RTMP_FAILED: { exit: 54, transient: true },
+  /**
+   * The finished file could not be put in object storage (unreachable endpoint, refused
+   * credentials, missing bucket, a checksum that did not match). Transient per error: the one
+   * raising it says so when the SDK called the failure retryable; the local file is kept.
+   */
+  UPLOAD_FAILED: { exit: 56, transient: false },
   VERIFY_FAILED: { exit: 60, transient: false },
   BAD_LAYOUT: { exit: 61, transient: false },
   ABORTED: { exit: 130, transient: false },
@@ -55,12 +61,15 @@ export class CaptureError extends Error {
   readonly code: ErrorCode;
   /** Extra lines for --verbose output: ffmpeg's stderr tail, Chromium's console. */
   readonly detail: string | undefined;
+  /** Overrides the code's own transient flag, for codes whose failures differ (UPLOAD_FAILED). */
+  readonly #transient: boolean | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; detail?: string } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; detail?: string; transient?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CaptureError';
     this.code = code;
     this.detail = options.detail;
+    this.#transient = options.transient;
   }
 
   get exitCode(): number {
@@ -68,7 +77,7 @@ export class CaptureError extends Error {
   }
 
   get transient(): boolean {
-    return ERROR_CODES[this.code].transient;
+    return this.#transient ?? ERROR_CODES[this.code].transient;
   }
 }
 

@@ -48,6 +48,8 @@ export interface JournalEntry {
   durationS: number | null;
   /** Size of the output file in bytes when it was done; absent in journals of older versions. */
   outputBytes?: number | null;
+  /** `s3://bucket/key` once uploaded (--upload): a done item whose local file was removed is still done. */
+  uploadUrl?: string | null;
   /** Wall time of the last attempt, ms. */
   wallMs: number | null;
   error: { code: ErrorCode; message: string } | null;

@@ -27,6 +27,10 @@ import { outputBaseFor } from './name-template.js';
 import { OutputNameRegistry, splitRequestedName } from './output-name-registry.js';
 import type { BatchItem } from './parse-batch-list.js';
 import { retryDelayMs, shouldRetry, type RetryPolicy } from './retry-policy.js';
+import { deliverExport, exportFacts } from '../deliver/deliver-export.js';
+import type { WebhookSender } from '../deliver/create-webhook-sender.js';
+import type { UploadOptions } from '../deliver/upload-options.js';
+import { webhookPayload } from '../deliver/webhook-payload.js';
 
 /** Where captures are assembled before they get their final name. */
 export const STAGING_DIR = '.bbb-capture-staging';
@@ -50,6 +54,8 @@ export interface RunBatchOptions {
   onEvent: (event: BatchEvent) => void;
   /** The capture; a seam for tests. */
   record?: ((options: JobOptions) => Promise<Pick<JobResult, 'duration' | 'wallMs'>>) | undefined;
+  /** Upload of each finished file (--upload) and the webhook told of each export (--webhook). */
+  delivery?: { upload: UploadOptions | null; webhook: WebhookSender | null } | undefined;
   /** Reads a recording's metadata; a seam for tests. */
   fetchInfo?: ((url: string, signal: AbortSignal | undefined) => Promise<RecordingInfo>) | undefined;
 }
@@ -104,6 +110,8 @@ interface Plan {
  * a power cut the journal can say done over a file whose data never reached the disk.
  */
 async function doneFileIntact(file: string, entry: JournalEntry): Promise<boolean> {
+  // Uploaded and verified there; the local copy may have been removed on purpose.
+  if (entry.uploadUrl) return true;
   const size = (await stat(file).catch(() => undefined))?.size;
   if (!size) return false;
   return entry.outputBytes === undefined || entry.outputBytes === null || entry.outputBytes === size;
@@ -263,9 +271,14 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
       const attempt = async (plan: Plan): Promise<void> => {
         const { item, key } = plan;
         if (stop.signal.aborted) return settle(plan, 'pending');
+        // What the last attempt left (moving to running clears its error).
+        const before = journal.ensure(key, item.url, item.source);
+        const uploadOnly = before.error?.code === 'UPLOAD_FAILED' && before.durationS !== null;
         let entry = await journal.move(key, 'running');
         attemptsThisRun.set(key, (attemptsThisRun.get(key) ?? 0) + 1);
         const staging = path.join(stagingRoot, key);
+        // Length of the export once it is in the out dir (a failure after it is the upload's).
+        let captured: number | undefined;
         try {
           if (!entry.output) {
             const info = await fetchInfo(item.url, stop.signal);
@@ -274,9 +287,12 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
           }
           const output = entry.output!;
           emit({ type: 'item-start', index: item.index, url: item.url, output, attempt: entry.attempts });
+          const final = path.join(outDir, output);
+          // The last attempt exported the file and only its upload failed: upload it again, do not re-export it.
+          const exported = uploadOnly && (await stat(final).then((s) => s.size > 0, () => false));
           await rm(staging, { recursive: true, force: true });
           await mkdir(staging, { recursive: true });
-          const result = await record({
+          const result: Pick<JobResult, 'duration' | 'wallMs'> & Partial<JobResult> = exported ? { duration: entry.durationS!, wallMs: 0 } : await record({
             ...plan.options,
             url: item.url,
             output: path.join(staging, output),
@@ -290,9 +306,11 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
             signal: stop.signal,
             onEvent: (event) => emit({ type: 'item-event', index: item.index, output, event }),
           });
-          await durableRename(path.join(staging, output), path.join(outDir, output));
-          const { size } = await stat(path.join(outDir, output));
-          await journal.move(key, 'done', { durationS: result.duration, outputBytes: size, wallMs: result.wallMs });
+          if (!exported) await durableRename(path.join(staging, output), final);
+          const { size } = await stat(final);
+          captured = result.duration;
+          const delivered = await deliverExport(final, exportFacts(item.url, 'batch', final, result), { upload: options.delivery?.upload ?? null, webhook: options.delivery?.webhook ?? null, signal: stop.signal });
+          await journal.move(key, 'done', { durationS: result.duration, outputBytes: size, wallMs: result.wallMs, uploadUrl: delivered?.url ?? null, error: null });
           emit({ type: 'item-done', index: item.index, url: item.url, output, attempt: entry.attempts, durationS: result.duration, wallMs: result.wallMs });
           settle(plan, 'done');
         } catch (error) {
@@ -304,10 +322,11 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
             return settle(plan, 'interrupted');
           }
           const error_ = { code: failure.code, message: failure.message };
+          const exportedPart = captured === undefined ? {} : { durationS: captured };
           const n = attemptsThisRun.get(key)!;
           if (shouldRetry(failure, n, options.retry)) {
             const delayMs = retryDelayMs(n, options.retry);
-            await journal.move(key, 'pending', { error: error_, wallMs, nextAttemptAt: new Date(Date.now() + delayMs).toISOString() });
+            await journal.move(key, 'pending', { error: error_, wallMs, ...exportedPart, nextAttemptAt: new Date(Date.now() + delayMs).toISOString() });
             emit({ type: 'item-retry', index: item.index, url: item.url, attempt: entry.attempts, delayMs, code: failure.code, message: failure.message });
             // The wait does not hold a capture slot: the item rejoins the queue when it is over.
             const timer = setTimeout(() => {
@@ -317,7 +336,8 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
             timers.set(key, { timer, plan });
             return;
           }
-          await journal.move(key, 'failed', { error: error_, wallMs });
+          await journal.move(key, 'failed', { error: error_, wallMs, ...exportedPart });
+          options.delivery?.webhook?.send(webhookPayload({ source: item.url, sender: 'batch', output: captured === undefined ? undefined : path.join(outDir, entry.output!) }, { error: failure }));
           emit({ type: 'item-failed', index: item.index, url: item.url, output: entry.output, attempts: entry.attempts, code: failure.code, message: failure.message });
           settle(plan, 'failed');
           if (options.failFast) {

@@ -12,6 +12,7 @@ import { registerStatus } from './commands/status.js';
 import { registerWorker } from './commands/worker.js';
 import { registerHook } from './commands/hook.js';
 import { registerWatch } from './commands/watch.js';
+import { registerDashboard } from './commands/dashboard.js';
 
 export function registerCommands(program: Command, context: CliContext): void {
   registerRecord(program, context);
@@ -22,6 +23,7 @@ export function registerCommands(program: Command, context: CliContext): void {
   registerStatus(program, context);
   registerWatch(program, context);
   registerHook(program, context);
+  registerDashboard(program, context);
   registerSample(program, context);
   registerServe(program, context);
   registerVerify(program, context);

@@ -28,7 +28,7 @@ import { defaultOutputBase } from './output-name.js';
 import { INSECURE_WARNING } from './record-options.js';
 import type { RecordingInfo } from '../recording/fetch-recording-info.js';
 import { openRecording, readRecordingHead } from '../recording/open-recording.js';
-import { verifyOutput } from '../verify/verify-output.js';
+import { verifyOutput, type OutputCheck } from '../verify/verify-output.js';
 import { addPublishingTracks } from '../mux/add-publishing-tracks.js';
 import { isAudioFormat } from '../engines/audio/audio-format.js';
 import { exportAudio, type AudioOutput } from '../engines/audio/export-audio.js';
@@ -52,6 +52,8 @@ export type JobResult = (CaptureOutput | RenderOutput | AudioOutput) &
     otio?: string;
     /** `--rtmp`: where the live stream had to resume after drops. */
     rtmp?: RestreamResult | undefined;
+    /** What verify found in each written file (none with --no-verify): for reports and webhooks. */
+    checks: OutputCheck[];
   };
 
 /**
@@ -84,7 +86,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
    * the cards added to the first file; `extra`: files written beside it (chapters, poster, OTIO),
    * committed with it but not checked as media.
    */
-  const deliver = async (files: ComposedFile[], duration: number, expect: { audio: boolean; video: boolean }, more: { added: number; extra: string[] } = { added: 0, extra: [] }): Promise<{ rtmp?: RestreamResult }> => {
+  const deliver = async (files: ComposedFile[], duration: number, expect: { audio: boolean; video: boolean }, more: { added: number; extra: string[] } = { added: 0, extra: [] }): Promise<{ rtmp?: RestreamResult; checks: OutputCheck[] }> => {
     let main = files.find((f) => f.file === output)?.partial ?? files[0]!.partial;
     if (options.pipe) {
       const streamable = path.join(out.workDir, `stream.${format}`);
@@ -96,10 +98,11 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
       }
       files = [{ ...files[0]!, file: output, partial: main }];
     }
+    const checks: OutputCheck[] = [];
     if (options.verify) {
       emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
       for (const [i, file] of files.entries()) {
-        await verifyOutput({ video: file.partial, expectedDuration: duration + (i === 0 ? more.added : 0), expectAudio: expect.audio, expectVideo: expect.video, tools: options.tools, signal: options.signal, maxLeadingBlack: file.maxLeadingBlack });
+        checks.push(await verifyOutput({ video: file.partial, expectedDuration: duration + (i === 0 ? more.added : 0), expectAudio: expect.audio, expectVideo: expect.video, tools: options.tools, signal: options.signal, maxLeadingBlack: file.maxLeadingBlack }));
       }
     }
     if (options.pipe) {
@@ -111,9 +114,9 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     }
     if (options.rtmpUrl !== undefined) {
       emit({ type: 'stage', stage: 'publish', message: `streaming to ${options.rtmpUrl.replace(/\/[^/]*$/, '/…')} in real time ${(duration + more.added).toFixed(1)} s)` });
-      return { rtmp: await restreamRtmp({ file: main, url: options.rtmpUrl, duration: duration + more.added, tools: options.tools, signal: options.signal, onEvent: emit }) };
+      return { checks, rtmp: await restreamRtmp({ file: main, url: options.rtmpUrl, duration: duration + more.added, tools: options.tools, signal: options.signal, onEvent: emit }) };
     }
-    return {};
+    return { checks };
   };
   let browser: Browser | undefined;
   // Stops the download when something else failed first.

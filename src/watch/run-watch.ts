@@ -19,7 +19,7 @@ import PQueue from 'p-queue';
 import { OutputNameRegistry } from '../batch/output-name-registry.js';
 import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
 import { defaultOutputBase } from '../job/output-name.js';
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { ExportFormat } from '../job/record-options.js';
 import { readPublishedMetadata } from './read-published-metadata.js';
 import { readSpoolEntry } from './read-spool-entry.js';
 import { waitStableFile } from './wait-stable-file.js';
@@ -57,7 +57,7 @@ export interface WatchOptions {
   /** Spool files (`<id>.json`) from the post-publish hook; null: none. */
   spoolDir: string | null;
   outDir: string;
-  format: OutputFormat;
+  format: ExportFormat;
   concurrency: number;
   /** Process what is there (and the spool), then return. */
   once: boolean;

@@ -30,9 +30,13 @@ import { runJob, type JobResult } from '../job/run-job.js';
 import type { ExportFormat } from '../job/record-options.js';
 import { applyCaptureSettings, type BaseCaptureOptions } from '../batch/capture-settings.js';
 import { joinRenderedParts } from '../engines/render/join-rendered-parts.js';
-import { checkJobData, formatJobFailure, jobCaptureSettings, PARTS_DIR, pausedWorkerKey, type CaptureJobData, type PausedWorker, type CaptureJobProgress, type CaptureJobResult } from './capture-queue.js';
+import { checkJobData, formatJobFailure, parseJobFailure, jobCaptureSettings, PARTS_DIR, pausedWorkerKey, type CaptureJobData, type PausedWorker, type CaptureJobProgress, type CaptureJobResult } from './capture-queue.js';
 import { openRedis, redactRedisUrl } from './open-redis.js';
 import type { RedisTls } from './read-redis-tls.js';
+import { deliverExport, exportFacts } from '../deliver/deliver-export.js';
+import type { WebhookSender } from '../deliver/create-webhook-sender.js';
+import type { UploadOptions } from '../deliver/upload-options.js';
+import { webhookPayload } from '../deliver/webhook-payload.js';
 
 /** Where runs of jobs are assembled. */
 export const JOBS_STAGING_DIR = '.bbb-capture-jobs';
@@ -104,6 +108,8 @@ export interface RunWorkerOptions extends LockSettings, Partial<DiskWatchSetting
   onEvent: (event: WorkerEvent) => void;
   /** The capture; a seam for tests. */
   record?: ((options: JobOptions) => Promise<Pick<JobResult, 'duration' | 'wallMs'>>) | undefined;
+  /** Upload of each finished recording (--upload) and the webhook told of each (--webhook); parts are neither. */
+  delivery?: { upload: UploadOptions | null; webhook: WebhookSender | null } | undefined;
   /** Free bytes on the file system of a directory (statfs); a seam for tests. */
   freeSpace?: ((dir: string) => Promise<number>) | undefined;
 }
@@ -201,6 +207,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
     };
     let lastPublished = 0;
     let stage = 'queued';
+    /** The final file, once it has its name (a failure after it is the upload's). */
+    let exported: string | undefined;
     const publish = (progress: Omit<CaptureJobProgress, 'worker'>, force: boolean) => {
       if (!force && Date.now() - lastPublished < 2000) return;
       lastPublished = Date.now();
@@ -215,7 +223,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       await mkdir(staging, { recursive: true });
       // Its name is taken already (an earlier export whose job was since removed, a file put
       // there by hand): fail now rather than after the capture. The final rename checks again.
-      if (!data.part && (await access(finalPath).then(() => true, () => false))) {
+      const fileThere = !data.part && (await access(finalPath).then(() => true, () => false));
+      // The last attempt exported it and only the upload failed: upload it again, do not export it again.
+      const uploadOnly = fileThere && !!options.delivery?.upload && parseJobFailure(job.failedReason).code === 'UPLOAD_FAILED';
+      if (fileThere && !uploadOnly) {
         throw new CaptureError('OUTPUT_EXISTS', `${finalPath} already exists; it is left as it is (move it away and queue the recording again to export it anew)`);
       }
       emit({ type: 'job-start', jobId, url: data.url, output: data.output, attempt });
@@ -232,7 +243,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       const started = Date.now();
       let durationS: number;
       let written: string;
-      if (data.join) {
+      let result: Partial<JobResult> = {};
+      if (uploadOnly) {
+        durationS = (job.progress as Partial<CaptureJobProgress> | undefined)?.duration ?? 0;
+        written = finalPath;
+      } else if (data.join) {
         // Every part is done (BullMQ runs the join only then) and on the shared out dir.
         const parts = Array.from({ length: data.join.count }, (_, i) => path.join(partsDir, partName(i)));
         ({ duration: durationS } = await joinRenderedParts({
@@ -264,10 +279,15 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
         await durableRename(path.join(staging, name), written);
       } else {
         // The job chooses the engine (auto by default: per recording) and says which.
-        ({ duration: durationS } = await record({ ...settings, engine: data.settings.engine ?? 'capture', url: data.url, output: path.join(staging, data.output), workers: 1, hybrid: true, videoOnly: false, compose: null, replace: true, signal, onEvent }));
+        result = await record({ ...settings, engine: data.settings.engine ?? 'capture', url: data.url, output: path.join(staging, data.output), workers: 1, hybrid: true, videoOnly: false, compose: null, replace: true, signal, onEvent });
+        durationS = result.duration!;
         await checkLock();
         await durableRename(path.join(staging, data.output), finalPath, { replace: false });
         written = finalPath;
+      }
+      if (!data.part) {
+        exported = written;
+        await deliverExport(written, exportFacts(data.url, options.name, written, { duration: durationS, ...result }), { upload: options.delivery?.upload ?? null, webhook: options.delivery?.webhook ?? null, signal });
       }
       const wallMs = Date.now() - started;
       counts.completed++;
@@ -287,6 +307,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       const willRetry = failure.transient && attempt < (job.opts.attempts ?? 1);
       counts.failed++;
       emit({ type: 'job-failed', jobId, output: data.output, code: failure.code, message: failure.message, attempt, willRetry });
+      if (!willRetry && !data.part) options.delivery?.webhook?.send(webhookPayload({ source: data.url, sender: options.name, output: exported }, { error: failure }));
       const reason = formatJobFailure(failure.code, failure.message);
       // Permanent failures (404, broken recording, bad options) skip the remaining attempts.
       throw failure.transient ? new Error(reason) : new UnrecoverableError(reason);

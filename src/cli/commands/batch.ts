@@ -18,10 +18,11 @@ import type { CliContext } from '../main.js';
 import { createBatchProgressReporter } from '../batch-progress-reporter.js';
 import { addBbbApiOptions, describeBbbSelection, resolveBbbApiQuery, type BbbApiFlags } from './bbb-api-options.js';
 import { addCaptureOptions, resolveCaptureOptions } from './record.js';
+import { addDeliveryOptions, drainWebhooks, openWebhookSender, resolveDeliveryOptions, type DeliveryFlags } from './delivery-options.js';
 
 type CaptureFlags = Parameters<typeof resolveCaptureOptions>[0];
 
-interface BatchFlags extends CaptureFlags, BbbApiFlags {
+interface BatchFlags extends CaptureFlags, BbbApiFlags, DeliveryFlags {
   outDir: string;
   concurrency: number | 'auto';
   nameTemplate?: string;
@@ -66,7 +67,9 @@ export function registerBatch(program: Command, context: CliContext): void {
     .option('--fail-fast', 'stop at the first recording that fails for good (in-flight captures are stopped too)', false)
     .option('--report <file>', 'write a JSON report: every item\'s status, output, attempts, duration, error code and message');
   addBbbApiOptions(command);
+  addDeliveryOptions(command);
   addCaptureOptions(command).action(async (listArg: string | undefined, flags: BatchFlags) => {
+    const delivery = resolveDeliveryOptions(flags, context);
     const api = resolveBbbApiQuery(flags, context);
     if (api && listArg !== undefined) throw new CaptureError('USAGE', `give either a list file (${listArg}) or --bbb-url, not both`);
     if (!api && listArg === undefined) throw new CaptureError('USAGE', 'no recordings: give a list file, or --bbb-url to take them from a BBB server');
@@ -102,6 +105,7 @@ export function registerBatch(program: Command, context: CliContext): void {
 
     const reporter = createBatchProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: context.stdout, stderr: context.stderr });
     let result;
+    const webhook = openWebhookSender(delivery, context);
     try {
       result = await runBatch({
         items,
@@ -113,9 +117,11 @@ export function registerBatch(program: Command, context: CliContext): void {
         failFast: flags.failFast,
         signal: context.signal,
         onEvent: (event) => reporter.onEvent(event),
+        delivery: { upload: delivery.upload, webhook },
       });
     } finally {
       reporter.stop();
+      await drainWebhooks(webhook, context);
     }
     if (flags.report) await writeJsonAtomic(path.resolve(flags.report), batchReport(result, api ? list : path.resolve(list)));
     if (flags.json) context.stdout.write(`${JSON.stringify({ type: 'result', ...batchReport(result, api ? list : path.resolve(list)) })}\n`);

@@ -25,6 +25,10 @@ import { resolveCardOptions, type CardFlags } from '../resolve-card-options.js';
 import { addCredentialOptions, resolveCredentials, type CredentialFlags } from './credential-options.js';
 import { oneOf, parseAmount, parseTime } from '../parse-values.js';
 import { createProgressReporter } from '../progress-reporter.js';
+import { deliverExport, exportFacts } from '../../deliver/deliver-export.js';
+import { webhookPayload } from '../../deliver/webhook-payload.js';
+import { toCaptureError } from '../../errors.js';
+import { addDeliveryOptions, drainWebhooks, openWebhookSender, resolveDeliveryOptions, type DeliveryFlags } from './delivery-options.js';
 
 const DEFAULT_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
@@ -184,8 +188,10 @@ export function registerRecord(program: Command, context: CliContext): void {
     .option('--card-line <text>', 'a line shown on the cards (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
     .addOption(new Option('--card-length <s>', 'how long each card is shown').argParser(parseAmount).default(4))
     .option('--card-audio <file>', 'sound under the cards, cut or padded with silence to --card-length (default: silence)');
-  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & CardFlags & { workers: number; hybrid: boolean; layoutFile?: string; split: boolean; chaptersFile?: string; poster?: string; posterAt?: number; rtmp?: string }) => {
+  addDeliveryOptions(command);
+  addCaptureOptions(command, true).action(async (input: string, flags: RecordFlags & CardFlags & DeliveryFlags & { workers: number; hybrid: boolean; layoutFile?: string; split: boolean; chaptersFile?: string; poster?: string; posterAt?: number; rtmp?: string }) => {
     if (flags.posterAt !== undefined && flags.poster === undefined) throw new CaptureError('USAGE', '--poster-at needs --poster <file>');
+    const delivery = resolveDeliveryOptions(flags, context);
     // `-o -`: stdout carries the file, so progress and JSON lines go to stderr.
     const piped = flags.output === '-';
     const out = piped ? context.stderr : context.stdout;
@@ -196,6 +202,9 @@ export function registerRecord(program: Command, context: CliContext): void {
     const base = resolveCaptureOptions(flags, context);
     if (layout?.kind === 'custom') Object.assign(base, { width: layout.spec.width, height: layout.spec.height });
     const { url, server } = await resolveInput(input, flags.player ?? context.env.BBB_CAPTURE_PLAYER, context.signal);
+    const webhook = openWebhookSender(delivery, context);
+    // Set once the file has its final name: an upload that fails after it leaves it there.
+    let written: string | undefined;
     try {
       const result = await runJob({
         ...base,
@@ -216,11 +225,18 @@ export function registerRecord(program: Command, context: CliContext): void {
         onEvent: (event: RecordEvent) => reporter.onEvent(event),
       });
       reporter.stop();
-      if (flags.json) out.write(`${JSON.stringify({ type: 'result', ...result })}\n`);
-      else if (!flags.quiet) context.stderr.write(`wrote ${result.output} (${result.duration.toFixed(1)} s in ${(result.wallMs / 1000).toFixed(1)} s, ${result.engine} engine)\n`);
+      written = result.output;
+      if (delivery.upload && !flags.quiet && !flags.json) context.stderr.write(`uploading ${result.output} to s3://${delivery.upload.bucket}/${delivery.upload.prefix}\n`);
+      const uploaded = piped ? undefined : await deliverExport(result.output, exportFacts(input, 'record', result.output, result), { upload: delivery.upload, webhook, signal: context.signal });
+      if (flags.json) out.write(`${JSON.stringify({ type: 'result', ...result, upload: uploaded })}\n`);
+      else if (!flags.quiet) context.stderr.write(`wrote ${result.output} (${result.duration.toFixed(1)} s in ${(result.wallMs / 1000).toFixed(1)} s, ${result.engine} engine)${uploaded ? `; uploaded to ${uploaded.url} (verified by ${uploaded.verifiedBy})` : ''}\n`);
+    } catch (error) {
+      webhook?.send(webhookPayload({ source: input, sender: 'record', output: written }, { error: toCaptureError(error) }));
+      throw error;
     } finally {
       reporter.stop();
       await server?.close();
+      await drainWebhooks(webhook, context);
     }
   });
 }

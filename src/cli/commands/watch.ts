@@ -9,6 +9,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { CaptureError } from '../../errors.js';
+import { isAudioFormat } from '../../engines/audio/audio-format.js';
+import type { OutputFormat } from '../../mux/build-mux-args.js';
 import { runJob } from '../../job/run-job.js';
 import type { Resolution } from '../../job/record-options.js';
 import { DEFAULT_JOB_RETRY, openCaptureQueue } from '../../worker/capture-queue.js';
@@ -88,6 +90,7 @@ export function registerWatch(program: Command, context: CliContext): void {
     if (farm && !flags.playbackBase) throw new CaptureError('USAGE', '--redis needs --playback-base https://HOST/playback/presentation/2.3/ (workers fetch recordings by their playback URL)');
     if (flags.playbackBase !== undefined && !/^https?:\/\/[^/]+\/.*\/$/.test(flags.playbackBase)) throw new CaptureError('USAGE', `--playback-base "${flags.playbackBase}" must be an http(s) URL ending in "/"`);
     const base = resolveCaptureOptions(flags, context);
+    if (farm && isAudioFormat(base.format)) throw new CaptureError('USAGE', `--format ${base.format} (sound only) is exported locally: the farm's jobs are videos (mp4, mkv or webm)`);
     const outDir = path.resolve(flags.outDir);
     await mkdir(outDir, { recursive: true }).catch((error: unknown) => {
       throw new CaptureError('OUTPUT_NOT_WRITABLE', `cannot create ${outDir}: ${(error as Error).message}`, { cause: error });
@@ -133,7 +136,7 @@ export function registerWatch(program: Command, context: CliContext): void {
         const [result] = await enqueueRecordings({
           queue,
           items: [{ index: 0, source: job.dir, url: `${flags.playbackBase}${job.recordId}`, settings: {} }],
-          defaults: { from: base.from, to: base.to ?? null, layout: base.layout, resolution: flags.resolution as Resolution, format: base.format, engine: base.engine },
+          defaults: { from: base.from, to: base.to ?? null, layout: base.layout, resolution: flags.resolution as Resolution, format: base.format as OutputFormat, engine: base.engine },
           nameTemplate: undefined,
           retry: DEFAULT_JOB_RETRY,
           signal,

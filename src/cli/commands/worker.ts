@@ -13,10 +13,16 @@ import { parseAmount, parseSize } from '../parse-values.js';
 import { parseConcurrency, parseCount } from './batch.js';
 import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
 import { addCaptureOptions, resolveCaptureOptions } from './record.js';
+import { addDeliveryOptions, drainWebhooks, openWebhookSender, resolveDeliveryOptions, type DeliveryFlags } from './delivery-options.js';
+import { openCaptureQueue, queueRedis } from '../../worker/capture-queue.js';
+import { openRedis } from '../../worker/open-redis.js';
+import { QUEUE_STATES, serveWorkerMetrics, type WorkerMetrics } from '../../worker/serve-worker-metrics.js';
 
 type CaptureFlags = Parameters<typeof resolveCaptureOptions>[0];
 
-interface WorkerFlags extends CaptureFlags, QueueFlags {
+interface WorkerFlags extends CaptureFlags, QueueFlags, DeliveryFlags {
+  metricsPort?: number;
+  metricsHost: string;
   outDir: string;
   concurrency: number | 'auto';
   lockDuration: number;
@@ -100,31 +106,65 @@ export function registerWorker(program: Command, context: CliContext): void {
     .addOption(new Option('--max-stalled <n>', 'how many worker deaths a job survives before it fails').argParser(parseCount).default(DEFAULT_LOCK_SETTINGS.maxStalledCount))
     .addOption(new Option('--min-free <size>', 'take no job while the out dir\'s disk has less free (e.g. 500M, 2G); a full disk pauses the worker until this much is free').argParser(parseSize).default(DEFAULT_DISK_WATCH.minFreeBytes, '2G'))
     .addOption(new Option('--on-stop <what>', 'on SIGTERM/Ctrl-C: requeue running captures (abort them) or finish them first').choices(['requeue', 'finish']).default('requeue'))
-    .option('--name <name>', 'this worker\'s name in job records (default: host:pid)');
+    .option('--name <name>', 'this worker\'s name in job records (default: host:pid)')
+    .addOption(new Option('--metrics-port <n>', 'serve Prometheus metrics at http://HOST:N/metrics: jobs done/failed by code, job duration, realtime factor, active captures, queue depth').argParser(parseCount))
+    .option('--metrics-host <host>', 'address the metrics are served on (0.0.0.0 for a Prometheus on another host)', '127.0.0.1');
   addQueueOptions(command);
+  addDeliveryOptions(command);
   addCaptureOptions(command);
   for (const option of command.options) if (option.long && JOB_OPTIONS.includes(option.long)) option.hideHelp();
   command.action(async (flags: WorkerFlags) => {
     const redisUrl = resolveRedisUrl(flags, context);
     const redisTls = await resolveRedisTls(flags, context, redisUrl);
     const base = resolveCaptureOptions(flags, context);
+    const delivery = resolveDeliveryOptions(flags, context);
     const concurrency = flags.concurrency === 'auto' ? autoConcurrency(machineResources(), RESOLUTIONS['1920x1080']).concurrency : flags.concurrency;
-    await runWorker({
-      redisUrl,
-      redisTls,
-      queueName: flags.queue,
-      outDir: flags.outDir,
-      concurrency,
-      base,
-      name: flags.name ?? `${os.hostname()}:${process.pid}`,
-      lockDurationMs: flags.lockDuration * 1000,
-      stalledIntervalMs: flags.stalledInterval * 1000,
-      maxStalledCount: flags.maxStalled,
-      onStop: flags.onStop,
-      minFreeBytes: flags.minFree,
-      diskPollMs: DEFAULT_DISK_WATCH.diskPollMs,
-      signal: context.signal,
-      onEvent: workerLog(flags, context),
-    });
+    const name = flags.name ?? `${os.hostname()}:${process.pid}`;
+    const log = workerLog(flags, context);
+    let metrics: WorkerMetrics | undefined;
+    let metricsQueue: ReturnType<typeof openCaptureQueue> | undefined;
+    if (flags.metricsPort !== undefined) {
+      const connection = await openRedis(redisUrl, { name: `bbb-capture-metrics:${name}`, tls: redisTls });
+      metricsQueue = openCaptureQueue(connection, flags.queue);
+      const queue = metricsQueue;
+      metrics = await serveWorkerMetrics({ host: flags.metricsHost, port: flags.metricsPort, worker: name, queueCounts: () => queue.getJobCounts(...QUEUE_STATES) }).catch(async (error: unknown) => {
+        await queue.close();
+        await connection.quit();
+        throw error;
+      });
+      if (!flags.quiet) context.stderr.write(`metrics at ${metrics.url}\n`);
+    }
+    const webhook = openWebhookSender(delivery, context);
+    try {
+      await runWorker({
+        redisUrl,
+        redisTls,
+        queueName: flags.queue,
+        outDir: flags.outDir,
+        concurrency,
+        base,
+        name,
+        lockDurationMs: flags.lockDuration * 1000,
+        stalledIntervalMs: flags.stalledInterval * 1000,
+        maxStalledCount: flags.maxStalled,
+        onStop: flags.onStop,
+        minFreeBytes: flags.minFree,
+        diskPollMs: DEFAULT_DISK_WATCH.diskPollMs,
+        signal: context.signal,
+        onEvent: (event) => {
+          metrics?.observe(event);
+          log(event);
+        },
+        delivery: { upload: delivery.upload, webhook },
+      });
+    } finally {
+      await drainWebhooks(webhook, context);
+      await metrics?.close();
+      if (metricsQueue) {
+        const connection = queueRedis(metricsQueue);
+        await metricsQueue.close();
+        await connection.quit().catch(() => undefined);
+      }
+    }
   });
 }
