@@ -1,7 +1,7 @@
 /**
  * record --upload to an S3-compatible store on loopback (s3rver, in this process) and --webhook
  * to a local receiver: the object decodes back to the video; an unreachable endpoint and refused
- * credentials fail with UPLOAD_FAILED (exit 53) and a message saying which, leaving no object under
+ * credentials fail with UPLOAD_FAILED (exit 56) and a message saying which, leaving no object under
  * the final key and the local file in place; the webhook hears of each, signed.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -92,24 +92,24 @@ test('record --upload puts the verified video in the store, removes the local co
   expect((received[0]!.body.checks as unknown[]).length).toBe(1);
 });
 
-test('an unreachable endpoint: UPLOAD_FAILED (exit 53) naming it, the file kept, nothing in the store, the webhook told', async ({ sample }) => {
+test('an unreachable endpoint: UPLOAD_FAILED (exit 56) naming it, the file kept, nothing in the store, the webhook told', async ({ sample }) => {
   const rec = await sample('full', 5);
   const file = path.join(outDir, 'unreachable.mp4');
   const endpoint = `http://127.0.0.1:${await closedPort()}`;
   received.length = 0;
   const run = await runCli(['record', rec.url, '-o', file, '--upload', `s3://${s3.bucket}/down/`, '--s3-path-style', '--upload-remove-local', '--webhook', hookUrl], { env: env(endpoint) });
-  expect(run.exitCode).toBe(53);
+  expect(run.exitCode).toBe(56);
   expect(run.stderr).toContain(`error UPLOAD_FAILED: cannot reach the object store at ${endpoint} (ECONNREFUSED)`);
   expect((await stat(file)).size).toBeGreaterThan(0);
   expect(await keysUnder('down/')).toEqual([]);
   expect(received.map((r) => [r.signed, r.body.event, (r.body.error as { code: string }).code, r.body.output])).toEqual([[true, 'export.failed', 'UPLOAD_FAILED', file]]);
 });
 
-test('bad credentials: UPLOAD_FAILED (exit 53) saying the store refused them, no object under the final key', async ({ sample }) => {
+test('bad credentials: UPLOAD_FAILED (exit 56) saying the store refused them, no object under the final key', async ({ sample }) => {
   const rec = await sample('full', 5);
   const file = path.join(outDir, 'refused.mp4');
   const run = await runCli(['record', rec.url, '-o', file, '--upload', `s3://${s3.bucket}/refused/`, '--s3-path-style'], { env: env(s3.endpoint, 'NOT-A-KEY') });
-  expect(run.exitCode).toBe(53);
+  expect(run.exitCode).toBe(56);
   expect(run.stderr).toMatch(/error UPLOAD_FAILED: the object store at http:\/\/127\.0\.0\.1:\d+ refused the credentials for s3:\/\/archive\/refused\/refused\.mp4 \(InvalidAccessKeyId/);
   expect(run.stderr).toContain('AWS_ACCESS_KEY_ID');
   expect(await keysUnder('refused/')).toEqual([]);

@@ -97,7 +97,7 @@ describe('deliverOutput', () => {
     const error = await failure(deliverOutput(file, { upload: options({ endpoint, removeLocal: true }) }));
     expect(error.code).toBe('UPLOAD_FAILED');
     expect(error.transient).toBe(true);
-    expect(error.exitCode).toBe(53);
+    expect(error.exitCode).toBe(56);
     expect(error.message).toContain(`cannot reach the object store at ${endpoint} (ECONNREFUSED)`);
     expect((await stat(file)).size).toBe(1000);
   });
