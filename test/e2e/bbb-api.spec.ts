@@ -4,7 +4,7 @@
  * both with the render engine. A wrong secret fails with its own exit code and one clear line;
  * a selection that matches nothing exits 0 and says so.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ResultPromise } from 'execa';
@@ -41,10 +41,15 @@ async function serveWithApi(recordingsDir: string, playerDir: string, extra: str
   return { child, url };
 }
 
-test('batch --bbb-url exports what serve --bbb-secret lists; a wrong secret and an empty selection are told apart', async ({ sample, recordingsDir, player }) => {
+test('batch --bbb-url exports what serve --bbb-secret lists; a wrong secret and an empty selection are told apart', async ({ sample, player }) => {
   test.setTimeout(400_000);
   const recs = [await sample('full', 4), await sample('twocams', 4)];
-  const { child, url } = await serveWithApi(recordingsDir, player.dir);
+  // A directory of its own holding just these two: the worker's shared recordings directory has
+  // whatever other specs generated before.
+  const served = path.join(work, 'recordings');
+  await mkdir(served, { recursive: true });
+  for (const rec of recs) await cp(rec.dir, path.join(served, path.basename(rec.dir)), { recursive: true });
+  const { child, url } = await serveWithApi(served, player.dir);
   try {
     const api = `${url}/bigbluebutton/`;
     const outDir = path.join(work, 'out');

@@ -86,10 +86,12 @@ test('--engine capture beside two CPU hogs: the same videos and sound, from the 
   // Every webcam frame and exact A/V; the screen share as checkTargets allows for the page's own switch on its time event.
   expect(report.cameras.map((c) => c.deliveredRatio)).toEqual([1]);
   expect(checkTargets(report, { minDeliveredRatio: 0.9, maxAbsAvSyncMs: 5, maxLeadingMs: 0 }).map((c) => c.message)).toEqual([]);
-  // The composited boxes against the page drawing its videos itself, also 0.3 s after the screen share starts and stops.
+  // The composited boxes against the page drawing its videos itself, also 0.3 s after the screen
+  // share starts and stops (the videos only: beside two hogs the page's own changes may come late).
   const share = rec.truth.screenshare!.intervals[0]!;
-  const scores = await compareWithPlayer(page, rec, file, outDir, [1.3, share.start + 0.3, share.end + 0.3, 7.4]);
-  for (const [time, score] of Object.entries(scores)) expect(score, `SSIM at ${time} s`).toBeGreaterThanOrEqual(0.97);
+  const scores = await compareWithPlayer(page, rec, file, outDir, [1.3, share.start + 0.3, share.end + 0.3, 7.4], { videosOnly: true });
+  expect(Object.keys(scores).length).toBeGreaterThanOrEqual(5);
+  for (const [at, score] of Object.entries(scores)) expect(score, `SSIM at ${at} s`).toBeGreaterThanOrEqual(0.97);
 });
 
 test('a player without the clock contract: auto captures it and says why, render refuses it naming what is missing', async ({ sample }) => {

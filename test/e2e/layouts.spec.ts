@@ -51,6 +51,9 @@ function truthTiles(truth: SampleTruth, t: number): Array<{ channel: number; box
  * switch on the exact output frame, so only that frame's time is ambiguous.
  */
 function nearSwitch(truth: SampleTruth, t: number): boolean {
+  // Past the recording's length the media's last frame lasts (the webcams file ends a few ms
+  // after it), while the truth's intervals have ended: no frame there says anything.
+  if (t >= truth.duration - 0.005) return true;
   return truth.webcams!.cameras.some((c) => c.intervals.some((i) => Math.abs(t - i.start) < 0.005 || Math.abs(t - i.end) < 0.005));
 }
 
