@@ -57,6 +57,8 @@ export interface RecordOptions {
   insecure: boolean;
   /** Playback that does not advance for this long is a stall. */
   stallTimeoutMs: number;
+  /** --job-timeout: the job's wall-clock limit in seconds, 0 = none; null: derived from the duration (job-timeout-ms.ts). */
+  jobTimeoutSeconds: number | null;
   /** Check the result after writing (duration, streams, sound, no leading black). */
   verify: boolean;
   keepTemp: boolean;

@@ -50,6 +50,7 @@ interface RecordFlags {
   font?: string;
   readyTimeout: number;
   stallTimeout: number;
+  jobTimeout?: number;
   insecure: boolean;
   verify: boolean;
   keepTemp: boolean;
@@ -79,6 +80,7 @@ export function addCaptureOptions(command: Command, composed = false): Command {
     .addOption(new Option('--font <file>', 'font served for BBB 3.0 whiteboard font requests (they go to unpkg.com)').default(DEFAULT_FONT))
     .addOption(new Option('--ready-timeout <s>', 'how long the player may take to load').argParser(parseAmount).default(120))
     .addOption(new Option('--stall-timeout <s>', 'playback that does not advance for this long is an error').argParser(parseAmount).default(30))
+    .addOption(new Option('--job-timeout <s>', 'wall-clock limit of one recording\'s job, then JOB_TIMEOUT (default: 5 min + 2x the duration for capture, 6x for render; 0 = none)').argParser(parseTime))
     .option('--insecure', 'accept any TLS certificate of the recording\'s server (self-signed, expired, wrong host): a man in the middle could then swap the player or the media', false)
     .option('--no-verify', 'skip the checks of the written file (duration, streams, sound, no black start)')
     .option('--keep-temp', 'keep the raw capture and work files (for bug reports)', false)
@@ -120,6 +122,7 @@ export function resolveCaptureOptions(flags: RecordFlags, context: CliContext): 
     readyTimeoutMs: flags.readyTimeout * 1000,
     insecure: flags.insecure,
     stallTimeoutMs: flags.stallTimeout * 1000,
+    jobTimeoutSeconds: flags.jobTimeout ?? null,
     verify: flags.verify,
     keepTemp: flags.keepTemp,
   };

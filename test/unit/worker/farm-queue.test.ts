@@ -41,6 +41,7 @@ const base = {
   fontFile: '/dev/null',
   readyTimeoutMs: 1000,
   stallTimeoutMs: 1000,
+  jobTimeoutSeconds: null,
   verify: false,
   keepTemp: false,
 } satisfies BaseCaptureOptions;
