@@ -6,10 +6,10 @@
 import type { Engine } from './job-options.js';
 
 /**
- * Time per second of recording, with margin. Measured on a loaded 2-core machine (see README,
- * Soak benchmark): capture plays in real time plus the sync clip and the compositor (~1.3x);
- * render steps and encodes (~1-2x with one page): the factors leave room for a machine three
- * times slower than that.
+ * Time per second of recording, with margin. On the 2-core reference machine (README,
+ * Benchmarks) a capture takes 1.16x the length at 1080p; a render 0.37x, 0.53x beside two CPU
+ * hogs; a 3 s recording about 10-17 s, mostly the fixed part (Chromium, loading, verify). The
+ * factors leave room for a machine several times slower than that.
  */
 export const JOB_TIME_FACTOR: Record<Engine, number> = { capture: 2, render: 6 };
 /** Fixed part: Chromium start, the player's loading (--ready-timeout is 120 s), downloads, verify. */
