@@ -19,7 +19,9 @@ import { renderRecording, type RenderOutput } from '../engines/render/render-rec
 import { abortError, CaptureError, toCaptureError } from '../errors.js';
 import { composeLayout, planLayout, type ComposedFile, type ComposedLayoutResult } from '../layout/compose-layout.js';
 import { openPlayer } from '../player/open-player.js';
+import { PAGE_STEP_DEADLINE_MS, pageHung } from '../player/page-hung.js';
 import { clockContractKept } from '../player/player-page-api.js';
+import { withDeadline } from '../player/with-deadline.js';
 import { defaultOutputBase } from './output-name.js';
 import { INSECURE_WARNING } from './record-options.js';
 import type { RecordingInfo } from '../recording/fetch-recording-info.js';
@@ -123,7 +125,7 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
     emit({ type: 'stage', stage: 'player', message: `opening ${head.target.playerUrl}` });
     const [player, recording] = await Promise.all([openPage(), opening]);
     const facts = { format: options.format, externalVideos: recording.externalVideos };
-    const decision = chooseEngine(options.engine, { ...facts, clockContract: undefined }) ?? chooseEngine(options.engine, { ...facts, clockContract: await player.page.evaluate(clockContractKept) })!;
+    const decision = chooseEngine(options.engine, { ...facts, clockContract: undefined }) ?? chooseEngine(options.engine, { ...facts, clockContract: await withDeadline(player.page.evaluate(clockContractKept), PAGE_STEP_DEADLINE_MS, pageHung('reading the clock contract')) })!;
     emit({ type: 'engine', engine: decision.engine, reason: decision.reason });
     limit(seconds, decision.engine);
 
