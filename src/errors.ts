@@ -29,6 +29,10 @@ export const ERROR_CODES = {
   CHROMIUM_MISSING: { exit: 30, transient: false },
   CHROMIUM_CRASHED: { exit: 31, transient: true },
   CAPTURE_FAILED: { exit: 32, transient: true },
+  /** The player page stopped answering during capture or render (a busy loop, a hung renderer). */
+  PAGE_HUNG: { exit: 33, transient: true },
+  /** The job ran past its wall-clock limit (--job-timeout, or derived from the recording's duration). */
+  JOB_TIMEOUT: { exit: 34, transient: true },
   FFMPEG_MISSING: { exit: 40, transient: false },
   FFMPEG_FAILED: { exit: 41, transient: false },
   OUTPUT_NOT_WRITABLE: { exit: 50, transient: false },

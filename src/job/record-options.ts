@@ -69,6 +69,8 @@ export interface RecordOptions {
   captions: CaptionsMode;
   /** Chapters (slide changes, screen shares) in the container. */
   chapters: boolean;
+  /** --job-timeout: the job's wall-clock limit in seconds, 0 = none; null: derived from the duration (job-timeout-ms.ts). */
+  jobTimeoutSeconds: number | null;
   /** Check the result after writing (duration, streams, sound, no leading black). */
   verify: boolean;
   keepTemp: boolean;

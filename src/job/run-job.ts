@@ -23,7 +23,9 @@ import { abortError, CaptureError, toCaptureError } from '../errors.js';
 import { composeLayout, planLayout, type ComposedFile, type ComposedLayoutResult } from '../layout/compose-layout.js';
 import { writeOtioTimeline } from '../layout/write-otio-timeline.js';
 import { openPlayer } from '../player/open-player.js';
+import { PAGE_STEP_DEADLINE_MS, pageHung } from '../player/page-hung.js';
 import { clockContractKept } from '../player/player-page-api.js';
+import { withDeadline } from '../player/with-deadline.js';
 import { defaultOutputBase } from './output-name.js';
 import { INSECURE_WARNING } from './record-options.js';
 import type { RecordingInfo } from '../recording/fetch-recording-info.js';
@@ -39,6 +41,8 @@ import { streamFileTo } from '../publish/stream-file-to.js';
 import { chooseEngine } from './choose-engine.js';
 import { validateJobOptions, type JobOptions } from './job-options.js';
 import { openOutputWorkDir } from './output-work-dir.js';
+import { jobTimeoutMs } from './job-timeout-ms.js';
+import { startJobDeadline } from './start-job-deadline.js';
 
 /** What a finished job reports: the engine's own report, the composition's, and why that engine. */
 export type JobResult = (CaptureOutput | RenderOutput | AudioOutput) &
@@ -72,10 +76,31 @@ async function checkFreeSpace(dir: string): Promise<void> {
 /** Runs one export job. */
 export async function runJob(options: JobOptions): Promise<JobResult> {
   const wallStart = Date.now();
-  const emit = options.onEvent;
   validateJobOptions(options);
+  // From here every step runs on the job's signal, which also aborts at the job's deadline.
+  const deadline = startJobDeadline(options.signal);
+  options = { ...options, signal: deadline.signal };
+  // A limit given outright holds from the start; a derived one once the recording's length is known.
+  if (options.jobTimeoutSeconds !== null) deadline.limit(options.jobTimeoutSeconds * 1000);
+  try {
+    return await runJobWithin(options, wallStart, (seconds, engine) => deadline.limit(jobTimeoutMs(seconds, engine, options.jobTimeoutSeconds)));
+  } catch (error) {
+    // Whatever a step threw while the job was being stopped, the stop is what happened.
+    if (deadline.signal.aborted) throw abortError(deadline.signal);
+    throw error;
+  } finally {
+    deadline.clear();
+  }
+}
+
+/** runJob on the job's signal; `limit` (re)sets the deadline once the length and then the engine are known. */
+async function runJobWithin(options: JobOptions, wallStart: number, limit: (seconds: number, engine: 'capture' | 'render') => void): Promise<JobResult> {
+  const emit = options.onEvent;
   if (options.insecure) emit({ type: 'warning', message: INSECURE_WARNING });
   const head = await readRecordingHead(options.url, options.signal, (message) => emit({ type: 'stage', stage: 'metadata', message }), options.credentials);
+  const seconds = Math.min(options.to ?? head.info.duration, head.info.duration) - options.from;
+  // Until the engine is chosen, the longer limit (render's) holds.
+  limit(seconds, options.engine === 'capture' ? 'capture' : 'render');
   // `-o -`: the file is made in a work directory under workRoot and streamed, never committed.
   const output = options.pipe ? path.join(options.pipe.workRoot, `${defaultOutputBase(head.info)}.${options.format}`) : path.resolve(options.output ?? `${defaultOutputBase(head.info)}.${options.format}`);
   const out = await openOutputWorkDir(output);
@@ -175,8 +200,9 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     emit({ type: 'stage', stage: 'player', message: `opening ${head.target.playerUrl}` });
     const [player, recording] = await Promise.all([openPage(), opening]);
     const facts = { format: options.format, externalVideos: recording.externalVideos };
-    const decision = chooseEngine(options.engine, { ...facts, clockContract: undefined }) ?? chooseEngine(options.engine, { ...facts, clockContract: await player.page.evaluate(clockContractKept) })!;
+    const decision = chooseEngine(options.engine, { ...facts, clockContract: undefined }) ?? chooseEngine(options.engine, { ...facts, clockContract: await withDeadline(player.page.evaluate(clockContractKept), PAGE_STEP_DEADLINE_MS, pageHung('reading the clock contract')) })!;
     emit({ type: 'engine', engine: decision.engine, reason: decision.reason });
+    limit(seconds, decision.engine === 'render' ? 'render' : 'capture');
 
     const composing = plan !== null && !plan.onlyContent;
     const engineFile = composing ? path.join(out.workDir, `content.${options.format}`) : out.partialOf(output);

@@ -11,7 +11,9 @@ import type { BoundCredentials } from '../recording/recording-credentials.js';
 import { tlsFailure } from '../recording/tls-failure.js';
 import { layoutCss, type PageLayout } from './layout-css.js';
 import { startConfinementProxy } from './start-confinement-proxy.js';
+import { PAGE_STEP_DEADLINE_MS, pageHung } from './page-hung.js';
 import { countClockListeners, installPlayerApi, mediaReadiness, seekPlayer } from './player-page-api.js';
+import { withDeadline } from './with-deadline.js';
 
 export interface OpenPlayerOptions {
   target: PlaybackTarget;
@@ -98,7 +100,12 @@ async function waitForPlayer(page: Page, options: OpenPlayerOptions): Promise<vo
   let sawPlayerUi = false;
   for (;;) {
     throwIfAborted(options.signal);
-    const { screen, code } = await whichScreen(page).catch(() => ({ screen: 'none' as Screen, code: '' }));
+    // A page that stops answering is still loading as far as the deadline is concerned.
+    const left = Math.max(1000, options.readyTimeoutMs - (Date.now() - started));
+    const { screen, code } = await withDeadline(whichScreen(page), left, () => loadTimeout(options, 'the player page stopped answering while loading')).catch((error: unknown) => {
+      if (error instanceof CaptureError) throw error;
+      return { screen: 'none' as Screen, code: '' };
+    });
     if (screen === 'error') {
       throw new CaptureError('PLAYER_ERROR_SCREEN', `the player shows its error screen${code ? ` (code ${code})` : ''}: ${code === '400' ? 'it rejects the recording id' : 'a recording file is missing or malformed'}`);
     }
@@ -115,15 +122,63 @@ async function waitForPlayer(page: Page, options: OpenPlayerOptions): Promise<vo
   }
 }
 
+function loadTimeout(options: OpenPlayerOptions, what: string): CaptureError {
+  return new CaptureError('PLAYER_TIMEOUT', `${what} (--ready-timeout ${Math.round(options.readyTimeoutMs / 1000)} s)`);
+}
+
+/**
+ * Preloads every slide of the recording so slide changes paint at once during capture; gives up
+ * after `maxMs` (a slide that trickles in forever) and returns what had not loaded by then.
+ */
+async function preloadSlides(maxMs: number): Promise<{ pending: string[]; fonts: boolean }> {
+  const hrefs = new Set<string>();
+  for (const el of Array.from(document.querySelectorAll('image, img'))) {
+    const href = el.getAttribute('href') ?? el.getAttribute('xlink:href') ?? (el as HTMLImageElement).src;
+    if (href) hrefs.add(new URL(href, document.baseURI).href);
+  }
+  const pending = new Set<string>();
+  let fonts = false;
+  const all = (async () => {
+    try {
+      const base = location.pathname.replace(/\/playback\/presentation\/2\.3\/([^/]+).*/, '/presentation/$1/');
+      pending.add(`${base}shapes.svg`);
+      const svg = await (await fetch(`${base}shapes.svg`)).text();
+      pending.delete(`${base}shapes.svg`);
+      for (const m of svg.matchAll(/(?:xlink:)?href="([^"]+\.(?:png|jpe?g|svg))"/g)) hrefs.add(new URL(m[1]!, location.origin + base).href);
+    } catch {
+      // Not every recording has slides.
+      pending.clear();
+    }
+    const keep: HTMLImageElement[] = [];
+    (window as unknown as { __bbbSlides: HTMLImageElement[] }).__bbbSlides = keep;
+    await Promise.all(
+      Array.from(hrefs).map(async (href) => {
+        pending.add(href);
+        const img = new Image();
+        img.src = href;
+        keep.push(img);
+        await img.decode().catch(() => undefined);
+        pending.delete(href);
+      }),
+    );
+    await document.fonts.ready;
+    fonts = true;
+  })();
+  await Promise.race([all, new Promise((r) => setTimeout(r, maxMs))]);
+  return { pending: Array.from(pending), fonts };
+}
+
 /** Waits until the media can play and every slide image and font is loaded and decoded. */
 async function waitForContent(page: Page, options: OpenPlayerOptions): Promise<'video' | 'audio'> {
   const started = Date.now();
+  const left = () => Math.max(1000, options.readyTimeoutMs - (Date.now() - started));
+  const stuck = () => loadTimeout(options, 'the player page stopped answering while loading');
   let media: 'video' | 'audio' | null = null;
   for (;;) {
     throwIfAborted(options.signal);
-    media ??= await page.evaluate(installPlayerApi);
+    media ??= await withDeadline(page.evaluate(installPlayerApi), left(), stuck);
     if (media) {
-      const state = await page.evaluate(mediaReadiness);
+      const state = await withDeadline(page.evaluate(mediaReadiness), left(), stuck);
       if (state.error) throw new CaptureError('MEDIA_MISSING', `the player could not load the recording's media: ${state.error}`);
       if (state.readyState >= 2 && Number.isFinite(state.duration)) break;
     }
@@ -132,32 +187,14 @@ async function waitForContent(page: Page, options: OpenPlayerOptions): Promise<'
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  // Preload every slide of the recording so slide changes paint at once during capture.
-  await page.evaluate(async () => {
-    const hrefs = new Set<string>();
-    for (const el of Array.from(document.querySelectorAll('image, img'))) {
-      const href = el.getAttribute('href') ?? el.getAttribute('xlink:href') ?? (el as HTMLImageElement).src;
-      if (href) hrefs.add(new URL(href, document.baseURI).href);
-    }
-    try {
-      const base = location.pathname.replace(/\/playback\/presentation\/2\.3\/([^/]+).*/, '/presentation/$1/');
-      const svg = await (await fetch(`${base}shapes.svg`)).text();
-      for (const m of svg.matchAll(/(?:xlink:)?href="([^"]+\.(?:png|jpe?g|svg))"/g)) hrefs.add(new URL(m[1]!, location.origin + base).href);
-    } catch {
-      // Not every recording has slides.
-    }
-    const keep: HTMLImageElement[] = [];
-    (window as unknown as { __bbbSlides: HTMLImageElement[] }).__bbbSlides = keep;
-    await Promise.all(
-      Array.from(hrefs).map(async (href) => {
-        const img = new Image();
-        img.src = href;
-        keep.push(img);
-        await img.decode().catch(() => undefined);
-      }),
-    );
-    await document.fonts.ready;
-  });
+  // The in-page wait gives up by itself; the deadline around it catches a page that stopped answering.
+  const budget = left();
+  const preload = await withDeadline(page.evaluate(preloadSlides, budget), budget + 5000, stuck);
+  if (preload.pending.length > 0) {
+    const [first] = preload.pending;
+    throw loadTimeout(options, `${preload.pending.length} slide file(s) did not load in time (${first}${preload.pending.length > 1 ? ', ...' : ''})`);
+  }
+  if (!preload.fonts) throw loadTimeout(options, 'the page\'s fonts did not load in time');
   return media;
 }
 
@@ -215,7 +252,7 @@ export async function openPlayer(browser: Browser, options: OpenPlayerOptions): 
     }
     await waitForPlayer(page, options);
     const media = await waitForContent(page, options);
-    await page.addStyleTag({ content: layoutCss(options.layout) });
+    await withDeadline(page.addStyleTag({ content: layoutCss(options.layout) }), PAGE_STEP_DEADLINE_MS, pageHung('laying the player out'));
     return { context, page, media };
   } catch (error) {
     await context.close().catch(() => undefined);
@@ -223,7 +260,7 @@ export async function openPlayer(browser: Browser, options: OpenPlayerOptions): 
   }
 }
 
-/** Seeks the player to `time` (paused) and lets the page settle. */
+/** Seeks the player to `time` (paused) and lets the page settle (the page gives a seek 10 s). */
 export async function seekTo(page: Page, time: number): Promise<number> {
-  return page.evaluate(seekPlayer, time);
+  return withDeadline(page.evaluate(seekPlayer, time), PAGE_STEP_DEADLINE_MS, pageHung(`seeking to ${time.toFixed(3)} s`));
 }

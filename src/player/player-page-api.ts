@@ -161,7 +161,8 @@ export async function waitForStillPage(maxMs: number): Promise<boolean> {
   try {
     let still = 0;
     while (performance.now() - start < maxMs) {
-      await document.fonts.ready;
+      // Bounded: a font that never loads must not hold the page past maxMs.
+      await Promise.race([document.fonts.ready, new Promise((r) => setTimeout(r, Math.max(0, maxMs - (performance.now() - start))))]);
       changed = false;
       await new Promise((resolve) => requestAnimationFrame(resolve));
       const placeholders = document.querySelector('.tl-shape__culled, .tl-loading');

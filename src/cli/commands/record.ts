@@ -59,6 +59,7 @@ interface RecordFlags extends CredentialFlags {
   stallTimeout: number;
   captions: CaptionsMode;
   chapters: boolean;
+  jobTimeout?: number;
   insecure: boolean;
   verify: boolean;
   keepTemp: boolean;
@@ -91,6 +92,7 @@ export function addCaptureOptions(command: Command, composed = false): Command {
     .addOption(new Option('--stall-timeout <s>', 'playback that does not advance for this long is an error').argParser(parseAmount).default(30))
     .addOption(new Option('--captions <mode>', 'the recording\'s captions: track (a subtitle track per language, named and tagged), burn (drawn into the picture like the player shows them; re-encodes the video), off').choices(CAPTIONS_MODES).default('track'))
     .option('--no-chapters', 'no chapters (by default one per slide change and screen share, titled from the slide\'s text)')
+    .addOption(new Option('--job-timeout <s>', 'wall-clock limit of one recording\'s job, then JOB_TIMEOUT (default: 5 min + 2x the duration for capture, 6x for render; 0 = none)').argParser(parseTime))
     .option('--insecure', 'accept any TLS certificate of the recording\'s server (self-signed, expired, wrong host): a man in the middle could then swap the player or the media', false)
     .option('--no-verify', 'skip the checks of the written file (duration, streams, sound, no black start)')
     .option('--keep-temp', 'keep the raw capture and work files (for bug reports)', false)
@@ -138,6 +140,7 @@ export function resolveCaptureOptions(flags: RecordFlags, context: CliContext): 
     stallTimeoutMs: flags.stallTimeout * 1000,
     captions: flags.captions,
     chapters: flags.chapters,
+    jobTimeoutSeconds: flags.jobTimeout ?? null,
     verify: flags.verify,
     keepTemp: flags.keepTemp,
     credentials: resolveCredentials(flags, context),

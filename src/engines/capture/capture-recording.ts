@@ -24,6 +24,8 @@ import { CaptureError, throwIfAborted } from '../../errors.js';
 import { buildMuxArgs } from '../../mux/build-mux-args.js';
 import { probeVideoPackets } from '../../mux/probe-video-packets.js';
 import { seekTo } from '../../player/open-player.js';
+import { PAGE_STEP_DEADLINE_MS, pageHung } from '../../player/page-hung.js';
+import { withDeadline } from '../../player/with-deadline.js';
 import { pausePlayer, playerSamples, playerStatus, repaintOnce, startPlayback, waitForStillPage } from '../../player/player-page-api.js';
 import { HIDE_VIDEOS_CLASS, hideVideosCss, probeVideoLayers } from '../../player/probe-video-layers.js';
 import { stopVideoLayerWatch, watchVideoLayers } from '../../player/watch-video-layers.js';
@@ -55,11 +57,16 @@ async function serverAlive(info: { origin: string }, signal: AbortSignal | undef
   }
 }
 
+/** One step on the page (PAGE_HUNG if the page does not answer in time). */
+function step<T>(what: string, promise: Promise<T>, ms = PAGE_STEP_DEADLINE_MS): Promise<T> {
+  return withDeadline(promise, ms, pageHung(what, ms));
+}
+
 /** Plays from the current (paused) position to `to`, watching for the end, stalls and failures. */
 async function playToEnd(page: Page, options: EngineOptions, origin: string, from: number, to: number, mediaDuration: number, writer: ChunkFileWriter): Promise<void> {
   const started = Date.now();
   const stopAt = to < mediaDuration - 0.001 ? to : null;
-  await page.evaluate(startPlayback, stopAt);
+  await step('starting playback', page.evaluate(startPlayback, stopAt));
   let lastTime = -1;
   let lastAdvance = Date.now();
   const guardMs = (to - from) * 1000 * 1.5 + 60_000;
@@ -68,7 +75,8 @@ async function playToEnd(page: Page, options: EngineOptions, origin: string, fro
     await new Promise((r) => setTimeout(r, 250));
     // A full disk or lost permissions show up here first.
     writer.check();
-    const [status, failure] = await Promise.all([page.evaluate(playerStatus), page.evaluate(recorderFailure)]).catch((error: unknown) => {
+    const [status, failure] = await step('reading the playback status', Promise.all([page.evaluate(playerStatus), page.evaluate(recorderFailure)])).catch((error: unknown) => {
+      if (error instanceof CaptureError) throw error;
       throw new CaptureError('CHROMIUM_CRASHED', `the browser page died during capture: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     });
     if (failure) throw new CaptureError('CAPTURE_FAILED', `tab capture failed: ${failure}`);
@@ -77,12 +85,12 @@ async function playToEnd(page: Page, options: EngineOptions, origin: string, fro
       if (status.currentTime < to - 0.5) {
         throw new CaptureError('PLAYBACK_ENDED_EARLY', `playback ended at ${status.currentTime.toFixed(1)} s of ${to.toFixed(1)} s`);
       }
-      if (stopAt !== null) await page.evaluate(pausePlayer);
+      if (stopAt !== null) await step('pausing', page.evaluate(pausePlayer));
       // Let the last pictures reach the capture before anything covers the page, then repaint
       // once: tab capture sends frames only on repaints, and this one (after the cut) makes the
       // last picture last until the end of the output.
       await new Promise((r) => setTimeout(r, 500));
-      await page.evaluate(repaintOnce);
+      await step('repainting', page.evaluate(repaintOnce));
       await new Promise((r) => setTimeout(r, 200));
       return;
     }
@@ -112,9 +120,9 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   // The sync clip is served as a file of the recording's server, so the page may play it.
   await page.route(`${recording.target.origin}${SYNC_PATH}`, (route) => route.fulfill({ status: 200, body: clip.bytes, headers: { 'content-type': 'video/webm', 'accept-ranges': 'none' } }));
   // The page layer: the videos are transparent, the compositor draws them from the files.
-  await page.addStyleTag({ content: hideVideosCss() });
-  await page.evaluate(`window.__bbbProbeVideoLayers = ${probeVideoLayers.toString()};`);
-  const mediaDuration = await page.evaluate(() => window.__bbbPlayer!.media.duration);
+  await step('hiding the videos', page.addStyleTag({ content: hideVideosCss() }));
+  await step('installing the video probe', page.evaluate(`window.__bbbProbeVideoLayers = ${probeVideoLayers.toString()};`));
+  const mediaDuration = await step('reading the media duration', page.evaluate(() => window.__bbbPlayer!.media.duration));
   if (Math.abs(mediaDuration - recording.info.duration) > Math.max(2, recording.info.duration * 0.02)) {
     emit({ type: 'warning', message: `media lasts ${mediaDuration.toFixed(1)} s but metadata.xml says ${recording.info.duration.toFixed(1)} s; following the media, as the player does` });
   }
@@ -123,18 +131,18 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   if (!(from >= 0 && from < to)) throw new CaptureError('USAGE', `--from ${from} must be before --to ${to.toFixed(3)} and within the recording (0-${mediaDuration.toFixed(3)} s)`);
   await seekTo(page, from);
   // The first time event may start more loading (BBB 3.0 whiteboards): let the page settle.
-  if (!(await page.evaluate(waitForStillPage, 3000))) emit({ type: 'warning', message: 'the player kept changing for 3 s after the first seek; capturing anyway' });
+  if (!(await step('waiting for a still page', page.evaluate(waitForStillPage, 3000)))) emit({ type: 'warning', message: 'the player kept changing for 3 s after the first seek; capturing anyway' });
   // From here on the page reports where it would paint each video, and hides them.
-  await page.evaluate(watchVideoLayers, HIDE_VIDEOS_CLASS);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await step('watching the video boxes', page.evaluate(watchVideoLayers, HIDE_VIDEOS_CLASS));
+  await step('painting', page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))));
 
   const captureFile = path.join(workDir, 'capture.mkv');
   const writer = new ChunkFileWriter(captureFile);
   // The page runs strangers' content: the writer checks what arrives, nothing is trusted here.
-  await page.exposeBinding(SINK, (_source, sequence: unknown, base64: unknown) => writer.writeBase64(sequence, base64));
+  await step('exposing the chunk sink', page.exposeBinding(SINK, (_source, sequence: unknown, base64: unknown) => writer.writeBase64(sequence, base64)));
   emit({ type: 'stage', stage: 'capture', message: `capturing ${(to - from).toFixed(1)} s at ${options.width}x${options.height}` });
   const mimeType = options.format === 'webm' ? 'video/webm;codecs=vp8,opus' : 'video/x-matroska;codecs=avc1,opus';
-  const started: RecorderStarted = await page.evaluate(startRecorder, {
+  const started: RecorderStarted = await step('starting the tab capture', page.evaluate(startRecorder, {
     width: options.width,
     height: options.height,
     maxFps: options.maxCaptureFps,
@@ -143,24 +151,30 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
     mimeType,
     sink: SINK,
     timesliceMs: 1000,
-  });
+  }));
   if (started.width !== options.width || started.height !== options.height) {
     emit({ type: 'warning', message: `tab capture delivers ${started.width}x${started.height}, not ${options.width}x${options.height}` });
   }
   // Let the paused first picture reach the recorder: it is the keyframe the file starts with.
   await new Promise((r) => setTimeout(r, 300));
   await playToEnd(page, options, recording.target.origin, from, to, mediaDuration, writer);
-  const { samples } = await page.evaluate(playerSamples);
-  const watch = await page.evaluate(stopVideoLayerWatch, HIDE_VIDEOS_CLASS);
+  const { samples } = await step('reading the frame samples', page.evaluate(playerSamples));
+  const watch = await step('reading the video boxes', page.evaluate(stopVideoLayerWatch, HIDE_VIDEOS_CLASS));
   const pageOnly = Array.from(new Set(watch.changes.map((c) => c.pageOnly).filter((r): r is string => r !== null)));
   for (const reason of pageOnly) emit({ type: 'log', source: 'page', line: `the page drew its videos itself for a while: ${reason}` });
   emit({ type: 'log', source: 'page', line: `video boxes: ${watch.changes.length} changes, ${watch.probes} looks, ${watch.probeMs.toFixed(0)} ms spent looking` });
   emit({ type: 'stage', stage: 'sync', message: 'measuring sync' });
-  const clipStartMs = await page.evaluate(() => performance.now());
-  const clipShown = await page.evaluate(playSyncClip, SYNC_PATH).catch((error: unknown) => {
+  const clipStartMs = await step('reading the page clock', page.evaluate(() => performance.now()));
+  // The page bounds its own waits for the clip (30 s to load, its length + 30 s to play).
+  const clipShown = await step('playing the sync clip', page.evaluate(playSyncClip, SYNC_PATH), PAGE_STEP_DEADLINE_MS * 3).catch((error: unknown) => {
+    if (error instanceof CaptureError) throw error;
     throw new CaptureError('CAPTURE_FAILED', `sync clip: ${(error as Error).message}`, { cause: error });
   });
-  await page.evaluate(stopRecorder);
+  // The page bounds its own waits (10 s to stop, 30 s for the last chunks).
+  await step('stopping the tab capture', page.evaluate(stopRecorder), PAGE_STEP_DEADLINE_MS * 2).catch((error: unknown) => {
+    if (error instanceof CaptureError) throw error;
+    throw new CaptureError('CAPTURE_FAILED', `stopping the tab capture: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+  });
   await writer.close();
   await run.session.player.context.close();
   if (writer.bytes === 0) throw new CaptureError('CAPTURE_FAILED', 'the tab capture recorded nothing');

@@ -82,13 +82,20 @@ export function recorderFailure(): string | null {
 export async function stopRecorder(): Promise<void> {
   const state = window.__bbbRecorder;
   if (!state) return;
+  // Each wait is bounded: a recorder that never stops, or a chunk Node never takes, is an error
+  // the caller reports, not a hang.
+  const within = (what: string, ms: number, wait: Promise<unknown>) =>
+    Promise.race([wait, new Promise((_r, reject) => setTimeout(() => reject(new Error(`${what} took more than ${ms / 1000} s`)), ms))]);
   if (state.recorder.state !== 'inactive') {
-    await new Promise<void>((resolve) => {
+    await within('stopping the recorder', 10_000, new Promise<void>((resolve) => {
       state.recorder.onstop = () => resolve();
       state.recorder.stop();
-    });
+    }));
   }
-  while (state.pending.size > 0) await Promise.all(Array.from(state.pending));
+  const handedOver = (async () => {
+    while (state.pending.size > 0) await Promise.all(Array.from(state.pending));
+  })();
+  await within('handing the last chunks over', 30_000, handedOver);
   for (const track of state.stream.getTracks()) track.stop();
 }
 
@@ -103,10 +110,12 @@ export async function playSyncClip(url: string): Promise<Array<[number, number]>
   clip.preload = 'auto';
   clip.style.cssText = 'position:fixed;inset:0;width:100vw;height:100vh;z-index:2147483647;background:#000;object-fit:contain;';
   document.body.appendChild(clip);
+  // The clip is served from memory by the route: if it has not loaded in 30 s, it never will.
   await new Promise<void>((resolve, reject) => {
     if (clip.readyState >= 3) return resolve();
     clip.addEventListener('canplaythrough', () => resolve(), { once: true });
     clip.addEventListener('error', () => reject(new Error(`sync clip failed to load: ${clip.error?.message ?? ''}`)), { once: true });
+    setTimeout(() => reject(new Error('sync clip did not load in 30 s')), 30_000);
   });
   const shown: Array<[number, number]> = [];
   const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
@@ -115,7 +124,12 @@ export async function playSyncClip(url: string): Promise<Array<[number, number]>
   };
   clip.requestVideoFrameCallback(onFrame);
   await clip.play();
-  await new Promise<void>((resolve) => clip.addEventListener('ended', () => resolve(), { once: true }));
+  // The clip lasts a few seconds; one that has not ended 30 s past its length stopped playing.
+  const endBy = (Number.isFinite(clip.duration) ? clip.duration * 1000 : 0) + 30_000;
+  await new Promise<void>((resolve, reject) => {
+    clip.addEventListener('ended', () => resolve(), { once: true });
+    setTimeout(() => reject(new Error(`sync clip did not end within ${Math.round(endBy / 1000)} s`)), endBy);
+  });
   // Let the last frames and the audio tail reach the recorder before it stops.
   await new Promise((r) => setTimeout(r, 300));
   clip.remove();

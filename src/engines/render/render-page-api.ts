@@ -53,8 +53,9 @@ export async function settlePaint(): Promise<boolean> {
   const fontsLoading = document.fonts.status !== 'loaded';
   const tldraw = document.querySelector('.tl-container, .tl-shape') !== null;
   if (pending.length === 0 && !fontsLoading && !hadTicker && !tldraw) return false;
-  await Promise.all(pending);
-  await document.fonts.ready;
+  // Bounded: an image that trickles in forever is painted as far as it got (the slides themselves
+  // were preloaded; this is whatever else the page shows), and the picture is taken anyway.
+  await Promise.race([Promise.all([...pending, document.fonts.ready]), new Promise((r) => setTimeout(r, 10_000))]);
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   if (tldraw) {
     // BBB's tldraw v2 whiteboard applies the time in a React effect and paints a frame or more

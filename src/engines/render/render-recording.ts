@@ -13,6 +13,8 @@ import { SCREENSHOT_COLOUR } from '../../compose/colour.js';
 import { CLOCK_PICTURE, overlayGraph, overlayRuns, videoFrameInstants } from '../../compose/video-layers.js';
 import { CaptureError, throwIfAborted } from '../../errors.js';
 import type { OpenedPlayer } from '../../player/open-player.js';
+import { PAGE_STEP_DEADLINE_MS, pageHung } from '../../player/page-hung.js';
+import { withDeadline } from '../../player/with-deadline.js';
 import { hideVideosCss } from '../../player/probe-video-layers.js';
 import { runProcess } from '../../process/run-process.js';
 import { joinArgs, segmentEncodeArgs, segmentListFile } from './build-render-args.js';
@@ -50,9 +52,9 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
   const emit = options.onEvent;
   try {
     const toRenderPage = async ({ page }: OpenedPlayer): Promise<RenderPage> => {
-      const cdp = await page.context().newCDPSession(page);
-      const mediaDuration = await page.evaluate(() => window.__bbbPlayer!.media.duration);
-      if (options.hybrid) await page.addStyleTag({ content: hideVideosCss() });
+      const cdp = await withDeadline(page.context().newCDPSession(page), PAGE_STEP_DEADLINE_MS, pageHung('opening a CDP session'));
+      const mediaDuration = await withDeadline(page.evaluate(() => window.__bbbPlayer!.media.duration), PAGE_STEP_DEADLINE_MS, pageHung('reading the media duration'));
+      if (options.hybrid) await withDeadline(page.addStyleTag({ content: hideVideosCss() }), PAGE_STEP_DEADLINE_MS, pageHung('hiding the videos'));
       return { page, cdp, mediaDuration };
     };
     const first = await toRenderPage(run.session.player);

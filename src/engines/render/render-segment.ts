@@ -9,6 +9,8 @@ import path from 'node:path';
 import type { CDPSession, Page } from 'playwright';
 import { CaptureError, throwIfAborted } from '../../errors.js';
 import { seekTo } from '../../player/open-player.js';
+import { PAGE_STEP_DEADLINE_MS, pageHung } from '../../player/page-hung.js';
+import { withDeadline } from '../../player/with-deadline.js';
 import type { RenderedFrame } from './build-render-args.js';
 import type { RenderSegment } from './change-instants.js';
 import { probeVideoLayers, setVideosHidden } from '../../player/probe-video-layers.js';
@@ -52,6 +54,11 @@ export interface RenderSegmentOptions {
   onPageOnly?: ((timeMs: number, reason: string) => void) | undefined;
 }
 
+/** One step on the page (PAGE_HUNG if the page does not answer in time). */
+function step<T>(what: string, promise: Promise<T>): Promise<T> {
+  return withDeadline(promise, PAGE_STEP_DEADLINE_MS, pageHung(what));
+}
+
 /**
  * Renders `segment` into `dir`: each timeline instant, and (where the page draws its videos
  * itself) every video frame until the next timeline instant. Calls onFrame after each picture.
@@ -67,7 +74,7 @@ export async function renderSegment(target: RenderPage, segment: RenderSegment, 
   const at = (timeMs: number) => Math.min((timeMs + SEEK_INTO_MS) / 1000, target.mediaDuration - 0.001);
   const shoot = async (timeMs: number, layers: LayerBox[]) => {
     // optimizeForSpeed: Chromium's fast JPEG path; quality stays at SCREENSHOT_QUALITY.
-    const { data } = await target.cdp.send('Page.captureScreenshot', { format: 'jpeg', quality: SCREENSHOT_QUALITY, optimizeForSpeed: true, fromSurface: true, captureBeyondViewport: false });
+    const { data } = await step(`taking the picture at ${(timeMs / 1000).toFixed(3)} s`, target.cdp.send('Page.captureScreenshot', { format: 'jpeg', quality: SCREENSHOT_QUALITY, optimizeForSpeed: true, fromSurface: true, captureBeyondViewport: false }));
     const file = `${segment.index}-${frames.length}.jpg`;
     // The write overlaps the next step; all are awaited before the segment is handed on.
     writes.push(writeFile(path.join(dir, file), Buffer.from(data, 'base64')));
@@ -75,7 +82,7 @@ export async function renderSegment(target: RenderPage, segment: RenderSegment, 
     options.onFrame(timeMs);
   };
   const hide = async (value: boolean) => {
-    if (hidden !== value) await page.evaluate(setVideosHidden, value);
+    if (hidden !== value) await step('hiding the videos', page.evaluate(setVideosHidden, value));
     hidden = value;
   };
   /** The page draws [timeMs, until) itself: the instant, then every video frame before `until`. */
@@ -84,10 +91,10 @@ export async function renderSegment(target: RenderPage, segment: RenderSegment, 
     for (const t of [timeMs, ...timesBetween(options.videoFrames, timeMs, until)]) {
       throwIfAborted(options.signal);
       // seeked fires before the new frame is composited: wait for it where one must appear.
-      if (videoFrames.has(t) || !videosCurrent) await page.evaluate(armFrameCallbacks);
+      if (videoFrames.has(t) || !videosCurrent) await step('arming frame callbacks', page.evaluate(armFrameCallbacks));
       await seekTo(page, at(t));
       videosCurrent = true;
-      await page.evaluate(settlePaint);
+      await step('waiting for the paint', page.evaluate(settlePaint));
       await shoot(t, []);
     }
   };
@@ -103,9 +110,9 @@ export async function renderSegment(target: RenderPage, segment: RenderSegment, 
       }
       await hide(true);
       videosCurrent = false;
-      await page.evaluate(dispatchTime, at(timeMs));
-      await page.evaluate(settlePaint);
-      const probe = await page.evaluate(probeVideoLayers);
+      await step('dispatching the time', page.evaluate(dispatchTime, at(timeMs)));
+      await step('waiting for the paint', page.evaluate(settlePaint));
+      const probe = await step('probing the video boxes', page.evaluate(probeVideoLayers));
       if (probe.pageOnly !== null) {
         options.onPageOnly?.(timeMs, probe.pageOnly);
         await drawInPage(timeMs, until);
@@ -115,6 +122,7 @@ export async function renderSegment(target: RenderPage, segment: RenderSegment, 
       await shoot(timeMs, layers);
     } catch (error) {
       throwIfAborted(options.signal);
+      if (error instanceof CaptureError) throw error;
       throw new CaptureError('CHROMIUM_CRASHED', `the player page failed at ${(timeMs / 1000).toFixed(3)} s: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
   }

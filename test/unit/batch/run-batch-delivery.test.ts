@@ -14,7 +14,7 @@ import type { RecordingInfo } from '../../../src/recording/fetch-recording-info.
 import { startTestS3, type TestS3 } from '../../support/s3-server.js';
 
 const base = {
-  format: 'mp4', engine: 'capture', captions: 'track', chapters: true, width: 1280, height: 720, layout: 'player', from: 0, to: undefined, fps: undefined,
+  format: 'mp4', engine: 'capture', captions: 'track', chapters: true, jobTimeoutSeconds: null, width: 1280, height: 720, layout: 'player', from: 0, to: undefined, fps: undefined,
   videoBitrate: 2_700_000, audioBitrate: 192_000, maxCaptureFps: 60, eventRate: 30, chromiumPath: '/bin/false', insecure: false,
   runningAsRoot: false, tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' }, fontFile: '/dev/null', readyTimeoutMs: 1000, stallTimeoutMs: 1000, verify: false, keepTemp: false,
 } satisfies BaseCaptureOptions;

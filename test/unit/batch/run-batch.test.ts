@@ -37,6 +37,7 @@ const base = {
   stallTimeoutMs: 1000,
   captions: 'track',
   chapters: true,
+  jobTimeoutSeconds: null,
   verify: false,
   keepTemp: false,
 } satisfies BaseCaptureOptions;

@@ -23,7 +23,7 @@ import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { startTestS3, type TestS3 } from '../../support/s3-server.js';
 
 const base = {
-  format: 'mp4', engine: 'capture', captions: 'track', chapters: true, width: 1920, height: 1080, layout: 'player', from: 0, to: undefined, fps: undefined,
+  format: 'mp4', engine: 'capture', captions: 'track', chapters: true, jobTimeoutSeconds: null, width: 1920, height: 1080, layout: 'player', from: 0, to: undefined, fps: undefined,
   videoBitrate: 6_000_000, audioBitrate: 192_000, maxCaptureFps: 60, eventRate: 30, chromiumPath: '/bin/false', insecure: false,
   runningAsRoot: false, tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' }, fontFile: '/dev/null', readyTimeoutMs: 1000, stallTimeoutMs: 1000, verify: false, keepTemp: false,
 } satisfies BaseCaptureOptions;
