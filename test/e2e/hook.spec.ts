@@ -94,7 +94,9 @@ test('a queue that hangs: the hook kills the enqueue after --timeout, spools the
   const { hooks, spool, log } = await places('hang');
   // Stands in for bbb-capture enqueue against a Redis that never answers; its child hangs too.
   const hang = path.join(work, 'hang', 'hang.sh');
-  await writeFile(hang, '#!/bin/sh\necho "enqueue $*"\nsleep 300 &\nsleep 300\n');
+  // A sleep of its own length, so other runs' processes are not mistaken for this one's.
+  const sleep = `sleep ${300 + (process.pid % 97)}`;
+  await writeFile(hang, `#!/bin/sh\necho "enqueue $*"\n${sleep} &\n${sleep}\n`);
   await chmod(hang, 0o755);
   const install = await runCli(['hook', 'install', '--dir', hooks, '--spool', spool, '--published', recordingsDir, '--log', log, '--redis', 'redis://127.0.0.1:1', '--playback-base', 'https://bbb.example.org/playback/presentation/2.3/', '--bin', hang, '--timeout', '1']);
   expect(install.exitCode, install.stderr).toBe(0);
@@ -108,7 +110,7 @@ test('a queue that hangs: the hook kills the enqueue after --timeout, spools the
   expect(await readdir(spool)).toEqual([`${rec.recordId}.json`]);
   // The whole process group went, the background sleep too.
   const { stdout } = await execa('ps', ['-eo', 'args='], { reject: false });
-  expect(String(stdout).split('\n').filter((l) => l.includes(hang) || l === 'sleep 300')).toEqual([]);
+  expect(String(stdout).split('\n').filter((l) => l.includes(hang) || l === sleep)).toEqual([]);
 });
 
 test('with --redis the hook queues the recording by its playback URL and spools nothing', async ({ sample, recordingsDir, bbbServer }) => {
