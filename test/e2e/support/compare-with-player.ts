@@ -24,14 +24,24 @@ export async function ssimAt(video: string, time: number, png: string, region?: 
   return Number(all[1]);
 }
 
+/** SSIM of one region of two videos' frames at `time` (each trimmed to it). */
+export async function ssimVideosAt(a: string, b: string, time: number, region: Region): Promise<number> {
+  const crop = `crop=${region.w}:${region.h}:${region.x}:${region.y}`;
+  const { stderr } = await runProcess(findFfmpeg(process.env.BBB_CAPTURE_FFMPEG).ffmpeg, ['-hide_banner', '-nostdin', '-i', a, '-i', b, '-filter_complex', `[0:v]trim=start=${time},setpts=PTS-STARTPTS,${crop}[a];[1:v]trim=start=${time},setpts=PTS-STARTPTS,${crop}[b];[a][b]ssim`, '-frames:v', '1', '-f', 'null', '-'], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const all = /SSIM .* All:([0-9.]+)/.exec(stderr);
+  if (!all) throw new Error(`no SSIM in ffmpeg output: ${stderr.slice(-500)}`);
+  return Number(all[1]);
+}
+
 /**
  * SSIM of the output's frames against the player's own screenshots at the same instants (the
  * page stepped by the tests' own helper, drawing its videos itself): the proof that the hybrid
  * path (videos composited from the source files) shows what the player shows. With `videosOnly`,
  * only the boxes where the player shows its videos are compared (for a capture, whose page layer
- * may lag the instant on a busy machine while the videos may not).
+ * may lag the instant on a busy machine while the videos may not); with `against`, those boxes
+ * are compared with that other output's instead of the screenshot.
  */
-export async function compareWithPlayer(page: Page, rec: ServedSample, file: string, outDir: string, times: readonly number[], options: { videosOnly?: boolean } = {}): Promise<Record<string, number>> {
+export async function compareWithPlayer(page: Page, rec: ServedSample, file: string, outDir: string, times: readonly number[], options: { videosOnly?: boolean; against?: string } = {}): Promise<Record<string, number>> {
   await routeFonts(page, 'serve');
   expect(await openPlayer(page, rec.url)).toBe('player');
   const slideUrls = rec.truth.slides.map((s) => new URL(`/presentation/${rec.recordId}/${s.file}`, rec.url).href);
@@ -58,10 +68,10 @@ export async function compareWithPlayer(page: Page, rec: ServedSample, file: str
           return { x: Math.ceil(r.left + (r.width - w) / 2) + 2, y: Math.ceil(r.top + (r.height - h) / 2) + 2, w: 2 * Math.floor(w / 2) - 4, h: 2 * Math.floor(h / 2) - 4 };
         }),
     );
-    for (const [i, box] of boxes.entries()) scores[`${time}#${i}`] = await ssimAt(file, time, png, box);
+    for (const [i, box] of boxes.entries()) scores[`${time}#${i}`] = options.against ? await ssimVideosAt(file, options.against, time, box) : await ssimAt(file, time, png, box);
   }
   test.info().annotations.push({ type: 'ssim vs player', description: JSON.stringify(scores) });
-  console.log(`SSIM vs the player's own screenshots (${rec.truth.variant}) ${JSON.stringify(scores)}`);
+  console.log(`SSIM vs ${options.against ? path.basename(options.against) : 'the player\'s own screenshots'} (${rec.truth.variant}) ${JSON.stringify(scores)}`);
   return scores;
 }
 
