@@ -168,7 +168,8 @@ test('renders the same pictures at the same times beside a CPU hog', async ({ sa
 });
 
 test('Ctrl-C while rendering with two workers stops cleanly: ABORTED, no output, no orphans', async ({ sample }) => {
-  const rec = await sample('full', 8);
+  // Long enough that the render is still running when Ctrl-C comes (8 s renders in about 6).
+  const rec = await sample('full', 30);
   const dir = path.join(outDir, 'aborted');
   await mkdir(dir);
   const child = startCli(['record', rec.url, '-o', path.join(dir, 'out.mp4'), '--engine', 'render', '--workers', '2', '--json']);

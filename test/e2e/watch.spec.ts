@@ -5,7 +5,7 @@
  * stopped with SIGTERM mid-export resumes without exporting anything twice. Exports are probed
  * and their frame codes decoded.
  */
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
@@ -182,10 +182,13 @@ test.describe('on the farm (--redis)', () => {
     await redis?.stop();
   });
 
-  test('a published recording is queued once with its playback URL, and a worker exports it', async ({ sample, recordingsDir, bbbServer }) => {
+  test('a published recording is queued once with its playback URL, and a worker exports it', async ({ sample, bbbServer }) => {
     const rec = await sample('full', SECONDS);
-    const { out } = await dirs('farm');
-    const args = ['watch', '--once', '--published', recordingsDir, '--out-dir', out, '--redis', redis.url, '--queue', QUEUE, '--playback-base', bbbServer.playbackUrl(''), ...EXPORT];
+    // A published directory holding just this recording (the worker's shared one holds whatever
+    // other specs generated); the workers fetch it from the test server by its playback URL.
+    const { published, out } = await dirs('farm');
+    await cp(rec.dir, path.join(published, path.basename(rec.dir)), { recursive: true });
+    const args = ['watch', '--once', '--published', published, '--out-dir', out, '--redis', redis.url, '--queue', QUEUE, '--playback-base', bbbServer.playbackUrl(''), ...EXPORT];
     const first = await runCli(args);
     expect(first.exitCode, first.stderr).toBe(0);
     const done = first.events.filter((e) => e.event === 'done' && e.recordId === rec.recordId);
