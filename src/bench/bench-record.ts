@@ -77,11 +77,12 @@ function startHogs(): { stop: () => Promise<void> } {
  * The encoder-only limit: the recording's webcams and screen share overlaid on a still picture
  * at the output size, encoded with the compositor's settings, as fast as ffmpeg can. Wall seconds.
  */
-async function encoderLimit(dir: string, duration: number, width: number, height: number): Promise<number> {
+async function encoderLimit(dir: string, duration: number, fps: number, width: number, height: number): Promise<number> {
   const output = path.join(path.dirname(dir), 'encoder-limit.mp4');
   const ffmpeg = [
     '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `color=c=0xf0f0f0:s=${width}x${height}:r=1:d=${duration}`,
+    // The still at the webcams' rate: a frame for every webcam frame, as the compositor writes.
+    '-f', 'lavfi', '-i', `color=c=0xf0f0f0:s=${width}x${height}:r=${fps}:d=${duration}`,
     '-i', path.join(dir, 'video', 'webcams.webm'),
     '-i', path.join(dir, 'deskshare', 'deskshare.webm'),
     '-filter_complex', `[1:v]scale=${Math.round(width * 0.2)}:-2:flags=area[w];[2:v]scale=${Math.round(width * 0.7)}:-2:flags=area[s];[0:v][s]overlay=${Math.round(width * 0.28)}:60:eof_action=repeat[a];[a][w]overlay=0:0:eof_action=repeat,format=yuv420p[v]`,
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
         for (const load of list(values.loads)) {
           const hogs = load === 'hogs' ? startHogs() : undefined;
           try {
-            limits[`${sample} ${load}`] = await encoderLimit(recording.dir, duration, width, height);
+            limits[`${sample} ${load}`] = await encoderLimit(recording.dir, duration, fps, width, height);
             for (const engine of list(values.engines)) {
               for (let i = 1; i <= Number(values.runs); i++) {
                 const output = path.join(benchDir, `bench-${duration}-${fps}-${load}-${engine}-${i}.mp4`);
