@@ -17,10 +17,10 @@
  * the journal was saved but before the file's data reached the disk).
  * `pending → failed` is a failure before any capture started (the name could not be decided).
  */
+import { coalescedJsonWriter } from './coalesced-json-writer.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CaptureError, ERROR_CODES, type ErrorCode } from '../errors.js';
-import { writeJsonAtomic } from './write-json-atomic.js';
 
 export const JOURNAL_FILE = '.bbb-capture-batch.json';
 const FORMAT = 'bbb-capture-batch-journal';
@@ -121,11 +121,11 @@ function validEntry(value: unknown): value is JournalEntry {
 export class BatchJournal {
   readonly file: string;
   readonly #entries = new Map<string, JournalEntry>();
-  #wanted = false;
-  #writing: Promise<void> | undefined;
+  readonly #save: () => Promise<void>;
 
   private constructor(file: string, entries: readonly JournalEntry[]) {
     this.file = file;
+    this.#save = coalescedJsonWriter(file, () => ({ format: FORMAT, version: VERSION, updatedAt: new Date().toISOString(), items: this.entries() }) satisfies JournalDocument);
     for (const entry of entries) this.#entries.set(entry.key, entry);
   }
 
@@ -207,21 +207,7 @@ export class BatchJournal {
 
   /** Writes the journal; concurrent calls share writes, and each resolves once its state is on disk. */
   save(): Promise<void> {
-    this.#wanted = true;
-    this.#writing ??= this.#drain();
-    return this.#writing;
-  }
-
-  async #drain(): Promise<void> {
-    try {
-      while (this.#wanted) {
-        this.#wanted = false;
-        const doc: JournalDocument = { format: FORMAT, version: VERSION, updatedAt: new Date().toISOString(), items: this.entries() };
-        await writeJsonAtomic(this.file, doc);
-      }
-    } finally {
-      this.#writing = undefined;
-    }
+    return this.#save();
   }
 
   #require(key: string): JournalEntry {

@@ -10,9 +10,9 @@
  * - `running` found when the journal is opened means the watch that wrote it stopped mid-export:
  *   it is `pending` again and resumes.
  */
+import { coalescedJsonWriter } from '../batch/coalesced-json-writer.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeJsonAtomic } from '../batch/write-json-atomic.js';
 import { CaptureError, type ErrorCode } from '../errors.js';
 
 export const WATCH_JOURNAL_FILE = '.bbb-capture-watch.json';
@@ -51,11 +51,11 @@ export interface WatchJournalDocument {
 export class WatchJournal {
   readonly file: string;
   readonly #entries = new Map<string, WatchEntry>();
-  #wanted = false;
-  #writing: Promise<void> | undefined;
+  readonly #save: () => Promise<void>;
 
   private constructor(file: string, entries: readonly WatchEntry[]) {
     this.file = file;
+    this.#save = coalescedJsonWriter(file, () => ({ format: FORMAT, version: VERSION, updatedAt: new Date().toISOString(), recordings: this.entries() }) satisfies WatchJournalDocument);
     for (const entry of entries) this.#entries.set(entry.recordId, entry);
   }
 
@@ -115,20 +115,6 @@ export class WatchJournal {
 
   /** Writes the journal; concurrent calls share writes, and each resolves once its state is on disk. */
   save(): Promise<void> {
-    this.#wanted = true;
-    this.#writing ??= this.#drain();
-    return this.#writing;
-  }
-
-  async #drain(): Promise<void> {
-    try {
-      while (this.#wanted) {
-        this.#wanted = false;
-        const doc: WatchJournalDocument = { format: FORMAT, version: VERSION, updatedAt: new Date().toISOString(), recordings: this.entries() };
-        await writeJsonAtomic(this.file, doc);
-      }
-    } finally {
-      this.#writing = undefined;
-    }
+    return this.#save();
   }
 }
