@@ -25,7 +25,10 @@ const LAYOUTS = {
 };
 try {
   execFileSync(process.execPath, [bin, 'sample', work, '--variant', 'fourcams', '--duration', '12', '--fps', '15'], { stdio: 'inherit' });
-  const dir = path.join(work, readdirSync(work).find((name) => !name.startsWith('.')));
+  const dir = path.join(
+    work,
+    readdirSync(work).find((name) => !name.startsWith('.')),
+  );
   for (const [layout, extra] of Object.entries(LAYOUTS)) {
     const video = path.join(work, `${layout}.mp4`);
     execFileSync(process.execPath, [bin, 'record', dir, '-o', video, '--resolution', '1280x720', '--layout', layout, '--to', '8', '-q', ...extra], { stdio: 'inherit' });

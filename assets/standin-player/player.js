@@ -7,8 +7,6 @@
  * once after every `seeked`, and every piece of content follows that event only.
  */
 (() => {
-  'use strict';
-
   const BASE = '/playback/presentation/2.3/';
   const RECORD_ID = /^[a-z0-9]{40}-[0-9]{13}$/;
   const TIME_EVENT = 'bbbplaybacktimeupdate';
@@ -243,7 +241,10 @@
       for (const g of Array.from(canvas.children)) {
         if (!g.classList.contains('shape')) continue;
         // BBB hides every shape with visibility:hidden and leaves showing them to the player.
-        const style = (g.getAttribute('style') ?? '').split(';').filter((d) => d.trim() && !/^\s*visibility\s*:/.test(d)).join(';');
+        const style = (g.getAttribute('style') ?? '')
+          .split(';')
+          .filter((d) => d.trim() && !/^\s*visibility\s*:/.test(d))
+          .join(';');
         shapes.push({ time: Number(g.getAttribute('timestamp')), undo: Number(g.getAttribute('undo') ?? -1), id: g.getAttribute('shape') ?? '', node: g, style });
       }
       canvases.set(trailingNumber(canvas.getAttribute('id')), shapes);
@@ -268,7 +269,12 @@
   /** BBB escapes chat text twice and wraps links in markup; undo both. @param {string} message */
   function chatText(message) {
     const unlinked = message.replace(/<a href="(.*)" rel="nofollow"><u>\1<\/u><\/a>/g, '$1');
-    return unlinked.replace(/&(quot|#34);/g, '"').replace(/&(apos|#39);/g, "'").replace(/&(lt|#60);/g, '<').replace(/&(gt|#62);/g, '>').replace(/&(amp|#38);/g, '&');
+    return unlinked
+      .replace(/&(quot|#34);/g, '"')
+      .replace(/&(apos|#39);/g, "'")
+      .replace(/&(lt|#60);/g, '<')
+      .replace(/&(gt|#62);/g, '>')
+      .replace(/&(amp|#38);/g, '&');
   }
 
   /**
@@ -289,7 +295,12 @@
       text: [String(p.question ?? ''), ...(Array.isArray(p.answers) ? p.answers : []).map((/** @type {any} */ a) => `${a.key}: ${a.numVotes}`)].join('\n'),
       moderator: true,
     }));
-    const videoMessages = (Array.isArray(videos) ? videos : []).map((v) => ({ time: Number(v.timestamp), name: 'Video', text: String(v.external_video_url ?? ''), moderator: true }));
+    const videoMessages = (Array.isArray(videos) ? videos : []).map((v) => ({
+      time: Number(v.timestamp),
+      name: 'Video',
+      text: String(v.external_video_url ?? ''),
+      moderator: true,
+    }));
     return [...chat, ...pollMessages, ...videoMessages].sort((a, b) => a.time - b.time);
   }
 
@@ -301,7 +312,10 @@
     const pages = new Map();
     for (const [key, value] of Object.entries(json)) {
       if (key === 'bbb_version' || !value || !Array.isArray(value.shapes)) continue;
-      pages.set(Number(key), value.shapes.map((/** @type {any} */ sh) => ({ time: Number(sh.timestamp), undo: Number(sh.undo ?? -1), shape: sh.shape_data ?? {} })));
+      pages.set(
+        Number(key),
+        value.shapes.map((/** @type {any} */ sh) => ({ time: Number(sh.timestamp), undo: Number(sh.undo ?? -1), shape: sh.shape_data ?? {} })),
+      );
     }
     const major = Number(/^(\d+)/.exec(version)?.[1] ?? 0);
     return { v2: major >= 3, pages };
@@ -321,7 +335,10 @@
     const panzooms = parseEvents(data['panzooms.xml'], (e) => ({ viewBox: numbers(e.getElementsByTagName('viewBox')[0]?.textContent) }));
     const cursor = parseEvents(data['cursor.xml'], (e) => ({ xy: numbers(e.getElementsByTagName('cursor')[0]?.textContent) }));
     const deskshare = data['deskshare.xml']
-      ? Array.from(/** @type {Document} */ (data['deskshare.xml']).getElementsByTagName('event')).map((e) => ({ start: Number(e.getAttribute('start_timestamp')), stop: Number(e.getAttribute('stop_timestamp')) }))
+      ? Array.from(/** @type {Document} */ (data['deskshare.xml']).getElementsByTagName('event')).map((e) => ({
+          start: Number(e.getAttribute('start_timestamp')),
+          stop: Number(e.getAttribute('stop_timestamp')),
+        }))
       : [];
     return {
       recordId,
@@ -360,7 +377,8 @@
     const followers = [];
 
     // Title: meeting name and date, as the player's top bar shows them.
-    const date = Number.isFinite(rec.metadata.start) && rec.metadata.start > 0 ? ` - ${new Intl.DateTimeFormat(params.get('locale') ?? undefined).format(new Date(rec.metadata.start))}` : '';
+    const date =
+      Number.isFinite(rec.metadata.start) && rec.metadata.start > 0 ? ` - ${new Intl.DateTimeFormat(params.get('locale') ?? undefined).format(new Date(rec.metadata.start))}` : '';
     /** @param {string} label @param {string} text @param {() => void} onClick */
     const button = (label, text, onClick) => {
       const b = h('button', { class: 'button', 'aria-label': label, type: 'button' }, [text]);
@@ -370,7 +388,11 @@
     const topBar = h('div', { class: 'top-bar' }, [
       h('div', { class: 'left' }, [control ? button('Section', '☰', () => toggle('section')) : null]),
       h('div', { class: 'center' }, [h('span', { class: 'title' }, [`${rec.metadata.name}${date}`])]),
-      h('div', { class: 'right' }, control ? [button('Theme', '◐', () => document.body.classList.toggle('dark')), button('Search', '⌕', () => {}), button('Swap', '⇄', () => toggle('swap'))] : []),
+      h(
+        'div',
+        { class: 'right' },
+        control ? [button('Theme', '◐', () => document.body.classList.toggle('dark')), button('Search', '⌕', () => {}), button('Swap', '⇄', () => toggle('swap'))] : [],
+      ),
     ]);
 
     // Webcams: the master clock.
@@ -393,9 +415,18 @@
       playButton,
       button('Seek back', '↺', () => (video.currentTime = Math.max(0, video.currentTime - SEEK_SECONDS))),
       button('Seek forward', '↻', () => (video.currentTime = Math.min(video.duration || 0, video.currentTime + SEEK_SECONDS))),
-      currentTime, h('span', {}, ['/']), duration, progressHolder, rateButton,
+      currentTime,
+      h('span', {}, ['/']),
+      duration,
+      progressHolder,
+      rateButton,
     ]);
-    const webcamsPlayer = h('div', { class: 'video-js vjs-fill vjs-paused', 'data-vjs-player': '' }, [video, bigPlay, h('div', { class: 'vjs-loading-spinner', dir: 'ltr' }), controlBar]);
+    const webcamsPlayer = h('div', { class: 'video-js vjs-fill vjs-paused', 'data-vjs-player': '' }, [
+      video,
+      bigPlay,
+      h('div', { class: 'vjs-loading-spinner', dir: 'ltr' }),
+      controlBar,
+    ]);
     const togglePlay = () => (video.paused ? void video.play().catch(() => {}) : video.pause());
     bigPlay.addEventListener('click', togglePlay);
     playButton.addEventListener('click', togglePlay);
@@ -423,12 +454,18 @@
     // Chat (and notes) beside the webcams.
     const messageNodes = rec.messages.map((m) => {
       const parts = [h('div', { class: 'name' }, [m.name]), h('div', { class: 'time' }, [clock(m.time)]), h('div', { class: 'text' }, [m.text])];
-      const avatar = h('div', { class: `interactive${m.moderator ? '' : ' circle'}` }, [h('div', { class: 'avatar', style: `background:hsl(${[...m.name].reduce((a, c) => a + c.charCodeAt(0), 0) % 360} 45% 45%)` }, [m.name.slice(0, 2).toLowerCase()])]);
+      const avatar = h('div', { class: `interactive${m.moderator ? '' : ' circle'}` }, [
+        h('div', { class: 'avatar', style: `background:hsl(${[...m.name].reduce((a, c) => a + c.charCodeAt(0), 0) % 360} 45% 45%)` }, [m.name.slice(0, 2).toLowerCase()]),
+      ]);
       avatar.addEventListener('click', () => (video.currentTime = m.time));
       const node = h('div', { class: 'message' }, [avatar, h('div', { class: 'data' }, [h('div', { class: 'info' }, [parts[0] ?? null, parts[1] ?? null]), parts[2] ?? null])]);
       return { node, parts: [avatar, ...parts] };
     });
-    const messageList = h('div', { class: 'message-wrapper' }, messageNodes.map((m) => h('span', {}, [m.node])));
+    const messageList = h(
+      'div',
+      { class: 'message-wrapper' },
+      messageNodes.map((m) => h('span', {}, [m.node])),
+    );
     const chat = h('div', { id: 'chat', class: 'chat-wrapper', 'aria-label': 'Chat', 'aria-live': 'polite', tabindex: '0' }, [h('div', { class: 'list' }, [messageList])]);
     const notes = h('div', { id: 'notes', class: 'notes-wrapper', tabindex: '0' });
     notes.innerHTML = /<body>\n.*\n<\/body>/.exec(rec.notes ?? '')?.[0] ?? '';
@@ -447,7 +484,9 @@
       const index = currentIndex(rec.messages, t);
       if (index === lastMessage) return;
       lastMessage = index;
-      messageNodes.forEach((m, i) => m.parts.forEach((p) => p.classList.toggle('inactive', i > index)));
+      messageNodes.forEach((m, i) => {
+        for (const p of m.parts) p.classList.toggle('inactive', i > index);
+      });
       // Keep the newest shown message at the bottom of the list.
       const current = messageNodes[index]?.node.parentElement;
       if (current) messageList.scrollTop = current.offsetTop + current.offsetHeight - messageList.clientHeight;
@@ -470,7 +509,10 @@
       player.classList.toggle('fullscreen-content', fullscreen);
       media.classList.toggle('swapped-media', swap || single);
       content?.classList.toggle('swapped-content', swap);
-      for (const [area, el] of /** @type {const} */ ([['media', media], ['content', content]])) {
+      for (const [area, el] of /** @type {const} */ ([
+        ['media', media],
+        ['content', content],
+      ])) {
         el?.querySelector(':scope > .fullscreen-button')?.remove();
         const fsButton = fullscreenButton(area);
         if (fsButton) el?.prepend(fsButton);
@@ -549,9 +591,13 @@
     });
     const start = parseTime(params.get('t'));
     if (start) {
-      video.addEventListener('loadedmetadata', () => {
-        if (start < video.duration) video.currentTime = start;
-      }, { once: true });
+      video.addEventListener(
+        'loadedmetadata',
+        () => {
+          if (start < video.duration) video.currentTime = start;
+        },
+        { once: true },
+      );
     }
   }
 
@@ -564,7 +610,9 @@
     const video = /** @type {HTMLVideoElement} */ (h('video', { class: 'vjs-tech', playsinline: '', preload: 'auto', tabindex: '-1' }));
     const types = rec.media.types.map((type) => ({ src: fileUrl(rec.mediaId, `deskshare/deskshare.${type}`), type: `video/${type}` }));
     video.src = (types.find((t) => video.canPlayType(t.type) !== '') ?? types[0])?.src ?? '';
-    const wrapper = h('div', { id: 'screenshare', class: 'screenshare-wrapper inactive', 'aria-label': 'Screenshare' }, [h('div', { class: 'video-js vjs-fill', 'data-vjs-player': '' }, [video])]);
+    const wrapper = h('div', { id: 'screenshare', class: 'screenshare-wrapper inactive', 'aria-label': 'Screenshare' }, [
+      h('div', { class: 'video-js vjs-fill', 'data-vjs-player': '' }, [video]),
+    ]);
     // Keep in step: follow play, pause, seeks and rate; hold the primary while either buffers.
     let holding = false;
     primary.addEventListener('play', () => void video.play().catch(() => {}));
@@ -607,14 +655,18 @@
       const picture = screenshare
         ? h('div', { class: 'screenshare' }, [monitor])
         : h('img', { class: 'thumbnail-image', alt: '', src: fileUrl(rec.mediaId, slide.src.replace('slide-', 'thumbnails/thumb-')) });
-      const item = h('div', { class: 'thumbnail-wrapper interactive', tabindex: '0' }, [h('div', { class: 'thumbnail' }, [picture, h('div', { class: 'thumbnail-index' }, [String(index + 1)])])]);
+      const item = h('div', { class: 'thumbnail-wrapper interactive', tabindex: '0' }, [
+        h('div', { class: 'thumbnail' }, [picture, h('div', { class: 'thumbnail-index' }, [String(index + 1)])]),
+      ]);
       item.addEventListener('click', () => (video.currentTime = slide.time));
       return item;
     });
     const wrapper = h('div', { id: 'thumbnails', class: 'thumbnails-wrapper', 'aria-label': 'Thumbnails', tabindex: '0' }, items);
     followers.push((t) => {
       const index = currentIndex(rec.slides, t);
-      items.forEach((item, i) => item.classList.toggle('active', i === index));
+      items.forEach((item, i) => {
+        item.classList.toggle('active', i === index);
+      });
     });
     return wrapper;
   }
@@ -671,7 +723,7 @@
       const slide = rec.slides[slideIndex];
       // In tldraw recordings pan/zoom and shapes live in a scaled page space.
       const scale = tldrawMode && slide ? Math.min(1440 / slide.width, 1080 / slide.height) : 1;
-      const [x = 0, y = 0, w = 0, hgt = 0] = started ? /** @type {number[]} */ (rec.panzooms.events[pz]?.viewBox) : [0, 0, 0, 0];
+      const [x = 0, y = 0, w = 0, hgt = 0] = started ? /** @type {number[]} */ (rec.panzooms.events[pz]?.viewBox ?? [0, 0, 0, 0]) : [0, 0, 0, 0];
       // tldraw stores a camera offset (the page point at the top-left corner is -x, -y).
       const vb = tldrawMode ? { x: -x || 0, y: -y || 0, w: w * scale, h: hgt * scale } : { x, y, w, h: hgt };
       const nextKey = `${vb.x} ${vb.y} ${vb.w} ${vb.h}`;
@@ -738,8 +790,19 @@
   }
 
   const TL_COLORS = /** @type {Record<string, string>} */ ({
-    black: '#1d1d1d', grey: '#9fa8b2', 'light-violet': '#e085f4', violet: '#ae3ec9', blue: '#4465e9', 'light-blue': '#4ba1f1',
-    yellow: '#f1ac4b', orange: '#e16919', green: '#099268', 'light-green': '#4cb05e', 'light-red': '#f87777', red: '#e03131', white: '#ffffff',
+    black: '#1d1d1d',
+    grey: '#9fa8b2',
+    'light-violet': '#e085f4',
+    violet: '#ae3ec9',
+    blue: '#4465e9',
+    'light-blue': '#4ba1f1',
+    yellow: '#f1ac4b',
+    orange: '#e16919',
+    green: '#099268',
+    'light-green': '#4cb05e',
+    'light-red': '#f87777',
+    red: '#e03131',
+    white: '#ffffff',
   });
   const TL_STROKE = /** @type {Record<string, number>} */ ({ s: 2, m: 3.5, l: 5, xl: 10, small: 2, medium: 3.5, large: 5 });
   const TL_FONT = /** @type {Record<string, number>} */ ({ s: 18, m: 24, l: 36, xl: 44, small: 18, medium: 24, large: 36 });
@@ -764,13 +827,27 @@
       const props = shape.props ?? {};
       const style = shape.style ?? {};
       const [x, y] = Array.isArray(shape.point) ? shape.point : [Number(shape.x ?? 0), Number(shape.y ?? 0)];
-      const [w, hgt] = Array.isArray(shape.size) ? shape.size : Array.isArray(shape.radius) ? [shape.radius[0] * 2, shape.radius[1] * 2] : [Number(props.w ?? 0), Number(props.h ?? 0)];
+      const [w, hgt] = Array.isArray(shape.size)
+        ? shape.size
+        : Array.isArray(shape.radius)
+          ? [shape.radius[0] * 2, shape.radius[1] * 2]
+          : [Number(props.w ?? 0), Number(props.h ?? 0)];
       const color = TL_COLORS[props.color ?? style.color] ?? '#1d1d1d';
       const width = TL_STROKE[props.size ?? style.size] ?? 3.5;
       const type = String(shape.type ?? '');
       const geo = String(props.geo ?? type);
       const rotation = (Number(shape.rotation ?? 0) * 180) / Math.PI;
-      const g = s('g', { class: 'tl-shape', 'data-shape-id': id, 'data-shape-type': type, transform: `translate(${x} ${y}) rotate(${rotation})`, fill: 'none', stroke: color, 'stroke-width': width, 'stroke-linecap': 'round', 'stroke-linejoin': 'round' });
+      const g = s('g', {
+        class: 'tl-shape',
+        'data-shape-id': id,
+        'data-shape-type': type,
+        transform: `translate(${x} ${y}) rotate(${rotation})`,
+        fill: 'none',
+        stroke: color,
+        'stroke-width': width,
+        'stroke-linecap': 'round',
+        'stroke-linejoin': 'round',
+      });
       /** @param {any[]} pts */
       const polyline = (pts) => s('polyline', { points: pts.map((p) => (Array.isArray(p) ? `${p[0]},${p[1]}` : `${p.x},${p.y}`)).join(' ') });
       if (type === 'draw' || type === 'highlight') {

@@ -99,7 +99,23 @@ export function moveEntry(entry: JournalEntry, to: ItemState, changes: Partial<O
 /** A fresh pending entry. */
 export function newEntry(key: string, url: string, source: string, now: Date = new Date()): JournalEntry {
   const stamp = now.toISOString();
-  return { key, url, source, output: null, state: 'pending', attempts: 0, createdAt: stamp, updatedAt: stamp, startedAt: null, finishedAt: null, durationS: null, outputBytes: null, wallMs: null, error: null, nextAttemptAt: null };
+  return {
+    key,
+    url,
+    source,
+    output: null,
+    state: 'pending',
+    attempts: 0,
+    createdAt: stamp,
+    updatedAt: stamp,
+    startedAt: null,
+    finishedAt: null,
+    durationS: null,
+    outputBytes: null,
+    wallMs: null,
+    error: null,
+    nextAttemptAt: null,
+  };
 }
 
 function validEntry(value: unknown): value is JournalEntry {

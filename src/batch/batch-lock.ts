@@ -114,7 +114,10 @@ export async function acquireBatchLock(dir: string): Promise<BatchLock> {
       if (!owner || typeof owner !== 'object') {
         const age = Date.now() - ((await stat(file).catch(() => undefined))?.mtimeMs ?? 0);
         if (age < UNREADABLE_LOCK_GRACE_MS) {
-          throw new CaptureError('USAGE', `${file} is empty or unreadable and was written ${Math.round(age / 1000)} s ago: another batch may be starting in ${dir}; if none is, delete it`);
+          throw new CaptureError(
+            'USAGE',
+            `${file} is empty or unreadable and was written ${Math.round(age / 1000)} s ago: another batch may be starting in ${dir}; if none is, delete it`,
+          );
         }
       } else {
         if (owner.host && owner.host !== me.host) {

@@ -20,7 +20,11 @@ export function formatBatchSummary(result: BatchResult): string {
     const name = item.output ?? item.url;
     switch (item.status) {
       case 'done':
-        lines.push(item.alreadyDone ? `  done     ${name} (earlier run)` : `  done     ${name} (${item.durationS?.toFixed(1) ?? '?'} s in ${seconds(item.wallMs)}, attempt ${item.attempts})`);
+        lines.push(
+          item.alreadyDone
+            ? `  done     ${name} (earlier run)`
+            : `  done     ${name} (${item.durationS?.toFixed(1) ?? '?'} s in ${seconds(item.wallMs)}, attempt ${item.attempts})`,
+        );
         break;
       case 'failed':
         lines.push(`  FAILED   ${name} [${item.source}] ${item.error?.code}: ${item.error?.message} (${item.attempts} ${item.attempts === 1 ? 'attempt' : 'attempts'})`);

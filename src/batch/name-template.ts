@@ -17,7 +17,10 @@ const PLACEHOLDER = /\{([^{}]*)\}/g;
 export function validateNameTemplate(template: string): void {
   const unknown = [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((name) => !(NAME_FIELDS as readonly string[]).includes(name));
   if (unknown.length > 0) {
-    throw new CaptureError('USAGE', `--name-template "${template}": unknown placeholder ${unknown.map((n) => `{${n}}`).join(', ')} (expected ${NAME_FIELDS.map((n) => `{${n}}`).join(', ')})`);
+    throw new CaptureError(
+      'USAGE',
+      `--name-template "${template}": unknown placeholder ${unknown.map((n) => `{${n}}`).join(', ')} (expected ${NAME_FIELDS.map((n) => `{${n}}`).join(', ')})`,
+    );
   }
   if (template.trim() === '') throw new CaptureError('USAGE', '--name-template is empty');
 }

@@ -132,7 +132,9 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
   try {
     await mkdir(outDir, { recursive: true });
   } catch (error) {
-    throw new CaptureError('OUTPUT_NOT_WRITABLE', `cannot create the output directory ${outDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw new CaptureError('OUTPUT_NOT_WRITABLE', `cannot create the output directory ${outDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      cause: error,
+    });
   }
   const lock = await acquireBatchLock(outDir);
   try {
@@ -289,27 +291,38 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
           emit({ type: 'item-start', index: item.index, url: item.url, output, attempt: entry.attempts });
           const final = path.join(outDir, output);
           // The last attempt exported the file and only its upload failed: upload it again, do not re-export it.
-          const exported = uploadOnly && (await stat(final).then((s) => s.size > 0, () => false));
+          const exported =
+            uploadOnly &&
+            (await stat(final).then(
+              (s) => s.size > 0,
+              () => false,
+            ));
           await rm(staging, { recursive: true, force: true });
           await mkdir(staging, { recursive: true });
-          const result: Pick<JobResult, 'duration' | 'wallMs'> & Partial<JobResult> = exported ? { duration: entry.durationS!, wallMs: 0 } : await record({
-            ...plan.options,
-            url: item.url,
-            output: path.join(staging, output),
-            // One player page per job: the batch's concurrency runs several.
-            workers: 1,
-            hybrid: true,
-            videoOnly: false,
-            compose: null,
-            // The staging directory is the job's own.
-            replace: true,
-            signal: stop.signal,
-            onEvent: (event) => emit({ type: 'item-event', index: item.index, output, event }),
-          });
+          const result: Pick<JobResult, 'duration' | 'wallMs'> & Partial<JobResult> = exported
+            ? { duration: entry.durationS!, wallMs: 0 }
+            : await record({
+                ...plan.options,
+                url: item.url,
+                output: path.join(staging, output),
+                // One player page per job: the batch's concurrency runs several.
+                workers: 1,
+                hybrid: true,
+                videoOnly: false,
+                compose: null,
+                // The staging directory is the job's own.
+                replace: true,
+                signal: stop.signal,
+                onEvent: (event) => emit({ type: 'item-event', index: item.index, output, event }),
+              });
           if (!exported) await durableRename(path.join(staging, output), final);
           const { size } = await stat(final);
           captured = result.duration;
-          const delivered = await deliverExport(final, exportFacts(item.url, 'batch', final, result), { upload: options.delivery?.upload ?? null, webhook: options.delivery?.webhook ?? null, signal: stop.signal });
+          const delivered = await deliverExport(final, exportFacts(item.url, 'batch', final, result), {
+            upload: options.delivery?.upload ?? null,
+            webhook: options.delivery?.webhook ?? null,
+            signal: stop.signal,
+          });
           await journal.move(key, 'done', { durationS: result.duration, outputBytes: size, wallMs: result.wallMs, uploadUrl: delivered?.url ?? null, error: null });
           emit({ type: 'item-done', index: item.index, url: item.url, output, attempt: entry.attempts, durationS: result.duration, wallMs: result.wallMs });
           settle(plan, 'done');
@@ -337,7 +350,9 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
             return;
           }
           await journal.move(key, 'failed', { error: error_, wallMs, ...exportedPart });
-          options.delivery?.webhook?.send(webhookPayload({ source: item.url, sender: 'batch', output: captured === undefined ? undefined : path.join(outDir, entry.output!) }, { error: failure }));
+          options.delivery?.webhook?.send(
+            webhookPayload({ source: item.url, sender: 'batch', output: captured === undefined ? undefined : path.join(outDir, entry.output!) }, { error: failure }),
+          );
           emit({ type: 'item-failed', index: item.index, url: item.url, output: entry.output, attempts: entry.attempts, code: failure.code, message: failure.message });
           settle(plan, 'failed');
           if (options.failFast) {

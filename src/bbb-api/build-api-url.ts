@@ -14,7 +14,8 @@ export function normaliseApiBase(base: string): string {
     throw new CaptureError('USAGE', `--bbb-url ${JSON.stringify(base)} is not a URL (expected the API base, e.g. https://bbb.example.org/bigbluebutton/)`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CaptureError('USAGE', `--bbb-url ${base}: expected an http(s) URL`);
-  if (url.search || url.hash || url.username || url.password) throw new CaptureError('USAGE', `--bbb-url ${base}: expected the API base alone, without a query, fragment or user name`);
+  if (url.search || url.hash || url.username || url.password)
+    throw new CaptureError('USAGE', `--bbb-url ${base}: expected the API base alone, without a query, fragment or user name`);
   let pathname = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
   if (pathname.endsWith('/api/')) pathname = pathname.slice(0, -'api/'.length);
   return `${url.origin}${pathname}`;

@@ -48,7 +48,8 @@ async function getPage(url: string, source: string, signal: AbortSignal | undefi
   try {
     const response = await fetchFn(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'follow' });
     body = await response.text();
-    if (!response.ok) throw new CaptureError('BBB_API_REFUSED', `${source} answered HTTP ${response.status}: is --bbb-url the API base, e.g. https://bbb.example.org/bigbluebutton/?`);
+    if (!response.ok)
+      throw new CaptureError('BBB_API_REFUSED', `${source} answered HTTP ${response.status}: is --bbb-url the API base, e.g. https://bbb.example.org/bigbluebutton/?`);
   } catch (error) {
     if (error instanceof CaptureError) throw error;
     if (signal?.aborted) throw abortError(signal);

@@ -36,7 +36,11 @@ function text(node: unknown): string | undefined {
 
 /** Parses the XML of a getRecordings answer from `source` (named in messages, without the secret). */
 export function parseGetRecordings(xml: string, source: string): GetRecordingsPage {
-  const notApi = () => new CaptureError('BBB_API_REFUSED', `${source} did not answer as a BBB API does (no <response><returncode>): is --bbb-url the API base, e.g. https://bbb.example.org/bigbluebutton/?`);
+  const notApi = () =>
+    new CaptureError(
+      'BBB_API_REFUSED',
+      `${source} did not answer as a BBB API does (no <response><returncode>): is --bbb-url the API base, e.g. https://bbb.example.org/bigbluebutton/?`,
+    );
   let doc: Record<string, unknown>;
   try {
     doc = parser.parse(xml) as Record<string, unknown>;

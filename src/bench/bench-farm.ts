@@ -105,10 +105,38 @@ export function summariseCell(resolution: Resolution, concurrency: number, durat
     runs: runs.length,
     passedRuns,
     meets: passedRuns * 2 > runs.length,
-    minDelivered: median(runs.map((r) => worst(r.captures.map((c) => c.delivered), Math.min))),
-    maxAbsAvSyncMs: median(runs.map((r) => worst(r.captures.map((c) => (c.avSyncMs === null ? null : Math.abs(c.avSyncMs))), Math.max))),
-    maxLeadingMs: median(runs.map((r) => worst(r.captures.map((c) => c.leadingMs), Math.max))),
-    maxAbsEndErrorMs: median(runs.map((r) => worst(r.captures.map((c) => (c.endErrorMs === null ? null : Math.abs(c.endErrorMs))), Math.max))),
+    minDelivered: median(
+      runs.map((r) =>
+        worst(
+          r.captures.map((c) => c.delivered),
+          Math.min,
+        ),
+      ),
+    ),
+    maxAbsAvSyncMs: median(
+      runs.map((r) =>
+        worst(
+          r.captures.map((c) => (c.avSyncMs === null ? null : Math.abs(c.avSyncMs))),
+          Math.max,
+        ),
+      ),
+    ),
+    maxLeadingMs: median(
+      runs.map((r) =>
+        worst(
+          r.captures.map((c) => c.leadingMs),
+          Math.max,
+        ),
+      ),
+    ),
+    maxAbsEndErrorMs: median(
+      runs.map((r) =>
+        worst(
+          r.captures.map((c) => (c.endErrorMs === null ? null : Math.abs(c.endErrorMs))),
+          Math.max,
+        ),
+      ),
+    ),
     wallS,
     throughput: (concurrency * duration) / wallS,
     rssPerCaptureMiB: (() => {
@@ -184,7 +212,19 @@ async function main(argv: string[]): Promise<void> {
             const started = Date.now();
             const results = await Promise.allSettled(
               Array.from({ length: concurrency }, (_, i) =>
-                runJob({ ...options, engine: 'capture', url, output: path.join(outDir, `capture-${i + 1}.${options.format}`), workers: 1, hybrid: true, videoOnly: false, compose: null, replace: true, signal, onEvent: () => undefined }),
+                runJob({
+                  ...options,
+                  engine: 'capture',
+                  url,
+                  output: path.join(outDir, `capture-${i + 1}.${options.format}`),
+                  workers: 1,
+                  hybrid: true,
+                  videoOnly: false,
+                  compose: null,
+                  replace: true,
+                  signal,
+                  onEvent: () => undefined,
+                }),
               ),
             );
             const wallS = (Date.now() - started) / 1000;
@@ -213,7 +253,9 @@ async function main(argv: string[]): Promise<void> {
             await rm(outDir, { recursive: true, force: true });
             const outcome: RunOutcome = { pass: captures.every((c) => c.ok), wallS, captures, rssPerCaptureBytes: rss };
             runs.push(outcome);
-            say(`${resolution} x${concurrency} run ${run}/${flags.runs}: ${outcome.pass ? 'meets the targets' : `misses ${[...new Set(captures.flatMap((c) => c.failed))].join(', ')}`} (${wallS.toFixed(1)} s)`);
+            say(
+              `${resolution} x${concurrency} run ${run}/${flags.runs}: ${outcome.pass ? 'meets the targets' : `misses ${[...new Set(captures.flatMap((c) => c.failed))].join(', ')}`} (${wallS.toFixed(1)} s)`,
+            );
           }
           allRuns[`${resolution}-x${concurrency}`] = runs;
           const cell = summariseCell(resolution, concurrency, recording.truth.duration, runs);
@@ -240,7 +282,15 @@ async function main(argv: string[]): Promise<void> {
     lines.push(`(${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ${flags.duration} s recording; medians of ${flags.runs} runs)`);
     process.stdout.write(`${lines.join('\n')}\n`);
     if (flags.jsonOut) {
-      await writeJsonAtomic(path.resolve(flags.jsonOut), { machine: { cores: os.availableParallelism(), memoryBytes: os.totalmem() }, duration: flags.duration, runs: flags.runs, targets: DEFAULT_TARGETS, cells, best, allRuns });
+      await writeJsonAtomic(path.resolve(flags.jsonOut), {
+        machine: { cores: os.availableParallelism(), memoryBytes: os.totalmem() },
+        duration: flags.duration,
+        runs: flags.runs,
+        targets: DEFAULT_TARGETS,
+        cells,
+        best,
+        allRuns,
+      });
     }
   } finally {
     if (!flags.workDir) await rm(work, { recursive: true, force: true });

@@ -39,7 +39,11 @@ const { values } = parseArgs({
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
-const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 interface Cell {
   sample: string;
@@ -64,7 +68,9 @@ interface Run extends Cell {
 /** Two busy loops, one per core of the reference machine, until stopped. */
 function startHogs(): { stop: () => Promise<void> } {
   const abort = new AbortController();
-  const hogs = [0, 1].map(() => startProcess(process.execPath, ['-e', 'for (;;) {}'], { signal: abort.signal, label: 'cpu hog', failureCode: 'INTERNAL', missingCode: 'INTERNAL', killGraceMs: 0 }));
+  const hogs = [0, 1].map(() =>
+    startProcess(process.execPath, ['-e', 'for (;;) {}'], { signal: abort.signal, label: 'cpu hog', failureCode: 'INTERNAL', missingCode: 'INTERNAL', killGraceMs: 0 }),
+  );
   return {
     async stop() {
       abort.abort();
@@ -80,15 +86,32 @@ function startHogs(): { stop: () => Promise<void> } {
 async function encoderLimit(dir: string, duration: number, fps: number, width: number, height: number): Promise<number> {
   const output = path.join(path.dirname(dir), 'encoder-limit.mp4');
   const ffmpeg = [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
     // The still at the webcams' rate: a frame for every webcam frame, as the compositor writes.
-    '-f', 'lavfi', '-i', `color=c=0xf0f0f0:s=${width}x${height}:r=${fps}:d=${duration}`,
-    '-i', path.join(dir, 'video', 'webcams.webm'),
-    '-i', path.join(dir, 'deskshare', 'deskshare.webm'),
-    '-filter_complex', `[1:v]scale=${Math.round(width * 0.2)}:-2:flags=area[w];[2:v]scale=${Math.round(width * 0.7)}:-2:flags=area[s];[0:v][s]overlay=${Math.round(width * 0.28)}:60:eof_action=repeat[a];[a][w]overlay=0:0:eof_action=repeat,format=yuv420p[v]`,
-    '-map', '[v]', '-map', '1:a:0',
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=0xf0f0f0:s=${width}x${height}:r=${fps}:d=${duration}`,
+    '-i',
+    path.join(dir, 'video', 'webcams.webm'),
+    '-i',
+    path.join(dir, 'deskshare', 'deskshare.webm'),
+    '-filter_complex',
+    `[1:v]scale=${Math.round(width * 0.2)}:-2:flags=area[w];[2:v]scale=${Math.round(width * 0.7)}:-2:flags=area[s];[0:v][s]overlay=${Math.round(width * 0.28)}:60:eof_action=repeat[a];[a][w]overlay=0:0:eof_action=repeat,format=yuv420p[v]`,
+    '-map',
+    '[v]',
+    '-map',
+    '1:a:0',
     ...encoderArgs('mp4'),
-    '-c:a', 'aac', '-t', String(duration), output,
+    '-c:a',
+    'aac',
+    '-t',
+    String(duration),
+    output,
   ];
   const { stderr } = await runProcess('/usr/bin/time', ['-v', tools.ffmpeg, ...ffmpeg], { label: 'encoder limit', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
   await rm(output, { force: true });
@@ -118,7 +141,23 @@ async function main(): Promise<void> {
                 await rm(output, { force: true });
                 // The tool's command line names the output, which finds it (and its Chromium) in /proc.
                 const memory = sampleMemory(output);
-                const args = ['-v', process.execPath, path.join(ROOT, 'bin', 'bbb-capture.js'), 'record', server.playbackUrl(recording.recordId), '-o', output, '--resolution', values.resolution, '--engine', engine, '--captions', 'off', '--no-chapters', '--json'];
+                const args = [
+                  '-v',
+                  process.execPath,
+                  path.join(ROOT, 'bin', 'bbb-capture.js'),
+                  'record',
+                  server.playbackUrl(recording.recordId),
+                  '-o',
+                  output,
+                  '--resolution',
+                  values.resolution,
+                  '--engine',
+                  engine,
+                  '--captions',
+                  'off',
+                  '--no-chapters',
+                  '--json',
+                ];
                 const result = await runProcess('/usr/bin/time', args, { label: 'bbb-capture record', failureCode: 'INTERNAL', missingCode: 'INTERNAL' });
                 const peaks = await memory.stop();
                 const { wall, cpu } = parseGnuTime(result.stderr);

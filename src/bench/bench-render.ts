@@ -60,7 +60,11 @@ interface Run {
 }
 
 async function framemd5(file: string): Promise<string[]> {
-  const { stdout } = await runProcess(tools.ffmpeg, ['-v', 'error', '-i', file, '-map', '0:v', '-f', 'framemd5', '-'], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const { stdout } = await runProcess(tools.ffmpeg, ['-v', 'error', '-i', file, '-map', '0:v', '-f', 'framemd5', '-'], {
+    label: 'ffmpeg',
+    failureCode: 'FFMPEG_FAILED',
+    missingCode: 'FFMPEG_MISSING',
+  });
   return stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
 }
 
@@ -83,12 +87,31 @@ async function main(): Promise<void> {
         const loadBefore = loadavg()[0]!;
         // The tool's command line names the output, which finds it (and its Chromium) in /proc.
         const memory = sampleMemory(output);
-        const args = ['-v', process.execPath, path.join(ROOT, 'bin', 'bbb-capture.js'), 'record', server.playbackUrl(recording.recordId), '-o', output, '--engine', 'render', '--workers', String(workers), '--resolution', values.resolution, '--json', ...(values.hybrid === 'false' ? ['--no-hybrid'] : [])];
+        const args = [
+          '-v',
+          process.execPath,
+          path.join(ROOT, 'bin', 'bbb-capture.js'),
+          'record',
+          server.playbackUrl(recording.recordId),
+          '-o',
+          output,
+          '--engine',
+          'render',
+          '--workers',
+          String(workers),
+          '--resolution',
+          values.resolution,
+          '--json',
+          ...(values.hybrid === 'false' ? ['--no-hybrid'] : []),
+        ];
         const result = await runProcess('/usr/bin/time', args, { label: 'bbb-capture record', failureCode: 'INTERNAL', missingCode: 'INTERNAL' });
         const peaks = await memory.stop();
         const loadAfter = loadavg()[0]!;
         const { wall, cpu } = parseGnuTime(result.stderr);
-        const summary = result.stdout.split('\n').filter((l) => l.includes('"type":"result"')).map((l) => JSON.parse(l) as { frames: number })[0];
+        const summary = result.stdout
+          .split('\n')
+          .filter((l) => l.includes('"type":"result"'))
+          .map((l) => JSON.parse(l) as { frames: number })[0];
         const report = await measureFidelity({ video: output, recordingDir: recording.dir, tools });
         const delivered = [...report.cameras.map((c) => c.deliveredRatio), report.screenshare?.deliveredRatio].filter((r): r is number => typeof r === 'number');
         const run: Run = {
@@ -122,7 +145,9 @@ async function main(): Promise<void> {
       }
       if (!values['no-hog'] && reference) {
         const stopHogs = new AbortController();
-        const hogs = [0, 1].map(() => runProcess(process.execPath, ['-e', 'for(;;){}'], { signal: stopHogs.signal, label: 'CPU hog', failureCode: 'INTERNAL', missingCode: 'INTERNAL' }).catch(() => undefined));
+        const hogs = [0, 1].map(() =>
+          runProcess(process.execPath, ['-e', 'for(;;){}'], { signal: stopHogs.signal, label: 'CPU hog', failureCode: 'INTERNAL', missingCode: 'INTERNAL' }).catch(() => undefined),
+        );
         let loaded: string;
         try {
           ({ output: loaded } = await render(1, '1w-hog'));
@@ -157,8 +182,12 @@ async function main(): Promise<void> {
     const mine = runs.filter((r) => cellOf(r) === cell);
     return { cells: [`${mine[0]!.variant} ${mine[0]!.duration} s`, String(mine[0]!.workers)], runs: mine };
   });
-  const hogLines = hogChecks.map((h) => `- ${h.variant}: beside two CPU hogs, ${h.identical ? `all ${h.frames} frames identical (framemd5)` : `DIFFERENT from frame ${h.firstDifference}`}`);
-  console.log(`bbb-capture render benchmark at ${values.resolution}${values.hybrid === 'false' ? ' (videos drawn by the page)' : ''}, medians\n\n${medianTable(['sample', 'workers'], groups, columns)}\n\n${hogLines.join('\n')}`);
+  const hogLines = hogChecks.map(
+    (h) => `- ${h.variant}: beside two CPU hogs, ${h.identical ? `all ${h.frames} frames identical (framemd5)` : `DIFFERENT from frame ${h.firstDifference}`}`,
+  );
+  console.log(
+    `bbb-capture render benchmark at ${values.resolution}${values.hybrid === 'false' ? ' (videos drawn by the page)' : ''}, medians\n\n${medianTable(['sample', 'workers'], groups, columns)}\n\n${hogLines.join('\n')}`,
+  );
   await writeFile(path.join(benchDir, 'bench-render.json'), `${JSON.stringify({ resolution: values.resolution, runs, hogChecks }, null, 2)}\n`);
   if (hogChecks.some((h) => !h.identical)) process.exitCode = 1;
 }

@@ -17,6 +17,7 @@ import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, truncate, stat, write
 import { connect, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { autoConcurrency, machineResources } from '../batch/auto-concurrency.js';
@@ -129,7 +130,10 @@ async function makeItem(source: GeneratedRecording, dir: string, index: number, 
   if (fault === 'truncated') {
     // The webcams video, or the audio of an audio-only recording.
     for (const media of [path.join(itemDir, 'video', 'webcams.webm'), path.join(itemDir, 'audio', 'audio.webm')]) {
-      const size = await stat(media).then((s) => s.size, () => null);
+      const size = await stat(media).then(
+        (s) => s.size,
+        () => null,
+      );
       if (size !== null) await truncate(media, Math.floor(size / 2));
     }
   }
@@ -189,7 +193,9 @@ async function diskFullPhase(dir: string, fullMs: number, signal: AbortSignal): 
   const mount = (args: string[]) => runProcess('mount', args, { label: 'mount', failureCode: 'INTERNAL', missingCode: 'INTERNAL', signal });
   // 16 MiB: less than a job's minimum free space (run-job.ts) and a worker's --min-free below.
   await mount(['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', dir]);
-  const grown = sleep(fullMs).then(() => mount(['-o', 'remount,size=4g', dir])).then(() => void say('the output disk has room again'));
+  const grown = sleep(fullMs)
+    .then(() => mount(['-o', 'remount,size=4g', dir]))
+    .then(() => void say('the output disk has room again'));
   grown.catch(() => undefined);
   return { grown, unmount: async () => void (await runProcess('umount', [dir], { label: 'umount', failureCode: 'INTERNAL', missingCode: 'INTERNAL' }).catch(() => undefined)) };
 }
@@ -223,20 +229,13 @@ async function waitForPort(port: number, ms: number): Promise<void> {
 
 /** JSON lines of a child's stdout, each handed to `onLine`. */
 function readJsonLines(child: StreamingProcess, onLine: (event: Record<string, unknown>) => void): void {
-  let buffered = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    let nl: number;
-    while ((nl = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, nl).trim();
-      buffered = buffered.slice(nl + 1);
-      if (line.startsWith('{')) {
-        try {
-          onLine(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          // Not an event.
-        }
-      }
+  createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (raw) => {
+    const line = raw.trim();
+    if (!line.startsWith('{')) return;
+    try {
+      onLine(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // Not an event.
     }
   });
 }
@@ -305,7 +304,12 @@ async function runFarmMode(ctx: ModeContext): Promise<Outcomes> {
   const port = await freePort();
   const stop = new AbortController();
   const signal = AbortSignal.any([ctx.signal, stop.signal]);
-  const redis = startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { label: 'redis-server', failureCode: 'INTERNAL', missingCode: 'INTERNAL', signal });
+  const redis = startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    label: 'redis-server',
+    failureCode: 'INTERNAL',
+    missingCode: 'INTERNAL',
+    signal,
+  });
   redis.done.catch(() => undefined);
   const redisUrl = `redis://127.0.0.1:${port}`;
   const byUrl = new Map(ctx.items.map((i) => [i.url, i]));
@@ -319,7 +323,28 @@ async function runFarmMode(ctx: ModeContext): Promise<Outcomes> {
     const listFile = path.join(path.dirname(ctx.outDir), 'farm-list.txt');
     await writeFile(listFile, `${ctx.items.map((i) => i.url).join('\n')}\n`);
     const startWorker = (name: string) => {
-      const child = startProcess(process.execPath, [BIN, 'worker', '--redis', redisUrl, '-d', ctx.outDir, '--json', '--name', name, '--lock-duration', '10', '--stalled-interval', '5', '--min-free', '64M', ...ctx.captureArgs], { label: `worker ${name}`, failureCode: 'INTERNAL', missingCode: 'INTERNAL', signal });
+      const child = startProcess(
+        process.execPath,
+        [
+          BIN,
+          'worker',
+          '--redis',
+          redisUrl,
+          '-d',
+          ctx.outDir,
+          '--json',
+          '--name',
+          name,
+          '--lock-duration',
+          '10',
+          '--stalled-interval',
+          '5',
+          '--min-free',
+          '64M',
+          ...ctx.captureArgs,
+        ],
+        { label: `worker ${name}`, failureCode: 'INTERNAL', missingCode: 'INTERNAL', signal },
+      );
       child.done.catch(() => undefined);
       const pid = child.child.pid!;
       owners.push(`bbb-capture-owner=${pid}`);
@@ -342,7 +367,22 @@ async function runFarmMode(ctx: ModeContext): Promise<Outcomes> {
       workers.push({ child, pid });
       return child;
     };
-    const enqueueArgs = [BIN, 'enqueue', '--redis', redisUrl, '--engine', 'render', '--name-template', '{recordId}', '--attempts', '3', '--backoff', '3', '--resolution', `${ctx.base.width}x${ctx.base.height}`];
+    const enqueueArgs = [
+      BIN,
+      'enqueue',
+      '--redis',
+      redisUrl,
+      '--engine',
+      'render',
+      '--name-template',
+      '{recordId}',
+      '--attempts',
+      '3',
+      '--backoff',
+      '3',
+      '--resolution',
+      `${ctx.base.width}x${ctx.base.height}`,
+    ];
     // enqueue reads each recording's metadata first: a 404 or a garbage metadata.xml is refused
     // there, with its code, and never becomes a job (exit 3 then, which is expected here).
     const enqueue = startProcess(process.execPath, [...enqueueArgs, '--json', listFile], { label: 'enqueue', failureCode: 'INTERNAL', missingCode: 'INTERNAL', signal });
@@ -379,7 +419,15 @@ async function runFarmMode(ctx: ModeContext): Promise<Outcomes> {
 }
 
 /** Runs one mode over fresh copies of the recordings and reports its figures. */
-async function soak(mode: Mode, flags: SoakFlags, work: string, sources: GeneratedRecording[], base: ReturnType<typeof resolveCaptureOptions>, captureArgs: string[], signal: AbortSignal): Promise<SoakReport> {
+async function soak(
+  mode: Mode,
+  flags: SoakFlags,
+  work: string,
+  sources: GeneratedRecording[],
+  base: ReturnType<typeof resolveCaptureOptions>,
+  captureArgs: string[],
+  signal: AbortSignal,
+): Promise<SoakReport> {
   const root = path.join(work, mode);
   const recordings = path.join(root, 'recordings');
   const outDir = path.join(root, 'out');
@@ -420,7 +468,9 @@ async function soak(mode: Mode, flags: SoakFlags, work: string, sources: Generat
       if (got === 'done') {
         exported++;
         const file = path.join(outDir, `${item.recordId}.${base.format}`);
-        const check = await verifyOutput({ video: file, expectedDuration: item.seconds, expectAudio: true, tools: base.tools, signal }).catch((error: unknown) => toCaptureError(error));
+        const check = await verifyOutput({ video: file, expectedDuration: item.seconds, expectAudio: true, tools: base.tools, signal }).catch((error: unknown) =>
+          toCaptureError(error),
+        );
         if (check instanceof CaptureError) got = `done but ${check.code}: ${check.message}`;
         else verified++;
       } else if (EXPECTED[item.fault].includes(got as ErrorCode)) {
@@ -428,7 +478,9 @@ async function soak(mode: Mode, flags: SoakFlags, work: string, sources: Generat
       }
       if (!(EXPECTED[item.fault] as readonly string[]).includes(got)) wrongOutcome.push({ recordId: item.recordId, fault: item.fault, expected: EXPECTED[item.fault], got });
     }
-    const doneTwice = Array.from(outcomes.completions.entries()).filter(([, n]) => n > 1).map(([id, n]) => `${id} x${n}`);
+    const doneTwice = Array.from(outcomes.completions.entries())
+      .filter(([, n]) => n > 1)
+      .map(([id, n]) => `${id} x${n}`);
     await sleep(1000);
     const orphans = await processesMentioning([`bbb-capture-owner=${process.pid}`, '--bbb-soak-item=', outDir, ...outcomes.extraOwners]);
     return {
@@ -487,7 +539,16 @@ async function main(argv: string[]): Promise<void> {
   if (source('resolution') === 'default') flags.resolution = '1280x720';
   if (source('readyTimeout') === 'default') flags.readyTimeout = 10;
   const base = resolveCaptureOptions(flags, { env: process.env } as Parameters<typeof resolveCaptureOptions>[1]);
-  const captureArgs = ['--engine', flags.engine, '--resolution', flags.resolution, '--ready-timeout', String(flags.readyTimeout), ...(flags.chromium ? ['--chromium', flags.chromium] : []), ...(flags.ffmpeg ? ['--ffmpeg', flags.ffmpeg] : [])];
+  const captureArgs = [
+    '--engine',
+    flags.engine,
+    '--resolution',
+    flags.resolution,
+    '--ready-timeout',
+    String(flags.readyTimeout),
+    ...(flags.chromium ? ['--chromium', flags.chromium] : []),
+    ...(flags.ffmpeg ? ['--ffmpeg', flags.ffmpeg] : []),
+  ];
 
   const work = flags.workDir ? path.resolve(flags.workDir) : await mkdtemp(path.join(os.tmpdir(), 'bbb-capture-bench-soak-'));
   await mkdir(work, { recursive: true });

@@ -14,7 +14,11 @@ export type MetricColumn<T> = readonly [key: keyof T & string, title: string, di
  * A Markdown table of medians: one row per group of runs (its label cells first, then how many
  * runs), one column per metric.
  */
-export function medianTable<T>(labels: readonly string[], groups: ReadonlyArray<{ cells: readonly string[]; runs: readonly T[] }>, columns: ReadonlyArray<MetricColumn<T>>): string {
+export function medianTable<T>(
+  labels: readonly string[],
+  groups: ReadonlyArray<{ cells: readonly string[]; runs: readonly T[] }>,
+  columns: ReadonlyArray<MetricColumn<T>>,
+): string {
   const lines = [`| ${[...labels, 'runs', ...columns.map((c) => c[1])].join(' | ')} |`, `|${[...labels, 'runs', ...columns].map(() => '---').join('|')}|`];
   for (const group of groups) {
     const values = columns.map(([key, , digits]) => (median(group.runs.map((r) => r[key] as number)) ?? NaN).toFixed(digits));

@@ -17,7 +17,15 @@ export async function addCards(
   file: string,
   pictures: CardPictures,
   cards: CardOptions,
-  options: { format: OutputFormat; workDir: string; tools: FfmpegTools; audioBitrate: number; videoBitrate: number; signal: AbortSignal | undefined; onEvent: (event: RecordEvent) => void },
+  options: {
+    format: OutputFormat;
+    workDir: string;
+    tools: FfmpegTools;
+    audioBitrate: number;
+    videoBitrate: number;
+    signal: AbortSignal | undefined;
+    onEvent: (event: RecordEvent) => void;
+  },
 ): Promise<CardJoinResult> {
   const main = path.join(options.workDir, `main.${options.format}`);
   await rename(file, main);

@@ -74,19 +74,37 @@ export function cardVideoArgs(plan: {
     ...(plan.colour.range ? ['-color_range', plan.colour.range] : []),
   ];
   return [
-    '-hide_banner', '-nostdin', '-y',
-    '-loop', '1', '-framerate', String(plan.fps), '-i', plan.picture, // one picture, repeated at the card's rate
-    '-frames:v', String(plan.frames),
-    '-vf', pictureFilter(plan.width, plan.height, plan.colour),
-    '-c:v', 'libx264',
-    '-preset', 'veryfast',
-    '-profile:v', plan.profile, '-level:v', plan.level, // what the export's avcC says the decoder must support
-    '-pix_fmt', 'yuv420p',
+    '-hide_banner',
+    '-nostdin',
+    '-y',
+    '-loop',
+    '1',
+    '-framerate',
+    String(plan.fps),
+    '-i',
+    plan.picture, // one picture, repeated at the card's rate
+    '-frames:v',
+    String(plan.frames),
+    '-vf',
+    pictureFilter(plan.width, plan.height, plan.colour),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-profile:v',
+    plan.profile,
+    '-level:v',
+    plan.level, // what the export's avcC says the decoder must support
+    '-pix_fmt',
+    'yuv420p',
     // sps-id=1: the card's parameter sets sit beside the export's (id 0) in one avcC.
     // bframes=0: decode order is display order, so the card never decodes after the export starts.
-    '-x264-params', 'sps-id=1:bframes=0',
+    '-x264-params',
+    'sps-id=1:bframes=0',
     ...tags,
-    '-f', 'h264', plan.output, // raw Annex B: its parameter sets are in the stream, where the export's are put in front
+    '-f',
+    'h264',
+    plan.output, // raw Annex B: its parameter sets are in the stream, where the export's are put in front
   ];
 }
 
@@ -109,18 +127,31 @@ export function cardMuxArgs(plan: {
     if (a.file) args.push('-i', a.file);
     else args.push('-f', 'lavfi', '-i', `anullsrc=r=${a.sampleRate}:cl=${a.layout}`); // silence
     args.push(
-      '-map', '0:v:0', '-map', '1:a:0',
+      '-map',
+      '0:v:0',
+      '-map',
+      '1:a:0',
       // The export's rate and layout; padded with silence, cut to whole AAC frames, placed so the packets meet the next part's exactly.
-      '-af', `aresample=${a.sampleRate},aformat=channel_layouts=${a.layout},apad,atrim=end_sample=${samples},asetpts=PTS${shift >= 0 ? '+' : '-'}${Math.abs(shift)}/SR/TB`,
-      '-c:a', 'aac', '-b:a', String(a.bitrate), '-ar', String(a.sampleRate), '-ac', String(a.channels),
+      '-af',
+      `aresample=${a.sampleRate},aformat=channel_layouts=${a.layout},apad,atrim=end_sample=${samples},asetpts=PTS${shift >= 0 ? '+' : '-'}${Math.abs(shift)}/SR/TB`,
+      '-c:a',
+      'aac',
+      '-b:a',
+      String(a.bitrate),
+      '-ar',
+      String(a.sampleRate),
+      '-ac',
+      String(a.channels),
     );
   } else {
     args.push('-map', '0:v:0');
   }
   args.push(
-    '-c:v', 'copy', // the card's H.264 as encoded, with the export's parameter sets in front
+    '-c:v',
+    'copy', // the card's H.264 as encoded, with the export's parameter sets in front
     ...(plan.format === 'mp4' ? ['-video_track_timescale', String(plan.timescale)] : []),
-    '-f', plan.format === 'mp4' ? 'mp4' : 'matroska',
+    '-f',
+    plan.format === 'mp4' ? 'mp4' : 'matroska',
     plan.output,
   );
   return args;
@@ -174,38 +205,57 @@ interface JoinCommon {
 function subtitleAndChapterArgs(plan: JoinCommon, mainInput: number, chapterInput: number): string[] {
   return [
     ...(plan.subtitles ? ['-map', `${mainInput}:s`] : []), // the export's subtitle tracks, moved by the intro's length (-itsoffset)
-    '-map_metadata', String(mainInput), // the export's title and tags
-    '-map_chapters', plan.chapters ? String(chapterInput) : '-1',
+    '-map_metadata',
+    String(mainInput), // the export's title and tags
+    '-map_chapters',
+    plan.chapters ? String(chapterInput) : '-1',
   ];
 }
 
 /** The packet-for-packet join: the concat demuxer over the parts, the export's subtitles and chapters moved. */
 export function joinCopyArgs(plan: JoinCommon & { script: string }): string[] {
   return [
-    '-hide_banner', '-nostdin', '-y',
+    '-hide_banner',
+    '-nostdin',
+    '-y',
     '-copyts', // the parts' own times: the intro's sound starts before zero, which its edit list hides
-    '-auto_convert', '0', // no Annex B conversion: the export's packets are copied byte for byte
-    '-f', 'concat', '-safe', '0', '-i', plan.script,
-    '-itsoffset', String(plan.offset), '-i', plan.main,
+    '-auto_convert',
+    '0', // no Annex B conversion: the export's packets are copied byte for byte
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    plan.script,
+    '-itsoffset',
+    String(plan.offset),
+    '-i',
+    plan.main,
     ...(plan.chapters ? ['-f', 'ffmetadata', '-i', plan.chapters] : []),
-    '-map', '0:v:0', ...(plan.hasAudio ? ['-map', '0:a:0'] : []),
+    '-map',
+    '0:v:0',
+    ...(plan.hasAudio ? ['-map', '0:a:0'] : []),
     ...subtitleAndChapterArgs(plan, 1, 2),
-    '-c', 'copy',
-    '-f', plan.format === 'mp4' ? 'mp4' : 'matroska',
+    '-c',
+    'copy',
+    '-f',
+    plan.format === 'mp4' ? 'mp4' : 'matroska',
     plan.output,
   ];
 }
 
 /** The re-encoding join (WebM, or an export the cards cannot be matched to): one concat filter. */
-export function joinReencodeArgs(plan: JoinCommon & {
-  intro: { picture: string; length: number } | null;
-  outro: { picture: string; length: number } | null;
-  width: number;
-  height: number;
-  fps: number;
-  audio: CardAudio | null;
-  videoBitrate: number;
-}): string[] {
+export function joinReencodeArgs(
+  plan: JoinCommon & {
+    intro: { picture: string; length: number } | null;
+    outro: { picture: string; length: number } | null;
+    width: number;
+    height: number;
+    fps: number;
+    audio: CardAudio | null;
+    videoBitrate: number;
+  },
+): string[] {
   const args = ['-hide_banner', '-nostdin', '-y', '-i', plan.main];
   const graph: string[] = [];
   const segments: string[] = [];
@@ -241,15 +291,20 @@ export function joinReencodeArgs(plan: JoinCommon & {
   if (plan.chapters) args.push('-f', 'ffmetadata', '-i', plan.chapters);
   const webm = plan.format === 'webm';
   args.push(
-    '-filter_complex', graph.join(';'),
-    '-map', '[v]', ...(withAudio ? ['-map', '[a]'] : []),
+    '-filter_complex',
+    graph.join(';'),
+    '-map',
+    '[v]',
+    ...(withAudio ? ['-map', '[a]'] : []),
     ...subtitleAndChapterArgs(plan, mainAgain, chapterInput),
     ...(webm
       ? ['-c:v', 'libvpx-vp9', '-b:v', String(plan.videoBitrate), '-deadline', 'good', '-cpu-used', '4', '-row-mt', '1', '-c:a', 'libopus']
       : ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-c:a', 'aac']),
     ...(withAudio ? ['-b:a', String(plan.audio!.bitrate), '-ar', String(plan.audio!.sampleRate)] : []),
-    '-c:s', 'copy',
-    '-f', webm ? 'webm' : plan.format === 'mp4' ? 'mp4' : 'matroska',
+    '-c:s',
+    'copy',
+    '-f',
+    webm ? 'webm' : plan.format === 'mp4' ? 'mp4' : 'matroska',
     plan.output,
   );
   return args;

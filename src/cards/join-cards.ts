@@ -30,16 +30,27 @@ export async function joinCards(
   output: string,
   pictures: CardPictures,
   cards: CardOptions,
-  options: { format: OutputFormat; workDir: string; tools: FfmpegTools; audioBitrate: number; videoBitrate: number; signal: AbortSignal | undefined; onEvent: (event: RecordEvent) => void },
+  options: {
+    format: OutputFormat;
+    workDir: string;
+    tools: FfmpegTools;
+    audioBitrate: number;
+    videoBitrate: number;
+    signal: AbortSignal | undefined;
+    onEvent: (event: RecordEvent) => void;
+  },
 ): Promise<CardJoinResult> {
-  const ffmpeg = (args: string[], label: string) => runProcess(options.tools.ffmpeg, args, { signal: options.signal, label, failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const ffmpeg = (args: string[], label: string) =>
+    runProcess(options.tools.ffmpeg, args, { signal: options.signal, label, failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
   const probe = await probeMainOutput(main, options);
   const plan = planCardJoin(probe, options.format);
   if (plan.mode === 'reencode') options.onEvent({ type: 'warning', message: plan.reason });
   const video = probe.video!;
   const intro = pictures.intro ? cards.length : 0;
   const outro = pictures.outro ? cards.length : 0;
-  const audio: CardAudio | null = probe.audio ? { file: cards.audio, sampleRate: probe.audio.sampleRate, channels: probe.audio.channels, layout: probe.audio.layout, bitrate: options.audioBitrate } : null;
+  const audio: CardAudio | null = probe.audio
+    ? { file: cards.audio, sampleRate: probe.audio.sampleRate, channels: probe.audio.channels, layout: probe.audio.layout, bitrate: options.audioBitrate }
+    : null;
   const chapterText = joinedChapters(probe.chapters, intro, outro, probe.duration);
   const chapters = chapterText === null ? null : path.join(options.workDir, 'card-chapters.txt');
   if (chapters) await writeFile(chapters, chapterText!);
@@ -47,12 +58,19 @@ export async function joinCards(
   options.onEvent({ type: 'stage', stage: 'mux', message: plan.mode === 'copy' ? 'joining the cards without re-encoding the export' : 'joining the cards (re-encoding)' });
 
   if (plan.mode === 'reencode') {
-    await ffmpeg(joinReencodeArgs({
-      ...common,
-      intro: pictures.intro ? { picture: pictures.intro, length: intro } : null,
-      outro: pictures.outro ? { picture: pictures.outro, length: outro } : null,
-      width: video.width, height: video.height, fps: plan.fps, audio, videoBitrate: options.videoBitrate,
-    }), 'ffmpeg (joining the cards)');
+    await ffmpeg(
+      joinReencodeArgs({
+        ...common,
+        intro: pictures.intro ? { picture: pictures.intro, length: intro } : null,
+        outro: pictures.outro ? { picture: pictures.outro, length: outro } : null,
+        width: video.width,
+        height: video.height,
+        fps: plan.fps,
+        audio,
+        videoBitrate: options.videoBitrate,
+      }),
+      'ffmpeg (joining the cards)',
+    );
     return { copied: false, added: intro + outro };
   }
 
@@ -62,11 +80,17 @@ export async function joinCards(
   const encode = async (which: 'intro' | 'outro', picture: string, length: number): Promise<string> => {
     const raw = path.join(options.workDir, `card-${which}.h264`);
     const frames = which === 'intro' ? introFrames(length, plan.fps, video.firstDts) : Math.max(1, Math.round(length * plan.fps));
-    await ffmpeg(cardVideoArgs({ picture, fps: plan.fps, frames, width: video.width, height: video.height, profile: plan.profile, level: plan.level, colour: video.colour, output: raw }), `ffmpeg (${which} card)`);
+    await ffmpeg(
+      cardVideoArgs({ picture, fps: plan.fps, frames, width: video.width, height: video.height, profile: plan.profile, level: plan.level, colour: video.colour, output: raw }),
+      `ffmpeg (${which} card)`,
+    );
     // The export's SPS/PPS in front: the card's file then describes both in its avcC (see build-card-join-args.ts).
     await writeFile(raw, Buffer.concat([sets, await readFile(raw)]));
     const file = path.join(options.workDir, `card-${which}.${ext}`);
-    await ffmpeg(cardMuxArgs({ video: raw, fps: plan.fps, audio, position: which, length, timescale: video.timescale, format: options.format, output: file }), `ffmpeg (${which} card)`);
+    await ffmpeg(
+      cardMuxArgs({ video: raw, fps: plan.fps, audio, position: which, length, timescale: video.timescale, format: options.format, output: file }),
+      `ffmpeg (${which} card)`,
+    );
     return file;
   };
   if (pictures.intro) parts.push({ file: await encode('intro', pictures.intro, intro), duration: intro });

@@ -49,5 +49,5 @@ export function planCardJoin(probe: MainOutputProbe, format: OutputFormat): Card
   if (v.sampleAspect !== '1:1' && v.sampleAspect !== '0:1' && v.sampleAspect !== 'N/A') return refuse(`its pixels are not square (${v.sampleAspect})`);
   if (!(v.level > 0)) return refuse('its H.264 level is unknown');
   if (probe.audio && !(probe.audio.codec === 'aac' && probe.audio.profile === 'LC')) return refuse(`its sound is ${probe.audio.codec} ${probe.audio.profile}, not AAC-LC`);
-  return { mode: 'copy', profile, level: (v.level / 10).toFixed(1), fps, reason: 'cards encoded with the export\'s own parameters and joined without re-encoding the export' };
+  return { mode: 'copy', profile, level: (v.level / 10).toFixed(1), fps, reason: "cards encoded with the export's own parameters and joined without re-encoding the export" };
 }

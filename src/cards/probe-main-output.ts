@@ -50,17 +50,22 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 const known = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' && v !== 'unknown' ? v : undefined);
 
 function ratio(text: unknown): number | null {
-  const [a, b] = String(text ?? '').split('/').map(Number);
+  const [a, b] = String(text ?? '')
+    .split('/')
+    .map(Number);
   return a !== undefined && b !== undefined && a > 0 && b > 0 ? a / b : null;
 }
 
 /** ffprobe arguments: every stream, the chapters and the format duration, as JSON. */
 export function mainProbeArgs(file: string): string[] {
   return [
-    '-v', 'error',
-    '-show_entries', 'format=duration:stream=index,codec_type,codec_name,profile,level,pix_fmt,width,height,time_base,avg_frame_rate,sample_aspect_ratio,color_space,color_primaries,color_transfer,color_range,sample_rate,channels,channel_layout:chapter=start_time,end_time:chapter_tags=title',
+    '-v',
+    'error',
+    '-show_entries',
+    'format=duration:stream=index,codec_type,codec_name,profile,level,pix_fmt,width,height,time_base,avg_frame_rate,sample_aspect_ratio,color_space,color_primaries,color_transfer,color_range,sample_rate,channels,channel_layout:chapter=start_time,end_time:chapter_tags=title',
     '-show_chapters',
-    '-of', 'json',
+    '-of',
+    'json',
     file,
   ];
 }
@@ -94,7 +99,15 @@ export function parseMainProbe(streamsJson: string, packetJson: string): MainOut
           firstDts: Number.isFinite(num(first?.dts_time)) ? num(first?.dts_time) : 0,
         }
       : null,
-    audio: a ? { codec: String(a.codec_name), profile: String(a.profile ?? ''), sampleRate: num(a.sample_rate), channels: num(a.channels), layout: String(a.channel_layout ?? (num(a.channels) === 1 ? 'mono' : 'stereo')) } : null,
+    audio: a
+      ? {
+          codec: String(a.codec_name),
+          profile: String(a.profile ?? ''),
+          sampleRate: num(a.sample_rate),
+          channels: num(a.channels),
+          layout: String(a.channel_layout ?? (num(a.channels) === 1 ? 'mono' : 'stereo')),
+        }
+      : null,
     subtitles: streams.filter((s) => s.codec_type === 'subtitle').length,
     chapters: (data.chapters ?? []).map((c) => ({ start: num(c.start_time), end: num(c.end_time), title: c.tags?.title ?? '' })),
   };
@@ -102,7 +115,8 @@ export function parseMainProbe(streamsJson: string, packetJson: string): MainOut
 
 /** Probes the main part. */
 export async function probeMainOutput(file: string, options: { tools: FfmpegTools; signal: AbortSignal | undefined }): Promise<MainOutputProbe> {
-  const run = (args: string[]) => runProcess(options.tools.ffprobe, args, { signal: options.signal, label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING', timeoutMs: 60_000 });
+  const run = (args: string[]) =>
+    runProcess(options.tools.ffprobe, args, { signal: options.signal, label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING', timeoutMs: 60_000 });
   const streams = await run(mainProbeArgs(file));
   const packet = await run(firstPacketArgs(file));
   return parseMainProbe(streams.stdout, packet.stdout);
@@ -110,14 +124,29 @@ export async function probeMainOutput(file: string, options: { tools: FfmpegTool
 
 /** The SPS and PPS NAL units (Annex B, with start codes) of the main part's first video packet. */
 export async function mainParameterSets(file: string, options: { tools: FfmpegTools; signal: AbortSignal | undefined }): Promise<Buffer> {
-  const annexB = await runProcessBinary(options.tools.ffmpeg, [
-    '-hide_banner', '-nostdin', '-loglevel', 'error',
-    '-i', file,
-    '-map', '0:v:0', '-c', 'copy',
-    '-bsf:v', 'h264_mp4toannexb', // the parameter sets of the avcC written in front of the first keyframe
-    '-frames:v', '1',
-    '-f', 'h264', 'pipe:1',
-  ], { signal: options.signal, label: 'ffmpeg (parameter sets)', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING', timeoutMs: 60_000 });
+  const annexB = await runProcessBinary(
+    options.tools.ffmpeg,
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-i',
+      file,
+      '-map',
+      '0:v:0',
+      '-c',
+      'copy',
+      '-bsf:v',
+      'h264_mp4toannexb', // the parameter sets of the avcC written in front of the first keyframe
+      '-frames:v',
+      '1',
+      '-f',
+      'h264',
+      'pipe:1',
+    ],
+    { signal: options.signal, label: 'ffmpeg (parameter sets)', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING', timeoutMs: 60_000 },
+  );
   return h264ParameterSets(annexB);
 }
 

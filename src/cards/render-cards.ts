@@ -28,7 +28,13 @@ function withBase(html: string, dir: string): string {
   return /<head\b[^>]*>/i.test(html) ? html.replace(/<head\b[^>]*>/i, (head) => `${head}${base}`) : `${base}${html}`;
 }
 
-async function renderOne(browser: Browser, which: 'intro' | 'outro', template: CardTemplate, html: string, options: { width: number; height: number; workDir: string; signal: AbortSignal | undefined; timeoutMs: number }): Promise<string> {
+async function renderOne(
+  browser: Browser,
+  which: 'intro' | 'outro',
+  template: CardTemplate,
+  html: string,
+  options: { width: number; height: number; workDir: string; signal: AbortSignal | undefined; timeoutMs: number },
+): Promise<string> {
   const page = await browser.newPage({ viewport: { width: options.width, height: options.height }, deviceScaleFactor: 1 });
   const file = path.join(options.workDir, `card-${which}.html`);
   await writeFile(file, template.kind === 'file' ? withBase(html, template.dir) : html);
@@ -45,7 +51,9 @@ async function renderOne(browser: Browser, which: 'intro' | 'outro', template: C
     return png;
   } catch (error) {
     if (options.signal?.aborted) throw abortError(options.signal);
-    const why = deadline.aborted ? `was still loading after ${options.timeoutMs / 1000} s (an image or font that never arrives?)` : `failed to load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    const why = deadline.aborted
+      ? `was still loading after ${options.timeoutMs / 1000} s (an image or font that never arrives?)`
+      : `failed to load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
     throw new CaptureError('CARD_FAILED', `the --${which} card ${why}`, { cause: error });
   } finally {
     await page.close().catch(() => undefined);

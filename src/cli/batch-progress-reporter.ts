@@ -12,11 +12,16 @@ export interface BatchProgressReporter {
   stop(): void;
 }
 
-
 const shorten = (text: string, width: number) => (text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`);
 
 /** Chooses bars or JSON lines; verbose passes Chromium, page and ffmpeg logs through (stderr). */
-export function createBatchProgressReporter(options: { json: boolean; verbose: boolean; quiet: boolean; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): BatchProgressReporter {
+export function createBatchProgressReporter(options: {
+  json: boolean;
+  verbose: boolean;
+  quiet: boolean;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}): BatchProgressReporter {
   const { stdout, stderr } = options;
   if (options.json || !stdout.isTTY) {
     const lastProgress = new Map<number, number>();

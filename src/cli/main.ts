@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<void> {
   const uninstall = installSignalHandlers(controller, process.stderr);
   const context: CliContext = { signal: controller.signal, env: process.env, stdout: process.stdout, stderr: process.stderr };
   const program = new Command('bbb-capture')
-    .description('Turn BigBlueButton recordings into video files that look and sound like BBB\'s own player.')
+    .description("Turn BigBlueButton recordings into video files that look and sound like BBB's own player.")
     .version((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

@@ -20,7 +20,14 @@ export const clock = (s: number): string => {
 };
 
 /** Chooses bar or JSON lines; verbose adds Chromium, page and ffmpeg logs (to stderr). */
-export function createProgressReporter(options: { json: boolean; verbose: boolean; quiet: boolean; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; label?: string }): ProgressReporter {
+export function createProgressReporter(options: {
+  json: boolean;
+  verbose: boolean;
+  quiet: boolean;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  label?: string;
+}): ProgressReporter {
   const { stdout, stderr } = options;
   if (options.json || !stdout.isTTY) {
     const started = Date.now();

@@ -39,7 +39,8 @@ export async function resolveCardOptions(flags: CardFlags): Promise<CardOptions 
   const intro = await readTemplate('intro', flags.intro);
   const outro = await readTemplate('outro', flags.outro);
   if (!intro && !outro) {
-    if (flags.cardName.length > 0 || flags.cardLine.length > 0 || flags.cardAudio !== undefined) throw new CaptureError('USAGE', '--card-name, --card-line and --card-audio need --intro or --outro');
+    if (flags.cardName.length > 0 || flags.cardLine.length > 0 || flags.cardAudio !== undefined)
+      throw new CaptureError('USAGE', '--card-name, --card-line and --card-audio need --intro or --outro');
     return null;
   }
   if (!(flags.cardLength > 0 && flags.cardLength <= 60)) throw new CaptureError('USAGE', `--card-length must be between 0 and 60 seconds, got ${flags.cardLength}`);

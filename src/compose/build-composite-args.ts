@@ -73,21 +73,35 @@ export interface CompositePlan {
 export function encoderArgs(format: OutputFormat): string[] {
   if (format === 'webm') {
     return [
-      '-c:v', 'libvpx-vp9',
-      '-crf', '30', '-b:v', '0', // constant quality, no bitrate cap
-      '-deadline', 'realtime', '-cpu-used', '7', // VP9's fast modes: the 'good' deadline is several times slower than real time at 1080p on 2 cores
-      '-row-mt', '1', // rows in parallel: both cores busy
-      '-pix_fmt', 'yuv420p',
+      '-c:v',
+      'libvpx-vp9',
+      '-crf',
+      '30',
+      '-b:v',
+      '0', // constant quality, no bitrate cap
+      '-deadline',
+      'realtime',
+      '-cpu-used',
+      '7', // VP9's fast modes: the 'good' deadline is several times slower than real time at 1080p on 2 cores
+      '-row-mt',
+      '1', // rows in parallel: both cores busy
+      '-pix_fmt',
+      'yuv420p',
       ...OUTPUT_COLOUR_ARGS, // tagged as converted (colour.ts)
     ];
   }
   return [
-    '-c:v', 'libx264',
-    '-preset', 'veryfast', // the page is mostly still: speed matters more than the last few percent of size
-    '-crf', String(COMPOSITE_CRF),
-    '-pix_fmt', 'yuv420p', // what every player decodes
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast', // the page is mostly still: speed matters more than the last few percent of size
+    '-crf',
+    String(COMPOSITE_CRF),
+    '-pix_fmt',
+    'yuv420p', // what every player decodes
     ...OUTPUT_COLOUR_ARGS, // tagged as converted (colour.ts)
-    '-bf', '0', // no B-frames: packet order is presentation order, as the capture's own
+    '-bf',
+    '0', // no B-frames: packet order is presentation order, as the capture's own
   ];
 }
 
@@ -96,9 +110,14 @@ export function compositeArgs(plan: CompositePlan): string[] {
   const overlay = plan.overlay;
   const audioInput = 1 + (overlay ? overlay.inputs.filter((a) => a === '-i').length : 0);
   const args = [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'error',
     '-y',
-    '-i', plan.pageLayer, // the page layer, on the output timeline
+    '-i',
+    plan.pageLayer, // the page layer, on the output timeline
     ...(overlay ? overlay.inputs : []),
     ...(plan.audio ? ['-i', plan.audio.source] : []),
   ];
@@ -114,11 +133,16 @@ export function compositeArgs(plan: CompositePlan): string[] {
   if (plan.fps === undefined) args.push('-fps_mode', 'passthrough');
   if (plan.audio) {
     args.push(
-      '-map', `${audioInput}:a:0`,
-      '-af', audioCutFilter(plan.audio.from, plan.duration),
-      '-c:a', plan.format === 'webm' ? 'libopus' : 'aac',
-      '-b:a', String(plan.audioBitrate),
-      '-ar', '48000', // the capture's rate, and Opus's only one
+      '-map',
+      `${audioInput}:a:0`,
+      '-af',
+      audioCutFilter(plan.audio.from, plan.duration),
+      '-c:a',
+      plan.format === 'webm' ? 'libopus' : 'aac',
+      '-b:a',
+      String(plan.audioBitrate),
+      '-ar',
+      '48000', // the capture's rate, and Opus's only one
     );
   } else {
     args.push('-an');
@@ -132,10 +156,14 @@ export function compositeArgs(plan: CompositePlan): string[] {
 /** ffprobe arguments listing a file's video packet timestamps. */
 export function frameTimesArgs(file: string): string[] {
   return [
-    '-v', 'error',
-    '-select_streams', 'v:0',
-    '-show_entries', 'packet=pts_time', // packets, not frames: no decoding, a 60 min file in seconds
-    '-of', 'csv=p=0',
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'packet=pts_time', // packets, not frames: no decoding, a 60 min file in seconds
+    '-of',
+    'csv=p=0',
     file,
   ];
 }

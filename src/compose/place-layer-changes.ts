@@ -25,7 +25,10 @@ export const SNAP_AFTER_MS = 100;
  * `toOutputMs` maps the page clock to the output timeline, `fromMs`/`toMs` are the part in the
  * recording, `pageFrameTimesMs` the captured page layer's frame times on the output timeline (sorted).
  */
-export function placeLayerChanges(changes: readonly PageLayerChange[], options: { toOutputMs: (pageMs: number) => number; fromMs: number; toMs: number; pageFrameTimesMs: readonly number[]; frame: { width: number; height: number } }): LayeredPicture[] {
+export function placeLayerChanges(
+  changes: readonly PageLayerChange[],
+  options: { toOutputMs: (pageMs: number) => number; fromMs: number; toMs: number; pageFrameTimesMs: readonly number[]; frame: { width: number; height: number } },
+): LayeredPicture[] {
   const { fromMs, toMs, pageFrameTimesMs } = options;
   const placed = new Map<number, LayerBox[]>();
   for (const change of changes) {

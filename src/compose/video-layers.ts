@@ -152,7 +152,14 @@ const sec = (ms: number) => (ms / 1000).toFixed(4);
  * sized), stepped by the clock list `clock` (input 1, see the header), for a segment starting at
  * `startMs`. The graph's output is `[v]`, yuv420p.
  */
-export function overlayGraph(runs: readonly OverlayRun[], sources: Readonly<Partial<Record<VideoKind, VideoSource>>>, startMs: number, clock: string, frame: { width: number; height: number }, colour: PageColour): { inputs: string[]; graph: string } {
+export function overlayGraph(
+  runs: readonly OverlayRun[],
+  sources: Readonly<Partial<Record<VideoKind, VideoSource>>>,
+  startMs: number,
+  clock: string,
+  frame: { width: number; height: number },
+  colour: PageColour,
+): { inputs: string[]; graph: string } {
   const inputs: string[] = ['-f', 'concat', '-safe', '0', '-i', clock];
   const graph: string[] = [
     `[0:v]${colour.page}[pages]`,
@@ -173,10 +180,14 @@ export function overlayGraph(runs: readonly OverlayRun[], sources: Readonly<Part
     const seekMs = Math.max(0, source.frameTimesMs[lastAtOrBefore(source.frameTimesMs, startMs)] ?? 0);
     inputs.push('-seek_timestamp', '1', '-ss', sec(seekMs), '-i', source.file);
     const labels = mine.map((_, i) => `${kind}${i}`);
-    mine.forEach((run, i) => branch.set(run, labels[i]!));
+    mine.forEach((run, i) => {
+      branch.set(run, labels[i]!);
+    });
     // Back to the file's own millisecond times, then to the segment's (on a 1/90000 time base).
     // Converted to the output's colours once per source, as Chromium reads it (compose/colour.ts).
-    graph.push(`[${k + 2}:v]settb=1/90000,setpts=(round(T*1000)+${seekMs - startMs})*90,${toOutputColour(source.matrix ?? 'bt601', 'tv')},split=${mine.length}${labels.map((l) => `[${l}s]`).join('')}`);
+    graph.push(
+      `[${k + 2}:v]settb=1/90000,setpts=(round(T*1000)+${seekMs - startMs})*90,${toOutputColour(source.matrix ?? 'bt601', 'tv')},split=${mine.length}${labels.map((l) => `[${l}s]`).join('')}`,
+    );
     for (const run of mine) {
       const label = branch.get(run)!;
       graph.push(`[${label}s]scale=${run.box.w}:${run.box.h}:flags=${SCALE_FLAGS},setsar=1,format=yuv420p[${label}]`);

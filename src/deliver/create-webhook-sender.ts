@@ -56,7 +56,13 @@ export function createWebhookSender(options: WebhookOptions, onOutcome: (outcome
         if (!waited) break;
       }
       try {
-        const response = await fetch(options.url, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.any([giveUp.signal, AbortSignal.timeout(options.timeoutMs)]) });
+        const response = await fetch(options.url, {
+          method: 'POST',
+          headers,
+          body,
+          redirect: 'error',
+          signal: AbortSignal.any([giveUp.signal, AbortSignal.timeout(options.timeoutMs)]),
+        });
         // The body is not needed; reading it frees the connection.
         await response.arrayBuffer().catch(() => undefined);
         if (response.ok) return onOutcome({ ok: true, event: payload.event, attempts: attempt, status: response.status });

@@ -29,7 +29,11 @@ export function exportFacts(source: string, sender: string, output: string, resu
 }
 
 /** Uploads `file` (with `upload`), then fires the done webhook; returns the upload's report. */
-export async function deliverExport(file: string, facts: ExportFacts, options: { upload: UploadOptions | null; webhook: WebhookSender | null; signal: AbortSignal | undefined }): Promise<Delivery | null> {
+export async function deliverExport(
+  file: string,
+  facts: ExportFacts,
+  options: { upload: UploadOptions | null; webhook: WebhookSender | null; signal: AbortSignal | undefined },
+): Promise<Delivery | null> {
   const delivery = options.upload ? await deliverOutput(file, { upload: options.upload, signal: options.signal }) : null;
   options.webhook?.send(webhookPayload(facts, { delivery }));
   return delivery;

@@ -67,7 +67,10 @@ function checkHead(head: HeadObjectCommandOutput, sums: FileChecksums): 'sha256'
 }
 
 /** Uploads `file` as `<prefix><file name>`, verifies it, and removes the local file if asked. */
-export async function deliverOutput(file: string, options: { upload: UploadOptions; signal?: AbortSignal | undefined; onProgress?: ((sentBytes: number, totalBytes: number) => void) | undefined }): Promise<Delivery> {
+export async function deliverOutput(
+  file: string,
+  options: { upload: UploadOptions; signal?: AbortSignal | undefined; onProgress?: ((sentBytes: number, totalBytes: number) => void) | undefined },
+): Promise<Delivery> {
   const { upload, signal } = options;
   throwIfAborted(signal);
   const key = `${upload.prefix}${path.basename(file)}`;
@@ -108,12 +111,20 @@ export async function deliverOutput(file: string, options: { upload: UploadOptio
     if (verdict === null) {
       // Not what was sent: it must not stay under the final name.
       await client.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: key })).catch(() => undefined);
-      throw new CaptureError('UPLOAD_FAILED', `${url} does not match the local file after upload (store: ${head.ContentLength} bytes, ${head.ChecksumSHA256 ? `SHA-256 ${head.ChecksumSHA256}` : `ETag ${head.ETag}`}; local: ${local.size} bytes, SHA-256 ${local.sha256}); the object was removed and the local file is kept`, { transient: true });
+      throw new CaptureError(
+        'UPLOAD_FAILED',
+        `${url} does not match the local file after upload (store: ${head.ContentLength} bytes, ${head.ChecksumSHA256 ? `SHA-256 ${head.ChecksumSHA256}` : `ETag ${head.ETag}`}; local: ${local.size} bytes, SHA-256 ${local.sha256}); the object was removed and the local file is kept`,
+        { transient: true },
+      );
     }
     if (verdict === 'none') {
       // No store we know of says neither; refuse rather than call a size match verified.
       await client.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: key })).catch(() => undefined);
-      throw new CaptureError('UPLOAD_FAILED', `the store reports no checksum for ${url} and its ETag (${head.ETag}) is not an MD5, so the upload cannot be verified; the object was removed and the local file is kept`, { transient: false });
+      throw new CaptureError(
+        'UPLOAD_FAILED',
+        `the store reports no checksum for ${url} and its ETag (${head.ETag}) is not an MD5, so the upload cannot be verified; the object was removed and the local file is kept`,
+        { transient: false },
+      );
     }
     if (upload.removeLocal) await rm(file, { force: true });
     return { url, bucket: upload.bucket, key, bytes: local.size, verifiedBy: verdict, removedLocal: upload.removeLocal };

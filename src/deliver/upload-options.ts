@@ -36,7 +36,8 @@ export const DEFAULT_UPLOAD_TUNING = { partSize: 16 * 2 ** 20, queueSize: 4, max
 export function parseUploadTarget(target: string): { bucket: string; prefix: string } {
   const m = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(target.trim());
   // S3 bucket names: 3-63 lower-case letters, digits, dots and hyphens.
-  if (!m || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(m[1]!)) throw new CaptureError('USAGE', `--upload "${target}" is not s3://BUCKET/PREFIX/ (bucket: 3-63 lower-case letters, digits, dots or hyphens)`);
+  if (!m || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(m[1]!))
+    throw new CaptureError('USAGE', `--upload "${target}" is not s3://BUCKET/PREFIX/ (bucket: 3-63 lower-case letters, digits, dots or hyphens)`);
   let prefix = m[2] ?? '';
   if (prefix.startsWith('/') || prefix.includes('//')) throw new CaptureError('USAGE', `--upload "${target}": the key prefix may not contain empty path parts`);
   if (prefix !== '' && !prefix.endsWith('/')) prefix += '/';

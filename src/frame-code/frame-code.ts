@@ -8,7 +8,7 @@
  * findable at any position and scale; sampling cell centres makes it survive scaling and lossy
  * re-encoding down to about 4 pixels a cell.
  */
-import { type Box, type Raster, type Rgb } from './raster.js';
+import type { Box, Raster, Rgb } from './raster.js';
 
 export type CodeKind = 'camera' | 'slide' | 'screenshare';
 

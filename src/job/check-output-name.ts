@@ -15,5 +15,8 @@ export function checkOutputName(fileName: string, options: { split?: boolean } =
   const longest = Buffer.byteLength(fileName) + PARTIAL_NAME_BYTES + (options.split ? LONGEST_SPLIT_PART.length : 0);
   if (longest <= NAME_MAX_BYTES) return;
   const room = NAME_MAX_BYTES - PARTIAL_NAME_BYTES - (options.split ? LONGEST_SPLIT_PART.length : 0);
-  throw new CaptureError('USAGE', `the output name "${truncateUtf8(fileName, 60)}…" is ${Buffer.byteLength(fileName)} bytes; file names hold ${NAME_MAX_BYTES} bytes, and bbb-capture needs room for its temporary name${options.split ? ' and the --split names' : ''}: use at most ${room} bytes`);
+  throw new CaptureError(
+    'USAGE',
+    `the output name "${truncateUtf8(fileName, 60)}…" is ${Buffer.byteLength(fileName)} bytes; file names hold ${NAME_MAX_BYTES} bytes, and bbb-capture needs room for its temporary name${options.split ? ' and the --split names' : ''}: use at most ${room} bytes`,
+  );
 }

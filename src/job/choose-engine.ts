@@ -39,8 +39,14 @@ export function chooseEngine(requested: EngineChoice, facts: EngineFacts): Engin
   }
   if (facts.clockContract === undefined) return undefined;
   if (!facts.clockContract) {
-    if (requested === 'render') throw new CaptureError('NOT_A_BBB_PLAYER', 'the render engine steps the player by its time event (bbbplaybacktimeupdate), and this player does not listen to it: use --engine capture or auto');
+    if (requested === 'render')
+      throw new CaptureError(
+        'NOT_A_BBB_PLAYER',
+        'the render engine steps the player by its time event (bbbplaybacktimeupdate), and this player does not listen to it: use --engine capture or auto',
+      );
     return { engine: 'capture', reason: 'the player does not keep time by bbbplaybacktimeupdate, so it cannot be stepped' };
   }
-  return requested === 'render' ? { engine: 'render', reason: 'asked for (--engine render)' } : { engine: 'render', reason: 'the player keeps the clock contract: frame-exact rendering' };
+  return requested === 'render'
+    ? { engine: 'render', reason: 'asked for (--engine render)' }
+    : { engine: 'render', reason: 'the player keeps the clock contract: frame-exact rendering' };
 }

@@ -4,7 +4,7 @@
  * whose data never reached the disk (zero-length or truncated — ext4 with delalloc, XFS), or
  * still the old name. So the file is flushed before the rename and its directory after it.
  */
-import { open, rename } from 'node:fs/promises';
+import { type FileHandle, open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { renameNoClobber } from './rename-no-clobber.js';
 
@@ -28,7 +28,7 @@ export async function durableRename(from: string, to: string, options: { replace
 
 /** Flushes a directory's entries; where directories cannot be opened (Windows) there is nothing to do. */
 async function syncDirectory(dir: string): Promise<void> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');
   } catch (error) {

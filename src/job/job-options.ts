@@ -60,15 +60,20 @@ export function validateJobOptions(options: JobOptions): void {
   if (!(options.from >= 0)) throw new CaptureError('USAGE', `--from must be 0 or more, got ${options.from}`);
   if (options.to !== undefined && !(options.to > options.from)) throw new CaptureError('USAGE', `--to ${options.to} must be after --from ${options.from}`);
   if (options.fps !== undefined && !(options.fps > 0 && options.fps <= 120)) throw new CaptureError('USAGE', `--fps must be between 0 and 120, got ${options.fps}`);
-  if (options.engine === 'render' && options.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv (or --engine capture or auto for WebM)');
+  if (options.engine === 'render' && options.format === 'webm')
+    throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv (or --engine capture or auto for WebM)');
   if (options.videoOnly && options.engine !== 'render') throw new CaptureError('USAGE', 'a video-only part is rendered by the render engine');
   if (options.videoOnly && options.cards) throw new CaptureError('USAGE', 'a video-only part has no title or credits cards');
-  if (options.cards && !(options.cards.length > 0 && options.cards.length <= 60)) throw new CaptureError('USAGE', `--card-length must be between 0 and 60 seconds, got ${options.cards.length}`);
-  if (isAudioFormat(options.format) && options.compose) throw new CaptureError('USAGE', `--format ${options.format} is sound only: composed layouts and --split need a video format (mp4, mkv or webm)`);
+  if (options.cards && !(options.cards.length > 0 && options.cards.length <= 60))
+    throw new CaptureError('USAGE', `--card-length must be between 0 and 60 seconds, got ${options.cards.length}`);
+  if (isAudioFormat(options.format) && options.compose)
+    throw new CaptureError('USAGE', `--format ${options.format} is sound only: composed layouts and --split need a video format (mp4, mkv or webm)`);
   if (isAudioFormat(options.format) && options.cards) throw new CaptureError('USAGE', `--format ${options.format} is sound only: title and credits cards need a video format`);
   if (isAudioFormat(options.format) && options.videoOnly) throw new CaptureError('USAGE', `--format ${options.format} is sound only: a video-only part needs mp4 or mkv`);
-  if (options.rtmpUrl !== undefined && options.format !== 'mp4' && options.format !== 'mkv') throw new CaptureError('USAGE', `--rtmp sends H.264 + AAC in FLV: use --format mp4 or mkv (got ${options.format})`);
-  if (options.rtmpUrl !== undefined && !/^rtmps?:\/\/[^/]+\/./i.test(options.rtmpUrl)) throw new CaptureError('USAGE', `--rtmp must be an rtmp:// or rtmps:// URL with an application path (rtmp://host/app/key), got ${JSON.stringify(options.rtmpUrl)}`);
+  if (options.rtmpUrl !== undefined && options.format !== 'mp4' && options.format !== 'mkv')
+    throw new CaptureError('USAGE', `--rtmp sends H.264 + AAC in FLV: use --format mp4 or mkv (got ${options.format})`);
+  if (options.rtmpUrl !== undefined && !/^rtmps?:\/\/[^/]+\/./i.test(options.rtmpUrl))
+    throw new CaptureError('USAGE', `--rtmp must be an rtmp:// or rtmps:// URL with an application path (rtmp://host/app/key), got ${JSON.stringify(options.rtmpUrl)}`);
   if (options.pipe && options.compose?.split) throw new CaptureError('USAGE', '-o - writes one stream: --split writes several files, so give -o a file name');
   if (options.videoOnly && options.compose) throw new CaptureError('USAGE', 'a video-only part has no composed layout');
 }

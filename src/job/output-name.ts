@@ -27,6 +27,7 @@ export function sanitizeFileName(name: string, maxBytes = MAX_BASE_BYTES): strin
     // "x\u202Egnp.exe" is shown as "xexe.png". Removed, not replaced: they take up no place.
     .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, '')
     // C0 and C1 controls and DEL: a file name is shown in terminals and logs (C1 has CSI, NEL).
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips
     .replace(/[\u0000-\u001f\u007f-\u009f<>:"/\\|?*]+/g, ' ')
     // Words that are only dots were path parts ("..").
     .split(/\s+/)

@@ -70,7 +70,11 @@ export const MIN_FREE_BYTES = 32 * 2 ** 20;
 async function checkFreeSpace(dir: string): Promise<void> {
   const fs = await statfs(dir);
   const free = fs.bavail * fs.bsize;
-  if (free < MIN_FREE_BYTES) throw new CaptureError('DISK_FULL', `the disk is full: ${dir} has ${Math.round(free / 1024)} KiB free, and a job needs at least ${MIN_FREE_BYTES / 2 ** 20} MiB for its work files and output`);
+  if (free < MIN_FREE_BYTES)
+    throw new CaptureError(
+      'DISK_FULL',
+      `the disk is full: ${dir} has ${Math.round(free / 1024)} KiB free, and a job needs at least ${MIN_FREE_BYTES / 2 ** 20} MiB for its work files and output`,
+    );
 }
 
 /** Runs one export job. */
@@ -102,7 +106,9 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
   // Until the engine is chosen, the longer limit (render's) holds.
   limit(seconds, options.engine === 'capture' ? 'capture' : 'render');
   // `-o -`: the file is made in a work directory under workRoot and streamed, never committed.
-  const output = options.pipe ? path.join(options.pipe.workRoot, `${defaultOutputBase(head.info)}.${options.format}`) : path.resolve(options.output ?? `${defaultOutputBase(head.info)}.${options.format}`);
+  const output = options.pipe
+    ? path.join(options.pipe.workRoot, `${defaultOutputBase(head.info)}.${options.format}`)
+    : path.resolve(options.output ?? `${defaultOutputBase(head.info)}.${options.format}`);
   const out = await openOutputWorkDir(output);
   const format = options.format;
   /**
@@ -111,7 +117,12 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
    * the cards added to the first file; `extra`: files written beside it (chapters, poster, OTIO),
    * committed with it but not checked as media.
    */
-  const deliver = async (files: ComposedFile[], duration: number, expect: { audio: boolean; video: boolean }, more: { added: number; extra: string[] } = { added: 0, extra: [] }): Promise<{ rtmp?: RestreamResult; checks: OutputCheck[] }> => {
+  const deliver = async (
+    files: ComposedFile[],
+    duration: number,
+    expect: { audio: boolean; video: boolean },
+    more: { added: number; extra: string[] } = { added: 0, extra: [] },
+  ): Promise<{ rtmp?: RestreamResult; checks: OutputCheck[] }> => {
     let main = files.find((f) => f.file === output)?.partial ?? files[0]!.partial;
     if (options.pipe) {
       const streamable = path.join(out.workDir, `stream.${format}`);
@@ -127,7 +138,17 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
     if (options.verify) {
       emit({ type: 'stage', stage: 'verify', message: 'checking the result' });
       for (const [i, file] of files.entries()) {
-        checks.push(await verifyOutput({ video: file.partial, expectedDuration: duration + (i === 0 ? more.added : 0), expectAudio: expect.audio, expectVideo: expect.video, tools: options.tools, signal: options.signal, maxLeadingBlack: file.maxLeadingBlack }));
+        checks.push(
+          await verifyOutput({
+            video: file.partial,
+            expectedDuration: duration + (i === 0 ? more.added : 0),
+            expectAudio: expect.audio,
+            expectVideo: expect.video,
+            tools: options.tools,
+            signal: options.signal,
+            maxLeadingBlack: file.maxLeadingBlack,
+          }),
+        );
       }
     }
     if (options.pipe) {
@@ -139,7 +160,10 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
     }
     if (options.rtmpUrl !== undefined) {
       emit({ type: 'stage', stage: 'publish', message: `streaming to ${options.rtmpUrl.replace(/\/[^/]*$/, '/…')} in real time ${(duration + more.added).toFixed(1)} s)` });
-      return { checks, rtmp: await restreamRtmp({ file: main, url: options.rtmpUrl, duration: duration + more.added, tools: options.tools, signal: options.signal, onEvent: emit }) };
+      return {
+        checks,
+        rtmp: await restreamRtmp({ file: main, url: options.rtmpUrl, duration: duration + more.added, tools: options.tools, signal: options.signal, onEvent: emit }),
+      };
     }
     return { checks };
   };
@@ -147,10 +171,14 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
   // Stops the download when something else failed first.
   const stopOpening = new AbortController();
   try {
-    emit({ type: 'stage', stage: 'metadata', message: 'fetching the recording\'s timelines and media' });
+    emit({ type: 'stage', stage: 'metadata', message: "fetching the recording's timelines and media" });
     // The download runs while Chromium starts and the player loads (a composed layout needs the
     // webcams video first: its camera tiles decide how large the page is laid out).
-    const opening = openRecording(head, out.workDir, { tools: options.tools, signal: AbortSignal.any([stopOpening.signal, ...(options.signal ? [options.signal] : [])]), credentials: options.credentials }).then(async (r) => {
+    const opening = openRecording(head, out.workDir, {
+      tools: options.tools,
+      signal: AbortSignal.any([stopOpening.signal, ...(options.signal ? [options.signal] : [])]),
+      credentials: options.credentials,
+    }).then(async (r) => {
       await checkFreeSpace(out.workDir);
       return r;
     });
@@ -160,7 +188,16 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
       const recording = await opening;
       const decision = chooseEngine(options.engine, { format, externalVideos: recording.externalVideos, clockContract: undefined })!;
       emit({ type: 'engine', engine: 'none', reason: decision.reason });
-      const audio = await exportAudio(recording, out.partialOf(output), { format, from: options.from, to: options.to, audioBitrate: options.audioBitrate, streamable: options.pipe !== undefined, tools: options.tools, signal: options.signal, onEvent: emit });
+      const audio = await exportAudio(recording, out.partialOf(output), {
+        format,
+        from: options.from,
+        to: options.to,
+        audioBitrate: options.audioBitrate,
+        streamable: options.pipe !== undefined,
+        tools: options.tools,
+        signal: options.signal,
+        onEvent: emit,
+      });
       const delivered = await deliver([{ file: output, partial: out.partialOf(output) }], audio.duration, { audio: true, video: false });
       emit({ type: 'stage', stage: 'done', message: options.pipe ? 'wrote the sound to stdout' : `wrote ${output}` });
       return { ...audio, output: options.pipe ? '-' : output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart, ...delivered };
@@ -182,7 +219,12 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
     let cardPictures: CardPictures | null = null;
     if (options.cards) {
       emit({ type: 'stage', stage: 'browser', message: 'rendering the title and credits cards' });
-      cardPictures = await renderCards(browser, options.cards, head.info, { width: plan?.spec.width ?? options.width, height: plan?.spec.height ?? options.height, workDir: out.workDir, signal: options.signal });
+      cardPictures = await renderCards(browser, options.cards, head.info, {
+        width: plan?.spec.width ?? options.width,
+        height: plan?.spec.height ?? options.height,
+        workDir: out.workDir,
+        signal: options.signal,
+      });
     }
     const openPage = () =>
       openPlayer(browser!, {
@@ -200,7 +242,12 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
     emit({ type: 'stage', stage: 'player', message: `opening ${head.target.playerUrl}` });
     const [player, recording] = await Promise.all([openPage(), opening]);
     const facts = { format: options.format, externalVideos: recording.externalVideos };
-    const decision = chooseEngine(options.engine, { ...facts, clockContract: undefined }) ?? chooseEngine(options.engine, { ...facts, clockContract: await withDeadline(player.page.evaluate(clockContractKept), PAGE_STEP_DEADLINE_MS, pageHung('reading the clock contract')) })!;
+    const decision =
+      chooseEngine(options.engine, { ...facts, clockContract: undefined }) ??
+      chooseEngine(options.engine, {
+        ...facts,
+        clockContract: await withDeadline(player.page.evaluate(clockContractKept), PAGE_STEP_DEADLINE_MS, pageHung('reading the clock contract')),
+      })!;
     emit({ type: 'engine', engine: decision.engine, reason: decision.reason });
     limit(seconds, decision.engine === 'render' ? 'render' : 'capture');
 
@@ -219,7 +266,13 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
     let files: ComposedFile[] = [{ file: output, partial: engineFile }];
     let composed: Partial<ComposedLayoutResult> = {};
     if (plan && composing) {
-      ({ files, result: composed } = await composeLayout(recording, plan, options.compose!, { contentFile: engineFile, from: engineOutput.from, duration: engineOutput.duration, output, partialOf: out.partialOf, format, fps: options.fps }, context));
+      ({ files, result: composed } = await composeLayout(
+        recording,
+        plan,
+        options.compose!,
+        { contentFile: engineFile, from: engineOutput.from, duration: engineOutput.duration, output, partialOf: out.partialOf, format, fps: options.fps },
+        context,
+      ));
     } else if (plan) {
       composed = { layout: { spec: plan.spec, cameraIntervals: plan.cameras?.intervals ?? [] }, split: null };
     }
@@ -227,20 +280,55 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
     let extraFiles: string[] = [];
     // A video-only farm part gets its tracks once joined; captions, chapters and tags go on the whole.
     if (main && !options.videoOnly) {
-      const sources = { info: head.info, captions: recording.captions, presentationText: recording.presentationText, shapesSvg: recording.docs.xml[0] ?? '', shares: recording.shares };
-      const published = await addPublishingTracks({ sources, choices: options, video: main.partial, format, from: engineOutput.from, duration: engineOutput.duration, workDir: out.workDir, partialOf: out.partialOf, tools: options.tools, signal: options.signal, onEvent: emit });
+      const sources = {
+        info: head.info,
+        captions: recording.captions,
+        presentationText: recording.presentationText,
+        shapesSvg: recording.docs.xml[0] ?? '',
+        shares: recording.shares,
+      };
+      const published = await addPublishingTracks({
+        sources,
+        choices: options,
+        video: main.partial,
+        format,
+        from: engineOutput.from,
+        duration: engineOutput.duration,
+        workDir: out.workDir,
+        partialOf: out.partialOf,
+        tools: options.tools,
+        signal: options.signal,
+        onEvent: emit,
+      });
       extraFiles = published.files;
     }
     // The cards go around the main output only (its subtitles and chapters shifted with it);
     // --split files keep the recording's timeline.
-    const cards = cardPictures ? await addCards(files[0]!.partial, cardPictures, options.cards!, { ...options, format, workDir: out.workDir, signal: options.signal, onEvent: emit }) : undefined;
+    const cards = cardPictures
+      ? await addCards(files[0]!.partial, cardPictures, options.cards!, { ...options, format, workDir: out.workDir, signal: options.signal, onEvent: emit })
+      : undefined;
     if (cards && cardPictures?.intro) files[0] = { ...files[0]!, maxLeadingBlack: options.cards!.length + (files[0]!.maxLeadingBlack ?? 0.1) };
     // --split: an editor timeline of the split files, given its name with them.
     const otio = composed.split ? path.join(path.dirname(output), `${path.basename(output, path.extname(output))}.otio`) : undefined;
     if (otio) await writeOtioTimeline(otio, out.partialOf(otio), composed.split!, recording, { from: engineOutput.from, duration: engineOutput.duration, fps: options.fps ?? 30 });
-    const delivered = await deliver(files, engineOutput.duration, { audio: !options.videoOnly, video: true }, { added: cards?.added ?? 0, extra: [...extraFiles, ...(otio ? [otio] : [])] });
+    const delivered = await deliver(
+      files,
+      engineOutput.duration,
+      { audio: !options.videoOnly, video: true },
+      { added: cards?.added ?? 0, extra: [...extraFiles, ...(otio ? [otio] : [])] },
+    );
     emit({ type: 'stage', stage: 'done', message: options.pipe ? 'wrote the video to stdout' : `wrote ${output}` });
-    return { ...engineOutput, ...composed, output: options.pipe ? '-' : output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart, ...delivered, ...(cards ? { cards } : {}), ...(otio ? { otio } : {}) };
+    return {
+      ...engineOutput,
+      ...composed,
+      output: options.pipe ? '-' : output,
+      recording: head.info,
+      engineReason: decision.reason,
+      wallMs: Date.now() - wallStart,
+      ...delivered,
+      ...(cards ? { cards } : {}),
+      ...(otio ? { otio } : {}),
+    };
   } catch (error) {
     stopOpening.abort();
     // Whatever broke while stopping (a closed page, a killed ffmpeg) is the abort's doing.

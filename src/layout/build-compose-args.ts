@@ -35,7 +35,9 @@ export function placeTiles(spec: LayoutSpec, intervals: readonly CameraInterval[
     }
     for (const interval of intervals) {
       if (source.kind === 'presenters') {
-        placeStack(interval.tiles, region.box).forEach((place, i) => out.push({ start: interval.start, end: interval.end, crop: interval.tiles[i]!, place }));
+        placeStack(interval.tiles, region.box).forEach((place, i) => {
+          out.push({ start: interval.start, end: interval.end, crop: interval.tiles[i]!, place });
+        });
       } else if (source.kind === 'presenter') {
         const tile = interval.tiles[source.index];
         if (tile) out.push({ start: interval.start, end: interval.end, crop: tile, place: fitInBox(tile.w, tile.h, region.box) });
@@ -47,9 +49,7 @@ export function placeTiles(spec: LayoutSpec, intervals: readonly CameraInterval[
 
 /** Camera intervals of the recording moved to output time (t=0 = media `from`), cut to [0, duration]. */
 export function toOutputTime(intervals: readonly CameraInterval[], from: number, duration: number): CameraInterval[] {
-  return intervals
-    .map((i) => ({ ...i, start: Math.max(0, i.start - from), end: Math.min(duration, i.end - from) }))
-    .filter((i) => i.end > i.start);
+  return intervals.map((i) => ({ ...i, start: Math.max(0, i.start - from), end: Math.min(duration, i.end - from) })).filter((i) => i.end > i.start);
 }
 
 export interface ComposePlan {
@@ -109,15 +109,22 @@ function encodeArgs(format: OutputFormat, crf: number): string[] {
 
 function outputArgs(plan: ComposePlan, video: string, file: string): string[] {
   return [
-    '-map', video,
+    '-map',
+    video,
     // The meeting audio of the content capture, already aligned and cut: copied, not re-encoded.
-    '-map', '0:a:0?', '-c:a', 'copy',
+    '-map',
+    '0:a:0?',
+    '-c:a',
+    'copy',
     ...encodeArgs(plan.format, plan.crf),
     // Without --fps every frame keeps its own time (the clocks put them where the picture changes).
     ...(plan.fps === undefined ? ['-fps_mode', 'passthrough'] : []),
-    '-t', fmt(plan.duration),
+    '-t',
+    fmt(plan.duration),
     ...(plan.format === 'mp4' ? ['-movflags', '+faststart'] : []),
-    '-f', plan.format === 'mkv' ? 'matroska' : plan.format, file,
+    '-f',
+    plan.format === 'mkv' ? 'matroska' : plan.format,
+    file,
   ];
 }
 
@@ -163,7 +170,11 @@ export function buildComposeArgs(plan: ComposePlan): string[] {
     return nextInput++;
   };
   const stepped = (still: string, clock: number, w: number, h: number, label: string) => {
-    graph.push(`${still}[${label}still]`, `[${clock}:v]format=yuv420p[${label}clock]`, `[${label}still][${label}clock]xstack=inputs=2:layout=0_0|0_h0,crop=${w}:${h}:0:0[${label}]`);
+    graph.push(
+      `${still}[${label}still]`,
+      `[${clock}:v]format=yuv420p[${label}clock]`,
+      `[${label}still][${label}clock]xstack=inputs=2:layout=0_0|0_h0,crop=${w}:${h}:0:0[${label}]`,
+    );
   };
   const mainClock = vfr ? clockInput(plan.clocks!.main) : -1;
   const webcamsClock = vfr && (plan.presenterOutputs ?? []).length > 0 && plan.webcams ? clockInput(plan.clocks!.webcams) : -1;
@@ -201,7 +212,9 @@ export function buildComposeArgs(plan: ComposePlan): string[] {
     // evaluated on the main (background) frame's time. gte/lt: a boundary frame shows only the new layout.
     graph.push(`[${prefix}${from}][t${branch}]overlay=x='if(gte(t\\,${fmt(tile.start)})*lt(t\\,${fmt(tile.end)})\\,${place.x}\\,W)':y=${place.y}:eval=frame[${prefix}${from + 1}]`);
   };
-  tiles.forEach((tile, i) => drawTile(tile, i, 's', stage++));
+  tiles.forEach((tile, i) => {
+    drawTile(tile, i, 's', stage++);
+  });
   graph.push(`[s${stage}]null[out]`);
   let branch = tiles.length;
   // The webcam area alone: its own frames (at their exact times), or a constant rate with --fps.
@@ -209,12 +222,16 @@ export function buildComposeArgs(plan: ComposePlan): string[] {
   presenters.forEach((presenter, p) => {
     if (vfr) stepped(`color=c=black:s=${presenter.frame.w}x${presenter.frame.h}:r=25:d=0.04,format=yuv420p`, webcamsClock, presenter.frame.w, presenter.frame.h, `p${p}s0`);
     else graph.push(`color=c=black:s=${presenter.frame.w}x${presenter.frame.h}:r=${plan.fps}:d=${fmt(plan.duration)},format=yuv420p[p${p}s0]`);
-    presenter.tiles.forEach((tile, i) => drawTile(tile, branch++, `p${p}s`, i));
+    presenter.tiles.forEach((tile, i) => {
+      drawTile(tile, branch++, `p${p}s`, i);
+    });
     graph.push(`[p${p}s${presenter.tiles.length}]null[p${p}]`);
   });
   args.push('-filter_complex', graph.join(';'));
   args.push(...outputArgs(plan, '[out]', plan.output));
   if (plan.webcamsOutput && plan.webcams) args.push(...outputArgs(plan, '[cams]', plan.webcamsOutput));
-  presenters.forEach((presenter, p) => args.push(...outputArgs(plan, `[p${p}]`, presenter.file)));
+  presenters.forEach((presenter, p) => {
+    args.push(...outputArgs(plan, `[p${p}]`, presenter.file));
+  });
   return args;
 }

@@ -72,21 +72,45 @@ export function splitName(output: string, part: string): string {
  * every frame of the content video and of the webcams (where compose shows webcam frame n: at
  * n/fps exactly, rounded up to the millisecond so the tick never comes before the frame).
  */
-export function compositionTicks(contentFramesMs: readonly number[], webcamFramesMs: readonly number[], fps: number, fromMs: number, durationMs: number): { main: number[]; webcams: number[] } {
+export function compositionTicks(
+  contentFramesMs: readonly number[],
+  webcamFramesMs: readonly number[],
+  fps: number,
+  fromMs: number,
+  durationMs: number,
+): { main: number[]; webcams: number[] } {
   const inside = (t: number) => t >= 0 && t < durationMs;
   const webcams = Array.from(new Set(webcamFramesMs.map((t) => Math.ceil((Math.round((t / 1000) * fps) / fps) * 1000 - fromMs - 1e-6)).filter(inside)));
   const unique = (times: number[]) => Array.from(new Set([0, ...times])).sort((a, b) => a - b);
   return { main: unique([...contentFramesMs.filter(inside), ...webcams]), webcams: unique(webcams) };
 }
 
-async function writeClocks(recording: OpenedRecording, fps: number, part: { contentFile: string; from: number; duration: number }, dir: string, context: LayoutContext): Promise<{ main: string; webcams: string }> {
+async function writeClocks(
+  recording: OpenedRecording,
+  fps: number,
+  part: { contentFile: string; from: number; duration: number },
+  dir: string,
+  context: LayoutContext,
+): Promise<{ main: string; webcams: string }> {
   const { times } = await probeVideoPackets(part.contentFile, 0, part.duration, context.tools, context.signal);
   const durationMs = Math.round(part.duration * 1000);
-  const ticks = compositionTicks(times.map((t) => Math.round(t * 1000)), recording.frameTimesMs.webcams, fps, Math.round(part.from * 1000), durationMs);
+  const ticks = compositionTicks(
+    times.map((t) => Math.round(t * 1000)),
+    recording.frameTimesMs.webcams,
+    fps,
+    Math.round(part.from * 1000),
+    durationMs,
+  );
   await writeFile(path.join(dir, 'compose-clock.ppm'), CLOCK_PICTURE);
   const list = async (name: string, at: number[]) => {
     const file = path.join(dir, name);
-    await writeFile(file, frameListFile(at.map((timeMs) => ({ file: 'compose-clock.ppm', timeMs })), durationMs));
+    await writeFile(
+      file,
+      frameListFile(
+        at.map((timeMs) => ({ file: 'compose-clock.ppm', timeMs })),
+        durationMs,
+      ),
+    );
     return file;
   };
   return { main: await list('compose-main.ffconcat', ticks.main), webcams: await list('compose-webcams.ffconcat', ticks.webcams) };

@@ -124,13 +124,15 @@ function touchingEdges(grid: readonly Box[], sx: number, sy: number, frameW: num
       if (b.x === a.x + a.w && b.y === a.y && b.h === a.h) {
         const [l, r] = [before(b.x, sx), after(b.x, sx)];
         const edge: Edge = [];
-        for (let y = Math.ceil(a.y / sy); y < Math.floor((a.y + a.h) / sy); y++) if (l > 0 && r < frameW - 1) edge.push([y * frameW + l - 1, y * frameW + l, y * frameW + r, y * frameW + r + 1]);
+        for (let y = Math.ceil(a.y / sy); y < Math.floor((a.y + a.h) / sy); y++)
+          if (l > 0 && r < frameW - 1) edge.push([y * frameW + l - 1, y * frameW + l, y * frameW + r, y * frameW + r + 1]);
         if (edge.length) edges.push(edge);
       }
       if (b.y === a.y + a.h && b.x === a.x && b.w === a.w) {
         const [t, u] = [before(b.y, sy), after(b.y, sy)];
         const edge: Edge = [];
-        for (let x = Math.ceil(a.x / sx); x < Math.floor((a.x + a.w) / sx); x++) if (t > 0 && u < frameH - 1) edge.push([(t - 1) * frameW + x, t * frameW + x, u * frameW + x, (u + 1) * frameW + x]);
+        for (let x = Math.ceil(a.x / sx); x < Math.floor((a.x + a.w) / sx); x++)
+          if (t > 0 && u < frameH - 1) edge.push([(t - 1) * frameW + x, t * frameW + x, u * frameW + x, (u + 1) * frameW + x]);
         if (edge.length) edges.push(edge);
       }
     }

@@ -27,18 +27,29 @@ const frameTime = (n: number, fps: number) => (n / fps).toFixed(6);
 function decodeTail(): string[] {
   return [
     // Every decoded frame as is: no duplicates or drops, so output frame k is a known source frame.
-    '-fps_mode', 'passthrough',
-    '-an', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-',
+    '-fps_mode',
+    'passthrough',
+    '-an',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-',
   ];
 }
 
 /** ffmpeg arguments: every `step`-th frame (frames 0, step, 2·step…) as w×h RGB24. */
 export function coarseDecodeArgs(file: string, step: number, w: number, h: number): string[] {
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error',
-    '-i', file,
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-i',
+    file,
     // Select by frame number so sample k is exactly frame k·step; area scaling averages tiles and gutters fairly.
-    '-vf', `select=not(mod(n\\,${step})),scale=${w}:${h}:flags=area`,
+    '-vf',
+    `select=not(mod(n\\,${step})),scale=${w}:${h}:flags=area`,
     ...decodeTail(),
   ];
 }
@@ -46,13 +57,20 @@ export function coarseDecodeArgs(file: string, step: number, w: number, h: numbe
 /** ffmpeg arguments: `count` consecutive frames from frame `first` as w×h RGB24. */
 export function windowDecodeArgs(file: string, first: number, count: number, fps: number, w: number, h: number): string[] {
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
     // Accurate seek to half a frame before `first`: frame first-1 starts before it and is dropped,
     // frame `first` is the first kept.
-    '-ss', frameTime(Math.max(0, first - 0.5), fps),
-    '-i', file,
-    '-frames:v', String(count),
-    '-vf', `scale=${w}:${h}:flags=area`,
+    '-ss',
+    frameTime(Math.max(0, first - 0.5), fps),
+    '-i',
+    file,
+    '-frames:v',
+    String(count),
+    '-vf',
+    `scale=${w}:${h}:flags=area`,
     ...decodeTail(),
   ];
 }

@@ -149,7 +149,12 @@ export async function trackPresenters(
       continue;
     }
     const [before, after] = [frames.subarray(0, size), frames.subarray(size, 2 * size)];
-    matches.push(matchTiles(previous.tiles.map((t) => tileSignature(before, w, h, t, cameras)), current.tiles.map((t) => tileSignature(after, w, h, t, cameras))));
+    matches.push(
+      matchTiles(
+        previous.tiles.map((t) => tileSignature(before, w, h, t, cameras)),
+        current.tiles.map((t) => tileSignature(after, w, h, t, cameras)),
+      ),
+    );
   }
   return numberPresenters(cameras.intervals, matches);
 }

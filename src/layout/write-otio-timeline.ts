@@ -25,7 +25,13 @@ export function slideMarkers(shapesSvg: string, from: number, duration: number):
 }
 
 /** Writes the timeline of `split` to `partial` (the hidden name of `file`, NAME.otio). */
-export async function writeOtioTimeline(file: string, partial: string, split: NonNullable<ComposedLayoutResult['split']>, recording: OpenedRecording, part: { from: number; duration: number; fps: number }): Promise<void> {
+export async function writeOtioTimeline(
+  file: string,
+  partial: string,
+  split: NonNullable<ComposedLayoutResult['split']>,
+  recording: OpenedRecording,
+  part: { from: number; duration: number; fps: number },
+): Promise<void> {
   const markers = slideMarkers(recording.docs.xml[0] ?? '', part.from, part.duration);
   const timeline = buildOtioTimeline({
     name: path.basename(file, '.otio'),

@@ -119,7 +119,10 @@ export async function addPublishingTracks(options: AddPublishingTracksOptions): 
     burnt = first.locale;
   }
 
-  const chapters = choices.chapters || choices.chaptersFile || choices.poster ? findChapters({ shapesSvg: sources.shapesSvg, shares: sources.shares, presentationText: sources.presentationText, from, to: from + duration }) : [];
+  const chapters =
+    choices.chapters || choices.chaptersFile || choices.poster
+      ? findChapters({ shapesSvg: sources.shapesSvg, shares: sources.shares, presentationText: sources.presentationText, from, to: from + duration })
+      : [];
   const metadata = path.join(workDir, 'publishing.ffmeta');
   await writeFile(metadata, ffmetadataFile(publishingTags(sources.info), choices.chapters ? chapters : []));
   const published = path.join(workDir, `published.${format}`);
@@ -133,7 +136,9 @@ export async function addPublishingTracks(options: AddPublishingTracksOptions): 
     try {
       await mkdir(path.dirname(target), { recursive: true });
     } catch (error) {
-      throw new CaptureError('OUTPUT_NOT_WRITABLE', `cannot write to ${path.dirname(target)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+      throw new CaptureError('OUTPUT_NOT_WRITABLE', `cannot write to ${path.dirname(target)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+        cause: error,
+      });
     }
     files.push(file);
     return target;

@@ -13,7 +13,8 @@ import type { OutputFormat } from './build-mux-args.js';
  * in the 384×288 script space ffmpeg gives WebVTT, so they scale with the frame: 14 is about 5 %
  * of the height, like the browser's caption text.
  */
-export const CAPTION_STYLE = 'FontName=DejaVu Sans,FontSize=14,PrimaryColour=&H00FFFFFF,OutlineColour=&H33000000,BackColour=&H33000000,BorderStyle=3,Outline=1,Shadow=0,Alignment=2,MarginV=12';
+export const CAPTION_STYLE =
+  'FontName=DejaVu Sans,FontSize=14,PrimaryColour=&H00FFFFFF,OutlineColour=&H33000000,BackColour=&H33000000,BorderStyle=3,Outline=1,Shadow=0,Alignment=2,MarginV=12';
 
 /** What the burn step reads and writes. */
 export interface BurnCaptionsPlan {
@@ -28,17 +29,30 @@ export interface BurnCaptionsPlan {
 export function burnCaptionsArgs(plan: BurnCaptionsPlan): string[] {
   if (!/^[\w.-]+$/.test(plan.captions)) throw new CaptureError('INTERNAL', `caption file name "${plan.captions}" needs filtergraph escaping`);
   return [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'error',
     '-y',
-    '-i', plan.input,
-    '-map', '0:v:0', '-map', '0:a?', // the picture, and the sound if there is one
-    '-vf', `subtitles=filename=${plan.captions}:force_style='${CAPTION_STYLE}'`,
+    '-i',
+    plan.input,
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a?', // the picture, and the sound if there is one
+    '-vf',
+    `subtitles=filename=${plan.captions}:force_style='${CAPTION_STYLE}'`,
     ...encoderArgs(plan.format),
-    '-force_key_frames', 'expr:gte(t,n_forced*2)', // a keyframe at least every 2 s, as the compositor writes
-    '-fps_mode', 'passthrough', // each frame keeps its own timestamp
-    '-c:a', 'copy',
+    '-force_key_frames',
+    'expr:gte(t,n_forced*2)', // a keyframe at least every 2 s, as the compositor writes
+    '-fps_mode',
+    'passthrough', // each frame keeps its own timestamp
+    '-c:a',
+    'copy',
     ...(plan.format === 'mp4' ? ['-movflags', '+faststart'] : []),
-    '-f', plan.format === 'mkv' ? 'matroska' : plan.format,
+    '-f',
+    plan.format === 'mkv' ? 'matroska' : plan.format,
     plan.output,
   ];
 }

@@ -77,16 +77,29 @@ export function videoRetimeBsf(plan: Pick<MuxPlan, 'videoStart' | 'prerollPacket
 /** The ffmpeg command line cutting the page layer out of a tab capture. */
 export function buildMuxArgs(plan: MuxPlan): string[] {
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
     '-copyts', // the capture's own timestamps, so the measured start times apply unchanged
-    '-i', plan.input,
-    '-map', '0:v:0', '-an', // the sound comes from the recording's own media (compose/)
-    '-c:v', 'copy', '-bsf:v', videoRetimeBsf(plan), // retimed, not re-encoded
+    '-i',
+    plan.input,
+    '-map',
+    '0:v:0',
+    '-an', // the sound comes from the recording's own media (compose/)
+    '-c:v',
+    'copy',
+    '-bsf:v',
+    videoRetimeBsf(plan), // retimed, not re-encoded
     // Millisecond ticks, as the retiming expression assumes (WebM uses them anyway).
     ...(plan.format === 'mp4' ? ['-video_track_timescale', '1000'] : []),
     // ffmpeg applies -t to copied packets' input timestamps (before the retiming), so the cut is
     // at videoStart + duration + the lag built up by then.
-    '-t', fmt(plan.videoStart + plan.duration + totalLagMs(plan) / 1000),
-    '-f', plan.format, plan.output,
+    '-t',
+    fmt(plan.videoStart + plan.duration + totalLagMs(plan) / 1000),
+    '-f',
+    plan.format,
+    plan.output,
   ];
 }

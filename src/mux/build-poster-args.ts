@@ -7,14 +7,27 @@
 /** ffmpeg arguments writing the frame shown at `at` seconds of `input` to `output`. */
 export function posterArgs(input: string, at: number, output: string, kind: 'jpeg' | 'png'): string[] {
   return [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'error',
     '-y',
-    '-ss', at.toFixed(3), '-i', input, // seek first: a poster near the end of an hour costs no decoding of the hour
-    '-map', '0:v:0', '-frames:v', '1',
+    '-ss',
+    at.toFixed(3),
+    '-i',
+    input, // seek first: a poster near the end of an hour costs no decoding of the hour
+    '-map',
+    '0:v:0',
+    '-frames:v',
+    '1',
     ...(kind === 'jpeg'
       ? ['-vf', 'scale=in_color_matrix=bt709:in_range=tv:out_color_matrix=bt601:out_range=pc,format=yuvj420p', '-c:v', 'mjpeg', '-q:v', '2']
       : ['-vf', 'scale=in_color_matrix=bt709:in_range=tv,format=rgb24', '-c:v', 'png']),
-    '-f', 'image2', '-update', '1', // one picture, whatever the file is called
+    '-f',
+    'image2',
+    '-update',
+    '1', // one picture, whatever the file is called
     output,
   ];
 }

@@ -28,20 +28,34 @@ export interface PublishingPlan {
 /** ffmpeg arguments of the remux. */
 export function publishingArgs(plan: PublishingPlan): string[] {
   const args = [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'error',
     '-y',
-    '-i', plan.input,
-    '-f', 'ffmetadata', '-i', plan.metadata, // tags and chapters, escaped (ffmetadata-file.ts)
+    '-i',
+    plan.input,
+    '-f',
+    'ffmetadata',
+    '-i',
+    plan.metadata, // tags and chapters, escaped (ffmetadata-file.ts)
   ];
   for (const sub of plan.subtitles) args.push('-f', 'webvtt', '-i', sub.file);
   args.push('-map', '0'); // every stream of the video as it is
-  plan.subtitles.forEach((_, i) => args.push('-map', `${2 + i}:s:0`));
+  plan.subtitles.forEach((_, i) => {
+    args.push('-map', `${2 + i}:s:0`);
+  });
   args.push(
-    '-c', 'copy', // video and sound untouched
+    '-c',
+    'copy', // video and sound untouched
     // MP4 carries text as mov_text (3GPP timed text); Matroska and WebM carry WebVTT itself.
-    '-c:s', plan.format === 'mp4' ? 'mov_text' : 'webvtt',
-    '-map_metadata', '1', // the container's tags from the metadata file, not the work file's
-    '-map_chapters', plan.chapters ? '1' : '-1',
+    '-c:s',
+    plan.format === 'mp4' ? 'mov_text' : 'webvtt',
+    '-map_metadata',
+    '1', // the container's tags from the metadata file, not the work file's
+    '-map_chapters',
+    plan.chapters ? '1' : '-1',
   );
   plan.subtitles.forEach((sub, i) => {
     args.push(`-metadata:s:s:${i}`, `language=${sub.language}`, `-metadata:s:s:${i}`, `title=${sub.title}`);

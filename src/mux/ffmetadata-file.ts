@@ -6,16 +6,16 @@
  */
 import type { Chapter } from './find-chapters.js';
 
-function escape(value: string): string {
+function escapeValue(value: string): string {
   return value.replace(/\r\n|\r/g, '\n').replace(/[=;#\\\n]/g, (c) => `\\${c}`);
 }
 
 /** The text of an ffmetadata file with `tags` (key → value) and `chapters` (milliseconds). */
 export function ffmetadataFile(tags: Readonly<Record<string, string>>, chapters: readonly Chapter[]): string {
   const lines = [';FFMETADATA1'];
-  for (const [key, value] of Object.entries(tags)) lines.push(`${escape(key)}=${escape(value)}`);
+  for (const [key, value] of Object.entries(tags)) lines.push(`${escapeValue(key)}=${escapeValue(value)}`);
   for (const chapter of chapters) {
-    lines.push('[CHAPTER]', 'TIMEBASE=1/1000', `START=${Math.round(chapter.start * 1000)}`, `END=${Math.round(chapter.end * 1000)}`, `title=${escape(chapter.title)}`);
+    lines.push('[CHAPTER]', 'TIMEBASE=1/1000', `START=${Math.round(chapter.start * 1000)}`, `END=${Math.round(chapter.end * 1000)}`, `title=${escapeValue(chapter.title)}`);
   }
   return `${lines.join('\n')}\n`;
 }

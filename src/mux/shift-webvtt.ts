@@ -13,7 +13,6 @@ function seconds(text: string): number {
   return parts.reduce((acc, p) => acc * 60 + p, 0);
 }
 
-
 /** The cues of `file` on the timeline of the part [from, to) of the recording (to: Infinity for the end). */
 export function shiftWebVtt(file: WebVttFile, from: number, to: number): WebVttFile {
   const length = to - from;

@@ -25,10 +25,19 @@ export function slideTitle(text: string): string | undefined {
   const plain = text.replace(/<(?:br|\/p|\/div|\/li|\/h[1-6])\b[^>]*>/gi, '\n').replace(/<[^>]*>/g, '');
   for (const raw of decodeEntities(plain).split(/\r\n|\r|\n|\u2028|\u2029/)) {
     // Control characters (a PDF's form feeds and NULs) are no text; bidi marks are kept.
-    const line = raw.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+    const line = raw
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     if (line === '') continue;
     const chars = Array.from(line);
-    return chars.length > MAX_TITLE_LENGTH ? `${chars.slice(0, MAX_TITLE_LENGTH - 1).join('').trimEnd()}…` : line;
+    return chars.length > MAX_TITLE_LENGTH
+      ? `${chars
+          .slice(0, MAX_TITLE_LENGTH - 1)
+          .join('')
+          .trimEnd()}…`
+      : line;
   }
   return undefined;
 }

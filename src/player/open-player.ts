@@ -4,7 +4,7 @@
  * loading screen, media ready, slides and fonts loaded, chrome hidden, paused at the start instant.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page, Route } from 'playwright';
+import type { Browser, BrowserContext, Page, Response, Route } from 'playwright';
 import { CaptureError, throwIfAborted } from '../errors.js';
 import type { PlaybackTarget } from '../recording/parse-playback-url.js';
 import type { BoundCredentials } from '../recording/recording-credentials.js';
@@ -107,13 +107,19 @@ async function waitForPlayer(page: Page, options: OpenPlayerOptions): Promise<vo
       return { screen: 'none' as Screen, code: '' };
     });
     if (screen === 'error') {
-      throw new CaptureError('PLAYER_ERROR_SCREEN', `the player shows its error screen${code ? ` (code ${code})` : ''}: ${code === '400' ? 'it rejects the recording id' : 'a recording file is missing or malformed'}`);
+      throw new CaptureError(
+        'PLAYER_ERROR_SCREEN',
+        `the player shows its error screen${code ? ` (code ${code})` : ''}: ${code === '400' ? 'it rejects the recording id' : 'a recording file is missing or malformed'}`,
+      );
     }
     if (screen === 'player') return;
     if (screen === 'loader') sawPlayerUi = true;
     const waited = Date.now() - started;
     if (!sawPlayerUi && waited > notPlayerAfterMs) {
-      throw new CaptureError('NOT_A_BBB_PLAYER', `${options.target.playerUrl} is not a BBB playback player (no loader, player or error screen after ${Math.round(waited / 1000)} s)`);
+      throw new CaptureError(
+        'NOT_A_BBB_PLAYER',
+        `${options.target.playerUrl} is not a BBB playback player (no loader, player or error screen after ${Math.round(waited / 1000)} s)`,
+      );
     }
     if (waited > options.readyTimeoutMs) {
       throw new CaptureError('PLAYER_TIMEOUT', `the player stayed on its loading screen for ${Math.round(waited / 1000)} s (a recording file never answered)`);
@@ -183,7 +189,7 @@ async function waitForContent(page: Page, options: OpenPlayerOptions): Promise<'
       if (state.readyState >= 2 && Number.isFinite(state.duration)) break;
     }
     if (Date.now() - started > options.readyTimeoutMs) {
-      throw new CaptureError('PLAYER_TIMEOUT', media ? 'the recording\'s media did not load in time' : 'the player shows no #webcams media element');
+      throw new CaptureError('PLAYER_TIMEOUT', media ? "the recording's media did not load in time" : 'the player shows no #webcams media element');
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -194,7 +200,7 @@ async function waitForContent(page: Page, options: OpenPlayerOptions): Promise<'
     const [first] = preload.pending;
     throw loadTimeout(options, `${preload.pending.length} slide file(s) did not load in time (${first}${preload.pending.length > 1 ? ', ...' : ''})`);
   }
-  if (!preload.fonts) throw loadTimeout(options, 'the page\'s fonts did not load in time');
+  if (!preload.fonts) throw loadTimeout(options, "the page's fonts did not load in time");
   return media;
 }
 
@@ -233,19 +239,29 @@ export async function openPlayer(browser: Browser, options: OpenPlayerOptions): 
     page.on('console', (message) => options.onLog(`console.${message.type()}: ${message.text()}`));
     page.on('pageerror', (error) => options.onLog(`page error: ${error.message}`));
     page.on('requestfailed', (request) => options.onLog(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
-    let response;
+    let response: Response | null;
     try {
       response = await page.goto(playerPageUrl(options), { waitUntil: 'domcontentloaded', timeout: options.readyTimeoutMs });
     } catch (error) {
       throwIfAborted(options.signal);
       // Chromium's own word for a 401 whose challenge it could not answer (Playwright reports net errors only as text).
       if ((error as Error).message.includes('net::ERR_INVALID_AUTH_CREDENTIALS')) {
-        throw new CaptureError('AUTH_REQUIRED', `${options.target.playerUrl} asked for HTTP authentication: ${options.credentials?.values.basicAuth ? 'the credentials given were refused' : 'give --basic-auth'}`, { cause: error });
+        throw new CaptureError(
+          'AUTH_REQUIRED',
+          `${options.target.playerUrl} asked for HTTP authentication: ${options.credentials?.values.basicAuth ? 'the credentials given were refused' : 'give --basic-auth'}`,
+          { cause: error },
+        );
       }
-      throw tlsFailure(error, new URL(options.target.origin).host) ?? new CaptureError('HOST_UNREACHABLE', `cannot open ${options.target.playerUrl}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+      throw (
+        tlsFailure(error, new URL(options.target.origin).host) ??
+        new CaptureError('HOST_UNREACHABLE', `cannot open ${options.target.playerUrl}: ${(error as Error).message.split('\n')[0]}`, { cause: error })
+      );
     }
     if (response && (response.status() === 401 || response.status() === 403)) {
-      throw new CaptureError('AUTH_REQUIRED', `${options.target.playerUrl} answered HTTP ${response.status()}: ${options.credentials ? 'the credentials given were refused' : 'it needs credentials: --cookie, --header or --basic-auth'}`);
+      throw new CaptureError(
+        'AUTH_REQUIRED',
+        `${options.target.playerUrl} answered HTTP ${response.status()}: ${options.credentials ? 'the credentials given were refused' : 'it needs credentials: --cookie, --header or --basic-auth'}`,
+      );
     }
     if (!response || response.status() >= 400) {
       throw new CaptureError('NOT_A_BBB_PLAYER', `${options.target.playerUrl} answered HTTP ${response?.status() ?? '?'}: no BBB player there`);

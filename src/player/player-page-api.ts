@@ -195,7 +195,12 @@ export function countClockListeners(): void {
   const add = EventTarget.prototype.addEventListener;
   let count = 0;
   Object.defineProperty(window, '__bbbClockListeners', { get: () => count, configurable: true });
-  EventTarget.prototype.addEventListener = function (this: EventTarget, type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions) {
+  EventTarget.prototype.addEventListener = function (
+    this: EventTarget,
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ) {
     if (type === 'bbbplaybacktimeupdate' && (this === document || this === window)) count++;
     return add.call(this, type, listener, options);
   };

@@ -64,7 +64,12 @@ export function probeVideoLayers(): VideoLayerProbe {
     if (el instanceof HTMLImageElement || el instanceof HTMLCanvasElement || el instanceof HTMLIFrameElement || el instanceof HTMLVideoElement) return true;
     if (el instanceof SVGElement && !(el instanceof SVGSVGElement) && !(el instanceof SVGGElement)) return true;
     if (style.backgroundColor !== 'rgba(0, 0, 0, 0)' || style.backgroundImage !== 'none' || style.boxShadow !== 'none') return true;
-    if (['Top', 'Right', 'Bottom', 'Left'].some((side) => style.getPropertyValue(`border-${side.toLowerCase()}-style`) !== 'none' && parseFloat(style.getPropertyValue(`border-${side.toLowerCase()}-width`)) > 0)) return true;
+    if (
+      ['Top', 'Right', 'Bottom', 'Left'].some(
+        (side) => style.getPropertyValue(`border-${side.toLowerCase()}-style`) !== 'none' && parseFloat(style.getPropertyValue(`border-${side.toLowerCase()}-width`)) > 0,
+      )
+    )
+      return true;
     return Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
   };
   const shown = (video: HTMLVideoElement): boolean => {
@@ -106,7 +111,11 @@ export function probeVideoLayers(): VideoLayerProbe {
         const y = layer.y + ((j + 0.5) * layer.height) / 5;
         for (const el of document.elementsFromPoint(x, y)) {
           if (el === video) break;
-          if (!el.contains(video) && paints(el)) return { layers, pageOnly: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.classList.length ? `.${Array.from(el.classList).join('.')}` : ''} covers the ${kind} video` };
+          if (!el.contains(video) && paints(el))
+            return {
+              layers,
+              pageOnly: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.classList.length ? `.${Array.from(el.classList).join('.')}` : ''} covers the ${kind} video`,
+            };
         }
       }
     }

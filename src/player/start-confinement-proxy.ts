@@ -33,7 +33,12 @@ export interface ConfinementProxyOptions {
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
-  const named = new Set(String(headers.connection ?? '').toLowerCase().split(',').map((h) => h.trim()));
+  const named = new Set(
+    String(headers.connection ?? '')
+      .toLowerCase()
+      .split(',')
+      .map((h) => h.trim()),
+  );
   const out: http.OutgoingHttpHeaders = {};
   for (const [key, value] of Object.entries(headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(key) && !named.has(key)) out[key] = value;
@@ -81,11 +86,18 @@ export async function startConfinementProxy(options: ConfinementProxyOptions): P
     // An https origin is reached only through CONNECT tunnels; a plain-http request is another scheme.
     if (!target || origin.protocol !== 'http:' || target.origin !== origin.origin) {
       blocked(target?.href ?? String(req.url));
-      res.writeHead(403, { 'content-type': 'text/plain', connection: 'close' }).end('bbb-capture: outside the recording\'s server\n');
+      res.writeHead(403, { 'content-type': 'text/plain', connection: 'close' }).end("bbb-capture: outside the recording's server\n");
       return;
     }
     const upstream = http.request(
-      { hostname: target.hostname.replace(/^\[|\]$/g, ''), port: target.port || 80, method: req.method, path: `${target.pathname}${target.search}`, headers: endToEnd(req.headers), agent },
+      {
+        hostname: target.hostname.replace(/^\[|\]$/g, ''),
+        port: target.port || 80,
+        method: req.method,
+        path: `${target.pathname}${target.search}`,
+        headers: endToEnd(req.headers),
+        agent,
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
         answer.pipe(res);

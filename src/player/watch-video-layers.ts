@@ -57,7 +57,7 @@ export function watchVideoLayers(hideClass: string): void {
   let last = '';
   let scheduled = false;
   let stopped = false;
-  const state = { changes, timeEvents, probes: 0, probeMs: 0, stop: () => undefined as void };
+  const state = { changes, timeEvents, probes: 0, probeMs: 0, stop: () => undefined as undefined };
   const look = (now: number) => {
     scheduled = false;
     if (stopped) return;

@@ -38,7 +38,7 @@ export function findFfmpeg(explicit: string | undefined, envPath: string | undef
   if (explicit) {
     if (!existsSync(explicit)) throw new CaptureError('FFMPEG_MISSING', `ffmpeg not found at ${explicit} (from --ffmpeg or BBB_CAPTURE_FFMPEG)`);
     const sibling = path.join(path.dirname(explicit), 'ffprobe');
-    return { ffmpeg: explicit, ffprobe: existsSync(sibling) ? sibling : onPath('ffprobe', envPath) ?? 'ffprobe' };
+    return { ffmpeg: explicit, ffprobe: existsSync(sibling) ? sibling : (onPath('ffprobe', envPath) ?? 'ffprobe') };
   }
   const ffmpeg = ffmpegStaticBinary() ?? onPath('ffmpeg', envPath);
   if (!ffmpeg) {

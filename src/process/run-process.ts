@@ -28,7 +28,11 @@ const STDERR_TAIL_LINES = 25;
 
 /** The last lines of a tool's stderr, for error detail. */
 export function tailLines(text: string, lines = STDERR_TAIL_LINES): string {
-  return text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(-lines).join('\n');
+  return text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(-lines)
+    .join('\n');
 }
 
 function toProcessError(error: unknown, file: string, options: ProcessOptions): CaptureError {

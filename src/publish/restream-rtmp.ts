@@ -88,10 +88,17 @@ export async function restreamRtmp(options: RestreamOptions): Promise<RestreamRe
       failures++;
       position = Math.min(options.duration, from + Math.max(0, sent));
       if (failures > retries) {
-        throw new CaptureError('RTMP_FAILED', `streaming to ${redact(options.url)} failed ${failures} time${failures === 1 ? '' : 's'} in a row at ${position.toFixed(1)} s: ${said}`, { detail });
+        throw new CaptureError(
+          'RTMP_FAILED',
+          `streaming to ${redact(options.url)} failed ${failures} time${failures === 1 ? '' : 's'} in a row at ${position.toFixed(1)} s: ${said}`,
+          { detail },
+        );
       }
       const wait = retryDelayMs * 2 ** (failures - 1);
-      emit({ type: 'warning', message: `the stream to ${redact(options.url)} broke at ${position.toFixed(1)} s (${said}); resuming from there in ${(wait / 1000).toFixed(1)} s (retry ${failures} of ${retries})` });
+      emit({
+        type: 'warning',
+        message: `the stream to ${redact(options.url)} broke at ${position.toFixed(1)} s (${said}); resuming from there in ${(wait / 1000).toFixed(1)} s (retry ${failures} of ${retries})`,
+      });
       await delay(wait, undefined, { signal: options.signal }).catch(() => {
         throw abortError(options.signal!);
       });

@@ -15,18 +15,29 @@ export interface RtmpPlan {
 /** ffmpeg arguments streaming `plan.input` from `plan.from` to `plan.url` at real-time pace. */
 export function rtmpArgs(plan: RtmpPlan): string[] {
   return [
-    '-hide_banner', '-nostdin', '-nostats',
-    '-loglevel', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'error',
     // key=value blocks on stdout twice a second: out_time_us is how far the server has been sent.
-    '-progress', 'pipe:1',
+    '-progress',
+    'pipe:1',
     '-re', // read at the file's own pace: a live stream, not a download
     ...(plan.from > 0 ? ['-ss', plan.from.toFixed(3)] : []), // input seek: resumes at the keyframe at or before it
-    '-i', plan.input,
-    '-map', '0:v:0', '-map', '0:a:0',
-    '-c', 'copy', // the export is H.264 + AAC already, what FLV carries: no second encode
+    '-i',
+    plan.input,
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a:0',
+    '-c',
+    'copy', // the export is H.264 + AAC already, what FLV carries: no second encode
     // The server cannot seek back to patch FLV's header with the length and size.
-    '-flvflags', 'no_duration_filesize',
-    '-f', 'flv',
+    '-flvflags',
+    'no_duration_filesize',
+    '-f',
+    'flv',
     plan.url,
   ];
 }

@@ -13,19 +13,27 @@ export function streamableCopyArgs(format: ExportFormat, input: string, output: 
   // M4A is written fragmented by the audio export itself when piped (audioExportArgs `streamable`).
   if (format !== 'mp4') return null;
   return [
-    '-hide_banner', '-nostdin', '-nostats',
-    '-loglevel', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'error',
     '-y', // the job's own work file
-    '-i', input,
-    '-map', '0', // every stream, as exported
-    '-c', 'copy', // the same samples: a remux, no re-encoding
+    '-i',
+    input,
+    '-map',
+    '0', // every stream, as exported
+    '-c',
+    'copy', // the same samples: a remux, no re-encoding
     // frag_keyframe: a fragment per keyframe; default_base_moof: offsets relative to each
     // fragment, as browsers' MSE and ffprobe want. delay_moov rather than empty_moov: an index
     // written before any packet cannot carry the edit list that hides AAC's 1024 priming samples,
     // and the sound then plays 21.3 ms late (the meter saw it); written once the first fragment is
     // cut, it has it, and the file still streams from its first byte.
-    '-movflags', 'frag_keyframe+delay_moov+default_base_moof',
-    '-f', 'mp4',
+    '-movflags',
+    'frag_keyframe+delay_moov+default_base_moof',
+    '-f',
+    'mp4',
     output,
   ];
 }

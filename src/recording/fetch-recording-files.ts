@@ -50,7 +50,11 @@ export interface CaptionSource {
  * The recording's timeline documents (optional ones as ''), plus deskshare.xml on its own, the
  * caption tracks, and presentation_text.json (the slides' text: chapter titles).
  */
-export async function fetchTimelineDocuments(filesUrl: string, signal: AbortSignal | undefined, credentials?: BoundCredentials): Promise<{ docs: TimelineDocuments; deskshareXml: string; captions: CaptionSource[]; presentationText: string }> {
+export async function fetchTimelineDocuments(
+  filesUrl: string,
+  signal: AbortSignal | undefined,
+  credentials?: BoundCredentials,
+): Promise<{ docs: TimelineDocuments; deskshareXml: string; captions: CaptionSource[]; presentationText: string }> {
   const xml = await Promise.all(XML_FILES.map((f) => optionalText(`${filesUrl}${f}`, signal, credentials)));
   const json = await Promise.all(JSON_FILES.map((f) => optionalText(`${filesUrl}${f}`, signal, credentials)));
   let listed: Array<{ locale: string; localeName: string }> = [];

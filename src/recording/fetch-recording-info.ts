@@ -88,7 +88,9 @@ export function parseMetadata(xml: string, expected: { source?: string; recordId
   if (durationText === undefined) throw refuse("no <playback><duration>, not a BBB recording's metadata.xml");
   const durationMs = Number(durationText);
   if (!(durationMs > 0 && durationMs <= MAX_DURATION_S * 1000)) {
-    throw refuse(`playback duration ${JSON.stringify(durationText)} ms is not a plausible length (expected more than 0 and at most ${MAX_DURATION_S * 1000} ms, ${MAX_DURATION_S / 3600} h)`);
+    throw refuse(
+      `playback duration ${JSON.stringify(durationText)} ms is not a plausible length (expected more than 0 and at most ${MAX_DURATION_S * 1000} ms, ${MAX_DURATION_S / 3600} h)`,
+    );
   }
   // Without a start time the name falls back to the record id; a wrong one would make dates that
   // cannot be written (new Date(1e20) throws when formatted).
@@ -108,12 +110,17 @@ export function parseMetadata(xml: string, expected: { source?: string; recordId
 
 /** AUTH_REQUIRED for a 401/403 from `url`: which credentials to give, or that those given were refused (never what they are). */
 export function authRequired(url: string, status: number, credentials: BoundCredentials | undefined): CaptureError {
-  const why = credentials ? 'the credentials given were refused' : 'it needs credentials: --cookie, --header or --basic-auth (or BBB_CAPTURE_COOKIE, BBB_CAPTURE_HEADER, BBB_CAPTURE_BASIC_AUTH)';
+  const why = credentials
+    ? 'the credentials given were refused'
+    : 'it needs credentials: --cookie, --header or --basic-auth (or BBB_CAPTURE_COOKIE, BBB_CAPTURE_HEADER, BBB_CAPTURE_BASIC_AUTH)';
   return new CaptureError('AUTH_REQUIRED', `${url} answered HTTP ${status}: ${why}`);
 }
 
 /** Fetches metadata.xml and probes the media; throws a CaptureError naming what is wrong. */
-export async function fetchRecordingInfo(target: PlaybackTarget, options: { signal?: AbortSignal | undefined; timeoutMs?: number; credentials?: BoundCredentials | undefined } = {}): Promise<RecordingInfo> {
+export async function fetchRecordingInfo(
+  target: PlaybackTarget,
+  options: { signal?: AbortSignal | undefined; timeoutMs?: number; credentials?: BoundCredentials | undefined } = {},
+): Promise<RecordingInfo> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const metadataUrl = `${target.filesUrl}metadata.xml`;
   const response = await request(metadataUrl, 'GET', options.signal, timeoutMs, options.credentials);
@@ -126,7 +133,11 @@ export async function fetchRecordingInfo(target: PlaybackTarget, options: { sign
   }
   const parsed = parseMetadata(await response.text(), { source: metadataUrl, recordId: target.recordId });
   const mediaBase = `${target.origin}/presentation/${parsed.meetingId}/`;
-  for (const [file, media] of [['video/webcams.webm', 'video'], ['video/webcams.mp4', 'video'], ['audio/audio.webm', 'audio']] as const) {
+  for (const [file, media] of [
+    ['video/webcams.webm', 'video'],
+    ['video/webcams.mp4', 'video'],
+    ['audio/audio.webm', 'audio'],
+  ] as const) {
     const head = await request(`${mediaBase}${file}`, 'HEAD', options.signal, timeoutMs, options.credentials);
     if (head.status === 401 || head.status === 403) throw authRequired(`${mediaBase}${file}`, head.status, options.credentials);
     if (head.ok) return { ...parsed, media, mediaUrl: `${mediaBase}${file}` };

@@ -43,7 +43,12 @@ export interface OpenedRecording extends RecordingHead {
 }
 
 /** Parses the URL and reads metadata.xml (and which media the player will play). */
-export async function readRecordingHead(url: string, signal: AbortSignal | undefined, onStage?: (message: string) => void, credentials?: RecordingCredentials): Promise<RecordingHead> {
+export async function readRecordingHead(
+  url: string,
+  signal: AbortSignal | undefined,
+  onStage?: (message: string) => void,
+  credentials?: RecordingCredentials,
+): Promise<RecordingHead> {
   const target = parsePlaybackUrl(url);
   onStage?.(`reading ${target.filesUrl}metadata.xml`);
   return { target, info: await fetchRecordingInfo(target, { signal, credentials: credentials?.bind(target.origin) }) };
@@ -60,7 +65,12 @@ export function hasExternalVideos(json: string): boolean {
 }
 
 async function probeMatrix(file: string, tools: FfmpegTools, signal: AbortSignal | undefined): Promise<Matrix> {
-  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=color_space,height', '-of', 'json', file], { signal, label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=color_space,height', '-of', 'json', file], {
+    signal,
+    label: 'ffprobe',
+    failureCode: 'FFMPEG_FAILED',
+    missingCode: 'FFMPEG_MISSING',
+  });
   const stream = (JSON.parse(stdout) as { streams?: Array<{ color_space?: string; height?: number }> }).streams?.[0];
   return chromiumMatrix({ colorSpace: stream?.color_space, height: stream?.height ?? 0 });
 }
@@ -72,7 +82,11 @@ async function probeFrameTimesMs(file: string, tools: FfmpegTools, signal: Abort
 }
 
 /** Fetches what the engines and the compositor read into `workDir`. */
-export async function openRecording(head: RecordingHead, workDir: string, options: { tools: FfmpegTools; signal: AbortSignal | undefined; credentials?: RecordingCredentials | undefined }): Promise<OpenedRecording> {
+export async function openRecording(
+  head: RecordingHead,
+  workDir: string,
+  options: { tools: FfmpegTools; signal: AbortSignal | undefined; credentials?: RecordingCredentials | undefined },
+): Promise<OpenedRecording> {
   const { target, info } = head;
   const credentials = options.credentials?.bind(target.origin);
   const { docs, deskshareXml, captions, presentationText } = await fetchTimelineDocuments(target.filesUrl, options.signal, credentials);

@@ -21,5 +21,7 @@ export function tlsFailure(error: unknown, host: string): CaptureError | undefin
   const chromium = error instanceof Error ? CHROMIUM_ERROR.exec(error.message)?.[0] : undefined;
   const why = code !== undefined && NODE_CODE.test(code) ? code : chromium;
   if (why === undefined) return undefined;
-  return new CaptureError('TLS_ERROR', `the TLS certificate of ${host} was not accepted (${why}); if you trust the network path to it, --insecure skips the check`, { cause: error });
+  return new CaptureError('TLS_ERROR', `the TLS certificate of ${host} was not accepted (${why}); if you trust the network path to it, --insecure skips the check`, {
+    cause: error,
+  });
 }

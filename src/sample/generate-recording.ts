@@ -193,10 +193,14 @@ async function writeMedia(options: ResolvedSampleOptions, plan: SamplePlan, dir:
   }
 
   try {
-    const results = await Promise.allSettled(jobs.map((job) => job.catch((error: unknown) => {
-      controller.abort(error);
-      throw error;
-    })));
+    const results = await Promise.allSettled(
+      jobs.map((job) =>
+        job.catch((error: unknown) => {
+          controller.abort(error);
+          throw error;
+        }),
+      ),
+    );
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     // Report the failure that started it, not the ABORTED of the encoder we stopped because of it.
     const first = failures.find((f) => !(f instanceof CaptureError && f.code === 'ABORTED')) ?? failures[0];

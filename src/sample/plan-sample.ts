@@ -136,7 +136,13 @@ export function planSample(options: ResolvedSampleOptions): SamplePlan {
 
   // Slides: 1 → 2 (zoom in and out) → 3 (screen share in the middle) → back to 2 → 4.
   const slideChanges: Array<{ t: number; slide: number }> = [];
-  for (const [fraction, slide] of [[0, 1], [0.15, 2], [0.35, 3], [0.65, 2], [0.8, 4]] as const) {
+  for (const [fraction, slide] of [
+    [0, 1],
+    [0.15, 2],
+    [0.35, 3],
+    [0.65, 2],
+    [0.8, 4],
+  ] as const) {
     const prev = slideChanges.at(-1);
     slideChanges.push({ t: prev ? at(fraction, prev.t + 3) : 0, slide });
   }
@@ -181,11 +187,7 @@ export function planSample(options: ResolvedSampleOptions): SamplePlan {
   }
 
   const shapes = planShapes({ at, sec, showStart, showEnd, zoomEnd });
-  const cursor = planCursor(totalDs, [
-    [zoomStart, zoomEnd],
-    ...(hasShare ? [[shareStart, shareEnd] as [number, number]] : []),
-    [ds(0.7), Math.max(ds(0.75), ds(0.7) + 1)],
-  ]);
+  const cursor = planCursor(totalDs, [[zoomStart, zoomEnd], ...(hasShare ? [[shareStart, shareEnd] as [number, number]] : []), [ds(0.7), Math.max(ds(0.75), ds(0.7) + 1)]]);
 
   const chatAt = [0.02, 0.12, 0.3, 0.5, 0.7, 0.9];
   const chat = chatAt.map((fraction, i) => {

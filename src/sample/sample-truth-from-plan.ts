@@ -39,9 +39,7 @@ export function sampleTruthFromPlan(plan: SamplePlan): SampleTruth {
     whiteboard: plan.whiteboard,
     duration: plan.duration,
     audio: { file: webcams ? WEBCAMS_FILE : AUDIO_ONLY_FILE, codec: 'opus', sampleRate: audio.sampleRate, channels: audio.channels },
-    ...(webcams
-      ? { webcams: { file: WEBCAMS_FILE, width: webcams.width, height: webcams.height, fps: webcams.fps, frameCount: webcams.frameCount, cameras } }
-      : {}),
+    ...(webcams ? { webcams: { file: WEBCAMS_FILE, width: webcams.width, height: webcams.height, fps: webcams.fps, frameCount: webcams.frameCount, cameras } } : {}),
     tones: {
       frequency: audio.tone.frequency,
       lengthMs: (audio.tone.lengthSamples / audio.sampleRate) * 1000,

@@ -9,9 +9,7 @@ import { whiteboardEventsOnImage, type WhiteboardEvent } from './whiteboard-even
 
 /** Path of slide N's picture as the player fetches it. */
 export function slideHref(plan: SamplePlan, slide: number): string {
-  return plan.whiteboard === 'tldraw'
-    ? `presentation/${plan.presentationId}/svgs/slide${slide}.svg`
-    : `presentation/${plan.presentationId}/slide-${slide}.png`;
+  return plan.whiteboard === 'tldraw' ? `presentation/${plan.presentationId}/svgs/slide${slide}.svg` : `presentation/${plan.presentationId}/slide-${slide}.png`;
 }
 
 function imageElement(plan: SamplePlan, image: PlannedImage): string {

@@ -23,7 +23,5 @@ export function whiteboardEventsOnImage(plan: SamplePlan, image: PlannedImage): 
     .sort((a, b) => a.time - b.time || a.shape.id - b.shape.id)
     .map((event, i) => ({ ...event, drawId: i + 1 }));
   if (image.slide === null) return [];
-  return all
-    .filter((e) => e.shape.slide === image.slide && e.time < image.end && (e.out === undefined || e.out > image.start))
-    .map(({ out: _out, ...event }) => event);
+  return all.filter((e) => e.shape.slide === image.slide && e.time < image.end && (e.out === undefined || e.out > image.start)).map(({ out: _out, ...event }) => event);
 }

@@ -88,14 +88,20 @@ function recordingXml(r: Listed, playerUrl: string): string {
 }
 
 function list(value: string | null): string[] {
-  return (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /**
  * The XML answer to getRecordings with `rawQuery` (as received), listing `recordings`; `playerUrl`
  * gives each one's served player page. `secret` undefined: the API is off.
  */
-export async function answerGetRecordings(rawQuery: string, options: { secret: string | undefined; recordings: readonly FoundRecording[]; playerUrl: (recordId: string) => string }): Promise<string> {
+export async function answerGetRecordings(
+  rawQuery: string,
+  options: { secret: string | undefined; recordings: readonly FoundRecording[]; playerUrl: (recordId: string) => string },
+): Promise<string> {
   if (options.secret === undefined) return failed('checksumError', 'This server has no API secret (serve was started without --bbb-secret), so no checksum can pass.');
   if (!checksumValid('getRecordings', rawQuery, options.secret)) return failed('checksumError', 'You did not pass the checksum security check');
   const params = new URLSearchParams(rawQuery);
@@ -105,7 +111,8 @@ export async function answerGetRecordings(rawQuery: string, options: { secret: s
   const wanted = states.length === 0 ? ['published', 'unpublished'] : states;
   const offsetText = params.get('offset');
   const limitText = params.get('limit');
-  if ((offsetText !== null && !/^\d+$/.test(offsetText)) || (limitText !== null && !/^\d+$/.test(limitText))) return failed('validationError', 'offset and limit must be whole numbers');
+  if ((offsetText !== null && !/^\d+$/.test(offsetText)) || (limitText !== null && !/^\d+$/.test(limitText)))
+    return failed('validationError', 'offset and limit must be whole numbers');
   const offset = Number(offsetText ?? 0);
   const limit = limitText === null ? Infinity : Math.min(Math.max(Number(limitText), 1), MAX_LIMIT);
 

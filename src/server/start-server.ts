@@ -234,9 +234,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       const where = `${host}:${port}`;
-      if (error.code === 'EADDRINUSE') reject(new CaptureError('USAGE', `port ${port} on ${host} is already in use: pick another with --port (0 picks a free one)`, { cause: error }));
+      if (error.code === 'EADDRINUSE')
+        reject(new CaptureError('USAGE', `port ${port} on ${host} is already in use: pick another with --port (0 picks a free one)`, { cause: error }));
       else if (error.code === 'EACCES') reject(new CaptureError('USAGE', `not allowed to listen on ${where}: use a port above 1023`, { cause: error }));
-      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new CaptureError('USAGE', `cannot listen on ${where}: no such local address`, { cause: error }));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+        reject(new CaptureError('USAGE', `cannot listen on ${where}: no such local address`, { cause: error }));
       else reject(new CaptureError('INTERNAL', `cannot listen on ${where}: ${error.message}`, { cause: error }));
     };
     server.once('error', onError);

@@ -30,16 +30,24 @@ export function audioDecodeArgs(video: string): string[] {
     '-hide_banner',
     '-nostdin',
     '-nostats',
-    '-loglevel', 'error',
+    '-loglevel',
+    'error',
     '-copyts', // container timestamps, as for the video decode, so both share one clock
-    '-i', video,
-    '-map', '0:a:0', // the first audio stream only
-    '-vn', '-sn', '-dn',
+    '-i',
+    video,
+    '-map',
+    '0:a:0', // the first audio stream only
+    '-vn',
+    '-sn',
+    '-dn',
     // Sample 0 of the output is container time 0: a stream starting later is padded with
     // silence, samples before 0 (codec priming) are trimmed. Onsets then index the clock directly.
-    '-af', `aresample=${ANALYSIS_SAMPLE_RATE}:first_pts=0`,
-    '-ac', '1', // a mono mix: the bursts are in every channel
-    '-f', 'f32le', // floats: no clipping, levels in full-scale units
+    '-af',
+    `aresample=${ANALYSIS_SAMPLE_RATE}:first_pts=0`,
+    '-ac',
+    '1', // a mono mix: the bursts are in every channel
+    '-f',
+    'f32le', // floats: no clipping, levels in full-scale units
     'pipe:1',
   ];
 }

@@ -77,16 +77,25 @@ export function videoDecodeArgs(options: { video: string; width: number; height:
     '-hide_banner',
     '-nostdin', // never read keys from stdin
     '-nostats', // no progress lines on stderr
-    '-loglevel', 'error',
+    '-loglevel',
+    'error',
     '-copyts', // keep container timestamps: the meter places t=0 itself (see measureFidelity)
     '-noautorotate', // boxes are reported in stored pixels
-    '-i', options.video,
-    '-map', '0:v:0', // the first video stream only
-    '-an', '-sn', '-dn',
-    '-fps_mode', 'passthrough', // one output frame per decoded frame: no duplicates, no drops
-    '-vf', filters.join(','),
-    '-pix_fmt', 'rgb24', // what Raster and readCodes read
-    '-f', 'rawvideo',
+    '-i',
+    options.video,
+    '-map',
+    '0:v:0', // the first video stream only
+    '-an',
+    '-sn',
+    '-dn',
+    '-fps_mode',
+    'passthrough', // one output frame per decoded frame: no duplicates, no drops
+    '-vf',
+    filters.join(','),
+    '-pix_fmt',
+    'rgb24', // what Raster and readCodes read
+    '-f',
+    'rawvideo',
     'pipe:1',
   ];
 }

@@ -131,8 +131,7 @@ export async function measureFidelity(options: MeasureFidelityOptions): Promise<
     }
     return decoded;
   };
-  const decodeAudio = async (): Promise<AudioAnalysis | null> =>
-    probe.audio ? analyseAudio({ ...common, burstMs: truth.tones.lengthMs }) : null;
+  const decodeAudio = async (): Promise<AudioAnalysis | null> => (probe.audio ? analyseAudio({ ...common, burstMs: truth.tones.lengthMs }) : null);
   const stopOther = (error: unknown): never => {
     sibling.abort(error);
     throw error;
@@ -190,11 +189,9 @@ export async function measureFidelity(options: MeasureFidelityOptions): Promise<
   const intervals: number[] = [];
   for (let i = 1; i < frames.length; i++) intervals.push(frames[i]!.time - frames[i - 1]!.time);
   const medianInterval = median(intervals);
-  const streamEnd =
-    probe.video?.duration != null && probe.video.startTime != null ? probe.video.startTime + probe.video.duration - timelineStart : null;
+  const streamEnd = probe.video?.duration != null && probe.video.startTime != null ? probe.video.startTime + probe.video.duration - timelineStart : null;
   const lastFrameEnd = frames.length ? frames.at(-1)!.time + (medianInterval ?? 1 / 30) : null;
-  const lastContentEnd =
-    lastContent < 0 ? null : lastContent + 1 < frames.length ? frames[lastContent + 1]!.time : (streamEnd ?? lastFrameEnd ?? frames[lastContent]!.time);
+  const lastContentEnd = lastContent < 0 ? null : lastContent + 1 < frames.length ? frames[lastContent + 1]!.time : (streamEnd ?? lastFrameEnd ?? frames[lastContent]!.time);
 
   const endTracks = cameraMeasures.length ? cameraMeasures : shareMeasure ? [shareMeasure] : [];
   const lastSources = endTracks.map((m) => m.lastSourceTime).filter((t): t is number => t !== null);

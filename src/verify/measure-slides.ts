@@ -35,7 +35,10 @@ export function measureSlides(
     const hidden = (options.hiddenBy ?? []).reduce((sum, share) => sum + overlap(shown, share), 0);
     visible.set(slide.index, (visible.get(slide.index) ?? 0) + overlap(slide, range) - hidden);
   }
-  const expected = [...visible].filter(([, s]) => s >= MIN_VISIBLE_S).map(([i]) => i).sort((a, b) => a - b);
+  const expected = [...visible]
+    .filter(([, s]) => s >= MIN_VISIBLE_S)
+    .map(([i]) => i)
+    .sort((a, b) => a - b);
 
   // The slide on screen in each frame, and the moments it changed.
   const found = new Set<number>();

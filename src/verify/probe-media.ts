@@ -43,10 +43,12 @@ export interface MediaProbe {
 /** ffprobe arguments: only the fields parseProbeOutput reads, as JSON. */
 export function probeArgs(file: string): string[] {
   return [
-    '-v', 'error', // only real errors on stderr; they end up in the CaptureError detail
+    '-v',
+    'error', // only real errors on stderr; they end up in the CaptureError detail
     '-show_entries',
     'format=format_name,duration,start_time:stream=index,codec_type,codec_name,width,height,avg_frame_rate,sample_rate,channels,start_time,duration',
-    '-of', 'json', // machine-readable, stable across ffmpeg versions
+    '-of',
+    'json', // machine-readable, stable across ffmpeg versions
     file,
   ];
 }
@@ -89,7 +91,7 @@ export function parseProbeOutput(json: string, file: string): MediaProbe {
   const v = streams.find((s) => s.codec_type === 'video');
   const a = streams.find((s) => s.codec_type === 'audio');
   const video: VideoStreamInfo | null =
-    v && v.width && v.height
+    v?.width && v.height
       ? {
           codec: v.codec_name ?? 'unknown',
           width: v.width,

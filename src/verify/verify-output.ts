@@ -43,28 +43,51 @@ const BLACK_WINDOW_S = 3;
 /** ffmpeg arguments that run blackdetect over the first seconds of the video. */
 export function blackdetectArgs(video: string): string[] {
   return [
-    '-hide_banner', '-nostdin', '-nostats',
-    '-loglevel', 'info', // blackdetect reports at info level
-    '-t', String(BLACK_WINDOW_S), // input option: decode only the opening
-    '-i', video,
-    '-map', '0:v:0', '-an', '-sn', '-dn',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'info', // blackdetect reports at info level
+    '-t',
+    String(BLACK_WINDOW_S), // input option: decode only the opening
+    '-i',
+    video,
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-dn',
     // d=0: report runs of any length; pix_th 0.1: "black" allows codec noise and limited-range
     // black (16) but not a dark slide or a dark webcam picture.
-    '-vf', 'blackdetect=d=0:pix_th=0.10',
-    '-f', 'null', '-',
+    '-vf',
+    'blackdetect=d=0:pix_th=0.10',
+    '-f',
+    'null',
+    '-',
   ];
 }
 
 /** ffmpeg arguments that measure the peak level of the whole first audio track. */
 export function volumedetectArgs(video: string): string[] {
   return [
-    '-hide_banner', '-nostdin', '-nostats',
-    '-loglevel', 'info', // volumedetect reports at info level
-    '-i', video,
-    '-map', '0:a:0', '-vn', '-sn', '-dn',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'info', // volumedetect reports at info level
+    '-i',
+    video,
+    '-map',
+    '0:a:0',
+    '-vn',
+    '-sn',
+    '-dn',
     // The whole track: a real meeting can be silent for its first minutes.
-    '-af', 'volumedetect',
-    '-f', 'null', '-',
+    '-af',
+    'volumedetect',
+    '-f',
+    'null',
+    '-',
   ];
 }
 

@@ -95,10 +95,12 @@ export async function runWatch(options: WatchOptions): Promise<{ done: number; f
   const schedule = (recordId: string): void => {
     if (scheduled.has(recordId) || signal.aborted) return;
     scheduled.add(recordId);
-    queue.add(() => exportOne(recordId), { signal }).catch(() => {
-      // Cleared by a stop before it started: it stays pending in the journal.
-      scheduled.delete(recordId);
-    });
+    queue
+      .add(() => exportOne(recordId), { signal })
+      .catch(() => {
+        // Cleared by a stop before it started: it stays pending in the journal.
+        scheduled.delete(recordId);
+      });
   };
 
   /** Journals a recording whose metadata.xml may be new or changed, and schedules its export. */
@@ -213,7 +215,11 @@ export async function runWatch(options: WatchOptions): Promise<{ done: number; f
         ignoreInitial: true,
         awaitWriteFinish,
         // Hidden entries are work in progress (BBB's and the sample generator's temporary directories).
-        ignored: (p) => path.relative(publishedDir, p).split(path.sep).some((part) => part.startsWith('.')),
+        ignored: (p) =>
+          path
+            .relative(publishedDir, p)
+            .split(path.sep)
+            .some((part) => part.startsWith('.')),
       });
       const recordDir = (p: string): string | undefined => {
         const rel = path.relative(publishedDir, p).split(path.sep);

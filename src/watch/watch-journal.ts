@@ -55,7 +55,10 @@ export class WatchJournal {
 
   private constructor(file: string, entries: readonly WatchEntry[]) {
     this.file = file;
-    this.#save = coalescedJsonWriter(file, () => ({ format: FORMAT, version: VERSION, updatedAt: new Date().toISOString(), recordings: this.entries() }) satisfies WatchJournalDocument);
+    this.#save = coalescedJsonWriter(
+      file,
+      () => ({ format: FORMAT, version: VERSION, updatedAt: new Date().toISOString(), recordings: this.entries() }) satisfies WatchJournalDocument,
+    );
     for (const entry of entries) this.#entries.set(entry.recordId, entry);
   }
 
@@ -74,7 +77,12 @@ export class WatchJournal {
       } catch (error) {
         throw new CaptureError('USAGE', `the watch journal ${file} is not valid JSON (${(error as Error).message}); move it away to start afresh`, { cause: error });
       }
-      if (doc.format !== FORMAT || doc.version !== VERSION || !Array.isArray(doc.recordings) || !doc.recordings.every((e) => typeof e?.recordId === 'string' && typeof e.hash === 'string' && typeof e.state === 'string')) {
+      if (
+        doc.format !== FORMAT ||
+        doc.version !== VERSION ||
+        !Array.isArray(doc.recordings) ||
+        !doc.recordings.every((e) => typeof e?.recordId === 'string' && typeof e.hash === 'string' && typeof e.state === 'string')
+      ) {
         throw new CaptureError('USAGE', `${file} is not a version ${VERSION} bbb-capture watch journal; move it away to start afresh`);
       }
       entries = doc.recordings;
@@ -106,7 +114,17 @@ export class WatchJournal {
   async set(recordId: string, changes: Partial<Omit<WatchEntry, 'recordId'>>): Promise<WatchEntry> {
     const existing = this.#entries.get(recordId);
     if (!existing && (changes.dir === undefined || changes.hash === undefined)) throw new CaptureError('INTERNAL', `watch journal: no recording ${recordId}`);
-    const base: WatchEntry = existing ?? { recordId, dir: changes.dir!, output: null, hash: changes.hash!, exportedHash: null, state: 'pending', attempts: 0, error: null, updatedAt: '' };
+    const base: WatchEntry = existing ?? {
+      recordId,
+      dir: changes.dir!,
+      output: null,
+      hash: changes.hash!,
+      exportedHash: null,
+      state: 'pending',
+      attempts: 0,
+      error: null,
+      updatedAt: '',
+    };
     const next: WatchEntry = { ...base, ...changes, recordId, updatedAt: new Date().toISOString() };
     this.#entries.set(recordId, next);
     await this.save();

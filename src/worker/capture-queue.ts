@@ -144,7 +144,16 @@ export function captureJobOptions(jobId: string, retry: JobRetry, retention: Job
  */
 export function captureJobId(recordId: string, settings: JobSettings): string {
   const hash = createHash('sha256')
-    .update(JSON.stringify([settings.from, settings.to, settings.layout, settings.resolution, settings.format, ...(settings.engine && settings.engine !== 'capture' ? [settings.engine] : [])]))
+    .update(
+      JSON.stringify([
+        settings.from,
+        settings.to,
+        settings.layout,
+        settings.resolution,
+        settings.format,
+        ...(settings.engine && settings.engine !== 'capture' ? [settings.engine] : []),
+      ]),
+    )
     .digest('hex')
     .slice(0, 12);
   return `${recordId}-${hash}`;
@@ -174,7 +183,12 @@ export function checkJobData(data: unknown): CaptureJobData {
     (s.resolution as string) in RESOLUTIONS &&
     FORMATS.includes(s.format as OutputFormat) &&
     (s.engine === undefined || ENGINE_CHOICES.includes(s.engine)) &&
-    (d.part === undefined || (Number.isInteger(d.part.index) && Number.isInteger(d.part.count) && typeof d.part.from === 'number' && (d.part.to === null || typeof d.part.to === 'number') && /^[A-Za-z0-9_-]+$/.test(d.part.dir))) &&
+    (d.part === undefined ||
+      (Number.isInteger(d.part.index) &&
+        Number.isInteger(d.part.count) &&
+        typeof d.part.from === 'number' &&
+        (d.part.to === null || typeof d.part.to === 'number') &&
+        /^[A-Za-z0-9_-]+$/.test(d.part.dir))) &&
     (d.join === undefined || (Number.isInteger(d.join.count) && d.join.count > 0 && /^[A-Za-z0-9_-]+$/.test(d.join.dir)));
   if (!ok) throw new CaptureError('INTERNAL', `job data not understood (queued by another bbb-capture version?): ${JSON.stringify(data).slice(0, 300)}`);
   return d as CaptureJobData;

@@ -14,7 +14,18 @@ import { OutputNameRegistry, splitRequestedName } from '../batch/output-name-reg
 import { sanitizeFileName } from '../job/output-name.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { BatchItem } from '../batch/parse-batch-list.js';
-import { captureJobId, captureJobOptions, outputNamesKey, planParts, queueRedis, type CaptureJobData, type CaptureQueue, type JobRetention, type JobRetry, type JobSettings } from './capture-queue.js';
+import {
+  captureJobId,
+  captureJobOptions,
+  outputNamesKey,
+  planParts,
+  queueRedis,
+  type CaptureJobData,
+  type CaptureQueue,
+  type JobRetention,
+  type JobRetry,
+  type JobSettings,
+} from './capture-queue.js';
 
 const METADATA_CONCURRENCY = 4;
 
@@ -92,13 +103,13 @@ export async function enqueueRecordings(options: EnqueueOptions): Promise<Enqueu
   const { queue } = options;
   // Names already used by any job of the queue.
   const existing = await queue.getJobs(ALL_STATES, 0, -1);
-  const names = new OutputNameRegistry(existing.flatMap((job) => (typeof (job.data as Partial<CaptureJobData> | undefined)?.output === 'string' ? [(job.data as CaptureJobData).output] : [])));
+  const names = new OutputNameRegistry(
+    existing.flatMap((job) => (typeof (job.data as Partial<CaptureJobData> | undefined)?.output === 'string' ? [(job.data as CaptureJobData).output] : [])),
+  );
 
   const metadata = new PQueue({ concurrency: METADATA_CONCURRENCY });
   const infos = await Promise.all(
-    options.items.map((item) =>
-      metadata.add(() => fetchInfo(item.url, options.signal).catch((error: unknown) => toCaptureError(error)), { throwOnTimeout: true }),
-    ),
+    options.items.map((item) => metadata.add(() => fetchInfo(item.url, options.signal).catch((error: unknown) => toCaptureError(error)), { throwOnTimeout: true })),
   );
 
   const results: EnqueueResult[] = [];

@@ -3,7 +3,16 @@
  * (error code and message, as the worker recorded them), what finished and where its file is.
  */
 import type { ErrorCode } from '../errors.js';
-import { parseJobFailure, pausedWorkerKey, queueRedis, type PausedWorker, type CaptureJobData, type CaptureJobProgress, type CaptureJobResult, type CaptureQueue } from './capture-queue.js';
+import {
+  parseJobFailure,
+  pausedWorkerKey,
+  queueRedis,
+  type PausedWorker,
+  type CaptureJobData,
+  type CaptureJobProgress,
+  type CaptureJobResult,
+  type CaptureQueue,
+} from './capture-queue.js';
 
 export interface JobSummary {
   id: string;
@@ -66,13 +75,26 @@ export async function readQueueStatus(queue: CaptureQueue, options: { limit: num
     waitingChildren: raw['waiting-children'] ?? 0,
   };
   const end = Math.max(0, options.limit - 1);
-  const [active, delayed, failed, completed, paused] = await Promise.all([queue.getActive(0, end), queue.getDelayed(0, end), queue.getFailed(0, end), queue.getCompleted(0, end), readPausedWorkers(queue)]);
+  const [active, delayed, failed, completed, paused] = await Promise.all([
+    queue.getActive(0, end),
+    queue.getDelayed(0, end),
+    queue.getFailed(0, end),
+    queue.getCompleted(0, end),
+    readPausedWorkers(queue),
+  ]);
   return {
     queue: queue.name,
     counts,
     active: active.map((job) => {
       const p = (job.progress && typeof job.progress === 'object' ? job.progress : {}) as Partial<CaptureJobProgress>;
-      return { ...summary(job), worker: p.worker ?? job.processedBy ?? null, stage: p.stage ?? null, position: p.position ?? null, duration: p.duration ?? null, startedAt: iso(job.processedOn) };
+      return {
+        ...summary(job),
+        worker: p.worker ?? job.processedBy ?? null,
+        stage: p.stage ?? null,
+        position: p.position ?? null,
+        duration: p.duration ?? null,
+        startedAt: iso(job.processedOn),
+      };
     }),
     delayed: delayed.map((job) => ({ ...summary(job), ...parseJobFailure(job.failedReason), retryAt: iso(job.timestamp + (job.delay ?? 0)) })),
     failed: failed.map((job) => ({ ...summary(job), ...parseJobFailure(job.failedReason), failedAt: iso(job.finishedOn) })),
@@ -113,7 +135,8 @@ export function formatQueueStatus(status: QueueStatus, redis: string): string {
   }
   if (status.failed.length) {
     lines.push('failed:');
-    for (const j of status.failed) lines.push(`  ${j.output}  ${j.code ?? 'ERROR'}: ${j.message} (${j.attemptsMade} ${j.attemptsMade === 1 ? 'attempt' : 'attempts'})  ${j.url}  [${j.id}]`);
+    for (const j of status.failed)
+      lines.push(`  ${j.output}  ${j.code ?? 'ERROR'}: ${j.message} (${j.attemptsMade} ${j.attemptsMade === 1 ? 'attempt' : 'attempts'})  ${j.url}  [${j.id}]`);
   }
   if (status.completed.length) {
     lines.push('completed:');

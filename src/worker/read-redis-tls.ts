@@ -20,11 +20,17 @@ export interface RedisTls {
 }
 
 /** Checks and reads the files; undefined when none is given. Throws USAGE naming the bad one. */
-export async function readRedisTls(url: string, files: { ca?: TlsFileSource | undefined; cert?: TlsFileSource | undefined; key?: TlsFileSource | undefined }): Promise<RedisTls | undefined> {
+export async function readRedisTls(
+  url: string,
+  files: { ca?: TlsFileSource | undefined; cert?: TlsFileSource | undefined; key?: TlsFileSource | undefined },
+): Promise<RedisTls | undefined> {
   const given = [files.ca, files.cert, files.key].filter((f): f is TlsFileSource => !!f);
   if (!given.length) return undefined;
   if (!/^rediss:/i.test(url)) {
-    throw new CaptureError('USAGE', `${given.map((f) => f.from).join(', ')} ${given.length > 1 ? 'are' : 'is'} for TLS: use a rediss:// URL (the queue URL is redis://, without TLS)`);
+    throw new CaptureError(
+      'USAGE',
+      `${given.map((f) => f.from).join(', ')} ${given.length > 1 ? 'are' : 'is'} for TLS: use a rediss:// URL (the queue URL is redis://, without TLS)`,
+    );
   }
   if (!!files.cert !== !!files.key) {
     const [has, lacks] = files.cert ? [files.cert.from, 'a client key (--redis-key)'] : [files.key!.from, 'a client certificate (--redis-cert)'];

@@ -30,7 +30,18 @@ import { runJob, type JobResult } from '../job/run-job.js';
 import type { ExportFormat } from '../job/record-options.js';
 import { applyCaptureSettings, type BaseCaptureOptions } from '../batch/capture-settings.js';
 import { joinRenderedParts } from '../engines/render/join-rendered-parts.js';
-import { checkJobData, formatJobFailure, parseJobFailure, jobCaptureSettings, PARTS_DIR, pausedWorkerKey, type CaptureJobData, type PausedWorker, type CaptureJobProgress, type CaptureJobResult } from './capture-queue.js';
+import {
+  checkJobData,
+  formatJobFailure,
+  parseJobFailure,
+  jobCaptureSettings,
+  PARTS_DIR,
+  pausedWorkerKey,
+  type CaptureJobData,
+  type PausedWorker,
+  type CaptureJobProgress,
+  type CaptureJobResult,
+} from './capture-queue.js';
 import { openRedis, redactRedisUrl } from './open-redis.js';
 import type { RedisTls } from './read-redis-tls.js';
 import { deliverExport, exportFacts } from '../deliver/deliver-export.js';
@@ -223,7 +234,12 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       await mkdir(staging, { recursive: true });
       // Its name is taken already (an earlier export whose job was since removed, a file put
       // there by hand): fail now rather than after the capture. The final rename checks again.
-      const fileThere = !data.part && (await access(finalPath).then(() => true, () => false));
+      const fileThere =
+        !data.part &&
+        (await access(finalPath).then(
+          () => true,
+          () => false,
+        ));
       // The last attempt exported it and only the upload failed: upload it again, do not export it again.
       const uploadOnly = fileThere && !!options.delivery?.upload && parseJobFailure(job.failedReason).code === 'UPLOAD_FAILED';
       if (fileThere && !uploadOnly) {
@@ -272,14 +288,41 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       } else if (data.part) {
         const name = partName(data.part.index);
         // A part is always rendered: it joins the others without re-encoding (enqueue plans parts only for render jobs).
-        ({ duration: durationS } = await record({ ...settings, engine: 'render', from: data.part.from, to: data.part.to ?? undefined, format: renderFormat(settings.format), url: data.url, output: path.join(staging, name), workers: 1, hybrid: true, videoOnly: true, compose: null, replace: true, signal, onEvent }));
+        ({ duration: durationS } = await record({
+          ...settings,
+          engine: 'render',
+          from: data.part.from,
+          to: data.part.to ?? undefined,
+          format: renderFormat(settings.format),
+          url: data.url,
+          output: path.join(staging, name),
+          workers: 1,
+          hybrid: true,
+          videoOnly: true,
+          compose: null,
+          replace: true,
+          signal,
+          onEvent,
+        }));
         await mkdir(partsDir, { recursive: true });
         await checkLock();
         written = path.join(partsDir, name);
         await durableRename(path.join(staging, name), written);
       } else {
         // The job chooses the engine (auto by default: per recording) and says which.
-        result = await record({ ...settings, engine: data.settings.engine ?? 'capture', url: data.url, output: path.join(staging, data.output), workers: 1, hybrid: true, videoOnly: false, compose: null, replace: true, signal, onEvent });
+        result = await record({
+          ...settings,
+          engine: data.settings.engine ?? 'capture',
+          url: data.url,
+          output: path.join(staging, data.output),
+          workers: 1,
+          hybrid: true,
+          videoOnly: false,
+          compose: null,
+          replace: true,
+          signal,
+          onEvent,
+        });
         durationS = result.duration!;
         await checkLock();
         await durableRename(path.join(staging, data.output), finalPath, { replace: false });
@@ -287,7 +330,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       }
       if (!data.part) {
         exported = written;
-        await deliverExport(written, exportFacts(data.url, options.name, written, { duration: durationS, ...result }), { upload: options.delivery?.upload ?? null, webhook: options.delivery?.webhook ?? null, signal });
+        await deliverExport(written, exportFacts(data.url, options.name, written, { duration: durationS, ...result }), {
+          upload: options.delivery?.upload ?? null,
+          webhook: options.delivery?.webhook ?? null,
+          signal,
+        });
       }
       const wallMs = Date.now() - started;
       counts.completed++;

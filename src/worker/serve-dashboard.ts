@@ -35,7 +35,8 @@ export interface Dashboard {
 }
 
 /** Why a dashboard without credentials stays on loopback. */
-export const DASHBOARD_EXPOSED = (host: string) => `refusing to serve the dashboard on ${host} without --token or --basic-auth: anyone who reaches it could retry and remove jobs (use --host 127.0.0.1, or set a token and put it behind TLS)`;
+export const DASHBOARD_EXPOSED = (host: string) =>
+  `refusing to serve the dashboard on ${host} without --token or --basic-auth: anyone who reaches it could retry and remove jobs (use --host 127.0.0.1, or set a token and put it behind TLS)`;
 
 /** The cookie a browser keeps the token in after opening `/?token=…` once. */
 const TOKEN_COOKIE = 'bbb_capture_dashboard';
@@ -77,7 +78,7 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
     // (DNS rebinding) must not reach it.
     if (!options.auth && !isLoopbackHost(url.hostname)) return c.text('forbidden: this dashboard answers loopback addresses only\n', 403);
     const origin = c.req.header('origin');
-    if (!['GET', 'HEAD'].includes(c.req.method) && origin !== undefined && origin !== url.origin) return c.text('forbidden: changes only from the dashboard\'s own page\n', 403);
+    if (!['GET', 'HEAD'].includes(c.req.method) && origin !== undefined && origin !== url.origin) return c.text("forbidden: changes only from the dashboard's own page\n", 403);
     return next();
   });
   if (options.auth?.kind === 'basic') app.use('*', basicAuth({ username: options.auth.user, password: options.auth.password, realm: 'bbb-capture dashboard' }));
@@ -86,7 +87,9 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
-    s.once('error', (error: NodeJS.ErrnoException) => reject(new CaptureError('USAGE', `cannot listen on ${options.host}:${options.port} (${error.code ?? error.message}): choose another --port or --host`, { cause: error })));
+    s.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new CaptureError('USAGE', `cannot listen on ${options.host}:${options.port} (${error.code ?? error.message}): choose another --port or --host`, { cause: error })),
+    );
   });
   const { port } = server.address() as { port: number };
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;

@@ -36,7 +36,12 @@ export async function serveWorkerMetrics(options: WorkerMetricsOptions): Promise
   const register = new Registry();
   register.setDefaultLabels({ worker: options.worker });
   collectDefaultMetrics({ register, prefix: 'bbb_capture_process_' });
-  const jobs = new Counter({ name: 'bbb_capture_jobs_total', help: 'Jobs this worker finished, by outcome (done, failed, retry) and error code', labelNames: ['outcome', 'code'] as const, registers: [register] });
+  const jobs = new Counter({
+    name: 'bbb_capture_jobs_total',
+    help: 'Jobs this worker finished, by outcome (done, failed, retry) and error code',
+    labelNames: ['outcome', 'code'] as const,
+    registers: [register],
+  });
   const duration = new Histogram({
     name: 'bbb_capture_job_duration_seconds',
     help: 'Wall time of finished jobs',
@@ -83,7 +88,9 @@ export async function serveWorkerMetrics(options: WorkerMetricsOptions): Promise
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(new CaptureError('USAGE', `--metrics-port ${options.port}: cannot listen on ${options.host}:${options.port} (${error.code ?? error.message})`, { cause: error })));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new CaptureError('USAGE', `--metrics-port ${options.port}: cannot listen on ${options.host}:${options.port} (${error.code ?? error.message})`, { cause: error })),
+    );
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as { port: number };

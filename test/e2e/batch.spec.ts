@@ -63,7 +63,13 @@ async function expectGoodOutput(file: string, rec: ServedSample, expected: { dur
   const report = await measureFidelity({ video: file, recordingDir: rec.dir, to: expected.to, tools });
   test.info().annotations.push({
     type: 'fidelity',
-    description: JSON.stringify({ file: path.basename(file), delivered: report.cameras.map((c) => c.deliveredRatio), avSyncMs: report.avSyncMs, leadingMs: report.leadingMs, endErrorMs: report.end.endErrorMs }),
+    description: JSON.stringify({
+      file: path.basename(file),
+      delivered: report.cameras.map((c) => c.deliveredRatio),
+      avSyncMs: report.avSyncMs,
+      leadingMs: report.leadingMs,
+      endErrorMs: report.end.endErrorMs,
+    }),
   });
   expect(report.audio.silent, `${file}: silent`).toBe(false);
   expect(report.audio.burstsMatched, `${file}: tone bursts`).toBe(report.audio.burstsExpected);
@@ -126,7 +132,12 @@ test('a batch with a 404, broken recordings and an unreachable host: right statu
   expect(audioName).toBe('escape Audio only.mp4');
   expect(partName).toBe('Full part.mp4');
   // The JSON lines said the same, item by item.
-  expect(run.events.filter((e) => e.type === 'item-done').map((e) => e.index).sort()).toEqual([0, 3, 6]);
+  expect(
+    run.events
+      .filter((e) => e.type === 'item-done')
+      .map((e) => e.index)
+      .sort(),
+  ).toEqual([0, 3, 6]);
 
   // Only finished files under final names: no staging, partial or lock left.
   expect((await readdir(outDir)).sort()).toEqual([JOURNAL_FILE, audioName, fullName, partName].sort());
@@ -224,7 +235,9 @@ test('a batch with the render engine: every recording frame-exact, two at once',
   await writeFile(list, `${recs.map((r) => r.url).join('\n')}\n`);
   const outDir = path.join(work, 'render');
   const report = path.join(work, 'render-report.json');
-  const run = await runCli(['batch', list, '--out-dir', outDir, '--engine', 'render', '--concurrency', '2', '--name-template', '{recordId}', '--report', report, ...CAPTURE], { timeoutMs: 360_000 });
+  const run = await runCli(['batch', list, '--out-dir', outDir, '--engine', 'render', '--concurrency', '2', '--name-template', '{recordId}', '--report', report, ...CAPTURE], {
+    timeoutMs: 360_000,
+  });
   expect(run.exitCode, run.stderr).toBe(0);
   const result = await readReport(report);
   expect(result.items.map((i) => i.status)).toEqual(['done', 'done', 'done']);
@@ -232,7 +245,10 @@ test('a batch with the render engine: every recording frame-exact, two at once',
     const file = path.join(outDir, result.items[i]!.output!);
     const fidelity = await measureFidelity({ video: file, recordingDir: rec.dir, tools });
     // The render engine's targets: every frame, exact A/V and length, no lead-in.
-    expect(fidelity.cameras.every((c) => c.deliveredRatio === 1), file).toBe(true);
+    expect(
+      fidelity.cameras.every((c) => c.deliveredRatio === 1),
+      file,
+    ).toBe(true);
     expect(Math.abs(fidelity.avSyncMs ?? fidelity.audio.offsetMs ?? Infinity), file).toBeLessThanOrEqual(5);
     expect(fidelity.leadingMs, file).toBe(0);
     expect(Math.abs(fidelity.durationErrorMs), file).toBeLessThanOrEqual(10);

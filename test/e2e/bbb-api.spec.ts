@@ -55,10 +55,30 @@ test('batch --bbb-url exports what serve --bbb-secret lists; a wrong secret and 
     const outDir = path.join(work, 'out');
     const report = path.join(work, 'report.json');
     // The secret from the environment, as the README advises.
-    const run = await runCli(['batch', '--bbb-url', api, '--out-dir', outDir, '--engine', 'render', '--resolution', '1280x720', '--concurrency', '1', '--name-template', '{recordId}', '--report', report, '--json'], {
-      env: { BBB_CAPTURE_BBB_SECRET: SECRET },
-      timeoutMs: 360_000,
-    });
+    const run = await runCli(
+      [
+        'batch',
+        '--bbb-url',
+        api,
+        '--out-dir',
+        outDir,
+        '--engine',
+        'render',
+        '--resolution',
+        '1280x720',
+        '--concurrency',
+        '1',
+        '--name-template',
+        '{recordId}',
+        '--report',
+        report,
+        '--json',
+      ],
+      {
+        env: { BBB_CAPTURE_BBB_SECRET: SECRET },
+        timeoutMs: 360_000,
+      },
+    );
     expect(run.exitCode, run.stderr).toBe(0);
     const result = JSON.parse(await readFile(report, 'utf8')) as BatchResult & { list: string };
     expect(result.list).toBe(`${api}api/getRecordings`);

@@ -34,12 +34,19 @@ const run = (args: string[]) => runProcess(tools.ffmpeg, args, { label: 'ffmpeg'
 /** MD5 of every video packet as stored (-c copy: nothing decoded or re-encoded). */
 async function packetSums(file: string): Promise<string[]> {
   const { stdout } = await run(['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', file, '-map', '0:v:0', '-c', 'copy', '-f', 'framemd5', '-']);
-  return stdout.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').at(-1)!.trim());
+  return stdout
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(',').at(-1)!.trim());
 }
 
 /** One picture at time t as 8-bit grey, 160x90. */
 async function greyAt(file: string, t: number): Promise<Buffer> {
-  return runProcessBinary(tools.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-vf', 'scale=160:90,format=gray', '-f', 'rawvideo', '-'], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  return runProcessBinary(
+    tools.ffmpeg,
+    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-ss', String(t), '-i', file, '-frames:v', '1', '-vf', 'scale=160:90,format=gray', '-f', 'rawvideo', '-'],
+    { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
+  );
 }
 
 const mean = (b: Buffer) => b.reduce((s, v) => s + v, 0) / b.length;
@@ -48,7 +55,31 @@ const meanDiff = (a: Buffer, b: Buffer) => a.reduce((s, v, i) => s + Math.abs(v 
 test('--intro/--outro default: the export plus both cards, the intro shown and silent, the export not re-encoded and in place', async ({ sample }) => {
   const rec = await sample('full', 6);
   const file = path.join(outDir, 'cards.mp4');
-  const cli = await runCli(['record', rec.url, '-o', file, '--engine', 'render', '--resolution', '1280x720', '--intro', 'default', '--outro', 'default', '--card-length', String(CARD), '--card-name', 'Ann <Presenter>', '--card-line', 'Lecture 1', '--keep-temp', '--json'], { timeoutMs: 840_000 });
+  const cli = await runCli(
+    [
+      'record',
+      rec.url,
+      '-o',
+      file,
+      '--engine',
+      'render',
+      '--resolution',
+      '1280x720',
+      '--intro',
+      'default',
+      '--outro',
+      'default',
+      '--card-length',
+      String(CARD),
+      '--card-name',
+      'Ann <Presenter>',
+      '--card-line',
+      'Lecture 1',
+      '--keep-temp',
+      '--json',
+    ],
+    { timeoutMs: 840_000 },
+  );
   expect(cli.exitCode, `record failed: ${cli.stderr}`).toBe(0);
   const result = cli.events.find((e) => e.type === 'result')!;
   expect(result.cards).toEqual({ copied: true, added: 2 * CARD });
@@ -79,11 +110,16 @@ test('--intro/--outro default: the export plus both cards, the intro shown and s
   expect(sumsOut.slice(start, start + sumsMain.length)).toEqual(sumsMain);
 
   // The export's sound is where it was, moved by exactly the intro's length (to the sample).
-  const [burstsOut, burstsMain] = await Promise.all([analyseAudio({ video: file, tools, burstMs: rec.truth.tones.lengthMs }), analyseAudio({ video: main, tools, burstMs: rec.truth.tones.lengthMs })]);
+  const [burstsOut, burstsMain] = await Promise.all([
+    analyseAudio({ video: file, tools, burstMs: rec.truth.tones.lengthMs }),
+    analyseAudio({ video: main, tools, burstMs: rec.truth.tones.lengthMs }),
+  ]);
   expect(burstsMain.onsets.length).toBeGreaterThan(2);
   const inMain = burstsOut.onsets.filter((t) => t >= CARD && t < CARD + before.duration).map((t) => t - CARD);
   expect(inMain.length).toBe(burstsMain.onsets.length);
-  inMain.forEach((t, i) => expect(Math.abs(t - burstsMain.onsets[i]!)).toBeLessThan(0.0005));
+  inMain.forEach((t, i) => {
+    expect(Math.abs(t - burstsMain.onsets[i]!)).toBeLessThan(0.0005);
+  });
   expect(burstsOut.onsets.filter((t) => t < CARD)).toEqual([]);
 });
 
@@ -122,7 +158,15 @@ test('--split presenters also writes NAME.otio: every split file a track, slide 
   // Schemas and versions, whole frames at 30 fps, every reference an existing file beside the timeline.
   const markers = checkOtio(doc, 30, outDir);
   const split = result.split as { content: string; webcams: string; presenters: Array<{ presenter: number; file: string }> };
-  const tracks = (doc.tracks as { children: Array<{ name: string; kind: string; children: Array<{ media_references: { DEFAULT_MEDIA: { target_url: string } }; source_range: { duration: { value: number } } }> }> }).children;
+  const tracks = (
+    doc.tracks as {
+      children: Array<{
+        name: string;
+        kind: string;
+        children: Array<{ media_references: { DEFAULT_MEDIA: { target_url: string } }; source_range: { duration: { value: number } } }>;
+      }>;
+    }
+  ).children;
   expect(tracks.map((t) => [t.name, t.kind, decodeURIComponent(t.children[0]!.media_references.DEFAULT_MEDIA.target_url)])).toEqual([
     ['Content', 'Video', path.basename(split.content)],
     ['Webcams', 'Video', path.basename(split.webcams)],
@@ -134,7 +178,10 @@ test('--split presenters also writes NAME.otio: every split file a track, slide 
   for (const t of tracks) expect(Math.abs(t.children[0]!.source_range.duration.value / 30 - duration)).toBeLessThanOrEqual(2 / 30);
   // A marker at each slide change and screen share of the truth, on the content track only.
   const starts = [...rec.truth.slides.map((s) => s.start), ...(rec.truth.screenshare?.intervals ?? []).map((i) => i.start)];
-  const expected = starts.filter((t) => t < duration).sort((a, b) => a - b).map((t) => Math.round(t * 30));
+  const expected = starts
+    .filter((t) => t < duration)
+    .sort((a, b) => a - b)
+    .map((t) => Math.round(t * 30));
   expect(markers.filter((m) => m.name === 'Screen share').length).toBe(rec.truth.screenshare?.intervals.length ?? 0);
   expect(markers.every((m) => m.track === 'Content')).toBe(true);
   expect(markers.map((m) => m.frame)).toEqual(expected);

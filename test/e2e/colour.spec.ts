@@ -55,13 +55,29 @@ async function patchesCopy(rec: ServedSample): Promise<ServedSample & { share: {
   const h = SHARE.height / 2;
   const sources = PATCHES.map((c, i) => `color=c=${c}:s=${w}x${h}:r=${SHARE.fps}:d=${duration.toFixed(3)},format=rgb24[p${i}]`).join(';');
   const layout = PATCHES.map((_, i) => `${(i % 4) * w}_${Math.floor(i / 4) * h}`).join('|');
-  await runProcess(tools.ffmpeg, [
-    '-v', 'error', '-y',
-    '-filter_complex', `${sources};${PATCHES.map((_, i) => `[p${i}]`).join('')}xstack=inputs=${PATCHES.length}:layout=${layout},scale=out_color_matrix=bt601:out_range=tv,format=yuv420p[v]`,
-    '-map', '[v]',
-    // Untagged VP8, as BBB's deskshare files are.
-    '-c:v', 'libvpx', '-b:v', '2M', '-auto-alt-ref', '0', '-f', 'webm', deskshare,
-  ], ff);
+  await runProcess(
+    tools.ffmpeg,
+    [
+      '-v',
+      'error',
+      '-y',
+      '-filter_complex',
+      `${sources};${PATCHES.map((_, i) => `[p${i}]`).join('')}xstack=inputs=${PATCHES.length}:layout=${layout},scale=out_color_matrix=bt601:out_range=tv,format=yuv420p[v]`,
+      '-map',
+      '[v]',
+      // Untagged VP8, as BBB's deskshare files are.
+      '-c:v',
+      'libvpx',
+      '-b:v',
+      '2M',
+      '-auto-alt-ref',
+      '0',
+      '-f',
+      'webm',
+      deskshare,
+    ],
+    ff,
+  );
   const xml = await readFile(path.join(dir, 'deskshare.xml'), 'utf8');
   const event = /start_timestamp="([\d.]+)" stop_timestamp="([\d.]+)"/.exec(xml)!;
   return { ...rec, recordId, dir, url: rec.url.replace(rec.recordId, recordId), share: { start: Number(event[1]), stop: Number(event[2]) } };
@@ -70,7 +86,11 @@ async function patchesCopy(rec: ServedSample): Promise<ServedSample & { share: {
 /** The mean colour of the 9x9 pixels around (x, y). */
 function meanAround(raster: Raster, x: number, y: number): [number, number, number] {
   const sum = [0, 0, 0];
-  for (let dy = -4; dy <= 4; dy++) for (let dx = -4; dx <= 4; dx++) raster.pixel(Math.round(x) + dx, Math.round(y) + dy).forEach((v, i) => (sum[i]! += v));
+  for (let dy = -4; dy <= 4; dy++)
+    for (let dx = -4; dx <= 4; dx++)
+      raster.pixel(Math.round(x) + dx, Math.round(y) + dy).forEach((v, i) => {
+        sum[i]! += v;
+      });
   return sum.map((v) => Math.round(v / 81)) as [number, number, number];
 }
 
@@ -113,7 +133,27 @@ async function shownInChromium(page: Page, file: string, time: number): Promise<
  * own tags honoured, or with `matrix` where the file has none (as Chromium reads it).
  */
 async function decodedWithTags(file: string, time: number, matrix = 'input'): Promise<Raster> {
-  const png = await runProcessBinary(tools.ffmpeg, ['-v', 'error', '-ss', time.toFixed(3), '-i', file, '-frames:v', '1', '-vf', `zscale=matrixin=${matrix}:rangein=${matrix === 'input' ? 'input' : 'limited'}:range=full:dither=none,format=gbrp,format=rgb24`, '-f', 'image2pipe', '-c:v', 'png', '-'], ff);
+  const png = await runProcessBinary(
+    tools.ffmpeg,
+    [
+      '-v',
+      'error',
+      '-ss',
+      time.toFixed(3),
+      '-i',
+      file,
+      '-frames:v',
+      '1',
+      '-vf',
+      `zscale=matrixin=${matrix}:rangein=${matrix === 'input' ? 'input' : 'limited'}:range=full:dither=none,format=gbrp,format=rgb24`,
+      '-f',
+      'image2pipe',
+      '-c:v',
+      'png',
+      '-',
+    ],
+    ff,
+  );
   return decodePng(png);
 }
 
@@ -126,7 +166,10 @@ test('flat colours of the screen share and the slide match the player within 3 l
   // The player's own pictures at both instants.
   await routeFonts(page, 'serve');
   expect(await openPlayer(page, rec.url)).toBe('player');
-  await waitUntilReady(page, rec.truth.slides.map((s) => new URL(`/presentation/${rec.recordId}/${s.file}`, rec.url).href));
+  await waitUntilReady(
+    page,
+    rec.truth.slides.map((s) => new URL(`/presentation/${rec.recordId}/${s.file}`, rec.url).href),
+  );
   await page.addStyleTag({ content: layoutCss('player') });
   await warmUp(page, rec.truth);
   await stepTo(page, shareAt);
@@ -143,7 +186,10 @@ test('flat colours of the screen share and the slide match the player within 3 l
   const source = await decodedWithTags(path.join(rec.dir, 'deskshare', 'deskshare.webm'), shareAt, '709');
   const sourceColours = PATCHES.map((_, i) => meanAround(source, ((i % 4) + 0.5) * (SHARE.width / 4), (Math.floor(i / 4) + 0.5) * (SHARE.height / 2)));
   // The slide's title band (a flat colour across its top) and its white body.
-  const slidePoints = [[slideBox.x + slideBox.w * 0.5, slideBox.y + slideBox.h * 0.04], [slideBox.x + slideBox.w * 0.15, slideBox.y + slideBox.h * 0.9]] as const;
+  const slidePoints = [
+    [slideBox.x + slideBox.w * 0.5, slideBox.y + slideBox.h * 0.04],
+    [slideBox.x + slideBox.w * 0.15, slideBox.y + slideBox.h * 0.9],
+  ] as const;
 
   // The outputs are shown in a page of their own (the player's page blocks everything but its server).
   const viewer = await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 })).newPage();
@@ -152,12 +198,24 @@ test('flat colours of the screen share and the slide match the player within 3 l
     const file = path.join(outDir, `${engine}.mp4`);
     const run = await runCli(['record', rec.url, '-o', file, '--engine', engine, '--json'], { timeoutMs: 300_000 });
     expect(run.exitCode, run.stderr).toBe(0);
-    const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=color_space,color_primaries,color_transfer,color_range', '-of', 'json', file], { ...ff, label: 'ffprobe' });
+    const { stdout } = await runProcess(
+      tools.ffprobe,
+      ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=color_space,color_primaries,color_transfer,color_range', '-of', 'json', file],
+      { ...ff, label: 'ffprobe' },
+    );
     expect(JSON.parse(stdout).streams[0]).toEqual({ color_space: 'bt709', color_primaries: 'bt709', color_transfer: 'bt709', color_range: 'tv' });
-    for (const [name, at, player, points] of [['share', shareAt, playerShare, patchCentres], ['slide', slideAt, playerSlide, slidePoints]] as const) {
+    for (const [name, at, player, points] of [
+      ['share', shareAt, playerShare, patchCentres],
+      ['slide', slideAt, playerSlide, slidePoints],
+    ] as const) {
       const chromium = await shownInChromium(viewer, file, at);
       const ffmpeg = await decodedWithTags(file, at);
-      const rows = points.map(([x, y], i) => ({ player: meanAround(player, x, y), chromium: meanAround(chromium, x, y), ffmpeg: meanAround(ffmpeg, x, y), ...(name === 'share' ? { source: sourceColours[i]! } : {}) }));
+      const rows = points.map(([x, y], i) => ({
+        player: meanAround(player, x, y),
+        chromium: meanAround(chromium, x, y),
+        ffmpeg: meanAround(ffmpeg, x, y),
+        ...(name === 'share' ? { source: sourceColours[i]! } : {}),
+      }));
       report[`${engine} ${name}`] = rows;
       for (const row of rows) {
         for (let c = 0; c < 3; c++) {

@@ -66,7 +66,7 @@ function startOutsider(): Promise<LocalServer> {
 /** Forwards to the BBB server; paths matching `redirect` answer 302 to `location` instead. */
 function startFront(target: string, redirect?: { path: RegExp; location: string }): Promise<LocalServer> {
   return listen((req, res) => {
-    if (redirect && redirect.path.test(req.url ?? '')) return void res.writeHead(302, { location: redirect.location }).end();
+    if (redirect?.path.test(req.url ?? '')) return void res.writeHead(302, { location: redirect.location }).end();
     const upstream = http.request(`${target}${req.url ?? '/'}`, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -172,16 +172,19 @@ test('WebRTC sends nothing past the proxy (a STUN request to another local port 
   const browser = await launchBrowser({ executablePath: findChromium(process.env.BBB_CAPTURE_CHROMIUM), runningAsRoot: process.getuid?.() === 0 });
   try {
     const { page } = await open(browser, rec.url, []);
-    const candidates = await page.evaluate(async (port) => {
-      const pc = new RTCPeerConnection({ iceServers: [{ urls: `stun:127.0.0.1:${port}` }] });
-      pc.createDataChannel('x');
-      const found: string[] = [];
-      pc.onicecandidate = (e) => void (e.candidate && found.push(e.candidate.candidate));
-      await pc.setLocalDescription(await pc.createOffer());
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      pc.close();
-      return found;
-    }, (stun.address() as { port: number }).port);
+    const candidates = await page.evaluate(
+      async (port) => {
+        const pc = new RTCPeerConnection({ iceServers: [{ urls: `stun:127.0.0.1:${port}` }] });
+        pc.createDataChannel('x');
+        const found: string[] = [];
+        pc.onicecandidate = (e) => void (e.candidate && found.push(e.candidate.candidate));
+        await pc.setLocalDescription(await pc.createOffer());
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        pc.close();
+        return found;
+      },
+      (stun.address() as { port: number }).port,
+    );
     expect(candidates).toEqual([]);
     expect(packets).toBe(0);
   } finally {

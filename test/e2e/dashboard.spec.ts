@@ -23,14 +23,26 @@ test.beforeAll(async () => {
   redis = await startTestRedis();
   connection = await openRedis(redis.url, { name: 'test' });
   queue = openCaptureQueue(connection, QUEUE);
-  const data = (output: string) => ({ version: 1 as const, url: `https://bbb.example.org/playback/presentation/2.3/${'a'.repeat(40)}-1700000000000`, recordId: `${'a'.repeat(40)}-1700000000000`, output, settings: { from: 0, to: null, layout: 'player' as const, resolution: '1280x720' as const, format: 'mp4' as const }, source: 'test', enqueuedAt: new Date().toISOString() });
+  const data = (output: string) => ({
+    version: 1 as const,
+    url: `https://bbb.example.org/playback/presentation/2.3/${'a'.repeat(40)}-1700000000000`,
+    recordId: `${'a'.repeat(40)}-1700000000000`,
+    output,
+    settings: { from: 0, to: null, layout: 'player' as const, resolution: '1280x720' as const, format: 'mp4' as const },
+    source: 'test',
+    enqueuedAt: new Date().toISOString(),
+  });
   await queue.add('capture', data('Lecture done.mp4'), { jobId: 'job-done', attempts: 1 });
   await queue.add('capture', data('Lecture failed.mp4'), { jobId: 'job-failed', attempts: 1 });
   // A stand-in worker: one job completes, the other fails for good with a coded reason.
-  const worker = new Worker(QUEUE, async (job) => {
-    if (job.id === 'job-failed') throw new UnrecoverableError('CHROMIUM_CRASHED: the browser crashed while loading the player');
-    return { output: job.data.output, path: `/videos/${job.data.output}`, durationS: 61, wallMs: 30_000, worker: 'test' };
-  }, { connection: await openRedis(redis.url, { name: 'test-worker' }), autorun: true });
+  const worker = new Worker(
+    QUEUE,
+    async (job) => {
+      if (job.id === 'job-failed') throw new UnrecoverableError('CHROMIUM_CRASHED: the browser crashed while loading the player');
+      return { output: job.data.output, path: `/videos/${job.data.output}`, durationS: 61, wallMs: 30_000, worker: 'test' };
+    },
+    { connection: await openRedis(redis.url, { name: 'test-worker' }), autorun: true },
+  );
   await expect.poll(async () => queue.getJobCounts('completed', 'failed')).toEqual({ completed: 1, failed: 1 });
   await worker.close();
 });
@@ -79,7 +91,10 @@ test('the dashboard lists a done and a failed job, and Retry moves the failed on
     await page.getByRole('link', { name: 'job-failed' }).locator('xpath=following::ul[1]').getByRole('button').first().click();
     // bull-board asks for confirmation of a retry.
     await expect(page.getByText('Are you sure that you want to retry this job?')).toBeVisible();
-    await page.getByRole('button', { name: /^(Confirm|Retry|Yes|OK)$/i }).last().click();
+    await page
+      .getByRole('button', { name: /^(Confirm|Retry|Yes|OK)$/i })
+      .last()
+      .click();
     await expect.poll(async () => (await queue.getJob('job-failed'))?.getState()).toBe('waiting');
     expect(await queue.getJobCounts('completed', 'failed', 'waiting')).toEqual({ completed: 1, failed: 0, waiting: 1 });
   } finally {

@@ -25,14 +25,7 @@ async function engine(): Promise<string> {
 }
 
 /** docker/compose.yaml's `x-locked-down`, as command-line flags. */
-const LOCKED_DOWN = [
-  '--cap-drop=ALL',
-  '--cap-add=SYS_CHROOT',
-  '--security-opt=no-new-privileges',
-  '--read-only',
-  '--tmpfs=/tmp:size=1g,mode=1777',
-  '--shm-size=1g',
-];
+const LOCKED_DOWN = ['--cap-drop=ALL', '--cap-add=SYS_CHROOT', '--security-opt=no-new-privileges', '--read-only', '--tmpfs=/tmp:size=1g,mode=1777', '--shm-size=1g'];
 
 /**
  * The Dockerfile pins its base image by digest (ARG NODE_IMAGE). Offline podman builds with
@@ -62,14 +55,28 @@ test('the image builds and records the bundled sample locked down, as a non-root
   const user = await execa(cli, ['run', '--rm', '--entrypoint', 'id', IMAGE, '-u'], { reject: false });
   expect(user.stdout.trim()).not.toBe('0');
   // The lock-down is in force: the image cannot be written to, setuid cannot raise privileges.
-  const probe = await execa(cli, ['run', '--rm', ...LOCKED_DOWN, '--entrypoint', 'sh', IMAGE, '-c', 'touch /opt/bbb-capture/x; grep NoNewPrivs /proc/self/status'], { reject: false, all: true });
+  const probe = await execa(cli, ['run', '--rm', ...LOCKED_DOWN, '--entrypoint', 'sh', IMAGE, '-c', 'touch /opt/bbb-capture/x; grep NoNewPrivs /proc/self/status'], {
+    reject: false,
+    all: true,
+  });
   expect(probe.all).toContain('Read-only file system');
   expect(probe.all).toMatch(/NoNewPrivs:\s+1/);
   // Chromium's sandbox is really on under the lock-down: nothing started with --no-sandbox (which
   // Playwright adds unless asked not to) and every renderer in a user namespace of its own.
   const sandbox = await execa(
     cli,
-    ['run', '--rm', '--network=none', ...LOCKED_DOWN, '-v', `${path.join(ROOT, 'test', 'e2e', 'support', 'sandbox-probe.mjs')}:/opt/sandbox-probe.mjs:ro`, '--entrypoint', 'node', IMAGE, '/opt/sandbox-probe.mjs'],
+    [
+      'run',
+      '--rm',
+      '--network=none',
+      ...LOCKED_DOWN,
+      '-v',
+      `${path.join(ROOT, 'test', 'e2e', 'support', 'sandbox-probe.mjs')}:/opt/sandbox-probe.mjs:ro`,
+      '--entrypoint',
+      'node',
+      IMAGE,
+      '/opt/sandbox-probe.mjs',
+    ],
     { reject: false, timeout: 2 * 60_000 },
   );
   expect(sandbox.exitCode, sandbox.stderr.slice(-3000)).toBe(0);
@@ -81,7 +88,21 @@ test('the image builds and records the bundled sample locked down, as a non-root
   try {
     const run = await execa(
       cli,
-      ['run', '--rm', '--network=none', ...LOCKED_DOWN, '-v', `${out}:/out`, IMAGE, 'record', `/opt/bbb-capture/examples/sample-recording/${sample}`, '-o', '/out/sample.mp4', '--json', '--verbose'],
+      [
+        'run',
+        '--rm',
+        '--network=none',
+        ...LOCKED_DOWN,
+        '-v',
+        `${out}:/out`,
+        IMAGE,
+        'record',
+        `/opt/bbb-capture/examples/sample-recording/${sample}`,
+        '-o',
+        '/out/sample.mp4',
+        '--json',
+        '--verbose',
+      ],
       { reject: false, timeout: 10 * 60_000 },
     );
     expect(run.exitCode, run.stderr.slice(-3000)).toBe(0);

@@ -34,14 +34,24 @@ test.afterAll(async () => {
 
 async function meter(file: string, dir: string): Promise<FidelityReport> {
   const report = await measureFidelity({ video: file, recordingDir: dir, tools });
-  const summary = JSON.stringify({ file: path.basename(file), delivered: report.cameras.map((c) => c.deliveredRatio), audio: report.audio, avSyncMs: report.avSyncMs, durationErrorMs: report.durationErrorMs });
+  const summary = JSON.stringify({
+    file: path.basename(file),
+    delivered: report.cameras.map((c) => c.deliveredRatio),
+    audio: report.audio,
+    avSyncMs: report.avSyncMs,
+    durationErrorMs: report.durationErrorMs,
+  });
   test.info().annotations.push({ type: 'fidelity', description: summary });
   return report;
 }
 
 /** Container tags of a file, keys lower-cased (ffprobe). */
 async function tagsOf(file: string): Promise<Record<string, string>> {
-  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-show_entries', 'format_tags:stream_tags', '-of', 'json', file], { label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-show_entries', 'format_tags:stream_tags', '-of', 'json', file], {
+    label: 'ffprobe',
+    failureCode: 'FFMPEG_FAILED',
+    missingCode: 'FFMPEG_MISSING',
+  });
   const json = JSON.parse(stdout) as { format?: { tags?: Record<string, string> }; streams?: Array<{ tags?: Record<string, string> }> };
   // Ogg keeps comments on the stream, the others on the container.
   const all = { ...json.streams?.[0]?.tags, ...json.format?.tags };
@@ -76,7 +86,10 @@ async function freePort(): Promise<number> {
 
 /** An RTMP receiver on loopback: ffmpeg listening, writing what it gets (copied) to `file`. */
 function receiver(url: string, file: string): ResultPromise {
-  return execa(tools.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-listen', '1', '-i', url, '-c', 'copy', '-f', 'flv', file], { reject: false, stdin: 'ignore' });
+  return execa(tools.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-listen', '1', '-i', url, '-c', 'copy', '-f', 'flv', file], {
+    reject: false,
+    stdin: 'ignore',
+  });
 }
 
 /** Camera code values shown by a video (the webcam frames it delivered). */

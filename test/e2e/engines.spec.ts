@@ -15,7 +15,7 @@ import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
 import { checkTargets } from '../../src/verify/check-targets.js';
 import type { FidelityReport } from '../../src/verify/fidelity-report.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
-import { runCli, ROOT } from './support/cli.js';
+import { type CliRun, runCli, ROOT } from './support/cli.js';
 import { compareWithPlayer } from './support/compare-with-player.js';
 import { expect, test } from './support/samples-fixture.js';
 
@@ -46,7 +46,15 @@ function startHogs(): { stop: () => Promise<void> } {
 
 async function meter(file: string, dir: string): Promise<FidelityReport> {
   const report = await measureFidelity({ video: file, recordingDir: dir, tools });
-  const summary = { file: path.basename(file), delivered: report.cameras.map((c) => c.deliveredRatio), screenshare: report.screenshare?.deliveredRatio, avSyncMs: report.avSyncMs, leadingMs: report.leadingMs, endErrorMs: report.end.endErrorMs, slideOffsetMs: report.slides?.changeOffsetMs };
+  const summary = {
+    file: path.basename(file),
+    delivered: report.cameras.map((c) => c.deliveredRatio),
+    screenshare: report.screenshare?.deliveredRatio,
+    avSyncMs: report.avSyncMs,
+    leadingMs: report.leadingMs,
+    endErrorMs: report.end.endErrorMs,
+    slideOffsetMs: report.slides?.changeOffsetMs,
+  };
   test.info().annotations.push({ type: 'fidelity', description: JSON.stringify(summary) });
   console.log(`fidelity ${JSON.stringify(summary)}`);
   return report;
@@ -56,7 +64,7 @@ test('the plain command beside two CPU hogs: render engine, said so, every frame
   const rec = await sample('full', 8);
   const file = path.join(outDir, 'default-hogs.mp4');
   const hogs = startHogs();
-  let run;
+  let run: CliRun;
   try {
     run = await runCli(['record', rec.url, '-o', file, '--json'], { timeoutMs: 500_000 });
   } finally {
@@ -71,11 +79,11 @@ test('the plain command beside two CPU hogs: render engine, said so, every frame
   expect(Math.abs(report.end.endErrorMs ?? Infinity)).toBeLessThanOrEqual(34);
 });
 
-test('--engine capture beside two CPU hogs: the same videos and sound, from the recording\'s files, where the player shows them', async ({ sample, page }) => {
+test("--engine capture beside two CPU hogs: the same videos and sound, from the recording's files, where the player shows them", async ({ sample, page }) => {
   const rec = await sample('full', 8);
   const file = path.join(outDir, 'capture-hogs.mp4');
   const hogs = startHogs();
-  let run;
+  let run: CliRun;
   try {
     run = await runCli(['record', rec.url, '-o', file, '--engine', 'capture', '--json'], { timeoutMs: 500_000 });
   } finally {
@@ -111,7 +119,9 @@ test('a player without the clock contract: auto captures it and says why, render
 
   const auto = await runCli(['record', rec.dir, '--player', player, '-o', path.join(outDir, 'no-clock.mp4'), '--json'], { timeoutMs: 300_000 });
   expect(auto.exitCode, auto.stderr).toBe(0);
-  expect(auto.events.filter((e) => e.type === 'engine')).toEqual([expect.objectContaining({ engine: 'capture', reason: expect.stringMatching(/does not keep time by bbbplaybacktimeupdate/) })]);
+  expect(auto.events.filter((e) => e.type === 'engine')).toEqual([
+    expect.objectContaining({ engine: 'capture', reason: expect.stringMatching(/does not keep time by bbbplaybacktimeupdate/) }),
+  ]);
   expect((auto.events.find((e) => e.type === 'result') as { engine?: string }).engine).toBe('capture');
 
   const render = await runCli(['record', rec.dir, '--player', player, '-o', path.join(outDir, 'no-clock-render.mp4'), '--engine', 'render']);

@@ -61,7 +61,10 @@ test('a published recording: the hook spools it, watch --once exports it', async
   // Only the spool leads watch to it: its published directory is empty.
   const empty = path.join(work, 'spool', 'empty');
   await mkdir(empty, { recursive: true });
-  const watch = await runCli(['watch', '--once', '--published', empty, '--spool', spool, '--out-dir', out, '--engine', 'render', '--resolution', '1280x720', '--stable', '0.5', '--json'], { timeoutMs: 200_000 });
+  const watch = await runCli(
+    ['watch', '--once', '--published', empty, '--spool', spool, '--out-dir', out, '--engine', 'render', '--resolution', '1280x720', '--stable', '0.5', '--json'],
+    { timeoutMs: 200_000 },
+  );
   expect(watch.exitCode, watch.stderr).toBe(0);
   const done = watch.events.filter((e) => e.event === 'done');
   expect(done.map((e) => e.recordId)).toEqual([rec.recordId]);
@@ -98,7 +101,26 @@ test('a queue that hangs: the hook kills the enqueue after --timeout, spools the
   const sleep = `sleep ${300 + (process.pid % 97)}`;
   await writeFile(hang, `#!/bin/sh\necho "enqueue $*"\n${sleep} &\n${sleep}\n`);
   await chmod(hang, 0o755);
-  const install = await runCli(['hook', 'install', '--dir', hooks, '--spool', spool, '--published', recordingsDir, '--log', log, '--redis', 'redis://127.0.0.1:1', '--playback-base', 'https://bbb.example.org/playback/presentation/2.3/', '--bin', hang, '--timeout', '1']);
+  const install = await runCli([
+    'hook',
+    'install',
+    '--dir',
+    hooks,
+    '--spool',
+    spool,
+    '--published',
+    recordingsDir,
+    '--log',
+    log,
+    '--redis',
+    'redis://127.0.0.1:1',
+    '--playback-base',
+    'https://bbb.example.org/playback/presentation/2.3/',
+    '--bin',
+    hang,
+    '--timeout',
+    '1',
+  ]);
   expect(install.exitCode, install.stderr).toBe(0);
   const hook = await runHook(hooks, ['-m', rec.recordId]);
   expect(hook.exitCode, hook.stderr).toBe(0);
@@ -110,7 +132,11 @@ test('a queue that hangs: the hook kills the enqueue after --timeout, spools the
   expect(await readdir(spool)).toEqual([`${rec.recordId}.json`]);
   // The whole process group went, the background sleep too.
   const { stdout } = await execa('ps', ['-eo', 'args='], { reject: false });
-  expect(String(stdout).split('\n').filter((l) => l.includes(hang) || l === sleep)).toEqual([]);
+  expect(
+    String(stdout)
+      .split('\n')
+      .filter((l) => l.includes(hang) || l === sleep),
+  ).toEqual([]);
 });
 
 test('with --redis the hook queues the recording by its playback URL and spools nothing', async ({ sample, recordingsDir, bbbServer }) => {
@@ -120,7 +146,26 @@ test('with --redis the hook queues the recording by its playback URL and spools 
   const connection = await openRedis(redis.url, { name: 'e2e' });
   const queue = openCaptureQueue(connection, 'hook-e2e');
   try {
-    const install = await runCli(['hook', 'install', '--dir', hooks, '--spool', spool, '--published', recordingsDir, '--log', log, '--redis', redis.url, '--queue', 'hook-e2e', '--playback-base', bbbServer.playbackUrl(''), '--timeout', '60']);
+    const install = await runCli([
+      'hook',
+      'install',
+      '--dir',
+      hooks,
+      '--spool',
+      spool,
+      '--published',
+      recordingsDir,
+      '--log',
+      log,
+      '--redis',
+      redis.url,
+      '--queue',
+      'hook-e2e',
+      '--playback-base',
+      bbbServer.playbackUrl(''),
+      '--timeout',
+      '60',
+    ]);
     expect(install.exitCode, install.stderr).toBe(0);
     const hook = await runHook(hooks, ['-m', rec.recordId]);
     expect(hook.exitCode, hook.stderr).toBe(0);
@@ -138,13 +183,13 @@ test('with --redis the hook queues the recording by its playback URL and spools 
 test('install refuses to replace a hook it did not write; uninstall removes only its own', async () => {
   const { hooks, spool } = await places('uninstall');
   const file = path.join(hooks, HOOK_FILE);
-  await writeFile(file, '# somebody else\'s script\n');
+  await writeFile(file, "# somebody else's script\n");
   const refused = await runCli(['hook', 'install', '--dir', hooks, '--spool', spool]);
   expect(refused.exitCode).toBe(52);
-  expect(await readFile(file, 'utf8')).toBe('# somebody else\'s script\n');
+  expect(await readFile(file, 'utf8')).toBe("# somebody else's script\n");
   const kept = await runCli(['hook', 'uninstall', '--dir', hooks]);
   expect(kept.exitCode).toBe(2);
-  expect(await readFile(file, 'utf8')).toBe('# somebody else\'s script\n');
+  expect(await readFile(file, 'utf8')).toBe("# somebody else's script\n");
 
   await rm(file);
   expect((await runCli(['hook', 'install', '--dir', hooks, '--spool', spool])).exitCode).toBe(0);

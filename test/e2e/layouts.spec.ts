@@ -61,7 +61,12 @@ const inside = (box: Box, outer: Box, slack = 4) =>
   box.x >= outer.x - slack && box.y >= outer.y - slack && box.x + box.w <= outer.x + outer.w + slack && box.y + box.h <= outer.y + outer.h + slack;
 
 /** Checks that, frame by frame, each camera's code is inside the place `expected` gives it, and nowhere else. */
-async function checkTiles(file: string, truth: SampleTruth, expected: (t: number) => Map<number, Box>, ignore: Box | null = null): Promise<{ framesChecked: number; misplaced: string[] }> {
+async function checkTiles(
+  file: string,
+  truth: SampleTruth,
+  expected: (t: number) => Map<number, Box>,
+  ignore: Box | null = null,
+): Promise<{ framesChecked: number; misplaced: string[] }> {
   const probe = await probeMedia(file, { tools });
   const decoded = await decodeVideoCodes({ video: file, stream: probe.video!, tools, maxWidth: probe.video!.width });
   const misplaced: string[] = [];
@@ -73,7 +78,8 @@ async function checkTiles(file: string, truth: SampleTruth, expected: (t: number
     const cams = frame.codes.filter((c) => c.kind === 'camera' && !(ignore && inside(c.box, ignore, 0)));
     for (const code of cams) {
       const place = places.get(code.channel);
-      if (!place || !inside(code.box, place)) misplaced.push(`t=${frame.time.toFixed(3)} camera ${code.channel} at ${JSON.stringify(code.box)}, expected ${JSON.stringify(place ?? null)}`);
+      if (!place || !inside(code.box, place))
+        misplaced.push(`t=${frame.time.toFixed(3)} camera ${code.channel} at ${JSON.stringify(code.box)}, expected ${JSON.stringify(place ?? null)}`);
     }
     for (const channel of places.keys()) {
       if (!cams.some((c) => c.channel === channel)) misplaced.push(`t=${frame.time.toFixed(3)} camera ${channel} missing`);
@@ -94,14 +100,23 @@ for (const variant of ['twocams', 'fourcams'] as const) {
     const column = presentersLayout(1280, 720, true).regions[1]!.box;
     const { framesChecked, misplaced } = await checkTiles(file, truth, (t) => {
       const tiles = truthTiles(truth, t);
-      const places = placeStack(tiles.map((c) => c.box), column);
+      const places = placeStack(
+        tiles.map((c) => c.box),
+        column,
+      );
       return new Map(tiles.map((c, i) => [c.channel, places[i]!]));
     });
     expect(framesChecked).toBeGreaterThan(200);
     expect(misplaced.slice(0, 10)).toEqual([]);
 
     const report = await measureFidelity({ video: file, recordingDir: rec.dir, tools, sources: ['cameras'] });
-    const summary = JSON.stringify({ variant, delivered: report.cameras.map((c) => c.deliveredRatio), offsetMs: report.cameras.map((c) => c.offsetMs), freezeMs: report.cameras.map((c) => c.longestFreezeMs), avSyncMs: report.avSyncMs });
+    const summary = JSON.stringify({
+      variant,
+      delivered: report.cameras.map((c) => c.deliveredRatio),
+      offsetMs: report.cameras.map((c) => c.offsetMs),
+      freezeMs: report.cameras.map((c) => c.longestFreezeMs),
+      avSyncMs: report.avSyncMs,
+    });
     test.info().annotations.push({ type: 'fidelity', description: summary });
     console.log(`fidelity presenters ${summary}`);
     for (const camera of report.cameras) {
@@ -130,7 +145,10 @@ for (const variant of ['twocams', 'fourcams'] as const) {
       const cams = await measureFidelity({ video: presenterFile, recordingDir: rec.dir, tools, sources: ['cameras'] });
       shown[presenter] = cams.cameras.map((c) => c.deliveredRatio);
       const own = cams.cameras.filter((c) => (c.deliveredRatio ?? 0) > 0);
-      expect(own.map((c) => c.channel), `presenter ${presenter} shows one camera`).toEqual([truth.webcams!.cameras[presenter - 1]!.channel]);
+      expect(
+        own.map((c) => c.channel),
+        `presenter ${presenter} shows one camera`,
+      ).toEqual([truth.webcams!.cameras[presenter - 1]!.channel]);
       expect(own[0]!.deliveredRatio ?? 0).toBeGreaterThanOrEqual(0.95);
       expect(Math.abs(own[0]!.offsetMs ?? Infinity)).toBeLessThanOrEqual(17);
     }
@@ -192,18 +210,54 @@ test('custom layout with a background picture: scaled to the frame, showing arou
   const rec = await sample('twocams', 4);
   // A 320x180 picture, left half orange, right half teal: scaled to 1280x720 behind the regions.
   const picture = path.join(outDir, 'background.png');
-  await runProcess(tools.ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0xE07020:s=160x180', '-f', 'lavfi', '-i', 'color=c=0x20A0A0:s=160x180', '-filter_complex', 'hstack', '-frames:v', '1', picture], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  await runProcess(
+    tools.ffmpeg,
+    [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=0xE07020:s=160x180',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=0x20A0A0:s=160x180',
+      '-filter_complex',
+      'hstack',
+      '-frames:v',
+      '1',
+      picture,
+    ],
+    { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
+  );
   const layoutFile = path.join(outDir, 'background.json');
-  await writeFile(layoutFile, JSON.stringify({ width: 1280, height: 720, background: { image: 'background.png' }, regions: [{ source: 'content', box: { x: 160, y: 90, w: 960, h: 540 } }] }));
+  await writeFile(
+    layoutFile,
+    JSON.stringify({ width: 1280, height: 720, background: { image: 'background.png' }, regions: [{ source: 'content', box: { x: 160, y: 90, w: 960, h: 540 } }] }),
+  );
   const { file } = await record(rec.url, 'background.mp4', ['--layout', 'custom', '--layout-file', layoutFile]);
   const frame = path.join(outDir, 'background-frame.png');
-  await runProcess(tools.ffmpeg, ['-v', 'error', '-y', '-ss', '2', '-i', file, '-frames:v', '1', frame], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  await runProcess(tools.ffmpeg, ['-v', 'error', '-y', '-ss', '2', '-i', file, '-frames:v', '1', frame], {
+    label: 'ffmpeg',
+    failureCode: 'FFMPEG_FAILED',
+    missingCode: 'FFMPEG_MISSING',
+  });
   const png = decodePng(await readFile(frame));
   const at = (x: number, y: number) => Array.from(png.data.subarray((y * png.width + x) * 3, (y * png.width + x) * 3 + 3));
   const near = (got: number[], want: number[]) => got.every((v, i) => Math.abs(v - want[i]!) <= 12);
   // Margins left and right of the content: the picture's two halves; the content in its box.
-  for (const [x, y] of [[40, 40], [80, 680]] as const) expect(near(at(x, y), [0xe0, 0x70, 0x20]), `(${x},${y}) ${at(x, y)}`).toBe(true);
-  for (const [x, y] of [[1240, 40], [1200, 680]] as const) expect(near(at(x, y), [0x20, 0xa0, 0xa0]), `(${x},${y}) ${at(x, y)}`).toBe(true);
+  for (const [x, y] of [
+    [40, 40],
+    [80, 680],
+  ] as const)
+    expect(near(at(x, y), [0xe0, 0x70, 0x20]), `(${x},${y}) ${at(x, y)}`).toBe(true);
+  for (const [x, y] of [
+    [1240, 40],
+    [1200, 680],
+  ] as const)
+    expect(near(at(x, y), [0x20, 0xa0, 0xa0]), `(${x},${y}) ${at(x, y)}`).toBe(true);
   expect(near(at(640, 360), [0xe0, 0x70, 0x20]) || near(at(640, 360), [0x20, 0xa0, 0xa0])).toBe(false);
   const report = await measureFidelity({ video: file, recordingDir: rec.dir, tools, sources: ['slides'] });
   expect(report.slides?.missing ?? []).toEqual([]);

@@ -39,7 +39,9 @@ test('a slide that trickles in forever: PLAYER_TIMEOUT at --ready-timeout, not a
   const proxy = await startFaultProxy(bbbServer.url, { trickle: /\/slide-2\.png$/ });
   try {
     const started = Date.now();
-    const child = startCli(['record', `${proxy.url}/playback/presentation/2.3/${rec.recordId}`, '-o', path.join(outDir, 'out.mp4'), '--ready-timeout', '15'], { timeoutMs: 100_000 });
+    const child = startCli(['record', `${proxy.url}/playback/presentation/2.3/${rec.recordId}`, '-o', path.join(outDir, 'out.mp4'), '--ready-timeout', '15'], {
+      timeoutMs: 100_000,
+    });
     const run = await finished(child);
     await expectFailure(run, 'PLAYER_TIMEOUT', /slide-2\.png/, child.pid);
     expect(Date.now() - started).toBeLessThan(60_000);
@@ -55,7 +57,10 @@ for (const engine of ['render', 'capture'] as const) {
     // render, a fraction of a second into a capture's playback (whatever the machine's speed).
     const playerDir = path.join(outDir, 'frozen-player');
     await cp(defaultPlayerDir(), playerDir, { recursive: true });
-    await appendFile(path.join(playerDir, 'player.js'), "\nlet timeEvents = 0;\ndocument.addEventListener('bbbplaybacktimeupdate', () => { if (++timeEvents === 6) setTimeout(() => { for (;;); }, 0); });\n");
+    await appendFile(
+      path.join(playerDir, 'player.js'),
+      "\nlet timeEvents = 0;\ndocument.addEventListener('bbbplaybacktimeupdate', () => { if (++timeEvents === 6) setTimeout(() => { for (;;); }, 0); });\n",
+    );
     const server = await startServer({ recordingsDir, playerDir });
     try {
       const started = Date.now();

@@ -35,14 +35,22 @@ interface Probe {
 }
 
 async function ffprobe(file: string): Promise<Probe> {
-  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-show_entries', 'stream=index,codec_type,codec_name,width,height:stream_tags:chapter=start_time,end_time:chapter_tags=title:format_tags', '-of', 'json', file], { label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const { stdout } = await runProcess(
+    tools.ffprobe,
+    ['-v', 'error', '-show_entries', 'stream=index,codec_type,codec_name,width,height:stream_tags:chapter=start_time,end_time:chapter_tags=title:format_tags', '-of', 'json', file],
+    { label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
+  );
   const probe = JSON.parse(stdout) as Partial<Probe>;
   return { streams: probe.streams ?? [], chapters: probe.chapters ?? [], format: probe.format ?? {} };
 }
 
 /** The cues of the file's first subtitle track, decoded by ffmpeg back to WebVTT. */
 async function decodedCues(file: string): Promise<Array<{ start: number; end: number; text: string }>> {
-  const { stdout } = await runProcess(tools.ffmpeg, ['-v', 'error', '-i', file, '-map', '0:s:0', '-f', 'webvtt', '-'], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const { stdout } = await runProcess(tools.ffmpeg, ['-v', 'error', '-i', file, '-map', '0:s:0', '-f', 'webvtt', '-'], {
+    label: 'ffmpeg',
+    failureCode: 'FFMPEG_FAILED',
+    missingCode: 'FFMPEG_MISSING',
+  });
   const parsed = parseWebVtt(stdout);
   if (!parsed.ok) throw new Error(`ffmpeg wrote no WebVTT: ${parsed.reason}`);
   return parsed.file.cues.map((c) => ({ start: c.start, end: c.end, text: c.text }));
@@ -50,9 +58,7 @@ async function decodedCues(file: string): Promise<Array<{ start: number; end: nu
 
 /** The truth's cues on the timeline of the part [from, to): moved back by from, cut at both ends. */
 function expectedCues(truth: SampleTruth, from: number, to: number) {
-  return (truth.captions?.cues ?? [])
-    .map((c) => ({ start: Math.max(0, c.start - from), end: Math.min(to, c.end) - from, text: c.text }))
-    .filter((c) => c.end > c.start);
+  return (truth.captions?.cues ?? []).map((c) => ({ start: Math.max(0, c.start - from), end: Math.min(to, c.end) - from, text: c.text })).filter((c) => c.end > c.start);
 }
 
 /** The truth's slide showings and screen shares as chapters, titled from presentation_text.json. */
@@ -64,7 +70,9 @@ async function expectedChapters(rec: ServedSample): Promise<Array<{ start: numbe
     ...(rec.truth.screenshare?.intervals ?? []).map((i) => ({ start: i.start, title: 'Screen share' })),
   ].sort((a, b) => a.start - b.start);
   // The sample's changes are far enough apart that none joins the one before.
-  marks.slice(1).forEach((m, i) => expect(m.start - marks[i]!.start).toBeGreaterThanOrEqual(MIN_CHAPTER_S));
+  marks.slice(1).forEach((m, i) => {
+    expect(m.start - marks[i]!.start).toBeGreaterThanOrEqual(MIN_CHAPTER_S);
+  });
   return marks;
 }
 
@@ -75,7 +83,7 @@ async function record(rec: ServedSample, name: string, extra: string[] = []): Pr
   return { file, events: run.events };
 }
 
-test('the full sample as MP4: an English caption track with the sample\'s cues, a chapter per slide change and share, tags, poster', async ({ sample }) => {
+test("the full sample as MP4: an English caption track with the sample's cues, a chapter per slide change and share, tags, poster", async ({ sample }) => {
   const rec = await sample('full', 40);
   const poster = path.join(outDir, 'full-poster.jpg');
   const chaptersFile = path.join(outDir, 'full-chapters.json');
@@ -115,7 +123,10 @@ test('a part (--from 2 --to 6) as Matroska: WebVTT cues moved back by 2 s and cu
   const cues = await decodedCues(file);
   // The truth's cue at 1-4 s is cut to 0-2 s, the one at 5-8 s to 3-4 s.
   expect(cues).toEqual(expectedCues(rec.truth, 2, 6));
-  expect(cues.map((c) => [c.start, c.end])).toEqual([[0, 2], [3, 4]]);
+  expect(cues.map((c) => [c.start, c.end])).toEqual([
+    [0, 2],
+    [3, 4],
+  ]);
   const slideAtTwo = (await expectedChapters(rec)).filter((c) => c.start <= 2).at(-1)!;
   expect(probe.chapters.map((c) => [Number(c.start_time), Number(c.end_time), c.tags?.title])).toEqual([[0, 4, slideAtTwo.title]]);
   expect(probe.format.tags?.title ?? probe.format.tags?.TITLE).toBe(rec.truth.meetingName);

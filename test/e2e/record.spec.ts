@@ -35,7 +35,18 @@ async function record(url: string, name: string, extra: string[] = []): Promise<
 
 async function meter(file: string, dir: string, options: Partial<MeasureFidelityOptions> = {}): Promise<FidelityReport> {
   const report = await measureFidelity({ video: file, recordingDir: dir, tools, ...options });
-  test.info().annotations.push({ type: 'fidelity', description: JSON.stringify({ file: path.basename(file), delivered: report.cameras.map((c) => c.deliveredRatio), avSyncMs: report.avSyncMs, videoOffsetMs: report.videoOffsetMs, audioOffsetMs: report.audio.offsetMs, leadingMs: report.leadingMs, endErrorMs: report.end.endErrorMs }) });
+  test.info().annotations.push({
+    type: 'fidelity',
+    description: JSON.stringify({
+      file: path.basename(file),
+      delivered: report.cameras.map((c) => c.deliveredRatio),
+      avSyncMs: report.avSyncMs,
+      videoOffsetMs: report.videoOffsetMs,
+      audioOffsetMs: report.audio.offsetMs,
+      leadingMs: report.leadingMs,
+      endErrorMs: report.end.endErrorMs,
+    }),
+  });
   return report;
 }
 

@@ -30,7 +30,10 @@ test.afterAll(async () => {
 });
 
 async function serveBehindLogin(recordingsDir: string, playerDir: string): Promise<{ child: ResultPromise; url: string }> {
-  const child = startCli(['serve', '--recordings', recordingsDir, '--player', playerDir, '--port', '0', '--require-cookie', COOKIE, '--require-header', HEADER, '--require-basic-auth', BASIC], { timeoutMs: 600_000 });
+  const child = startCli(
+    ['serve', '--recordings', recordingsDir, '--player', playerDir, '--port', '0', '--require-cookie', COOKIE, '--require-header', HEADER, '--require-basic-auth', BASIC],
+    { timeoutMs: 600_000 },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let seen = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -43,7 +46,11 @@ async function serveBehindLogin(recordingsDir: string, playerDir: string): Promi
   return { child, url };
 }
 
-test('a recording behind a cookie, a header and basic auth: AUTH_REQUIRED without them, exported with them, no secret written anywhere', async ({ sample, recordingsDir, player }) => {
+test('a recording behind a cookie, a header and basic auth: AUTH_REQUIRED without them, exported with them, no secret written anywhere', async ({
+  sample,
+  recordingsDir,
+  player,
+}) => {
   test.setTimeout(300_000);
   const rec = await sample('full', 4);
   const { child, url } = await serveBehindLogin(recordingsDir, player.dir);
@@ -64,10 +71,31 @@ test('a recording behind a cookie, a header and basic auth: AUTH_REQUIRED withou
     await (await import('node:fs/promises')).writeFile(list, `${playback}\n`);
     const outDir = path.join(work, 'out');
     const report = path.join(work, 'report.json');
-    const run = await runCli(['batch', list, '--out-dir', outDir, ...common, '--concurrency', '1', '--name-template', '{recordId}', '--report', report, '--json', '--verbose', '--cookie', COOKIE, '--header', HEADER], {
-      env: { BBB_CAPTURE_BASIC_AUTH: BASIC },
-      timeoutMs: 240_000,
-    });
+    const run = await runCli(
+      [
+        'batch',
+        list,
+        '--out-dir',
+        outDir,
+        ...common,
+        '--concurrency',
+        '1',
+        '--name-template',
+        '{recordId}',
+        '--report',
+        report,
+        '--json',
+        '--verbose',
+        '--cookie',
+        COOKIE,
+        '--header',
+        HEADER,
+      ],
+      {
+        env: { BBB_CAPTURE_BASIC_AUTH: BASIC },
+        timeoutMs: 240_000,
+      },
+    );
     expect(run.exitCode, run.stderr).toBe(0);
     const video = path.join(outDir, `${rec.recordId}.mp4`);
     const fidelity = await measureFidelity({ video, recordingDir: rec.dir, tools });

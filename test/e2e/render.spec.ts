@@ -47,7 +47,15 @@ async function render(url: string, name: string, extra: string[] = []): Promise<
 
 async function meter(file: string, dir: string, range: { from?: number; to?: number } = {}): Promise<FidelityReport> {
   const report = await measureFidelity({ video: file, recordingDir: dir, tools, ...range });
-  const summary = JSON.stringify({ file: path.basename(file), delivered: report.cameras.map((c) => c.deliveredRatio), screenshare: report.screenshare?.deliveredRatio, avSyncMs: report.avSyncMs, leadingMs: report.leadingMs, durationErrorMs: report.durationErrorMs, endErrorMs: report.end.endErrorMs });
+  const summary = JSON.stringify({
+    file: path.basename(file),
+    delivered: report.cameras.map((c) => c.deliveredRatio),
+    screenshare: report.screenshare?.deliveredRatio,
+    avSyncMs: report.avSyncMs,
+    leadingMs: report.leadingMs,
+    durationErrorMs: report.durationErrorMs,
+    endErrorMs: report.end.endErrorMs,
+  });
   test.info().annotations.push({ type: 'fidelity', description: summary });
   console.log(`fidelity ${summary}`);
   return report;
@@ -56,8 +64,16 @@ async function meter(file: string, dir: string, range: { from?: number; to?: num
 /** Mean and lowest SSIM of two videos compared frame by frame (ffmpeg's ssim filter). */
 async function ssimVideos(a: string, b: string): Promise<{ mean: number; min: number; frames: number }> {
   const stats = path.join(outDir, `ssim-${path.basename(a)}-${path.basename(b)}.log`);
-  await runProcess(tools.ffmpeg, ['-hide_banner', '-nostdin', '-i', a, '-i', b, '-lavfi', `[0:v][1:v]ssim=stats_file=${stats}`, '-f', 'null', '-'], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
-  const values = (await readFile(stats, 'utf8')).split('\n').map((l) => /All:([0-9.]+)/.exec(l)?.[1]).filter((v): v is string => v !== undefined).map(Number);
+  await runProcess(tools.ffmpeg, ['-hide_banner', '-nostdin', '-i', a, '-i', b, '-lavfi', `[0:v][1:v]ssim=stats_file=${stats}`, '-f', 'null', '-'], {
+    label: 'ffmpeg',
+    failureCode: 'FFMPEG_FAILED',
+    missingCode: 'FFMPEG_MISSING',
+  });
+  const values = (await readFile(stats, 'utf8'))
+    .split('\n')
+    .map((l) => /All:([0-9.]+)/.exec(l)?.[1])
+    .filter((v): v is string => v !== undefined)
+    .map(Number);
   return { mean: values.reduce((x, y) => x + y, 0) / values.length, min: Math.min(...values), frames: values.length };
 }
 
@@ -103,8 +119,15 @@ test('renders two cameras with two workers, segments joined without re-encoding'
   expect(checkTargets(report, RENDER_TARGETS)).toEqual([]);
   expect(Math.abs(report.durationErrorMs)).toBeLessThanOrEqual(10);
   // Keyframes only where segments start and every 2 s: the join copied the encoded segments.
-  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file], { label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
-  const keyframes = stdout.split('\n').filter((l) => l.includes('K')).map((l) => Number(l.split(',')[0]));
+  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file], {
+    label: 'ffprobe',
+    failureCode: 'FFMPEG_FAILED',
+    missingCode: 'FFMPEG_MISSING',
+  });
+  const keyframes = stdout
+    .split('\n')
+    .filter((l) => l.includes('K'))
+    .map((l) => Number(l.split(',')[0]));
   expect(keyframes.length).toBeGreaterThanOrEqual(result.segments as number);
   expect(keyframes[0]).toBe(0);
   // Cameras join and leave: the composited grid matches the player's at each layout.
@@ -146,11 +169,17 @@ test('renders the same pictures at the same times beside a CPU hog', async ({ sa
   const codes = async (file: string) => {
     const probe = await probeMedia(file, { tools });
     const decoded = await decodeVideoCodes({ video: file, stream: probe.video!, tools });
-    return decoded.frames.map((f) => `${f.time.toFixed(3)} ${f.codes.map((c) => `${c.kind}${c.channel}=${c.value}`).sort().join(',')}`);
+    return decoded.frames.map(
+      (f) =>
+        `${f.time.toFixed(3)} ${f.codes
+          .map((c) => `${c.kind}${c.channel}=${c.value}`)
+          .sort()
+          .join(',')}`,
+    );
   };
   const quiet = await render(rec.url, 'quiet.mp4', part);
   const hogs = [0, 1].map(() => execa(process.execPath, ['-e', 'for(;;){}'], { reject: false }));
-  let loaded;
+  let loaded: Awaited<ReturnType<typeof render>>;
   try {
     loaded = await render(rec.url, 'loaded.mp4', part);
   } finally {
@@ -161,7 +190,16 @@ test('renders the same pictures at the same times beside a CPU hog', async ({ sa
   expect(a.length).toBeGreaterThan(50);
   expect(b).toEqual(a);
   // Stricter: every decoded frame bit for bit, with its timestamp.
-  const md5 = async (file: string) => (await runProcess(tools.ffmpeg, ['-v', 'error', '-i', file, '-map', '0:v', '-f', 'framemd5', '-'], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' })).stdout.split('\n').filter((l) => !l.startsWith('#'));
+  const md5 = async (file: string) =>
+    (
+      await runProcess(tools.ffmpeg, ['-v', 'error', '-i', file, '-map', '0:v', '-f', 'framemd5', '-'], {
+        label: 'ffmpeg',
+        failureCode: 'FFMPEG_FAILED',
+        missingCode: 'FFMPEG_MISSING',
+      })
+    ).stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('#'));
   expect(await md5(loaded.file)).toEqual(await md5(quiet.file));
   const report = await meter(loaded.file, rec.dir, { from: 3, to: 5 });
   expect(checkTargets(report, RENDER_TARGETS)).toEqual([]);
@@ -227,7 +265,10 @@ test('finds where the page shows its videos, and when something covers them', as
   });
   expect((await page.evaluate(probeVideoLayers)).pageOnly).toBeNull();
   // A video the hybrid path does not know is drawn by the page.
-  await page.evaluate((src) => document.body.insertAdjacentHTML('beforeend', `<video id="external" src="${src}" muted style="position:absolute;left:0;top:400px;width:100px"></video>`), webm);
+  await page.evaluate(
+    (src) => document.body.insertAdjacentHTML('beforeend', `<video id="external" src="${src}" muted style="position:absolute;left:0;top:400px;width:100px"></video>`),
+    webm,
+  );
   await page.waitForFunction(() => document.querySelector<HTMLVideoElement>('#external')!.readyState >= 1);
   expect((await page.evaluate(probeVideoLayers)).pageOnly).toMatch(/a video outside #webcams and #screenshare/);
 });

@@ -13,7 +13,10 @@ import { expect, test } from '@playwright/test';
 test('soak: faults mixed in, batch and farm, nothing left behind', async () => {
   test.setTimeout(600_000);
   // 12 recordings a mode, one in two with a fault: each kind of fault once per mode.
-  const run = await execa(process.execPath, [path.join(ROOT, 'dist', 'bench', 'bench-soak.js'), '--count', '12', '--fault-every', '2', '--mode', 'both', '--json'], { reject: false, timeout: 580_000 });
+  const run = await execa(process.execPath, [path.join(ROOT, 'dist', 'bench', 'bench-soak.js'), '--count', '12', '--fault-every', '2', '--mode', 'both', '--json'], {
+    reject: false,
+    timeout: 580_000,
+  });
   expect(run.exitCode, run.stderr).toBe(0);
   const { reports } = JSON.parse(String(run.stdout).trim().split('\n').at(-1)!) as { reports: SoakReport[] };
   expect(reports.map((r) => r.mode)).toEqual(['batch', 'farm']);

@@ -67,7 +67,10 @@ function expectedAt(truth: SampleTruth, t: number): Expected {
     slide,
     sharing,
     cameraFrame: Math.floor(t * (truth.webcams?.fps ?? 1)),
-    cameras: (truth.webcams?.cameras ?? []).filter((c) => at(c.intervals, t).length > 0).map((c) => c.channel).sort((a, b) => a - b),
+    cameras: (truth.webcams?.cameras ?? [])
+      .filter((c) => at(c.intervals, t).length > 0)
+      .map((c) => c.channel)
+      .sort((a, b) => a - b),
     screenshareFrame: Math.floor(t * (truth.screenshare?.fps ?? 1)),
     viewBox: lastAt(truth.panzooms, t)?.viewBox ?? [0, 0, truth.slidePicture?.width ?? 0, truth.slidePicture?.height ?? 0],
     cursor: cursor && cursor.x >= 0 && slide !== null ? { x: cursor.x, y: cursor.y } : null,
@@ -98,7 +101,10 @@ function checkTimes(truth: SampleTruth): number[] {
   }
   const sorted = [...times].sort((a, b) => a - b);
   // Step in a scrambled order so backward seeks (state that must be taken away) are covered too.
-  return sorted.map((t, i) => ({ t, key: (i * 7919) % sorted.length })).sort((a, b) => a.key - b.key).map((x) => x.t);
+  return sorted
+    .map((t, i) => ({ t, key: (i * 7919) % sorted.length }))
+    .sort((a, b) => a.key - b.key)
+    .map((x) => x.t);
 }
 
 // ---------------------------------------------------------------- what the page shows
@@ -132,7 +138,9 @@ async function shapeBoxes(page: Page): Promise<Box[]> {
     const tl = Array.from(document.querySelectorAll('#presentation .tl-shape')).flatMap((el) => {
       const id = el.getAttribute('data-shape-id') ?? el.querySelector('[id^="shape:"]')?.id ?? '';
       if (el.getAttribute('data-shape-type') === 'image' || id === 'shape:cursor' || id.startsWith('shape:BG') || el.classList.contains('cursor')) return [];
-      const parts = Array.from(el.querySelectorAll(drawn)).map(box).filter((b) => b.w * b.h > 0);
+      const parts = Array.from(el.querySelectorAll(drawn))
+        .map(box)
+        .filter((b) => b.w * b.h > 0);
       if (parts.length === 0) return [box(el)];
       const x = Math.min(...parts.map((b) => b.x));
       const y = Math.min(...parts.map((b) => b.y));
@@ -196,7 +204,12 @@ function cursorCentre(frame: Raster, p: { x: number; y: number }): { x: number; 
     const [x, y] = queue[q]!;
     sx += x;
     sy += y;
-    for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]] as const) {
+    for (const [dx, dy] of [
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+    ] as const) {
       const nx = x + dx;
       const ny = y + dy;
       const key = ny * frame.width + nx;
@@ -360,7 +373,8 @@ for (const variant of ['full', 'tldraw', 'fourcams', 'audioonly'] as const) {
       }
       problems.push(...found.problems);
     }
-    if (quirks.length > 0) testInfo.annotations.push({ type: 'known BBB player quirk', description: `cursor not drawn before the slide's first shape (${quirks.length} instants)` });
+    if (quirks.length > 0)
+      testInfo.annotations.push({ type: 'known BBB player quirk', description: `cursor not drawn before the slide's first shape (${quirks.length} instants)` });
     expect(problems).toEqual([]);
     if (recording.truth.whiteboard === 'tldraw') expect(fonts.length).toBeGreaterThan(0);
   });
@@ -376,17 +390,20 @@ test('audio-only: the media is the audio file and the webcam box stays empty', a
   expect(readCodes(decodePng(await page.screenshot())).filter((c) => c.kind === 'camera')).toEqual([]);
 });
 
-test('tldraw v2 without its fonts shows the asset error, as BBB\'s player does', async ({ page, bbbServer, sample }) => {
+test("tldraw v2 without its fonts shows the asset error, as BBB's player does", async ({ page, bbbServer, sample }) => {
   const recording = await sample('tldraw');
   const fonts = await routeFonts(page, 'fail');
   await openPlayer(page, bbbServer.playbackUrl(recording.recordId));
   await waitUntilReady(page, []);
   // BBB's player shows the message at its next render after the fonts failed: keep stepping.
   await expect
-    .poll(async () => {
-      await stepTo(page, 1.5);
-      return page.locator('#presentation').innerText();
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        await stepTo(page, 1.5);
+        return page.locator('#presentation').textContent();
+      },
+      { timeout: 30_000 },
+    )
     .toContain('Could not load assets. Please refresh the page.');
   expect(fonts.length).toBeGreaterThan(0);
 });
@@ -430,7 +447,10 @@ test('desktop layout: webcams top-left, chat below, content to the right', async
 
 test('time event: f= sets its rate while playing, one more after each seek', async ({ page, bbbServer, sample }) => {
   const recording = await sample('full');
-  for (const [query, low, high] of [['', 7, 13], ['?f=25', 18, 30]] as const) {
+  for (const [query, low, high] of [
+    ['', 7, 13],
+    ['?f=25', 18, 30],
+  ] as const) {
     await openPlayer(page, `${bbbServer.playbackUrl(recording.recordId)}${query}`);
     await waitUntilReady(page, []);
     const counted = await page.evaluate(async () => {

@@ -50,7 +50,13 @@ test.afterAll(async () => {
   await rm(outDir, { recursive: true, force: true });
 });
 
-const env = (endpoint: string, key = s3.credentials.accessKeyId) => ({ AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: key, AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey, BBB_CAPTURE_WEBHOOK_SECRET: SECRET });
+const env = (endpoint: string, key = s3.credentials.accessKeyId) => ({
+  AWS_ENDPOINT_URL: endpoint,
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: key,
+  AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+  BBB_CAPTURE_WEBHOOK_SECRET: SECRET,
+});
 
 async function keysUnder(prefix: string): Promise<string[]> {
   const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix }));
@@ -70,7 +76,10 @@ test('record --upload puts the verified video in the store, removes the local co
   const rec = await sample('full', 5);
   const file = path.join(outDir, 'lecture.mp4');
   received.length = 0;
-  const run = await runCli(['record', rec.url, '-o', file, '--json', '--upload', `s3://${s3.bucket}/talks/2026/`, '--s3-path-style', '--upload-remove-local', '--webhook', hookUrl], { env: env(s3.endpoint) });
+  const run = await runCli(
+    ['record', rec.url, '-o', file, '--json', '--upload', `s3://${s3.bucket}/talks/2026/`, '--s3-path-style', '--upload-remove-local', '--webhook', hookUrl],
+    { env: env(s3.endpoint) },
+  );
   expect(run.exitCode, run.stderr).toBe(0);
   const result = run.events.find((e) => e.type === 'result') as { upload: { url: string; verifiedBy: string; removedLocal: boolean }; duration: number };
   expect(result.upload).toMatchObject({ url: `s3://${s3.bucket}/talks/2026/lecture.mp4`, removedLocal: true });
@@ -87,7 +96,15 @@ test('record --upload puts the verified video in the store, removes the local co
 
   expect(received).toHaveLength(1);
   expect(received[0]!.signed).toBe(true);
-  expect(received[0]!.body).toMatchObject({ event: 'export.done', status: 'done', recordingId: rec.recordId, uploadUrl: `s3://${s3.bucket}/talks/2026/lecture.mp4`, output: null, error: null, sender: 'record' });
+  expect(received[0]!.body).toMatchObject({
+    event: 'export.done',
+    status: 'done',
+    recordingId: rec.recordId,
+    uploadUrl: `s3://${s3.bucket}/talks/2026/lecture.mp4`,
+    output: null,
+    error: null,
+    sender: 'record',
+  });
   expect(Math.abs((received[0]!.body.duration as number) - 5)).toBeLessThan(0.2);
   expect((received[0]!.body.checks as unknown[]).length).toBe(1);
 });
@@ -97,7 +114,9 @@ test('an unreachable endpoint: UPLOAD_FAILED (exit 56) naming it, the file kept,
   const file = path.join(outDir, 'unreachable.mp4');
   const endpoint = `http://127.0.0.1:${await closedPort()}`;
   received.length = 0;
-  const run = await runCli(['record', rec.url, '-o', file, '--upload', `s3://${s3.bucket}/down/`, '--s3-path-style', '--upload-remove-local', '--webhook', hookUrl], { env: env(endpoint) });
+  const run = await runCli(['record', rec.url, '-o', file, '--upload', `s3://${s3.bucket}/down/`, '--s3-path-style', '--upload-remove-local', '--webhook', hookUrl], {
+    env: env(endpoint),
+  });
   expect(run.exitCode).toBe(56);
   expect(run.stderr).toContain(`error UPLOAD_FAILED: cannot reach the object store at ${endpoint} (ECONNREFUSED)`);
   expect((await stat(file)).size).toBeGreaterThan(0);
@@ -110,7 +129,9 @@ test('bad credentials: UPLOAD_FAILED (exit 56) saying the store refused them, no
   const file = path.join(outDir, 'refused.mp4');
   const run = await runCli(['record', rec.url, '-o', file, '--upload', `s3://${s3.bucket}/refused/`, '--s3-path-style'], { env: env(s3.endpoint, 'NOT-A-KEY') });
   expect(run.exitCode).toBe(56);
-  expect(run.stderr).toMatch(/error UPLOAD_FAILED: the object store at http:\/\/127\.0\.0\.1:\d+ refused the credentials for s3:\/\/archive\/refused\/refused\.mp4 \(InvalidAccessKeyId/);
+  expect(run.stderr).toMatch(
+    /error UPLOAD_FAILED: the object store at http:\/\/127\.0\.0\.1:\d+ refused the credentials for s3:\/\/archive\/refused\/refused\.mp4 \(InvalidAccessKeyId/,
+  );
   expect(run.stderr).toContain('AWS_ACCESS_KEY_ID');
   expect(await keysUnder('refused/')).toEqual([]);
   expect((await stat(file)).size).toBeGreaterThan(0);

@@ -209,7 +209,9 @@ test.describe('on the farm (--redis)', () => {
     const worker = startCli(['worker', '--redis', redis.url, '--queue', QUEUE, '--out-dir', farmOut, '--json'], { timeoutMs: 200_000 });
     try {
       const deadline = Date.now() + 150_000;
-      while ((status = await readQueueStatus(queue, { limit: 50 })).counts.completed + status.counts.failed < 1) {
+      for (;;) {
+        status = await readQueueStatus(queue, { limit: 50 });
+        if (status.counts.completed + status.counts.failed >= 1) break;
         if (Date.now() > deadline) throw new Error(`the worker did not finish: ${JSON.stringify(status.counts)}`);
         await sleep(500);
       }

@@ -44,7 +44,10 @@ test.afterAll(async () => {
 });
 
 /** JSON lines of a running CLI, as they arrive. */
-function watch(child: ResultPromise): { events: Array<Record<string, unknown>>; waitFor(what: string, match: (e: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>> } {
+function watch(child: ResultPromise): {
+  events: Array<Record<string, unknown>>;
+  waitFor(what: string, match: (e: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+} {
   const events: Array<Record<string, unknown>> = [];
   let partial = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -69,7 +72,9 @@ function watch(child: ResultPromise): { events: Array<Record<string, unknown>>; 
 
 function worker(name: string, outDir: string, queueName = QUEUE): ResultPromise {
   // Short lock and stall check so a dead worker's job is taken over within seconds.
-  return startCli(['worker', '--redis', redis.url, '--queue', queueName, '--out-dir', outDir, '--name', name, '--lock-duration', '4', '--stalled-interval', '2', '--json'], { timeoutMs: 400_000 });
+  return startCli(['worker', '--redis', redis.url, '--queue', queueName, '--out-dir', outDir, '--name', name, '--lock-duration', '4', '--stalled-interval', '2', '--json'], {
+    timeoutMs: 400_000,
+  });
 }
 
 async function statusWhen(check: (s: QueueStatus) => boolean, what: string, timeoutMs: number): Promise<QueueStatus> {
@@ -211,7 +216,16 @@ test('a long recording rendered in parts by two workers at once, joined frame-ex
     // One file; the parts and the staging gone (their empty folders go when the workers stop).
     expect(await allFiles(outDir)).toEqual(['.bbb-capture-jobs', '.bbb-capture-parts', output]);
     const report = await measureFidelity({ video: file, recordingDir: rec.dir, tools });
-    test.info().annotations.push({ type: 'fidelity', description: JSON.stringify({ delivered: report.cameras.map((c) => c.deliveredRatio), screenshare: report.screenshare?.deliveredRatio, avSyncMs: report.avSyncMs, leadingMs: report.leadingMs, durationErrorMs: report.durationErrorMs }) });
+    test.info().annotations.push({
+      type: 'fidelity',
+      description: JSON.stringify({
+        delivered: report.cameras.map((c) => c.deliveredRatio),
+        screenshare: report.screenshare?.deliveredRatio,
+        avSyncMs: report.avSyncMs,
+        leadingMs: report.leadingMs,
+        durationErrorMs: report.durationErrorMs,
+      }),
+    });
     expect(report.cameras.map((c) => c.deliveredRatio)).toEqual([1]);
     expect(report.cameras[0]!.longestFreezeMs).toBeLessThanOrEqual(34);
     expect(report.screenshare?.deliveredRatio).toBe(1);
@@ -220,12 +234,19 @@ test('a long recording rendered in parts by two workers at once, joined frame-ex
     expect(report.leadingMs).toBe(0);
     expect(Math.abs(report.durationErrorMs)).toBeLessThanOrEqual(10);
     // The whole gets the captions and chapters the parts have none of, on its own timeline.
-    const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name:chapter=start_time', '-of', 'json', file], { label: 'ffprobe', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+    const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name:chapter=start_time', '-of', 'json', file], {
+      label: 'ffprobe',
+      failureCode: 'FFMPEG_FAILED',
+      missingCode: 'FFMPEG_MISSING',
+    });
     const probe = JSON.parse(stdout) as { streams: Array<{ codec_type: string; codec_name: string }>; chapters: Array<{ start_time: string }> };
     expect(probe.streams.filter((s) => s.codec_type === 'subtitle').map((s) => s.codec_name)).toEqual(['mov_text']);
     const changes = [...rec.truth.slides.map((s) => s.start), ...(rec.truth.screenshare?.intervals ?? []).map((i) => i.start)].sort((x, y) => x - y);
     // A change closer than MIN_CHAPTER_S to its chapter's start joins it (here the end of the 2.8 s share).
-    const starts = changes.reduce<number[]>((kept, t) => (kept.length > 0 && t - kept.at(-1)! < MIN_CHAPTER_S ? kept : [...kept, t]), []);
+    const starts = changes.reduce<number[]>((kept, t) => {
+      if (kept.length === 0 || t - kept.at(-1)! >= MIN_CHAPTER_S) kept.push(t);
+      return kept;
+    }, []);
     expect(starts.length).toBeLessThan(changes.length);
     expect(probe.chapters.map((c) => Number(c.start_time))).toEqual(starts);
     expect(await (await partsQueue.getJob(jobId))!.getState()).toBe('completed');

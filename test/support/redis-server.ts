@@ -48,7 +48,9 @@ export async function startTestRedis(options: { tls?: TestRedisTls } = {}): Prom
   for (let tries = 0; ; tries++) {
     const port = await freePort();
     const tls = options.tls;
-    const listen = tls ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca, '--tls-auth-clients', 'yes'] : ['--port', String(port)];
+    const listen = tls
+      ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca, '--tls-auth-clients', 'yes']
+      : ['--port', String(port)];
     const child: ChildProcess = spawn(binary, [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

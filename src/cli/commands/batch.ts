@@ -4,7 +4,7 @@
  * stopped by a signal; the journal in DIR lets the same command finish the rest.
  */
 import path from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { autoConcurrency, machineResources } from '../../batch/auto-concurrency.js';
 import { batchReport, formatBatchSummary } from '../../batch/batch-report.js';
 import { validateNameTemplate } from '../../batch/name-template.js';
@@ -62,10 +62,14 @@ export function registerBatch(program: Command, context: CliContext): void {
     .option('-d, --out-dir <dir>', 'where the videos, the journal (.bbb-capture-batch.json) and the staging directory go', '.')
     .addOption(new Option('-c, --concurrency <n|auto>', 'captures at once; auto: from cores, memory and resolution (see docs/farm.md)').argParser(parseConcurrency).default('auto'))
     .option('--name-template <template>', 'output names from {meetingName} {date} {time} {recordId} {meetingId} (default: "{meetingName} {date} {time}")')
-    .addOption(new Option('--retries <n>', 'retries of a capture that failed for a transient reason (network, crash, stall)').argParser(parseCount).default(DEFAULT_RETRY_POLICY.retries))
-    .addOption(new Option('--retry-delay <s>', 'wait before the first retry; each next wait is 4 times longer').argParser(parseSeconds).default(DEFAULT_RETRY_POLICY.delayMs / 1000))
+    .addOption(
+      new Option('--retries <n>', 'retries of a capture that failed for a transient reason (network, crash, stall)').argParser(parseCount).default(DEFAULT_RETRY_POLICY.retries),
+    )
+    .addOption(
+      new Option('--retry-delay <s>', 'wait before the first retry; each next wait is 4 times longer').argParser(parseSeconds).default(DEFAULT_RETRY_POLICY.delayMs / 1000),
+    )
     .option('--fail-fast', 'stop at the first recording that fails for good (in-flight captures are stopped too)', false)
-    .option('--report <file>', 'write a JSON report: every item\'s status, output, attempts, duration, error code and message');
+    .option('--report <file>', "write a JSON report: every item's status, output, attempts, duration, error code and message");
   addBbbApiOptions(command);
   addDeliveryOptions(command);
   addCaptureOptions(command).action(async (listArg: string | undefined, flags: BatchFlags) => {
@@ -75,7 +79,7 @@ export function registerBatch(program: Command, context: CliContext): void {
     if (!api && listArg === undefined) throw new CaptureError('USAGE', 'no recordings: give a list file, or --bbb-url to take them from a BBB server');
     // The report names where the items came from: the list, or the API call (never its secret).
     const list = listArg ?? `${api!.url}api/getRecordings`;
-    let items;
+    let items: Awaited<ReturnType<typeof readBatchList>>;
     if (api) {
       const listing = await listBbbRecordings(api, { signal: context.signal });
       for (const skip of listing.skipped) context.stderr.write(`skipped ${skip.recordId}: ${skip.why}\n`);
@@ -88,7 +92,8 @@ export function registerBatch(program: Command, context: CliContext): void {
     } else items = await readBatchList(list);
     if (flags.nameTemplate !== undefined) validateNameTemplate(flags.nameTemplate);
     const base = resolveCaptureOptions(flags, context);
-    if (base.engine === 'render' && base.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv (or --engine capture or auto for WebM)');
+    if (base.engine === 'render' && base.format === 'webm')
+      throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv (or --engine capture or auto for WebM)');
     // What auto will most likely choose, for sizing the concurrency (the job decides per recording).
     const engine = base.engine === 'auto' ? (base.format === 'webm' ? 'capture' : 'render') : base.engine;
     let concurrency: number;
@@ -104,7 +109,7 @@ export function registerBatch(program: Command, context: CliContext): void {
     } else concurrency = flags.concurrency;
 
     const reporter = createBatchProgressReporter({ json: flags.json, verbose: flags.verbose, quiet: flags.quiet, stdout: context.stdout, stderr: context.stderr });
-    let result;
+    let result: Awaited<ReturnType<typeof runBatch>> | undefined;
     const webhook = openWebhookSender(delivery, context);
     try {
       result = await runBatch({
@@ -129,7 +134,10 @@ export function registerBatch(program: Command, context: CliContext): void {
     if (result.stopped === 'signal') throw new CaptureError('ABORTED', 'batch stopped by a signal; run the same command again to finish it');
     const notDone = result.items.length - result.counts.done - result.counts.duplicate;
     if (notDone > 0) {
-      throw new CaptureError('BATCH_FAILED', `${notDone} of ${result.items.length} recordings not done (${result.counts.failed} failed)${flags.report ? `; see ${flags.report}` : ''}`);
+      throw new CaptureError(
+        'BATCH_FAILED',
+        `${notDone} of ${result.items.length} recordings not done (${result.counts.failed} failed)${flags.report ? `; see ${flags.report}` : ''}`,
+      );
     }
   });
 }

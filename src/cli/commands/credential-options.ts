@@ -29,22 +29,30 @@ const collect = (value: string, previous: string[] | undefined) => [...(previous
 export function addCredentialOptions(command: Command): Command {
   return command
     .option('--cookie <name=value>', 'a cookie for the recording\'s server (player, media, metadata); repeatable; env BBB_CAPTURE_COOKIE ("a=1; b=2")', collect)
-    .option('--header <"Name: value">', 'a request header for the recording\'s server only; repeatable; env BBB_CAPTURE_HEADER (one per line)', collect)
-    .option('--basic-auth <user:pass>', 'HTTP basic auth for the recording\'s server only; env BBB_CAPTURE_BASIC_AUTH')
-    .option('--credentials-file <file>', 'JSON credentials per server: {"https://bbb.example.org": {"cookies": {"name": "value"}, "headers": {"Name": "value"}, "basicAuth": "user:pass"}}');
+    .option('--header <"Name: value">', "a request header for the recording's server only; repeatable; env BBB_CAPTURE_HEADER (one per line)", collect)
+    .option('--basic-auth <user:pass>', "HTTP basic auth for the recording's server only; env BBB_CAPTURE_BASIC_AUTH")
+    .option(
+      '--credentials-file <file>',
+      'JSON credentials per server: {"https://bbb.example.org": {"cookies": {"name": "value"}, "headers": {"Name": "value"}, "basicAuth": "user:pass"}}',
+    );
 }
 
 function cookie(text: string, where: string): { name: string; value: string } {
   const eq = text.indexOf('=');
   const name = eq === -1 ? '' : text.slice(0, eq).trim();
   const value = eq === -1 ? '' : text.slice(eq + 1).trim();
-  if (!TOKEN.test(name) || !COOKIE_VALUE.test(value)) throw new CaptureError('USAGE', `${where}: expected NAME=VALUE (a cookie name, then a value without spaces, quotes, commas or semicolons)`);
+  if (!TOKEN.test(name) || !COOKIE_VALUE.test(value))
+    throw new CaptureError('USAGE', `${where}: expected NAME=VALUE (a cookie name, then a value without spaces, quotes, commas or semicolons)`);
   return { name, value };
 }
 
 function header(name: string, value: string, where: string): readonly [string, string] {
   if (!TOKEN.test(name) || /[\r\n\0]/.test(value)) throw new CaptureError('USAGE', `${where}: expected "Name: value" (a header name, then a value on one line)`);
-  if (RESERVED.has(name.toLowerCase())) throw new CaptureError('USAGE', `${where}: ${name} cannot be set this way${name.toLowerCase() === 'cookie' ? ' (use --cookie)' : name.toLowerCase() === 'authorization' ? ' for basic auth (use --basic-auth); other schemes are not supported' : ''}`);
+  if (RESERVED.has(name.toLowerCase()))
+    throw new CaptureError(
+      'USAGE',
+      `${where}: ${name} cannot be set this way${name.toLowerCase() === 'cookie' ? ' (use --cookie)' : name.toLowerCase() === 'authorization' ? ' for basic auth (use --basic-auth); other schemes are not supported' : ''}`,
+    );
   return [name, value.trim()];
 }
 
@@ -68,7 +76,8 @@ function fromFile(file: string): Map<string, OriginCredentials> {
     const why = (error as NodeJS.ErrnoException).code ?? 'not valid JSON';
     throw new CaptureError('USAGE', `--credentials-file ${file}: ${why}`);
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new CaptureError('USAGE', `--credentials-file ${file}: expected an object keyed by origin (https://host[:port])`);
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new CaptureError('USAGE', `--credentials-file ${file}: expected an object keyed by origin (https://host[:port])`);
   const byOrigin = new Map<string, OriginCredentials>();
   for (const [key, entry] of Object.entries(doc as Record<string, unknown>)) {
     const where = `--credentials-file ${file}, ${JSON.stringify(key)}`;
@@ -84,7 +93,8 @@ function fromFile(file: string): Map<string, OriginCredentials> {
     if (typeof entry !== 'object' || unknown.length > 0) throw new CaptureError('USAGE', `${where}: expected {"cookies": {...}, "headers": {...}, "basicAuth": "user:pass"}`);
     const strings = (v: unknown, what: string): Array<[string, string]> => {
       if (v === undefined) return [];
-      if (!v || typeof v !== 'object' || Array.isArray(v) || Object.values(v).some((x) => typeof x !== 'string')) throw new CaptureError('USAGE', `${where}: "${what}" must map names to string values`);
+      if (!v || typeof v !== 'object' || Array.isArray(v) || Object.values(v).some((x) => typeof x !== 'string'))
+        throw new CaptureError('USAGE', `${where}: "${what}" must map names to string values`);
       return Object.entries(v as Record<string, string>);
     };
     if (e.basicAuth !== undefined && typeof e.basicAuth !== 'string') throw new CaptureError('USAGE', `${where}: "basicAuth" must be "user:pass"`);
@@ -102,10 +112,21 @@ export function resolveCredentials(flags: CredentialFlags, context: Pick<CliCont
   const env = context.env;
   const cookies = flags.cookie?.length
     ? flags.cookie.map((c, i) => cookie(c, `--cookie #${i + 1}`))
-    : (env.BBB_CAPTURE_COOKIE ?? '').split(';').filter((c) => c.trim() !== '').map((c, i) => cookie(c, `BBB_CAPTURE_COOKIE cookie #${i + 1}`));
+    : (env.BBB_CAPTURE_COOKIE ?? '')
+        .split(';')
+        .filter((c) => c.trim() !== '')
+        .map((c, i) => cookie(c, `BBB_CAPTURE_COOKIE cookie #${i + 1}`));
   const headers = flags.header?.length
     ? flags.header.map((h, i) => headerLine(h, `--header #${i + 1}`))
-    : (env.BBB_CAPTURE_HEADER ?? '').split(/\r?\n/).filter((h) => h.trim() !== '').map((h, i) => headerLine(h, `BBB_CAPTURE_HEADER line ${i + 1}`));
-  const auth = flags.basicAuth !== undefined ? basicAuth(flags.basicAuth, '--basic-auth') : env.BBB_CAPTURE_BASIC_AUTH ? basicAuth(env.BBB_CAPTURE_BASIC_AUTH, 'BBB_CAPTURE_BASIC_AUTH') : undefined;
+    : (env.BBB_CAPTURE_HEADER ?? '')
+        .split(/\r?\n/)
+        .filter((h) => h.trim() !== '')
+        .map((h, i) => headerLine(h, `BBB_CAPTURE_HEADER line ${i + 1}`));
+  const auth =
+    flags.basicAuth !== undefined
+      ? basicAuth(flags.basicAuth, '--basic-auth')
+      : env.BBB_CAPTURE_BASIC_AUTH
+        ? basicAuth(env.BBB_CAPTURE_BASIC_AUTH, 'BBB_CAPTURE_BASIC_AUTH')
+        : undefined;
   return new RecordingCredentials({ cookies, headers, basicAuth: auth }, flags.credentialsFile ? fromFile(flags.credentialsFile) : new Map());
 }

@@ -2,7 +2,7 @@
  * `bbb-capture dashboard --redis URL`: a web page of the capture queue (bull-board) until stopped.
  * Loopback only unless --token or --basic-auth is given (USAGE otherwise): it can retry and remove jobs.
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { CaptureError } from '../../errors.js';
 import { openCaptureQueue } from '../../worker/capture-queue.js';
 import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
@@ -42,7 +42,10 @@ export function registerDashboard(program: Command, context: CliContext): void {
     .description('serve a web dashboard of the capture queue (waiting, active, done, failed with errors; retry and remove jobs) until stopped')
     .addOption(new Option('--port <n>', 'port to listen on').argParser(parseCount).default(3000))
     .option('--host <address>', 'address to listen on; anything but loopback needs --token or --basic-auth', '127.0.0.1')
-    .option('--token <token>', 'require this token: open http://HOST:PORT/?token=TOKEN once (a cookie keeps it), or send Authorization: Bearer TOKEN (env BBB_CAPTURE_DASHBOARD_TOKEN, preferred: a flag shows in ps)')
+    .option(
+      '--token <token>',
+      'require this token: open http://HOST:PORT/?token=TOKEN once (a cookie keeps it), or send Authorization: Bearer TOKEN (env BBB_CAPTURE_DASHBOARD_TOKEN, preferred: a flag shows in ps)',
+    )
     .option('--basic-auth <user:password>', 'require HTTP basic authentication (env BBB_CAPTURE_DASHBOARD_BASIC_AUTH)');
   addQueueOptions(command);
   command.action(async (flags: DashboardFlags) => {
@@ -55,7 +58,9 @@ export function registerDashboard(program: Command, context: CliContext): void {
     const queue = openCaptureQueue(connection, flags.queue);
     try {
       const dashboard = await serveDashboard({ queue, host: flags.host, port: flags.port, auth });
-      context.stderr.write(`dashboard of queue ${flags.queue} on ${redactRedisUrl(redisUrl)} at ${dashboard.url}${auth ? ` (${auth.kind === 'token' ? 'token' : 'basic auth'} required)` : ''}\n`);
+      context.stderr.write(
+        `dashboard of queue ${flags.queue} on ${redactRedisUrl(redisUrl)} at ${dashboard.url}${auth ? ` (${auth.kind === 'token' ? 'token' : 'basic auth'} required)` : ''}\n`,
+      );
       await new Promise<void>((resolve) => {
         if (context.signal.aborted) resolve();
         context.signal.addEventListener('abort', () => resolve(), { once: true });

@@ -5,7 +5,7 @@
  * a command line are visible to every user of the machine in ps, so neither has a flag of its own
  * except --webhook-secret, for completeness).
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { createWebhookSender, DEFAULT_WEBHOOK_TUNING, type WebhookOptions, type WebhookSender } from '../../deliver/create-webhook-sender.js';
 import type { DeliveryOptions } from '../../deliver/deliver-export.js';
 import { DEFAULT_UPLOAD_TUNING, MIN_PART_SIZE, parseUploadTarget, type UploadOptions } from '../../deliver/upload-options.js';
@@ -30,14 +30,24 @@ export const WEBHOOK_DRAIN_MS = 30_000;
 /** Adds --upload, the store's settings, --upload-remove-local, --webhook and --webhook-secret. */
 export function addDeliveryOptions(command: Command): Command {
   return command
-    .option('--upload <s3://bucket/prefix/>', 'put each finished file in S3-compatible object storage under this prefix, verified by size and checksum (credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY [/ AWS_SESSION_TOKEN], else the SDK\'s profiles and instance roles)')
+    .option(
+      '--upload <s3://bucket/prefix/>',
+      "put each finished file in S3-compatible object storage under this prefix, verified by size and checksum (credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY [/ AWS_SESSION_TOKEN], else the SDK's profiles and instance roles)",
+    )
     .option('--s3-endpoint <url>', 'endpoint of a self-hosted or other S3-compatible store, e.g. http://minio:9000 (env AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL; default: AWS)')
     .option('--s3-region <region>', 'region of the bucket (env AWS_REGION or AWS_DEFAULT_REGION; default us-east-1)')
     .option('--s3-path-style', 'path-style URLs (http://host/bucket/key), which most self-hosted stores (MinIO, Ceph, Garage) need (env AWS_S3_FORCE_PATH_STYLE=true)', false)
-    .addOption(new Option('--s3-part-size <size>', 'multipart upload part size (at least 5M); files no larger go in one request').argParser(parseSize).default(DEFAULT_UPLOAD_TUNING.partSize, '16M'))
+    .addOption(
+      new Option('--s3-part-size <size>', 'multipart upload part size (at least 5M); files no larger go in one request')
+        .argParser(parseSize)
+        .default(DEFAULT_UPLOAD_TUNING.partSize, '16M'),
+    )
     .option('--upload-remove-local', 'remove the local file once its upload is verified (default: keep it)', false)
     .option('--webhook <url>', 'POST a JSON report after each export (done, or failed for good): recording id, meeting name, output, upload URL, duration, engine, checks, error')
-    .option('--webhook-secret <secret>', 'sign webhooks: X-BBB-Capture-Signature: sha256=<HMAC-SHA256 of the body> (env BBB_CAPTURE_WEBHOOK_SECRET, preferred: a flag shows in ps)');
+    .option(
+      '--webhook-secret <secret>',
+      'sign webhooks: X-BBB-Capture-Signature: sha256=<HMAC-SHA256 of the body> (env BBB_CAPTURE_WEBHOOK_SECRET, preferred: a flag shows in ps)',
+    );
 }
 
 /** The delivery options of the flags and environment; throws USAGE for bad values. */
@@ -50,7 +60,8 @@ export function resolveDeliveryOptions(flags: DeliveryFlags, context: CliContext
     if (flags.s3PartSize < MIN_PART_SIZE) throw new CaptureError('USAGE', `--s3-part-size must be at least 5M (S3's smallest part), got ${flags.s3PartSize} bytes`);
     const accessKeyId = env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-    if (!!accessKeyId !== !!secretAccessKey) throw new CaptureError('USAGE', 'set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither (then the SDK looks in profiles and instance roles)');
+    if (!!accessKeyId !== !!secretAccessKey)
+      throw new CaptureError('USAGE', 'set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither (then the SDK looks in profiles and instance roles)');
     upload = {
       ...parseUploadTarget(flags.upload),
       endpoint,
@@ -77,7 +88,8 @@ export function openWebhookSender(delivery: DeliveryOptions, context: CliContext
   if (!delivery.webhook) return null;
   const url = delivery.webhook.url;
   return createWebhookSender(delivery.webhook, (outcome) => {
-    if (!outcome.ok) context.stderr.write(`warning: webhook ${outcome.event} to ${url} not delivered after ${outcome.attempts} ${outcome.attempts === 1 ? 'try' : 'tries'}: ${outcome.reason}\n`);
+    if (!outcome.ok)
+      context.stderr.write(`warning: webhook ${outcome.event} to ${url} not delivered after ${outcome.attempts} ${outcome.attempts === 1 ? 'try' : 'tries'}: ${outcome.reason}\n`);
   });
 }
 

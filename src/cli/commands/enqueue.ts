@@ -4,7 +4,7 @@
  * settings is queued once. Exit code 3 (BATCH_FAILED) when some could not be queued.
  */
 import { FlowProducer } from 'bullmq';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { validateNameTemplate } from '../../batch/name-template.js';
 import { readBatchList, type BatchItem } from '../../batch/parse-batch-list.js';
 import { listBbbRecordings } from '../../bbb-api/list-bbb-recordings.js';
@@ -67,13 +67,34 @@ export function registerEnqueue(program: Command, context: CliContext): void {
     .addOption(new Option('--to <time>', 'end of the part to export (default: the end)').argParser(parseTime))
     .addOption(new Option('--format <format>', 'container').choices(['mp4', 'mkv', 'webm']).default('mp4'))
     .option('--name-template <template>', 'output names from {meetingName} {date} {time} {recordId} {meetingId}')
-    .addOption(new Option('--engine <engine>', 'auto (the worker chooses per recording: render where it can, see record --help), capture (real time) or render (frame-exact)').choices(ENGINE_CHOICES).default('auto'))
-    .addOption(new Option('--part-length <s>', 'render engine: cut recordings longer than 1.5 parts into parts of this many seconds (longer when that would make more than 1000 parts), rendered by any workers at once and joined (workers must share --out-dir); 0 = whole').argParser(parseAmount).default(0))
+    .addOption(
+      new Option('--engine <engine>', 'auto (the worker chooses per recording: render where it can, see record --help), capture (real time) or render (frame-exact)')
+        .choices(ENGINE_CHOICES)
+        .default('auto'),
+    )
+    .addOption(
+      new Option(
+        '--part-length <s>',
+        'render engine: cut recordings longer than 1.5 parts into parts of this many seconds (longer when that would make more than 1000 parts), rendered by any workers at once and joined (workers must share --out-dir); 0 = whole',
+      )
+        .argParser(parseAmount)
+        .default(0),
+    )
     .addOption(new Option('--attempts <n>', 'attempts per job for transient failures (permanent ones fail at once)').argParser(parseAmount).default(DEFAULT_JOB_RETRY.attempts))
-    .addOption(new Option('--backoff <s>', 'wait before the first retry; doubles each time (BullMQ exponential backoff)').argParser(parseAmount).default(DEFAULT_JOB_RETRY.backoffMs / 1000))
-    .addOption(new Option('--keep-done <n>', 'completed jobs kept in Redis (the newest; for `status` and to recognise a re-enqueue)').argParser(parseCount).default(DEFAULT_JOB_RETENTION.keepDone))
+    .addOption(
+      new Option('--backoff <s>', 'wait before the first retry; doubles each time (BullMQ exponential backoff)').argParser(parseAmount).default(DEFAULT_JOB_RETRY.backoffMs / 1000),
+    )
+    .addOption(
+      new Option('--keep-done <n>', 'completed jobs kept in Redis (the newest; for `status` and to recognise a re-enqueue)')
+        .argParser(parseCount)
+        .default(DEFAULT_JOB_RETENTION.keepDone),
+    )
     .addOption(new Option('--keep-failed <n>', 'failed jobs kept in Redis (the newest)').argParser(parseCount).default(DEFAULT_JOB_RETENTION.keepFailed))
-    .addOption(new Option('--retention-days <d>', 'finished jobs older than this are removed from Redis (their files stay)').argParser(parseAmount).default(DEFAULT_JOB_RETENTION.maxAgeDays))
+    .addOption(
+      new Option('--retention-days <d>', 'finished jobs older than this are removed from Redis (their files stay)')
+        .argParser(parseAmount)
+        .default(DEFAULT_JOB_RETENTION.maxAgeDays),
+    )
     .option('--json', 'one JSON line per item on stdout', false);
   addQueueOptions(command);
   addBbbApiOptions(command);
@@ -87,8 +108,10 @@ export function registerEnqueue(program: Command, context: CliContext): void {
     const tls = await resolveRedisTls(flags, context, redisUrl);
     if (flags.nameTemplate !== undefined) validateNameTemplate(flags.nameTemplate);
     if (!Number.isInteger(flags.attempts)) throw new CaptureError('USAGE', `--attempts ${flags.attempts} is not a whole number`);
-    if (flags.partLength > 0 && (flags.engine === 'capture' || flags.format === 'webm')) throw new CaptureError('USAGE', '--part-length needs the render engine (--engine render or auto, MP4 or MKV)');
-    if (flags.partLength > 0 && flags.partLength < 10) throw new CaptureError('USAGE', `--part-length ${flags.partLength}: parts shorter than 10 s cost more in player start-up than they save`);
+    if (flags.partLength > 0 && (flags.engine === 'capture' || flags.format === 'webm'))
+      throw new CaptureError('USAGE', '--part-length needs the render engine (--engine render or auto, MP4 or MKV)');
+    if (flags.partLength > 0 && flags.partLength < 10)
+      throw new CaptureError('USAGE', `--part-length ${flags.partLength}: parts shorter than 10 s cost more in player start-up than they save`);
     if (flags.engine === 'render' && flags.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv');
     const items = await collectItems(inputs);
     if (api) {
@@ -136,7 +159,8 @@ export function registerEnqueue(program: Command, context: CliContext): void {
       }
       const refused = results.filter((r) => r.outcome.status === 'refused').length;
       const queued = results.filter((r) => r.outcome.status === 'queued' || r.outcome.status === 'retried').length;
-      if (!flags.json) context.stderr.write(`${queued} queued, ${results.length - queued - refused} already there, ${refused} refused on ${flags.queue} at ${redactRedisUrl(redisUrl)}\n`);
+      if (!flags.json)
+        context.stderr.write(`${queued} queued, ${results.length - queued - refused} already there, ${refused} refused on ${flags.queue} at ${redactRedisUrl(redisUrl)}\n`);
       if (refused > 0) throw new CaptureError('BATCH_FAILED', `${refused} of ${results.length} recordings could not be queued`);
     } finally {
       await flows.close();

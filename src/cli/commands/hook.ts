@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { CaptureError } from '../../errors.js';
 import { hookScript } from '../../hook/hook-script.js';
 import { installHook } from '../../hook/install-hook.js';
@@ -43,22 +43,26 @@ export function registerHook(program: Command, context: CliContext): void {
   const hook = program.command('hook').description('the BBB post-publish hook that hands each newly published recording to bbb-capture');
   hook
     .command('install')
-    .description(`write ${'bbb-capture.rb'} into BBB's post_publish scripts: with --redis it queues each published recording (enqueue), otherwise it leaves a spool file for \`watch --spool\`; it never fails or holds up BBB's publishing`)
-    .option('--dir <dir>', 'BBB\'s post_publish scripts directory', DEFAULT_HOOK_DIR)
-    .option('--spool <dir>', 'spool directory for `watch --spool` (BBB\'s user must be able to write it); also used when the queue cannot be reached', DEFAULT_SPOOL_DIR)
-    .option('--published <dir>', 'BBB\'s published presentation recordings', DEFAULT_PUBLISHED_DIR)
+    .description(
+      `write ${'bbb-capture.rb'} into BBB's post_publish scripts: with --redis it queues each published recording (enqueue), otherwise it leaves a spool file for \`watch --spool\`; it never fails or holds up BBB's publishing`,
+    )
+    .option('--dir <dir>', "BBB's post_publish scripts directory", DEFAULT_HOOK_DIR)
+    .option('--spool <dir>', "spool directory for `watch --spool` (BBB's user must be able to write it); also used when the queue cannot be reached", DEFAULT_SPOOL_DIR)
+    .option('--published <dir>', "BBB's published presentation recordings", DEFAULT_PUBLISHED_DIR)
     .option('--redis <url>', 'queue recordings on this Redis (redis:// or rediss://) instead of spooling them; needs --playback-base')
     .option('--queue <name>', 'queue name', DEFAULT_QUEUE)
     .option('--playback-base <url>', 'with --redis: playback URL without the record id, e.g. https://bbb.example.org/playback/presentation/2.3/')
     .option('--bin <path>', 'bbb-capture executable the hook runs (default: this installation, with this Node)')
-    .option('--log <file>', 'the hook\'s log (stderr, i.e. BBB\'s own log, when it cannot be written)', DEFAULT_LOG)
+    .option('--log <file>', "the hook's log (stderr, i.e. BBB's own log, when it cannot be written)", DEFAULT_LOG)
     .addOption(new Option('--timeout <s>', 'longest an enqueue may take before the hook kills it and spools the recording').argParser(parseAmount).default(10))
     .action(async (flags: InstallFlags) => {
       if (flags.redis !== undefined) {
         checkRedisUrl(flags.redis);
-        if (flags.playbackBase === undefined) throw new CaptureError('USAGE', '--redis needs --playback-base https://HOST/playback/presentation/2.3/ (workers fetch recordings by their playback URL)');
+        if (flags.playbackBase === undefined)
+          throw new CaptureError('USAGE', '--redis needs --playback-base https://HOST/playback/presentation/2.3/ (workers fetch recordings by their playback URL)');
       }
-      if (flags.playbackBase !== undefined && !/^https?:\/\/[^/]+\/.*\/$/.test(flags.playbackBase)) throw new CaptureError('USAGE', `--playback-base "${flags.playbackBase}" must be an http(s) URL ending in "/", e.g. https://bbb.example.org/playback/presentation/2.3/`);
+      if (flags.playbackBase !== undefined && !/^https?:\/\/[^/]+\/.*\/$/.test(flags.playbackBase))
+        throw new CaptureError('USAGE', `--playback-base "${flags.playbackBase}" must be an http(s) URL ending in "/", e.g. https://bbb.example.org/playback/presentation/2.3/`);
       if (!/^[A-Za-z0-9_.-]+$/.test(flags.queue)) throw new CaptureError('USAGE', `--queue "${flags.queue}" may only hold letters, digits, ".", "_" and "-"`);
       if (!(flags.timeout > 0)) throw new CaptureError('USAGE', `--timeout must be more than 0, got ${flags.timeout}`);
       const script = hookScript({
@@ -72,12 +76,14 @@ export function registerHook(program: Command, context: CliContext): void {
         timeoutS: flags.timeout,
       });
       const file = await installHook(path.resolve(flags.dir), script);
-      context.stderr.write(`installed ${file}: ${flags.redis !== undefined ? `queues recordings on ${flags.queue}` : `spools recordings to ${path.resolve(flags.spool)} for \`watch --spool\``}; log ${path.resolve(flags.log)}\n`);
+      context.stderr.write(
+        `installed ${file}: ${flags.redis !== undefined ? `queues recordings on ${flags.queue}` : `spools recordings to ${path.resolve(flags.spool)} for \`watch --spool\``}; log ${path.resolve(flags.log)}\n`,
+      );
     });
   hook
     .command('uninstall')
     .description('remove the hook `hook install` wrote (only that file, recognised by its marker line)')
-    .option('--dir <dir>', 'BBB\'s post_publish scripts directory', DEFAULT_HOOK_DIR)
+    .option('--dir <dir>', "BBB's post_publish scripts directory", DEFAULT_HOOK_DIR)
     .action(async (flags: { dir: string }) => {
       const removed = await uninstallHook(path.resolve(flags.dir));
       context.stderr.write(removed ? `removed ${removed}\n` : `no bbb-capture hook in ${path.resolve(flags.dir)}\n`);

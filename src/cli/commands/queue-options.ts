@@ -1,7 +1,7 @@
 /**
  * Options shared by `worker`, `enqueue` and `status`: where the queue is.
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { CaptureError } from '../../errors.js';
 import { DEFAULT_QUEUE } from '../../worker/capture-queue.js';
 import { checkRedisUrl } from '../../worker/open-redis.js';

@@ -24,7 +24,8 @@ interface ServeFlags {
 function pair(text: string | undefined, separator: string, option: string): [string, string] | undefined {
   if (text === undefined) return undefined;
   const at = text.indexOf(separator);
-  if (at <= 0) throw new CaptureError('USAGE', `${option}: expected ${separator === '=' ? 'NAME=VALUE' : separator === ':' && option.includes('basic') ? 'USER:PASS' : '"Name: value"'}`);
+  if (at <= 0)
+    throw new CaptureError('USAGE', `${option}: expected ${separator === '=' ? 'NAME=VALUE' : separator === ':' && option.includes('basic') ? 'USER:PASS' : '"Name: value"'}`);
   return [text.slice(0, at).trim(), text.slice(at + 1).trim()];
 }
 
@@ -43,7 +44,10 @@ export function registerServe(program: Command, context: CliContext): void {
     .option('--player <dir>', 'a bbb-playback build to serve instead of the bundled stand-in player')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
     .option('--host <host>', 'interface to listen on; anything but loopback exposes the recordings', '127.0.0.1')
-    .option('--bbb-secret <secret>', 'answer /bigbluebutton/api/getRecordings with this shared secret, as a BBB server does (also BBB_CAPTURE_BBB_SECRET); without one the API answers FAILED')
+    .option(
+      '--bbb-secret <secret>',
+      'answer /bigbluebutton/api/getRecordings with this shared secret, as a BBB server does (also BBB_CAPTURE_BBB_SECRET); without one the API answers FAILED',
+    )
     .option('--require-cookie <name=value>', 'for tests: refuse the player and recordings (403) without this cookie')
     .option('--require-header <"Name: value">', 'for tests: refuse the player and recordings (403) without this header')
     .option('--require-basic-auth <user:pass>', 'for tests: refuse the player and recordings (401, with a challenge) without this basic auth')
@@ -53,13 +57,14 @@ export function registerServe(program: Command, context: CliContext): void {
       const cookie = pair(flags.requireCookie, '=', '--require-cookie');
       const header = pair(flags.requireHeader, ':', '--require-header');
       const basic = pair(flags.requireBasicAuth, ':', '--require-basic-auth');
-      const requireAuth = cookie || header || basic
-        ? {
-            cookie: cookie && { name: cookie[0], value: cookie[1] },
-            header: header && { name: header[0], value: header[1] },
-            basicAuth: basic && { username: basic[0], password: basic[1] },
-          }
-        : undefined;
+      const requireAuth =
+        cookie || header || basic
+          ? {
+              cookie: cookie && { name: cookie[0], value: cookie[1] },
+              header: header && { name: header[0], value: header[1] },
+              basicAuth: basic && { username: basic[0], password: basic[1] },
+            }
+          : undefined;
       const server = await startServer({
         requireAuth,
         recordingsDir: flags.recordings,

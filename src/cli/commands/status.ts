@@ -2,7 +2,7 @@
  * `bbb-capture status --redis URL`: jobs per state, running captures and how far they are, failures
  * with their error code and message, finished files with their paths.
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { openCaptureQueue } from '../../worker/capture-queue.js';
 import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
 import { formatQueueStatus, readQueueStatus } from '../../worker/read-queue-status.js';

@@ -3,7 +3,7 @@
  * recording, printed as JSON; `--assert` turns missed targets into exit code 60. Without
  * --recording, `--duration` runs the light check the recorder uses on real recordings.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CaptureError } from '../../errors.js';
 import { findFfmpeg } from '../../process/find-ffmpeg.js';
 import { checkTargets, DEFAULT_TARGETS } from '../../verify/check-targets.js';
@@ -33,7 +33,10 @@ const SOURCES: readonly FidelitySource[] = ['cameras', 'screenshare', 'slides'];
 
 /** A comma-separated list of picture sources. */
 function parseSources(value: string): FidelitySource[] {
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = list.filter((s) => !(SOURCES as readonly string[]).includes(s));
   if (bad.length > 0 || list.length === 0) throw new InvalidArgumentError(`"${value}" is not a list of ${SOURCES.join(', ')}`);
   return list as FidelitySource[];
@@ -62,7 +65,12 @@ export function registerVerify(program: Command, context: CliContext): void {
     .option('--recording <dir>', 'the synthetic recording it was made from (made by `bbb-capture sample`; holds bbb-capture-sample.json)')
     .addOption(new Option('--from <time>', 'start of the exported part, on the recording (default 0)').argParser(parseTime))
     .addOption(new Option('--to <time>', 'end of the exported part (default: the end of the recording)').argParser(parseTime))
-    .addOption(new Option('--sources <list>', 'what the video shows, when not everything: e.g. cameras (the webcams video itself, webcams layout) or slides,screenshare (content layout)').argParser(parseSources))
+    .addOption(
+      new Option(
+        '--sources <list>',
+        'what the video shows, when not everything: e.g. cameras (the webcams video itself, webcams layout) or slides,screenshare (content layout)',
+      ).argParser(parseSources),
+    )
     .addOption(new Option('--duration <time>', 'without --recording: expected length for the light check (streams, length, sound, no black start)').argParser(parseTime))
     .option('--no-audio', 'with --duration: the file need not have sound')
     .addOption(new Option('--ffmpeg <path>', 'ffmpeg executable (default: ffmpeg-static if installed, else ffmpeg on PATH; env BBB_CAPTURE_FFMPEG)'))

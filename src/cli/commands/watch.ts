@@ -7,7 +7,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { CaptureError } from '../../errors.js';
 import { isAudioFormat } from '../../engines/audio/audio-format.js';
 import type { OutputFormat } from '../../mux/build-mux-args.js';
@@ -76,27 +76,43 @@ export function registerWatch(program: Command, context: CliContext): void {
     .command('watch')
     .description('export every recording BBB publishes (and each one the post-publish hook spools), once; a republished recording replaces its own export')
     .requiredOption('--out-dir <dir>', 'where exports and the journal (.bbb-capture-watch.json) go')
-    .option('--published <dir>', 'BBB\'s published presentation recordings', DEFAULT_PUBLISHED_DIR)
+    .option('--published <dir>', "BBB's published presentation recordings", DEFAULT_PUBLISHED_DIR)
     .option('--spool <dir>', 'also take recordings from the spool files `hook install` makes the hook write')
     .addOption(new Option('-c, --concurrency <n>', 'local exports at once').argParser(parseCount).default(1))
     .addOption(new Option('--stable <s>', 'a metadata.xml is read once it has not changed for this long').argParser(parseAmount).default(5))
     .option('--once', 'process what is there (and the spool), then exit: for cron and tests', false)
-    .option('--playback-base <url>', 'with --redis: playback URL without the record id that workers fetch recordings from, e.g. https://bbb.example.org/playback/presentation/2.3/');
+    .option(
+      '--playback-base <url>',
+      'with --redis: playback URL without the record id that workers fetch recordings from, e.g. https://bbb.example.org/playback/presentation/2.3/',
+    );
   addQueueOptions(command);
   addCaptureOptions(command).action(async (flags: WatchFlags) => {
     if (!(flags.concurrency >= 1)) throw new CaptureError('USAGE', `--concurrency must be 1 or more, got ${flags.concurrency}`);
     if (!(flags.stable >= 0)) throw new CaptureError('USAGE', `--stable must be 0 or more, got ${flags.stable}`);
     const farm = flags.redis !== undefined;
-    if (farm && !flags.playbackBase) throw new CaptureError('USAGE', '--redis needs --playback-base https://HOST/playback/presentation/2.3/ (workers fetch recordings by their playback URL)');
-    if (flags.playbackBase !== undefined && !/^https?:\/\/[^/]+\/.*\/$/.test(flags.playbackBase)) throw new CaptureError('USAGE', `--playback-base "${flags.playbackBase}" must be an http(s) URL ending in "/"`);
+    if (farm && !flags.playbackBase)
+      throw new CaptureError('USAGE', '--redis needs --playback-base https://HOST/playback/presentation/2.3/ (workers fetch recordings by their playback URL)');
+    if (flags.playbackBase !== undefined && !/^https?:\/\/[^/]+\/.*\/$/.test(flags.playbackBase))
+      throw new CaptureError('USAGE', `--playback-base "${flags.playbackBase}" must be an http(s) URL ending in "/"`);
     const base = resolveCaptureOptions(flags, context);
-    if (farm && isAudioFormat(base.format)) throw new CaptureError('USAGE', `--format ${base.format} (sound only) is exported locally: the farm's jobs are videos (mp4, mkv or webm)`);
+    if (farm && isAudioFormat(base.format))
+      throw new CaptureError('USAGE', `--format ${base.format} (sound only) is exported locally: the farm's jobs are videos (mp4, mkv or webm)`);
     const outDir = path.resolve(flags.outDir);
     await mkdir(outDir, { recursive: true }).catch((error: unknown) => {
       throw new CaptureError('OUTPUT_NOT_WRITABLE', `cannot create ${outDir}: ${(error as Error).message}`, { cause: error });
     });
     const log = watchLog(flags, context);
-    const common = { publishedDir: path.resolve(flags.published), spoolDir: flags.spool ? path.resolve(flags.spool) : null, outDir, format: base.format, concurrency: flags.concurrency, once: flags.once, stableMs: flags.stable * 1000, signal: context.signal, onEvent: log };
+    const common = {
+      publishedDir: path.resolve(flags.published),
+      spoolDir: flags.spool ? path.resolve(flags.spool) : null,
+      outDir,
+      format: base.format,
+      concurrency: flags.concurrency,
+      once: flags.once,
+      stableMs: flags.stable * 1000,
+      signal: context.signal,
+      onEvent: log,
+    };
 
     if (!farm) {
       const playerDir = flags.player ?? context.env.BBB_CAPTURE_PLAYER;
@@ -136,7 +152,14 @@ export function registerWatch(program: Command, context: CliContext): void {
         const [result] = await enqueueRecordings({
           queue,
           items: [{ index: 0, source: job.dir, url: `${flags.playbackBase}${job.recordId}`, settings: {} }],
-          defaults: { from: base.from, to: base.to ?? null, layout: base.layout, resolution: flags.resolution as Resolution, format: base.format as OutputFormat, engine: base.engine },
+          defaults: {
+            from: base.from,
+            to: base.to ?? null,
+            layout: base.layout,
+            resolution: flags.resolution as Resolution,
+            format: base.format as OutputFormat,
+            engine: base.engine,
+          },
           nameTemplate: undefined,
           retry: DEFAULT_JOB_RETRY,
           signal,

@@ -4,7 +4,7 @@
  * the end), then the worker closes; a second signal exits at once.
  */
 import os from 'node:os';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { autoConcurrency, machineResources } from '../../batch/auto-concurrency.js';
 import { RESOLUTIONS } from '../../job/record-options.js';
 import { DEFAULT_DISK_WATCH, DEFAULT_LOCK_SETTINGS, runWorker, type WorkerEvent } from '../../worker/run-worker.js';
@@ -91,7 +91,8 @@ function workerLog(flags: WorkerFlags, context: CliContext): (event: WorkerEvent
           return undefined;
       }
     })();
-    if (line && (!flags.quiet || event.type === 'job-failed' || event.type === 'job-lock-lost' || event.type === 'worker-error' || event.type === 'worker-paused')) context.stderr.write(`${line}\n`);
+    if (line && (!flags.quiet || event.type === 'job-failed' || event.type === 'job-lock-lost' || event.type === 'worker-error' || event.type === 'worker-paused'))
+      context.stderr.write(`${line}\n`);
   };
 }
 
@@ -101,13 +102,26 @@ export function registerWorker(program: Command, context: CliContext): void {
     .description('capture recordings from a Redis queue (fed by `enqueue`) until stopped; run as many as you like, on any hosts')
     .option('-d, --out-dir <dir>', 'where the videos go (shared by all workers, e.g. over NFS)', '.')
     .addOption(new Option('-c, --concurrency <n|auto>', 'captures at once on this worker; auto: from cores and memory, sized for 1080p').argParser(parseConcurrency).default(1))
-    .addOption(new Option('--lock-duration <s>', 'job lock lifetime; a dead worker\'s job is taken over after about this plus --stalled-interval').argParser(parseAmount).default(DEFAULT_LOCK_SETTINGS.lockDurationMs / 1000))
+    .addOption(
+      new Option('--lock-duration <s>', "job lock lifetime; a dead worker's job is taken over after about this plus --stalled-interval")
+        .argParser(parseAmount)
+        .default(DEFAULT_LOCK_SETTINGS.lockDurationMs / 1000),
+    )
     .addOption(new Option('--stalled-interval <s>', 'how often to look for jobs whose worker died').argParser(parseAmount).default(DEFAULT_LOCK_SETTINGS.stalledIntervalMs / 1000))
     .addOption(new Option('--max-stalled <n>', 'how many worker deaths a job survives before it fails').argParser(parseCount).default(DEFAULT_LOCK_SETTINGS.maxStalledCount))
-    .addOption(new Option('--min-free <size>', 'take no job while the out dir\'s disk has less free (e.g. 500M, 2G); a full disk pauses the worker until this much is free').argParser(parseSize).default(DEFAULT_DISK_WATCH.minFreeBytes, '2G'))
+    .addOption(
+      new Option('--min-free <size>', "take no job while the out dir's disk has less free (e.g. 500M, 2G); a full disk pauses the worker until this much is free")
+        .argParser(parseSize)
+        .default(DEFAULT_DISK_WATCH.minFreeBytes, '2G'),
+    )
     .addOption(new Option('--on-stop <what>', 'on SIGTERM/Ctrl-C: requeue running captures (abort them) or finish them first').choices(['requeue', 'finish']).default('requeue'))
-    .option('--name <name>', 'this worker\'s name in job records (default: host:pid)')
-    .addOption(new Option('--metrics-port <n>', 'serve Prometheus metrics at http://HOST:N/metrics: jobs done/failed by code, job duration, realtime factor, active captures, queue depth').argParser(parseCount))
+    .option('--name <name>', "this worker's name in job records (default: host:pid)")
+    .addOption(
+      new Option(
+        '--metrics-port <n>',
+        'serve Prometheus metrics at http://HOST:N/metrics: jobs done/failed by code, job duration, realtime factor, active captures, queue depth',
+      ).argParser(parseCount),
+    )
     .option('--metrics-host <host>', 'address the metrics are served on (0.0.0.0 for a Prometheus on another host)', '127.0.0.1');
   addQueueOptions(command);
   addDeliveryOptions(command);
@@ -127,11 +141,13 @@ export function registerWorker(program: Command, context: CliContext): void {
       const connection = await openRedis(redisUrl, { name: `bbb-capture-metrics:${name}`, tls: redisTls });
       metricsQueue = openCaptureQueue(connection, flags.queue);
       const queue = metricsQueue;
-      metrics = await serveWorkerMetrics({ host: flags.metricsHost, port: flags.metricsPort, worker: name, queueCounts: () => queue.getJobCounts(...QUEUE_STATES) }).catch(async (error: unknown) => {
-        await queue.close();
-        await connection.quit();
-        throw error;
-      });
+      metrics = await serveWorkerMetrics({ host: flags.metricsHost, port: flags.metricsPort, worker: name, queueCounts: () => queue.getJobCounts(...QUEUE_STATES) }).catch(
+        async (error: unknown) => {
+          await queue.close();
+          await connection.quit();
+          throw error;
+        },
+      );
       if (!flags.quiet) context.stderr.write(`metrics at ${metrics.url}\n`);
     }
     const webhook = openWebhookSender(delivery, context);

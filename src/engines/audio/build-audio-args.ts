@@ -44,8 +44,10 @@ function muxerArgs(plan: AudioExportPlan): string[] {
         // ipod: the M4A flavour of MP4 that iTunes-style podcast apps expect. For a pipe,
         // fragments with the index after the first one (see streamableCopyArgs: delay_moov keeps
         // the edit list that hides AAC's priming samples).
-        '-movflags', plan.streamable ? 'frag_keyframe+delay_moov+default_base_moof' : '+faststart', // index first: plays while downloading
-        '-f', 'ipod',
+        '-movflags',
+        plan.streamable ? 'frag_keyframe+delay_moov+default_base_moof' : '+faststart', // index first: plays while downloading
+        '-f',
+        'ipod',
       ];
     case 'mp3':
       return ['-id3v2_version', '3', '-f', 'mp3']; // ID3v2.3: the version every player reads
@@ -58,20 +60,34 @@ function muxerArgs(plan: AudioExportPlan): string[] {
 export function audioExportArgs(plan: AudioExportPlan): string[] {
   const { tags } = plan;
   return [
-    '-hide_banner', '-nostdin', '-nostats',
-    '-loglevel', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'error',
     '-y', // the output is the job's own partial file
-    '-i', plan.source,
-    '-map', '0:a:0', '-vn', '-sn', '-dn', // the sound only, even from the webcams video
-    '-map_metadata', '-1', // the media's own tags (encoder, a WebM title) say nothing about the talk
-    '-map_chapters', '-1',
+    '-i',
+    plan.source,
+    '-map',
+    '0:a:0',
+    '-vn',
+    '-sn',
+    '-dn', // the sound only, even from the webcams video
+    '-map_metadata',
+    '-1', // the media's own tags (encoder, a WebM title) say nothing about the talk
+    '-map_chapters',
+    '-1',
     // Cut by counting samples from the media's first one: the same cut as the compositor's.
-    '-af', audioCutFilter(plan.from, plan.duration),
+    '-af',
+    audioCutFilter(plan.from, plan.duration),
     ...encoderArgs(plan),
-    '-metadata', `title=${tags.title}`,
+    '-metadata',
+    `title=${tags.title}`,
     ...(tags.date ? ['-metadata', `date=${tags.date}`] : []),
-    '-metadata', `comment=${tags.comment}`,
-    '-t', plan.duration.toFixed(6), // exactly the part
+    '-metadata',
+    `comment=${tags.comment}`,
+    '-t',
+    plan.duration.toFixed(6), // exactly the part
     ...muxerArgs(plan),
     plan.output,
   ];

@@ -103,7 +103,10 @@ async function playToEnd(page: Page, options: EngineOptions, origin: string, fro
       if (!(await serverAlive({ origin }, options.signal))) {
         throw new CaptureError('SERVER_LOST', `the recording's server stopped answering ${where}`);
       }
-      throw new CaptureError('PLAYBACK_STALLED', `playback stalled ${where} for ${Math.round(options.stallTimeoutMs / 1000)} s${status.paused ? ' (the player paused itself)' : ''}`);
+      throw new CaptureError(
+        'PLAYBACK_STALLED',
+        `playback stalled ${where} for ${Math.round(options.stallTimeoutMs / 1000)} s${status.paused ? ' (the player paused itself)' : ''}`,
+      );
     }
     if (Date.now() - started > guardMs) {
       throw new CaptureError('PLAYBACK_STALLED', `playback never ended: ${Math.round((Date.now() - started) / 1000)} s passed for ${Math.round(to - from)} s of recording`);
@@ -118,40 +121,58 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   const emit = options.onEvent;
   const clip = await makeSyncClip(workDir, options.tools, options.signal);
   // The sync clip is served as a file of the recording's server, so the page may play it.
-  await page.route(`${recording.target.origin}${SYNC_PATH}`, (route) => route.fulfill({ status: 200, body: clip.bytes, headers: { 'content-type': 'video/webm', 'accept-ranges': 'none' } }));
+  await page.route(`${recording.target.origin}${SYNC_PATH}`, (route) =>
+    route.fulfill({ status: 200, body: clip.bytes, headers: { 'content-type': 'video/webm', 'accept-ranges': 'none' } }),
+  );
   // The page layer: the videos are transparent, the compositor draws them from the files.
   await step('hiding the videos', page.addStyleTag({ content: hideVideosCss() }));
   await step('installing the video probe', page.evaluate(`window.__bbbProbeVideoLayers = ${probeVideoLayers.toString()};`));
-  const mediaDuration = await step('reading the media duration', page.evaluate(() => window.__bbbPlayer!.media.duration));
+  const mediaDuration = await step(
+    'reading the media duration',
+    page.evaluate(() => window.__bbbPlayer!.media.duration),
+  );
   if (Math.abs(mediaDuration - recording.info.duration) > Math.max(2, recording.info.duration * 0.02)) {
-    emit({ type: 'warning', message: `media lasts ${mediaDuration.toFixed(1)} s but metadata.xml says ${recording.info.duration.toFixed(1)} s; following the media, as the player does` });
+    emit({
+      type: 'warning',
+      message: `media lasts ${mediaDuration.toFixed(1)} s but metadata.xml says ${recording.info.duration.toFixed(1)} s; following the media, as the player does`,
+    });
   }
   const from = options.from;
   const to = Math.min(options.to ?? mediaDuration, mediaDuration);
   if (!(from >= 0 && from < to)) throw new CaptureError('USAGE', `--from ${from} must be before --to ${to.toFixed(3)} and within the recording (0-${mediaDuration.toFixed(3)} s)`);
   await seekTo(page, from);
   // The first time event may start more loading (BBB 3.0 whiteboards): let the page settle.
-  if (!(await step('waiting for a still page', page.evaluate(waitForStillPage, 3000)))) emit({ type: 'warning', message: 'the player kept changing for 3 s after the first seek; capturing anyway' });
+  if (!(await step('waiting for a still page', page.evaluate(waitForStillPage, 3000))))
+    emit({ type: 'warning', message: 'the player kept changing for 3 s after the first seek; capturing anyway' });
   // From here on the page reports where it would paint each video, and hides them.
   await step('watching the video boxes', page.evaluate(watchVideoLayers, HIDE_VIDEOS_CLASS));
-  await step('painting', page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))));
+  await step(
+    'painting',
+    page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))),
+  );
 
   const captureFile = path.join(workDir, 'capture.mkv');
   const writer = new ChunkFileWriter(captureFile);
   // The page runs strangers' content: the writer checks what arrives, nothing is trusted here.
-  await step('exposing the chunk sink', page.exposeBinding(SINK, (_source, sequence: unknown, base64: unknown) => writer.writeBase64(sequence, base64)));
+  await step(
+    'exposing the chunk sink',
+    page.exposeBinding(SINK, (_source, sequence: unknown, base64: unknown) => writer.writeBase64(sequence, base64)),
+  );
   emit({ type: 'stage', stage: 'capture', message: `capturing ${(to - from).toFixed(1)} s at ${options.width}x${options.height}` });
   const mimeType = options.format === 'webm' ? 'video/webm;codecs=vp8,opus' : 'video/x-matroska;codecs=avc1,opus';
-  const started: RecorderStarted = await step('starting the tab capture', page.evaluate(startRecorder, {
-    width: options.width,
-    height: options.height,
-    maxFps: options.maxCaptureFps,
-    videoBitsPerSecond: options.videoBitrate,
-    audioBitsPerSecond: 256_000,
-    mimeType,
-    sink: SINK,
-    timesliceMs: 1000,
-  }));
+  const started: RecorderStarted = await step(
+    'starting the tab capture',
+    page.evaluate(startRecorder, {
+      width: options.width,
+      height: options.height,
+      maxFps: options.maxCaptureFps,
+      videoBitsPerSecond: options.videoBitrate,
+      audioBitsPerSecond: 256_000,
+      mimeType,
+      sink: SINK,
+      timesliceMs: 1000,
+    }),
+  );
   if (started.width !== options.width || started.height !== options.height) {
     emit({ type: 'warning', message: `tab capture delivers ${started.width}x${started.height}, not ${options.width}x${options.height}` });
   }
@@ -164,7 +185,10 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   for (const reason of pageOnly) emit({ type: 'log', source: 'page', line: `the page drew its videos itself for a while: ${reason}` });
   emit({ type: 'log', source: 'page', line: `video boxes: ${watch.changes.length} changes, ${watch.probes} looks, ${watch.probeMs.toFixed(0)} ms spent looking` });
   emit({ type: 'stage', stage: 'sync', message: 'measuring sync' });
-  const clipStartMs = await step('reading the page clock', page.evaluate(() => performance.now()));
+  const clipStartMs = await step(
+    'reading the page clock',
+    page.evaluate(() => performance.now()),
+  );
   // The page bounds its own waits for the clip (30 s to load, its length + 30 s to play).
   const clipShown = await step('playing the sync clip', page.evaluate(playSyncClip, SYNC_PATH), PAGE_STEP_DEADLINE_MS * 3).catch((error: unknown) => {
     if (error instanceof CaptureError) throw error;
@@ -200,8 +224,17 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   const timeline = pageTimeline(watch.timeEvents, from) ?? { startMs: alignment.pageStart * 1000, steps: [] };
   const lag = timeline.steps;
   const pageLagMs = lag.at(-1)?.lagMs ?? 0;
-  if (pageLagMs > 250) emit({ type: 'warning', message: `playback fell ${pageLagMs} ms behind during capture (buffering or CPU starvation): slides and whiteboard are put back on the recording's timeline there, holding a picture while the page stood still (the videos and sound come from the recording's files)` });
-  else if (pageLagMs > 0) emit({ type: 'log', source: 'page', line: `the page fell ${pageLagMs} ms behind the recording's timeline in ${lag.length} step(s); its pictures are put back on the timeline` });
+  if (pageLagMs > 250)
+    emit({
+      type: 'warning',
+      message: `playback fell ${pageLagMs} ms behind during capture (buffering or CPU starvation): slides and whiteboard are put back on the recording's timeline there, holding a picture while the page stood still (the videos and sound come from the recording's files)`,
+    });
+  else if (pageLagMs > 0)
+    emit({
+      type: 'log',
+      source: 'page',
+      line: `the page fell ${pageLagMs} ms behind the recording's timeline in ${lag.length} step(s); its pictures are put back on the timeline`,
+    });
   const pageVideoStart = (timeline.startMs + videoOffsetMs) / 1000;
   const lagSteps = lag.map((s) => ({ atMs: s.pageMs + videoOffsetMs, lagMs: s.lagMs }));
   const lagAt = (pageMs: number) => lag.reduce((l, s) => (s.pageMs <= pageMs ? s.lagMs : l), 0);
@@ -211,11 +244,24 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   const pageLayer = path.join(workDir, h264 ? 'page-layer.mp4' : 'page-layer.webm');
   const { prerollPackets, lastPacket } = await probeVideoPackets(captureFile, pageVideoStart, pageVideoStart + duration + pageLagMs / 1000, options.tools, options.signal);
   const ffmpeg = { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' } as const;
-  await runProcess(options.tools.ffmpeg, buildMuxArgs({ input: captureFile, output: pageLayer, format: h264 ? 'mp4' : 'webm', videoStart: pageVideoStart, duration, prerollPackets, lastPacket, lagSteps }), ffmpeg);
+  await runProcess(
+    options.tools.ffmpeg,
+    buildMuxArgs({ input: captureFile, output: pageLayer, format: h264 ? 'mp4' : 'webm', videoStart: pageVideoStart, duration, prerollPackets, lastPacket, lagSteps }),
+    ffmpeg,
+  );
 
   const pageFrames = await probeVideoPackets(pageLayer, 0, duration, options.tools, options.signal);
-  const pictures = placeLayerChanges(watch.changes, { toOutputMs: (pageMs) => pageMs - timeline.startMs - lagAt(pageMs), fromMs, toMs, pageFrameTimesMs: pageFrames.times.map((t) => Math.round(t * 1000)), frame: { width: options.width, height: options.height } });
-  const sourceFile: Record<VideoKind, string | undefined> = { webcams: recording.info.media === 'video' ? recording.files.media : undefined, screenshare: recording.files.deskshare };
+  const pictures = placeLayerChanges(watch.changes, {
+    toOutputMs: (pageMs) => pageMs - timeline.startMs - lagAt(pageMs),
+    fromMs,
+    toMs,
+    pageFrameTimesMs: pageFrames.times.map((t) => Math.round(t * 1000)),
+    frame: { width: options.width, height: options.height },
+  });
+  const sourceFile: Record<VideoKind, string | undefined> = {
+    webcams: recording.info.media === 'video' ? recording.files.media : undefined,
+    screenshare: recording.files.deskshare,
+  };
   const runs = overlayRuns(pictures, fromMs, toMs);
   // A box whose video the recording has no file for cannot be drawn: it stays as the page painted it.
   const drawable = runs.filter((r) => sourceFile[r.box.kind] !== undefined);
@@ -223,19 +269,46 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   let overlay: ReturnType<typeof overlayGraph> | undefined;
   if (drawable.length > 0) {
     const kinds = Array.from(new Set(drawable.map((r) => r.box.kind)));
-    emit({ type: 'stage', stage: 'mux', message: `compositing the recording's own ${kinds.join(' and ')} (${drawable.length} box${drawable.length === 1 ? '' : 'es'}), writing ${options.format}` });
+    emit({
+      type: 'stage',
+      stage: 'mux',
+      message: `compositing the recording's own ${kinds.join(' and ')} (${drawable.length} box${drawable.length === 1 ? '' : 'es'}), writing ${options.format}`,
+    });
     await writeFile(path.join(workDir, CLOCK_FILE), CLOCK_PICTURE);
     const clock = path.join(workDir, 'clock.ffconcat');
     const ticks = [fromMs, ...videoFrameInstants(pictures, toMs, recording.frameTimesMs).filter((t) => t > fromMs)];
-    await writeFile(clock, frameListFile(ticks.map((timeMs) => ({ file: CLOCK_FILE, timeMs })), toMs));
+    await writeFile(
+      clock,
+      frameListFile(
+        ticks.map((timeMs) => ({ file: CLOCK_FILE, timeMs })),
+        toMs,
+      ),
+    );
     const source = (kind: VideoKind) => (sourceFile[kind] ? { file: sourceFile[kind]!, frameTimesMs: recording.frameTimesMs[kind], matrix: recording.matrices[kind] } : undefined);
-    overlay = overlayGraph(drawable, { webcams: source('webcams'), screenshare: source('screenshare') }, fromMs, clock, { width: options.width, height: options.height }, { page: CAPTURED_PAGE_COLOUR });
+    overlay = overlayGraph(
+      drawable,
+      { webcams: source('webcams'), screenshare: source('screenshare') },
+      fromMs,
+      clock,
+      { width: options.width, height: options.height },
+      { page: CAPTURED_PAGE_COLOUR },
+    );
   } else {
     emit({ type: 'stage', stage: 'mux', message: `writing ${options.format}` });
   }
   await runProcess(
     options.tools.ffmpeg,
-    compositeArgs({ pageLayer, pageColour: CAPTURED_PAGE_COLOUR, overlay, audio: options.videoOnly ? undefined : { source: recording.files.media, from: fromMs / 1000 }, duration, format: options.format, fps: options.fps, audioBitrate: options.audioBitrate, output: run.output }),
+    compositeArgs({
+      pageLayer,
+      pageColour: CAPTURED_PAGE_COLOUR,
+      overlay,
+      audio: options.videoOnly ? undefined : { source: recording.files.media, from: fromMs / 1000 },
+      duration,
+      format: options.format,
+      fps: options.fps,
+      audioBitrate: options.audioBitrate,
+      output: run.output,
+    }),
     { ...ffmpeg, label: 'ffmpeg (compose)' },
   );
   return {

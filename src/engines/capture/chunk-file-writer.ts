@@ -42,14 +42,16 @@ export class ChunkFileWriter {
   writeBase64(sequence: unknown, base64: unknown): Promise<void> {
     if (typeof base64 !== 'string') return this.refuse(`chunk ${String(sequence)} as ${typeof base64}, not base64 text`);
     // base64 is 4 characters per 3 bytes: refuse before decoding what could not be kept anyway.
-    if (base64.length > Math.ceil(this.maxWaitingBytes / 3) * 4) return this.refuse(`chunk ${String(sequence)} of ${base64.length} base64 characters (at most ${this.maxWaitingBytes} bytes)`);
+    if (base64.length > Math.ceil(this.maxWaitingBytes / 3) * 4)
+      return this.refuse(`chunk ${String(sequence)} of ${base64.length} base64 characters (at most ${this.maxWaitingBytes} bytes)`);
     return this.write(sequence, Buffer.from(base64, 'base64'));
   }
 
   /** Accepts chunk `sequence`; resolves when it (and any chunks it unblocked) are written. */
   write(sequence: unknown, data: Buffer): Promise<void> {
     if (this.failure) return Promise.reject(toCaptureError(this.failure));
-    if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 0) return this.refuse(`chunk number ${JSON.stringify(sequence) ?? String(sequence)}, not a whole number from 0`);
+    if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 0)
+      return this.refuse(`chunk number ${JSON.stringify(sequence) ?? String(sequence)}, not a whole number from 0`);
     if (sequence < this.next || this.waiting.has(sequence)) return this.refuse(`chunk ${sequence} twice`);
     if (sequence > this.next + this.maxAhead) return this.refuse(`chunk ${sequence} while chunk ${this.next} is due (at most ${this.maxAhead} ahead)`);
     if (sequence !== this.next && this.waitingBytes + data.length > this.maxWaitingBytes) {

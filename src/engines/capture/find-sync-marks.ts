@@ -85,7 +85,25 @@ export async function findSyncMarks(file: string, searchFrom: number, channel: n
   const common = { signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' } as const;
   const start = Math.max(0, searchFrom).toFixed(3);
   // -copyts keeps the file's own timestamps; showinfo reports each frame's.
-  const videoArgs = ['-hide_banner', '-ss', start, '-copyts', '-i', file, '-map', '0:v:0', '-fps_mode', 'passthrough', '-vf', `showinfo,scale=${WIDTH}:${HEIGHT}`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', '-'];
+  const videoArgs = [
+    '-hide_banner',
+    '-ss',
+    start,
+    '-copyts',
+    '-i',
+    file,
+    '-map',
+    '0:v:0',
+    '-fps_mode',
+    'passthrough',
+    '-vf',
+    `showinfo,scale=${WIDTH}:${HEIGHT}`,
+    '-pix_fmt',
+    'rgb24',
+    '-f',
+    'rawvideo',
+    '-',
+  ];
   const video = await runProcessCapturing(tools.ffmpeg, videoArgs, common);
   const frameTimes = parseShowinfo(video.stderr, 'video').map((f) => f.pts);
   const frames = firstAppearances(video.stdout, frameTimes, WIDTH, HEIGHT, channel);
@@ -95,7 +113,10 @@ export async function findSyncMarks(file: string, searchFrom: number, channel: n
   const firstFrame = Math.min(...frames.values());
   const beep = frames.size === 0 ? undefined : findBeep(pcm, parseShowinfo(audio.stderr, 'audio'), 48000, firstFrame);
   if (frames.size === 0 || beep === undefined) {
-    throw new CaptureError('CAPTURE_FAILED', `the capture did not record the sync clip (${frames.size === 0 ? 'none of its frames in the video' : 'no beep in the audio'}): the tab capture lost its ${frames.size === 0 ? 'picture' : 'sound'}`);
+    throw new CaptureError(
+      'CAPTURE_FAILED',
+      `the capture did not record the sync clip (${frames.size === 0 ? 'none of its frames in the video' : 'no beep in the audio'}): the tab capture lost its ${frames.size === 0 ? 'picture' : 'sound'}`,
+    );
   }
   return { frames, beep };
 }

@@ -34,7 +34,11 @@ declare global {
 /** Starts capturing the tab; resolves once the recorder has started. */
 export async function startRecorder(request: RecorderRequest): Promise<RecorderStarted> {
   const stream = await navigator.mediaDevices.getDisplayMedia({
-    video: { width: { ideal: request.width, max: request.width }, height: { ideal: request.height, max: request.height }, frameRate: { ideal: request.maxFps, max: request.maxFps } },
+    video: {
+      width: { ideal: request.width, max: request.width },
+      height: { ideal: request.height, max: request.height },
+      frameRate: { ideal: request.maxFps, max: request.maxFps },
+    },
     // The defaults turn on speech filters and give mono.
     audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: 2, sampleRate: 48000 },
     preferCurrentTab: true,
@@ -87,10 +91,14 @@ export async function stopRecorder(): Promise<void> {
   const within = (what: string, ms: number, wait: Promise<unknown>) =>
     Promise.race([wait, new Promise((_r, reject) => setTimeout(() => reject(new Error(`${what} took more than ${ms / 1000} s`)), ms))]);
   if (state.recorder.state !== 'inactive') {
-    await within('stopping the recorder', 10_000, new Promise<void>((resolve) => {
-      state.recorder.onstop = () => resolve();
-      state.recorder.stop();
-    }));
+    await within(
+      'stopping the recorder',
+      10_000,
+      new Promise<void>((resolve) => {
+        state.recorder.onstop = () => resolve();
+        state.recorder.stop();
+      }),
+    );
   }
   const handedOver = (async () => {
     while (state.pending.size > 0) await Promise.all(Array.from(state.pending));

@@ -29,14 +29,42 @@ export const SYNC_CLIP = {
 export function syncClipArgs(output: string): string[] {
   const { fps, frames, width, height, beepTime, beepMs, beepHz } = SYNC_CLIP;
   return [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', '-',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    `${width}x${height}`,
+    '-r',
+    String(fps),
+    '-i',
+    '-',
     // Silence with a sine beep starting on an exact sample.
-    '-f', 'lavfi', '-i', `aevalsrc='if(between(t,${beepTime},${beepTime + beepMs / 1000}),0.6*sin(2*PI*${beepHz}*t),0)':s=48000:c=stereo:d=${frames / fps}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `aevalsrc='if(between(t,${beepTime},${beepTime + beepMs / 1000}),0.6*sin(2*PI*${beepHz}*t),0)':s=48000:c=stereo:d=${frames / fps}`,
     // Every frame a keyframe: no frame depends on one the page skipped.
-    '-c:v', 'libvpx', '-b:v', '1M', '-g', '1', '-deadline', 'good', '-cpu-used', '4',
-    '-c:a', 'libvorbis', '-q:a', '5',
-    '-shortest', output,
+    '-c:v',
+    'libvpx',
+    '-b:v',
+    '1M',
+    '-g',
+    '1',
+    '-deadline',
+    'good',
+    '-cpu-used',
+    '4',
+    '-c:a',
+    'libvorbis',
+    '-q:a',
+    '5',
+    '-shortest',
+    output,
   ];
 }
 
@@ -66,14 +94,23 @@ export async function makeSyncClip(dir: string, tools: FfmpegTools, signal?: Abo
       drawCode(raster, fitPanel({ x: 24, y: 24, w: width - 48, h: height - 48 }), 'camera', index, channel);
     },
   });
-  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', file], { ...common, label: 'ffprobe' });
-  const frameTimes = stdout.trim().split(/\s+/).map((t) => Number(t.replace(/,$/, '')));
+  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', file], {
+    ...common,
+    label: 'ffprobe',
+  });
+  const frameTimes = stdout
+    .trim()
+    .split(/\s+/)
+    .map((t) => Number(t.replace(/,$/, '')));
   if (frameTimes.length !== frames) throw new Error(`sync clip has ${frameTimes.length} frames, expected ${frames}`);
   const pcm = await runProcessBinary(tools.ffmpeg, ['-v', 'error', '-i', file, '-map', '0:a:0', '-ac', '1', '-f', 's16le', '-'], common);
   const samples = new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 2));
   const peak = samples.reduce((m, s) => Math.max(m, Math.abs(s)), 0);
   const onset = samples.findIndex((s) => Math.abs(s) > peak * 0.1);
-  const { stdout: startOut } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=start_time', '-of', 'csv=p=0', file], { ...common, label: 'ffprobe' });
+  const { stdout: startOut } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=start_time', '-of', 'csv=p=0', file], {
+    ...common,
+    label: 'ffprobe',
+  });
   const audioStart = Number(startOut.trim()) || 0;
   return { file, bytes: await readFile(file), frameTimes, beepTime: audioStart + onset / 48000 };
 }

@@ -38,31 +38,48 @@ export interface SegmentEncodePlan {
 /** ffmpeg arguments that encode one segment's pictures with their exact timestamps. */
 export function segmentEncodeArgs(plan: SegmentEncodePlan): string[] {
   return [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'error',
     '-y',
-    '-f', 'concat', // the picture list with a duration per picture
-    '-safe', '0', // absolute paths in the work directory
-    '-i', plan.list,
+    '-f',
+    'concat', // the picture list with a duration per picture
+    '-safe',
+    '0', // absolute paths in the work directory
+    '-i',
+    plan.list,
     // The pictures (JPEG, BT.601 full range) converted to the output's BT.709 (compose/colour.ts),
     // in the overlay graph when there is one.
     ...(plan.overlay ? [...plan.overlay.inputs, '-filter_complex', plan.overlay.graph, '-map', '[v]'] : ['-vf', SCREENSHOT_COLOUR]),
-    '-c:v', 'libx264',
-    '-preset', 'veryfast', // rendered pictures are mostly still: speed matters more than the last few percent of size
-    '-crf', String(plan.crf),
-    '-pix_fmt', 'yuv420p', // what every player decodes
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast', // rendered pictures are mostly still: speed matters more than the last few percent of size
+    '-crf',
+    String(plan.crf),
+    '-pix_fmt',
+    'yuv420p', // what every player decodes
     ...OUTPUT_COLOUR_ARGS, // tagged as converted: BT.709, limited range
-    '-bf', '0', // no B-frames: no negative DTS at segment starts, so segments join cleanly by copy
-    '-x264-params', 'threads=2', // a fixed thread count: x264's output then depends only on its input
-    '-fps_mode', 'passthrough', // keep each picture's own timestamp: no duplicated or dropped frames
+    '-bf',
+    '0', // no B-frames: no negative DTS at segment starts, so segments join cleanly by copy
+    '-x264-params',
+    'threads=2', // a fixed thread count: x264's output then depends only on its input
+    '-fps_mode',
+    'passthrough', // keep each picture's own timestamp: no duplicated or dropped frames
     // A keyframe at the start (always) and at least every 2 s, so the output seeks well even
     // when a picture is held for minutes.
-    '-force_key_frames', 'expr:gte(t,n_forced*2)',
+    '-force_key_frames',
+    'expr:gte(t,n_forced*2)',
     '-an',
     // The overlays go on while a source video has frames: the segment ends where its list does.
-    '-t', seconds(plan.durationMs),
+    '-t',
+    seconds(plan.durationMs),
     // MP4 keeps every packet's duration (Matroska does not), so the final 1 ms picture still
     // lasts 1 ms after the join and the output ends exactly at the part's end.
-    '-f', 'mp4',
+    '-f',
+    'mp4',
     plan.output,
   ];
 }
@@ -92,24 +109,42 @@ export interface JoinPlan {
 export function joinArgs(plan: JoinPlan): string[] {
   const audio = plan.audioSource !== undefined;
   return [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'error',
     '-y',
-    '-f', 'concat', '-safe', '0', '-i', plan.segmentList, // the video: encoded segments
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    plan.segmentList, // the video: encoded segments
     ...(audio ? ['-i', plan.audioSource!] : []),
-    '-map', '0:v:0',
+    '-map',
+    '0:v:0',
     ...(audio ? ['-map', '1:a:0'] : []),
-    '-c:v', 'copy', // segments were encoded with identical settings, each opening on a keyframe
+    '-c:v',
+    'copy', // segments were encoded with identical settings, each opening on a keyframe
     ...(audio
       ? [
           // Cut by counting samples (see audioCutFilter): A/V is exact by construction.
-          '-af', audioCutFilter(plan.from, plan.duration),
-          '-c:a', 'aac', '-b:a', String(plan.audioBitrate),
-          '-ar', '48000', // the rate the capture engine writes too
+          '-af',
+          audioCutFilter(plan.from, plan.duration),
+          '-c:a',
+          'aac',
+          '-b:a',
+          String(plan.audioBitrate),
+          '-ar',
+          '48000', // the rate the capture engine writes too
         ]
       : []),
-    '-t', plan.duration.toFixed(6), // exactly the part, whatever the audio's last packet covers
+    '-t',
+    plan.duration.toFixed(6), // exactly the part, whatever the audio's last packet covers
     ...(plan.format === 'mp4' ? ['-movflags', '+faststart'] : []), // index first: plays while downloading
-    '-f', plan.format === 'mkv' ? 'matroska' : 'mp4',
+    '-f',
+    plan.format === 'mkv' ? 'matroska' : 'mp4',
     plan.output,
   ];
 }

@@ -55,7 +55,8 @@ export async function joinRenderedParts(options: JoinPartsOptions): Promise<{ du
     const duration = lengths.reduce((a, b) => a + b, 0) / 1000;
     options.onEvent({ type: 'stage', stage: 'mux', message: `joining ${options.parts.length} parts (${duration.toFixed(3)} s), adding the sound` });
     const media = path.join(out.workDir, `media${path.extname(new URL(info.mediaUrl).pathname)}`);
-    if (!(await downloadFile(info.mediaUrl, media, options.signal, {}, options.credentials?.bind(new URL(info.mediaUrl).origin)))) throw new CaptureError('MEDIA_MISSING', `${info.mediaUrl} disappeared`);
+    if (!(await downloadFile(info.mediaUrl, media, options.signal, {}, options.credentials?.bind(new URL(info.mediaUrl).origin))))
+      throw new CaptureError('MEDIA_MISSING', `${info.mediaUrl} disappeared`);
     const segmentList = path.join(out.workDir, 'parts.ffconcat');
     await writeFile(segmentList, segmentListFile(options.parts.map((file, i) => ({ file: path.resolve(file), durationMs: lengths[i]! }))));
     await runProcess(
@@ -66,7 +67,19 @@ export async function joinRenderedParts(options: JoinPartsOptions): Promise<{ du
     if (options.publishing) {
       const { docs, deskshareXml, captions, presentationText } = await fetchTimelineDocuments(target.filesUrl, options.signal);
       const sources = { info, captions, presentationText, shapesSvg: docs.xml[0] ?? '', shares: deskshareIntervals(deskshareXml) };
-      await addPublishingTracks({ sources, choices: { captions: options.publishing.captions, chapters: options.publishing.chapters }, video: partial, format: options.format, from: options.from, duration, workDir: out.workDir, partialOf: out.partialOf, tools: options.tools, signal: options.signal, onEvent: options.onEvent });
+      await addPublishingTracks({
+        sources,
+        choices: { captions: options.publishing.captions, chapters: options.publishing.chapters },
+        video: partial,
+        format: options.format,
+        from: options.from,
+        duration,
+        workDir: out.workDir,
+        partialOf: out.partialOf,
+        tools: options.tools,
+        signal: options.signal,
+        onEvent: options.onEvent,
+      });
     }
     if (options.verify) {
       options.onEvent({ type: 'stage', stage: 'verify', message: 'checking the result' });

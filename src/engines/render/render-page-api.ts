@@ -20,10 +20,13 @@ declare global {
 export function armFrameCallbacks(): void {
   const shown = Array.from(document.querySelectorAll('video'))
     .filter((video) => video.getClientRects().length > 0 && video.videoWidth > 0)
-    .map((video) => new Promise<void>((resolve) => {
-      video.requestVideoFrameCallback(() => resolve());
-      setTimeout(resolve, 1000);
-    }));
+    .map(
+      (video) =>
+        new Promise<void>((resolve) => {
+          video.requestVideoFrameCallback(() => resolve());
+          setTimeout(resolve, 1000);
+        }),
+    );
   window.__bbbRenderShown = Promise.all(shown);
 }
 

@@ -53,18 +53,26 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
   try {
     const toRenderPage = async ({ page }: OpenedPlayer): Promise<RenderPage> => {
       const cdp = await withDeadline(page.context().newCDPSession(page), PAGE_STEP_DEADLINE_MS, pageHung('opening a CDP session'));
-      const mediaDuration = await withDeadline(page.evaluate(() => window.__bbbPlayer!.media.duration), PAGE_STEP_DEADLINE_MS, pageHung('reading the media duration'));
+      const mediaDuration = await withDeadline(
+        page.evaluate(() => window.__bbbPlayer!.media.duration),
+        PAGE_STEP_DEADLINE_MS,
+        pageHung('reading the media duration'),
+      );
       if (options.hybrid) await withDeadline(page.addStyleTag({ content: hideVideosCss() }), PAGE_STEP_DEADLINE_MS, pageHung('hiding the videos'));
       return { page, cdp, mediaDuration };
     };
     const first = await toRenderPage(run.session.player);
     const mediaDuration = first.mediaDuration;
     if (Math.abs(mediaDuration - recording.info.duration) > Math.max(2, recording.info.duration * 0.02)) {
-      emit({ type: 'warning', message: `media lasts ${mediaDuration.toFixed(1)} s but metadata.xml says ${recording.info.duration.toFixed(1)} s; following the media, as the player does` });
+      emit({
+        type: 'warning',
+        message: `media lasts ${mediaDuration.toFixed(1)} s but metadata.xml says ${recording.info.duration.toFixed(1)} s; following the media, as the player does`,
+      });
     }
     const from = options.from;
     const to = Math.min(options.to ?? mediaDuration, mediaDuration);
-    if (!(from >= 0 && from < to)) throw new CaptureError('USAGE', `--from ${from} must be before --to ${to.toFixed(3)} and within the recording (0-${mediaDuration.toFixed(3)} s)`);
+    if (!(from >= 0 && from < to))
+      throw new CaptureError('USAGE', `--from ${from} must be before --to ${to.toFixed(3)} and within the recording (0-${mediaDuration.toFixed(3)} s)`);
     const fromMs = Math.round(from * 1000);
     const toMs = Math.round(to * 1000);
 
@@ -84,7 +92,11 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
     let pictures = 0;
 
     const pages = [first, ...(await Promise.all(Array.from({ length: workers - 1 }, async () => toRenderPage(await run.session.openPage()))))];
-    emit({ type: 'stage', stage: 'capture', message: `rendering ${(to - from).toFixed(1)} s at ${options.width}x${options.height}: ${instants.length} timeline instants, ${segments.length} segments, ${workers} page(s), videos ${options.hybrid ? 'composited from the source files' : 'drawn by the page'}` });
+    emit({
+      type: 'stage',
+      stage: 'capture',
+      message: `rendering ${(to - from).toFixed(1)} s at ${options.width}x${options.height}: ${instants.length} timeline instants, ${segments.length} segments, ${workers} page(s), videos ${options.hybrid ? 'composited from the source files' : 'drawn by the page'}`,
+    });
     const started = Date.now();
     const done = new Map<number, number>();
     const progress = (segment: RenderSegment, timeMs: number) => {
@@ -124,12 +136,23 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
           // The clock: ticks at the segment start and wherever a composited video changes.
           const clock = path.join(workDir, `segment-${segment.index}.clock.ffconcat`);
           const ticks = [segment.startMs, ...videoFrameInstants(frames, segment.endMs, videoTimes).filter((t) => t > segment.startMs)];
-          await writeFile(clock, frameListFile(ticks.map((timeMs) => ({ file: CLOCK_FILE, timeMs })), segment.endMs));
+          await writeFile(
+            clock,
+            frameListFile(
+              ticks.map((timeMs) => ({ file: CLOCK_FILE, timeMs })),
+              segment.endMs,
+            ),
+          );
           overlay = overlayGraph(runs, sources, segment.startMs, clock, { width: options.width, height: options.height }, { page: SCREENSHOT_COLOUR });
         }
         const output = path.join(workDir, `segment-${segment.index}.mp4`);
         const encode = encoders.add(async () => {
-          await runProcess(options.tools.ffmpeg, segmentEncodeArgs({ list, output, crf: CRF, overlay, durationMs: segment.endMs - segment.startMs }), { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+          await runProcess(options.tools.ffmpeg, segmentEncodeArgs({ list, output, crf: CRF, overlay, durationMs: segment.endMs - segment.startMs }), {
+            signal: options.signal,
+            label: 'ffmpeg',
+            failureCode: 'FFMPEG_FAILED',
+            missingCode: 'FFMPEG_MISSING',
+          });
           if (!options.keepTemp) await Promise.all(frames.map((f) => rm(path.join(workDir, f.file), { force: true })));
           return output;
         });
@@ -140,7 +163,14 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
     };
     await Promise.all(pages.map(work));
     const segmentFiles = await Promise.all(encoded);
-    await Promise.all(pages.map((p) => p.page.context().close().catch(() => undefined)));
+    await Promise.all(
+      pages.map((p) =>
+        p.page
+          .context()
+          .close()
+          .catch(() => undefined),
+      ),
+    );
     throwIfAborted(options.signal);
 
     emit({ type: 'stage', stage: 'mux', message: `joining ${segments.length} segments, writing ${options.format}` });
@@ -150,7 +180,15 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
     if (options.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv');
     await runProcess(
       options.tools.ffmpeg,
-      joinArgs({ segmentList, audioSource: options.videoOnly ? undefined : recording.files.media, from: fromMs / 1000, duration, output: run.output, format: options.format, audioBitrate: options.audioBitrate }),
+      joinArgs({
+        segmentList,
+        audioSource: options.videoOnly ? undefined : recording.files.media,
+        from: fromMs / 1000,
+        duration,
+        output: run.output,
+        format: options.format,
+        audioBitrate: options.audioBitrate,
+      }),
       { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
     );
     return { engine: 'render', hybrid: options.hybrid, from, to, duration, frames: pictures, segments: segments.length, workers };

@@ -74,7 +74,10 @@ export async function renderSegment(target: RenderPage, segment: RenderSegment, 
   const at = (timeMs: number) => Math.min((timeMs + SEEK_INTO_MS) / 1000, target.mediaDuration - 0.001);
   const shoot = async (timeMs: number, layers: LayerBox[]) => {
     // optimizeForSpeed: Chromium's fast JPEG path; quality stays at SCREENSHOT_QUALITY.
-    const { data } = await step(`taking the picture at ${(timeMs / 1000).toFixed(3)} s`, target.cdp.send('Page.captureScreenshot', { format: 'jpeg', quality: SCREENSHOT_QUALITY, optimizeForSpeed: true, fromSurface: true, captureBeyondViewport: false }));
+    const { data } = await step(
+      `taking the picture at ${(timeMs / 1000).toFixed(3)} s`,
+      target.cdp.send('Page.captureScreenshot', { format: 'jpeg', quality: SCREENSHOT_QUALITY, optimizeForSpeed: true, fromSurface: true, captureBeyondViewport: false }),
+    );
     const file = `${segment.index}-${frames.length}.jpg`;
     // The write overlaps the next step; all are awaited before the segment is handed on.
     writes.push(writeFile(path.join(dir, file), Buffer.from(data, 'base64')));

@@ -23,13 +23,19 @@ export interface BbbWorkerFixtures {
 
 export const test = base.extend<object, BbbWorkerFixtures>({
   launchOptions: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this destructuring and needs it even when empty
     async ({}, use) => {
       await use({ executablePath: findChromium(process.env.BBB_CAPTURE_CHROMIUM), args: ['--autoplay-policy=no-user-gesture-required'] });
     },
     { scope: 'worker' },
   ],
-  player: [async ({}, use) => use(playerUnderTest()), { scope: 'worker' }],
+  player: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this destructuring and needs it even when empty
+    async ({}, use) => use(playerUnderTest()),
+    { scope: 'worker' },
+  ],
   recordingsDir: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this destructuring and needs it even when empty
     async ({}, use) => {
       const dir = await mkdtemp(path.join(tmpdir(), 'bbb-capture-e2e-'));
       try {

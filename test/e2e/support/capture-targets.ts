@@ -12,4 +12,3 @@ import type { FidelityReport } from '../../../src/verify/fidelity-report.js';
 export function missedTargets(report: FidelityReport): string[] {
   return checkTargets(report, { minDeliveredRatio: 0.9, maxAbsAvSyncMs: 60 }).map((c) => c.message);
 }
-

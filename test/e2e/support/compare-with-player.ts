@@ -18,7 +18,25 @@ export interface Region {
 /** SSIM (ffmpeg's ssim filter, "All") of the output's frame at `time` against a PNG, or of one region of both. */
 export async function ssimAt(video: string, time: number, png: string, region?: Region): Promise<number> {
   const crop = region ? `,crop=${region.w}:${region.h}:${region.x}:${region.y}` : '';
-  const { stderr } = await runProcess(findFfmpeg(process.env.BBB_CAPTURE_FFMPEG).ffmpeg, ['-hide_banner', '-nostdin', '-i', video, '-i', png, '-filter_complex', `[0:v]trim=start=${time},setpts=PTS-STARTPTS${crop}[a];[1:v]null${crop}[b];[a][b]ssim`, '-frames:v', '1', '-f', 'null', '-'], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const { stderr } = await runProcess(
+    findFfmpeg(process.env.BBB_CAPTURE_FFMPEG).ffmpeg,
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-i',
+      video,
+      '-i',
+      png,
+      '-filter_complex',
+      `[0:v]trim=start=${time},setpts=PTS-STARTPTS${crop}[a];[1:v]null${crop}[b];[a][b]ssim`,
+      '-frames:v',
+      '1',
+      '-f',
+      'null',
+      '-',
+    ],
+    { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
+  );
   const all = /SSIM .* All:([0-9.]+)/.exec(stderr);
   if (!all) throw new Error(`no SSIM in ffmpeg output: ${stderr.slice(-500)}`);
   return Number(all[1]);
@@ -27,7 +45,25 @@ export async function ssimAt(video: string, time: number, png: string, region?: 
 /** SSIM of one region of two videos' frames at `time` (each trimmed to it). */
 export async function ssimVideosAt(a: string, b: string, time: number, region: Region): Promise<number> {
   const crop = `crop=${region.w}:${region.h}:${region.x}:${region.y}`;
-  const { stderr } = await runProcess(findFfmpeg(process.env.BBB_CAPTURE_FFMPEG).ffmpeg, ['-hide_banner', '-nostdin', '-i', a, '-i', b, '-filter_complex', `[0:v]trim=start=${time},setpts=PTS-STARTPTS,${crop}[a];[1:v]trim=start=${time},setpts=PTS-STARTPTS,${crop}[b];[a][b]ssim`, '-frames:v', '1', '-f', 'null', '-'], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  const { stderr } = await runProcess(
+    findFfmpeg(process.env.BBB_CAPTURE_FFMPEG).ffmpeg,
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-i',
+      a,
+      '-i',
+      b,
+      '-filter_complex',
+      `[0:v]trim=start=${time},setpts=PTS-STARTPTS,${crop}[a];[1:v]trim=start=${time},setpts=PTS-STARTPTS,${crop}[b];[a][b]ssim`,
+      '-frames:v',
+      '1',
+      '-f',
+      'null',
+      '-',
+    ],
+    { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
+  );
   const all = /SSIM .* All:([0-9.]+)/.exec(stderr);
   if (!all) throw new Error(`no SSIM in ffmpeg output: ${stderr.slice(-500)}`);
   return Number(all[1]);
@@ -41,7 +77,14 @@ export async function ssimVideosAt(a: string, b: string, time: number, region: R
  * may lag the instant on a busy machine while the videos may not); with `against`, those boxes
  * are compared with that other output's instead of the screenshot.
  */
-export async function compareWithPlayer(page: Page, rec: ServedSample, file: string, outDir: string, times: readonly number[], options: { videosOnly?: boolean; against?: string } = {}): Promise<Record<string, number>> {
+export async function compareWithPlayer(
+  page: Page,
+  rec: ServedSample,
+  file: string,
+  outDir: string,
+  times: readonly number[],
+  options: { videosOnly?: boolean; against?: string } = {},
+): Promise<Record<string, number>> {
   await routeFonts(page, 'serve');
   expect(await openPlayer(page, rec.url)).toBe('player');
   const slideUrls = rec.truth.slides.map((s) => new URL(`/presentation/${rec.recordId}/${s.file}`, rec.url).href);
@@ -71,7 +114,6 @@ export async function compareWithPlayer(page: Page, rec: ServedSample, file: str
     for (const [i, box] of boxes.entries()) scores[`${time}#${i}`] = options.against ? await ssimVideosAt(file, options.against, time, box) : await ssimAt(file, time, png, box);
   }
   test.info().annotations.push({ type: 'ssim vs player', description: JSON.stringify(scores) });
-  console.log(`SSIM vs ${options.against ? path.basename(options.against) : 'the player\'s own screenshots'} (${rec.truth.variant}) ${JSON.stringify(scores)}`);
+  console.log(`SSIM vs ${options.against ? path.basename(options.against) : "the player's own screenshots"} (${rec.truth.variant}) ${JSON.stringify(scores)}`);
   return scores;
 }
-

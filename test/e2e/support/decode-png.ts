@@ -32,7 +32,8 @@ export function decodePng(png: Buffer): Raster {
       width = data.readUInt32BE(0);
       height = data.readUInt32BE(4);
       const [depth, colorType, , , interlace] = [data[8], data[9], data[10], data[11], data[12]];
-      if (depth !== 8 || interlace !== 0 || (colorType !== 2 && colorType !== 6)) throw new Error(`unsupported PNG (depth ${depth}, colour type ${colorType}, interlace ${interlace})`);
+      if (depth !== 8 || interlace !== 0 || (colorType !== 2 && colorType !== 6))
+        throw new Error(`unsupported PNG (depth ${depth}, colour type ${colorType}, interlace ${interlace})`);
       channels = colorType === 6 ? 4 : 3;
     } else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') break;
@@ -50,12 +51,22 @@ export function decodePng(png: Buffer): Raster {
       const c = i >= channels ? prev[i - channels]! : 0;
       const x = line[i]!;
       switch (filter) {
-        case 0: break;
-        case 1: line[i] = (x + a) & 0xff; break;
-        case 2: line[i] = (x + b) & 0xff; break;
-        case 3: line[i] = (x + ((a + b) >> 1)) & 0xff; break;
-        case 4: line[i] = (x + paeth(a, b, c)) & 0xff; break;
-        default: throw new Error(`bad PNG filter ${filter}`);
+        case 0:
+          break;
+        case 1:
+          line[i] = (x + a) & 0xff;
+          break;
+        case 2:
+          line[i] = (x + b) & 0xff;
+          break;
+        case 3:
+          line[i] = (x + ((a + b) >> 1)) & 0xff;
+          break;
+        case 4:
+          line[i] = (x + paeth(a, b, c)) & 0xff;
+          break;
+        default:
+          throw new Error(`bad PNG filter ${filter}`);
       }
     }
     for (let x = 0; x < width; x++) {

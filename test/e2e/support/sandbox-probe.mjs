@@ -29,9 +29,11 @@ for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
 }
 await browser.close();
 const renderers = processes.filter((p) => p.type === 'renderer');
-console.log(JSON.stringify({
-  processes: processes.length,
-  noSandbox: processes.some((p) => p.noSandbox),
-  renderers: renderers.length,
-  renderersInOwnUserNamespace: renderers.length > 0 && renderers.every((p) => p.ownUserNamespace),
-}));
+console.log(
+  JSON.stringify({
+    processes: processes.length,
+    noSandbox: processes.some((p) => p.noSandbox),
+    renderers: renderers.length,
+    renderersInOwnUserNamespace: renderers.length > 0 && renderers.every((p) => p.ownUserNamespace),
+  }),
+);

@@ -29,7 +29,10 @@ export async function routeFonts(page: Page, how: 'serve' | 'fail'): Promise<str
   const requested: string[] = [];
   const font = how === 'serve' ? await readFile(FONT_FILE) : Buffer.alloc(0);
   // Nothing may leave the machine. (Routes registered later are tried first.)
-  await page.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort('blockedbyclient'));
+  await page.route(
+    (url) => url.hostname !== '127.0.0.1',
+    (route) => route.abort('blockedbyclient'),
+  );
   await page.route(FONT_URL, async (route) => {
     requested.push(route.request().url());
     if (how === 'fail') return route.abort('internetdisconnected');
@@ -49,19 +52,22 @@ export async function openPlayer(page: Page, url: string): Promise<'player' | 'e
 export async function waitUntilReady(page: Page, slideUrls: readonly string[]): Promise<void> {
   await page.waitForFunction(() => (document.querySelector<HTMLMediaElement>('#webcams video')?.readyState ?? 0) >= 2, null, { timeout: 60_000 });
   // Slides change by swapping an image's href; decoding them first lets a change paint at once.
-  await page.evaluate(async (urls) => {
-    const keep: HTMLImageElement[] = [];
-    (window as unknown as { __slides: HTMLImageElement[] }).__slides = keep;
-    await Promise.all(
-      urls.map(async (url) => {
-        const img = new Image();
-        img.src = url;
-        keep.push(img);
-        await img.decode();
-      }),
-    );
-    await document.fonts.ready;
-  }, [...slideUrls]);
+  await page.evaluate(
+    async (urls) => {
+      const keep: HTMLImageElement[] = [];
+      (window as unknown as { __slides: HTMLImageElement[] }).__slides = keep;
+      await Promise.all(
+        urls.map(async (url) => {
+          const img = new Image();
+          img.src = url;
+          keep.push(img);
+          await img.decode();
+        }),
+      );
+      await document.fonts.ready;
+    },
+    [...slideUrls],
+  );
 }
 
 /** Steps the player to `time` (paused); returns the webcams and screen-share media times. */
@@ -76,10 +82,13 @@ export async function stepTo(page: Page, time: number): Promise<{ webcams: numbe
     // `seeked` only says the frame is decoded; a visible video may paint it a frame later.
     const shown = media
       .filter((el): el is HTMLVideoElement => el instanceof HTMLVideoElement && el.getClientRects().length > 0 && el.videoWidth > 0 && el.currentTime !== t)
-      .map((el) => new Promise((resolve) => {
-        el.requestVideoFrameCallback(() => resolve(undefined));
-        setTimeout(() => resolve(undefined), 1000);
-      }));
+      .map(
+        (el) =>
+          new Promise((resolve) => {
+            el.requestVideoFrameCallback(() => resolve(undefined));
+            setTimeout(() => resolve(undefined), 1000);
+          }),
+      );
     for (const el of media) el.currentTime = t;
     await Promise.all(seeked);
     // Seeking to the very time shown presents no new frame (skipped above); the timeout is a guard.
@@ -113,9 +122,12 @@ export async function warmUp(page: Page, truth: SampleTruth): Promise<void> {
   if (!first) return;
   const t = (first.start + first.end) / 2;
   await expect
-    .poll(async () => {
-      await stepTo(page, t);
-      return readCodes(decodePng(await page.screenshot())).some((c) => c.kind === 'slide' && c.value === first.index);
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        await stepTo(page, t);
+        return readCodes(decodePng(await page.screenshot())).some((c) => c.kind === 'slide' && c.value === first.index);
+      },
+      { timeout: 30_000 },
+    )
     .toBe(true);
 }

@@ -7,7 +7,17 @@ import { acquireBatchLock, LOCK_FILE, UNREADABLE_LOCK_GRACE_MS, type BatchLock }
 import type { CaptureError } from '../../../src/errors.js';
 
 const STATES: ItemState[] = ['pending', 'running', 'done', 'failed', 'interrupted'];
-const LEGAL = new Set(['pending>running', 'pending>failed', 'running>done', 'running>failed', 'running>pending', 'running>interrupted', 'done>running', 'failed>running', 'interrupted>running']);
+const LEGAL = new Set([
+  'pending>running',
+  'pending>failed',
+  'running>done',
+  'running>failed',
+  'running>pending',
+  'running>interrupted',
+  'done>running',
+  'failed>running',
+  'interrupted>running',
+]);
 
 describe('journal state transitions', () => {
   it.each(STATES.flatMap((from) => STATES.map((to) => [from, to] as const)))('%s → %s', (from, to) => {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { outputBaseFor, validateNameTemplate } from '../../../src/batch/name-template.js';
 import { OutputNameRegistry, splitRequestedName } from '../../../src/batch/output-name-registry.js';
 
-const recording = { meetingName: 'Physics 101: Lecture 3', startTime: Date.UTC(2024, 2, 5, 9, 30), recordId: 'a'.repeat(40) + '-1709631000000', meetingId: 'm'.repeat(40) + '-1709631000000' };
+const recording = {
+  meetingName: 'Physics 101: Lecture 3',
+  startTime: Date.UTC(2024, 2, 5, 9, 30),
+  recordId: `${'a'.repeat(40)}-1709631000000`,
+  meetingId: `${'m'.repeat(40)}-1709631000000`,
+};
 
 describe('name templates', () => {
   it('defaults to the name record uses (meeting name, date and time)', () => {
@@ -19,7 +24,9 @@ describe('name templates', () => {
   });
 
   it('refuses unknown placeholders, naming the known ones', () => {
-    expect(() => validateNameTemplate('{meetingName} {title}')).toThrow(/unknown placeholder \{title\} \(expected \{meetingName\}, \{date\}, \{time\}, \{recordId\}, \{meetingId\}\)/);
+    expect(() => validateNameTemplate('{meetingName} {title}')).toThrow(
+      /unknown placeholder \{title\} \(expected \{meetingName\}, \{date\}, \{time\}, \{recordId\}, \{meetingId\}\)/,
+    );
     expect(() => validateNameTemplate('{date} {recordId}')).not.toThrow();
   });
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CaptureError } from '../../../src/errors.js';
 import { detectListFormat, parseBatchList, splitCsv } from '../../../src/batch/parse-batch-list.js';
 
-const ID_A = 'a'.repeat(40) + '-1700000000000';
-const ID_B = 'b'.repeat(40) + '-1700000000001';
+const ID_A = `${'a'.repeat(40)}-1700000000000`;
+const ID_B = `${'b'.repeat(40)}-1700000000001`;
 const A = `https://bbb.example.org/playback/presentation/2.3/${ID_A}`;
 const B = `https://bbb.example.org/playback/presentation/2.0/playback.html?meetingId=${ID_B}`;
 
@@ -119,6 +119,14 @@ describe('requested output names', () => {
     const fits = `${'講'.repeat(80)}.mp4`;
     const long = `${'講'.repeat(100)}.mp4`;
     expect(parseBatchList(JSON.stringify([{ url: A, output: fits }]), 'talks.json')[0]!.output).toBe(fits);
-    expect(problems(JSON.stringify([{ url: A, output: fits }, { url: B, output: long }]), 'talks.json')).toMatch(/talks\.json item 2: the output name .* is 304 bytes/);
+    expect(
+      problems(
+        JSON.stringify([
+          { url: A, output: fits },
+          { url: B, output: long },
+        ]),
+        'talks.json',
+      ),
+    ).toMatch(/talks\.json item 2: the output name .* is 304 bytes/);
   });
 });

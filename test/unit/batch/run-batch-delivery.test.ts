@@ -14,9 +14,30 @@ import type { RecordingInfo } from '../../../src/recording/fetch-recording-info.
 import { startTestS3, type TestS3 } from '../../support/s3-server.js';
 
 const base = {
-  format: 'mp4', engine: 'capture', captions: 'track', chapters: true, jobTimeoutSeconds: null, width: 1280, height: 720, layout: 'player', from: 0, to: undefined, fps: undefined,
-  videoBitrate: 2_700_000, audioBitrate: 192_000, maxCaptureFps: 60, eventRate: 30, chromiumPath: '/bin/false', insecure: false,
-  runningAsRoot: false, tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' }, fontFile: '/dev/null', readyTimeoutMs: 1000, stallTimeoutMs: 1000, verify: false, keepTemp: false,
+  format: 'mp4',
+  engine: 'capture',
+  captions: 'track',
+  chapters: true,
+  jobTimeoutSeconds: null,
+  width: 1280,
+  height: 720,
+  layout: 'player',
+  from: 0,
+  to: undefined,
+  fps: undefined,
+  videoBitrate: 2_700_000,
+  audioBitrate: 192_000,
+  maxCaptureFps: 60,
+  eventRate: 30,
+  chromiumPath: '/bin/false',
+  insecure: false,
+  runningAsRoot: false,
+  tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
+  fontFile: '/dev/null',
+  readyTimeoutMs: 1000,
+  stallTimeoutMs: 1000,
+  verify: false,
+  keepTemp: false,
 } satisfies BaseCaptureOptions;
 const recordId = `${'7'.repeat(40)}-1700000000007`;
 const url = `http://127.0.0.1:1/playback/presentation/2.3/${recordId}`;
@@ -49,14 +70,47 @@ function harness(outDir: string) {
     await writeFile(options.output!, `video of ${options.url}`);
     return { duration: 4, wallMs: 10 };
   };
-  const fetchInfo = async (): Promise<RecordingInfo> => ({ recordId, meetingId: recordId, meetingName: 'Lecture', startTime: Date.UTC(2024, 0, 1, 10, 0), duration: 4, media: 'video', mediaUrl: '' });
+  const fetchInfo = async (): Promise<RecordingInfo> => ({
+    recordId,
+    meetingId: recordId,
+    meetingName: 'Lecture',
+    startTime: Date.UTC(2024, 0, 1, 10, 0),
+    duration: 4,
+    media: 'video',
+    mediaUrl: '',
+  });
   const webhook = { send: (p: WebhookPayload) => void sent.push(p), drain: async () => ({ abandoned: 0 }) };
   const run = (upload: UploadOptions) =>
-    runBatch({ items: [{ index: 0, source: 'line 1', url, settings: {} }], outDir, concurrency: 1, base, nameTemplate: '{recordId}', retry: { retries: 1, delayMs: 5, factor: 2, maxDelayMs: 10 }, failFast: false, signal: undefined, onEvent: () => undefined, record, fetchInfo, delivery: { upload, webhook } });
+    runBatch({
+      items: [{ index: 0, source: 'line 1', url, settings: {} }],
+      outDir,
+      concurrency: 1,
+      base,
+      nameTemplate: '{recordId}',
+      retry: { retries: 1, delayMs: 5, factor: 2, maxDelayMs: 10 },
+      failFast: false,
+      signal: undefined,
+      onEvent: () => undefined,
+      record,
+      fetchInfo,
+      delivery: { upload, webhook },
+    });
   return { recorded, sent, run };
 }
 
-const upload = (over: Partial<UploadOptions> = {}): UploadOptions => ({ bucket: s3.bucket, prefix: 'batch/', endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: s3.credentials, partSize: MIN_PART_SIZE, queueSize: 1, maxAttempts: 1, removeLocal: false, ...over });
+const upload = (over: Partial<UploadOptions> = {}): UploadOptions => ({
+  bucket: s3.bucket,
+  prefix: 'batch/',
+  endpoint: s3.endpoint,
+  region: 'us-east-1',
+  forcePathStyle: true,
+  credentials: s3.credentials,
+  partSize: MIN_PART_SIZE,
+  queueSize: 1,
+  maxAttempts: 1,
+  removeLocal: false,
+  ...over,
+});
 
 describe('runBatch with --upload and --webhook', () => {
   it('a failed upload keeps the file and is retried without exporting again; the next run uploads it, removes it, and counts it done', async () => {
@@ -67,7 +121,7 @@ describe('runBatch with --upload and --webhook', () => {
     // The retry (UPLOAD_FAILED from an unreachable store is transient) did not export it again.
     expect(h.recorded).toHaveLength(1);
     const file = path.join(outDir, `${recordId}.mp4`);
-    expect((await readFile(file, 'utf8'))).toBe(`video of ${url}`);
+    expect(await readFile(file, 'utf8')).toBe(`video of ${url}`);
     expect(h.sent.map((p) => [p.event, p.error?.code, p.output])).toEqual([['export.failed', 'UPLOAD_FAILED', file]]);
 
     const up = await h.run(upload({ removeLocal: true }));

@@ -105,7 +105,10 @@ const files = async (dir: string) => (await readdir(dir)).sort();
 describe('runBatch', () => {
   it('captures, names by list order, retries transient failures only, and reports each item', async () => {
     const outDir = await mkdtemp(path.join(tmpdir(), 'batch-'));
-    const f = fakes({ [url(3)]: ['CHROMIUM_CRASHED', 'ok'], [url(4)]: ['MEDIA_MISSING'], [url(6)]: ['PLAYBACK_STALLED', 'PLAYBACK_STALLED', 'PLAYBACK_STALLED'] }, { [url(5)]: 'RECORDING_NOT_FOUND' });
+    const f = fakes(
+      { [url(3)]: ['CHROMIUM_CRASHED', 'ok'], [url(4)]: ['MEDIA_MISSING'], [url(6)]: ['PLAYBACK_STALLED', 'PLAYBACK_STALLED', 'PLAYBACK_STALLED'] },
+      { [url(5)]: 'RECORDING_NOT_FOUND' },
+    );
     const items = [item(1, 0), item(2, 1), item(3, 2), item(4, 3), item(5, 4), item(6, 5), item(1, 6), item(7, 7, { output: '../x/Talk.mkv', settings: { layout: 'content' } })];
     const { result, events } = await batch(outDir, items, f);
     const byIndex = result.items.map((i) => [i.status, i.output, i.attempts, i.error?.code ?? null]);
@@ -272,7 +275,12 @@ describe('runBatch', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const port = (server.address() as AddressInfo).port;
-      const at = (n: number, index: number): BatchItem => ({ index, source: `list line ${index + 1}`, url: `http://127.0.0.1:${port}/playback/presentation/2.3/${id(n)}`, settings: {} });
+      const at = (n: number, index: number): BatchItem => ({
+        index,
+        source: `list line ${index + 1}`,
+        url: `http://127.0.0.1:${port}/playback/presentation/2.3/${id(n)}`,
+        settings: {},
+      });
       const outDir = await mkdtemp(path.join(tmpdir(), 'batch-'));
       const f = fakes({}, {});
       const { result } = await batch(outDir, [at(1, 0), at(2, 1), at(3, 2)], f, { fetchInfo: undefined });

@@ -18,16 +18,35 @@ describe('apiChecksum', () => {
 
 describe('buildApiUrl', () => {
   it('builds <base>api/<call>?<query>&checksum=<hash>, values encoded as in the hashed string', () => {
-    expect(buildApiUrl('https://bbb.example.org/bigbluebutton/', 'getRecordings', [['meetingID', 'm 1'], ['state', 'published']], SECRET)).toBe(
-      `https://bbb.example.org/bigbluebutton/api/getRecordings?meetingID=m%201&state=published&checksum=${SHA1}`,
-    );
-    expect(buildApiUrl('https://bbb.example.org/bigbluebutton', 'getRecordings', [['meetingID', 'm 1'], ['state', 'published']], SECRET, 'sha256')).toBe(
-      `https://bbb.example.org/bigbluebutton/api/getRecordings?meetingID=m%201&state=published&checksum=${SHA256}`,
-    );
+    expect(
+      buildApiUrl(
+        'https://bbb.example.org/bigbluebutton/',
+        'getRecordings',
+        [
+          ['meetingID', 'm 1'],
+          ['state', 'published'],
+        ],
+        SECRET,
+      ),
+    ).toBe(`https://bbb.example.org/bigbluebutton/api/getRecordings?meetingID=m%201&state=published&checksum=${SHA1}`);
+    expect(
+      buildApiUrl(
+        'https://bbb.example.org/bigbluebutton',
+        'getRecordings',
+        [
+          ['meetingID', 'm 1'],
+          ['state', 'published'],
+        ],
+        SECRET,
+        'sha256',
+      ),
+    ).toBe(`https://bbb.example.org/bigbluebutton/api/getRecordings?meetingID=m%201&state=published&checksum=${SHA256}`);
   });
 
   it('takes a call without parameters', () => {
-    expect(buildApiUrl('http://127.0.0.1:8080/bigbluebutton/', 'getRecordings', [], 's')).toBe(`http://127.0.0.1:8080/bigbluebutton/api/getRecordings?checksum=${apiChecksum('getRecordings', '', 's')}`);
+    expect(buildApiUrl('http://127.0.0.1:8080/bigbluebutton/', 'getRecordings', [], 's')).toBe(
+      `http://127.0.0.1:8080/bigbluebutton/api/getRecordings?checksum=${apiChecksum('getRecordings', '', 's')}`,
+    );
   });
 
   it('normalises the base: trailing slash added, a base down to /api/ taken back', () => {

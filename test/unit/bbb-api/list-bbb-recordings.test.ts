@@ -7,7 +7,11 @@ import { CaptureError } from '../../../src/errors.js';
 import { startServer, type RunningServer } from '../../../src/server/start-server.js';
 
 const SECRET = 'serve-secret';
-const ids = ['1111111111111111111111111111111111111111-1700000000000', '2222222222222222222222222222222222222222-1710000000000', '3333333333333333333333333333333333333333-1720000000000'];
+const ids = [
+  '1111111111111111111111111111111111111111-1700000000000',
+  '2222222222222222222222222222222222222222-1710000000000',
+  '3333333333333333333333333333333333333333-1720000000000',
+];
 
 function metadata(id: string, externalId: string, state: string): string {
   const start = Number(id.split('-')[1]);
@@ -18,7 +22,16 @@ function metadata(id: string, externalId: string, state: string): string {
 
 let tmp: string;
 let server: RunningServer;
-const query = (over: Partial<BbbApiQuery> = {}): BbbApiQuery => ({ url: `${server.url}/bigbluebutton/`, secret: SECRET, checksum: 'sha1', meetingIds: [], states: ['published'], fromMs: undefined, toMs: undefined, ...over });
+const query = (over: Partial<BbbApiQuery> = {}): BbbApiQuery => ({
+  url: `${server.url}/bigbluebutton/`,
+  secret: SECRET,
+  checksum: 'sha1',
+  meetingIds: [],
+  states: ['published'],
+  fromMs: undefined,
+  toMs: undefined,
+  ...over,
+});
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'bbb-capture-api-'));
@@ -101,7 +114,10 @@ describe('listBbbRecordings paging', () => {
       calls++;
       return answer(`<recordings>${[1, 2, 3].map(recording).join('')}</recordings>`);
     };
-    const { items } = await listBbbRecordings({ url: 'https://bbb.example.org/bigbluebutton/', secret: 's', checksum: 'sha1', meetingIds: [], states: ['published'], fromMs: undefined, toMs: undefined }, { fetchFn, pageSize: 1 });
+    const { items } = await listBbbRecordings(
+      { url: 'https://bbb.example.org/bigbluebutton/', secret: 's', checksum: 'sha1', meetingIds: [], states: ['published'], fromMs: undefined, toMs: undefined },
+      { fetchFn, pageSize: 1 },
+    );
     expect(items).toHaveLength(3);
     expect(calls).toBe(1);
   });
@@ -112,7 +128,10 @@ describe('listBbbRecordings paging', () => {
       calls++;
       return answer(`<recordings>${recording(1)}</recordings><totalElements>5</totalElements>`);
     };
-    const { items } = await listBbbRecordings({ url: 'https://bbb.example.org/bigbluebutton/', secret: 's', checksum: 'sha1', meetingIds: [], states: ['published'], fromMs: undefined, toMs: undefined }, { fetchFn, pageSize: 1 });
+    const { items } = await listBbbRecordings(
+      { url: 'https://bbb.example.org/bigbluebutton/', secret: 's', checksum: 'sha1', meetingIds: [], states: ['published'], fromMs: undefined, toMs: undefined },
+      { fetchFn, pageSize: 1 },
+    );
     expect(items).toHaveLength(1);
     expect(calls).toBe(2);
   });

@@ -49,7 +49,14 @@ describe('parseGetRecordings', () => {
         startTime: 1530718721134,
         presentationUrl: 'https://bbb.example.org/playback/presentation/2.3/ffbfc4cc24428694e8b53a4e144f414052431693-1530718721124',
       },
-      { recordId: 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3-1700000000000', meetingId: 'm2', name: 'Only video', state: 'unpublished', startTime: 1700000000000, presentationUrl: undefined },
+      {
+        recordId: 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3-1700000000000',
+        meetingId: 'm2',
+        name: 'Only video',
+        state: 'unpublished',
+        startTime: 1700000000000,
+        presentationUrl: undefined,
+      },
     ]);
   });
 

@@ -12,9 +12,23 @@ describe('median', () => {
 
 describe('medianTable', () => {
   it('prints one row of medians per group, with its labels and run count', () => {
-    const runs = [{ x: 1, y: 10 }, { x: 3, y: 30 }, { x: 2, y: 20 }];
-    expect(medianTable(['sample', 'workers'], [{ cells: ['full 60 s', '1'], runs }, { cells: ['lecture 600 s', '2'], runs: [] }], [['x', 'x ×', 2], ['y', 'y ms', 0]])).toBe(
-      ['| sample | workers | runs | x × | y ms |', '|---|---|---|---|---|', '| full 60 s | 1 | 3 | 2.00 | 20 |', '| lecture 600 s | 2 | 0 | NaN | NaN |'].join('\n'),
-    );
+    const runs = [
+      { x: 1, y: 10 },
+      { x: 3, y: 30 },
+      { x: 2, y: 20 },
+    ];
+    expect(
+      medianTable(
+        ['sample', 'workers'],
+        [
+          { cells: ['full 60 s', '1'], runs },
+          { cells: ['lecture 600 s', '2'], runs: [] },
+        ],
+        [
+          ['x', 'x ×', 2],
+          ['y', 'y ms', 0],
+        ],
+      ),
+    ).toBe(['| sample | workers | runs | x × | y ms |', '|---|---|---|---|---|', '| full 60 s | 1 | 3 | 2.00 | 20 |', '| lecture 600 s | 2 | 0 | NaN | NaN |'].join('\n'));
   });
 });

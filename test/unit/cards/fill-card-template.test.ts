@@ -7,7 +7,9 @@ const values = { meetingName: 'Q&A <b>live</b>', date: '12 March 2024', names: [
 describe('fillCardTemplate', () => {
   it('escapes every value so it shows as typed and adds no markup', () => {
     const html = fillCardTemplate('<h1>{{meetingName}}</h1><p>{{ date }}</p><ul>{{names}}</ul><ul>{{lines}}</ul><div style="width:{{width}}px;height:{{height}}px">', values);
-    expect(html).toBe('<h1>Q&amp;A &lt;b&gt;live&lt;/b&gt;</h1><p>12 March 2024</p><ul><li>Ann &quot;A&quot; O&#39;Neil</li><li>&lt;script&gt;x&lt;/script&gt;</li></ul><ul><li>Room 1 &amp; 2</li></ul><div style="width:1280px;height:720px">');
+    expect(html).toBe(
+      '<h1>Q&amp;A &lt;b&gt;live&lt;/b&gt;</h1><p>12 March 2024</p><ul><li>Ann &quot;A&quot; O&#39;Neil</li><li>&lt;script&gt;x&lt;/script&gt;</li></ul><ul><li>Room 1 &amp; 2</li></ul><div style="width:1280px;height:720px">',
+    );
   });
 
   it('gives empty lists for no names or lines, and leaves other braces alone', () => {

@@ -38,7 +38,7 @@ describe('videoFrameInstants', () => {
     expect(videoFrameInstants(frames, 200, videos)).toEqual([33, 67, 100, 133]);
   });
 
-  it('merges the two videos\' frame times and runs the last picture to the segment end', () => {
+  it("merges the two videos' frame times and runs the last picture to the segment end", () => {
     expect(videoFrameInstants([{ timeMs: 40, layers: [cam, share] }], 160, videos)).toEqual([50, 67, 100, 133, 150]);
   });
 });
@@ -54,7 +54,13 @@ describe('overlayRuns', () => {
       { timeMs: 1700, layers: [moved] },
     ];
     expect(overlayRuns(frames, 1000, 2000)).toEqual([
-      { box: cam, intervals: [[0, 500], [600, 700]] },
+      {
+        box: cam,
+        intervals: [
+          [0, 500],
+          [600, 700],
+        ],
+      },
       { box: share, intervals: [[100, 500]] },
       { box: moved, intervals: [[700, 1000]] },
     ]);
@@ -66,23 +72,76 @@ describe('overlayRuns', () => {
 });
 
 describe('overlayGraph', () => {
-  const sources = { webcams: { file: '/w/media.webm', frameTimesMs: [0, 33, 67, 2967, 3000, 3033], matrix: 'bt601' as const }, screenshare: { file: '/w/deskshare.webm', frameTimesMs: [0, 2933, 3000], matrix: 'bt709' as const } };
+  const sources = {
+    webcams: { file: '/w/media.webm', frameTimesMs: [0, 33, 67, 2967, 3000, 3033], matrix: 'bt601' as const },
+    screenshare: { file: '/w/deskshare.webm', frameTimesMs: [0, 2933, 3000], matrix: 'bt709' as const },
+  };
   const colour = { page: SCREENSHOT_COLOUR };
 
   it('reads each video from the frame on screen at the segment start and keeps its millisecond times', () => {
-    const { inputs, graph } = overlayGraph([{ box: cam, intervals: [[0, 1000]] }, { box: share, intervals: [[10, 20]] }], sources, 2990, '/w/clock.ffconcat', frame, colour);
-    expect(inputs).toEqual(['-f', 'concat', '-safe', '0', '-i', '/w/clock.ffconcat', '-seek_timestamp', '1', '-ss', '2.9670', '-i', '/w/media.webm', '-seek_timestamp', '1', '-ss', '2.9330', '-i', '/w/deskshare.webm']);
+    const { inputs, graph } = overlayGraph(
+      [
+        { box: cam, intervals: [[0, 1000]] },
+        { box: share, intervals: [[10, 20]] },
+      ],
+      sources,
+      2990,
+      '/w/clock.ffconcat',
+      frame,
+      colour,
+    );
+    expect(inputs).toEqual([
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      '/w/clock.ffconcat',
+      '-seek_timestamp',
+      '1',
+      '-ss',
+      '2.9670',
+      '-i',
+      '/w/media.webm',
+      '-seek_timestamp',
+      '1',
+      '-ss',
+      '2.9330',
+      '-i',
+      '/w/deskshare.webm',
+    ]);
     const parts = graph.split(';');
-    expect(parts.slice(0, 4)).toEqual([`[0:v]${SCREENSHOT_COLOUR}[pages]`, '[1:v]format=yuv420p[clock]', '[pages][clock]xstack=inputs=2:layout=0_0|0_h0[stacked]', '[stacked]crop=1920:1080:0:0[p0]']);
+    expect(parts.slice(0, 4)).toEqual([
+      `[0:v]${SCREENSHOT_COLOUR}[pages]`,
+      '[1:v]format=yuv420p[clock]',
+      '[pages][clock]xstack=inputs=2:layout=0_0|0_h0[stacked]',
+      '[stacked]crop=1920:1080:0:0[p0]',
+    ]);
     expect(parts).toContain(`[2:v]settb=1/90000,setpts=(round(T*1000)+-23)*90,${toOutputColour('bt601', 'tv')},split=1[webcams0s]`);
     expect(parts).toContain('[3:v]settb=1/90000,setpts=(round(T*1000)+-57)*90,format=yuv420p,split=1[screenshare0s]');
     expect(parts).toContain('[webcams0s]scale=296:222:flags=area,setsar=1,format=yuv420p[webcams0]');
     expect(parts.at(-1)).toBe(`[p2]null[v]`);
   });
 
-  it('places each box only during its intervals, with half-millisecond bounds, on the main frame\'s time', () => {
+  it("places each box only during its intervals, with half-millisecond bounds, on the main frame's time", () => {
     const moved = { ...cam, x: 700 };
-    const { inputs, graph } = overlayGraph([{ box: cam, intervals: [[0, 500], [600, 700]] }, { box: moved, intervals: [[700, 1000]] }], sources, 0, 'clock', frame, colour);
+    const { inputs, graph } = overlayGraph(
+      [
+        {
+          box: cam,
+          intervals: [
+            [0, 500],
+            [600, 700],
+          ],
+        },
+        { box: moved, intervals: [[700, 1000]] },
+      ],
+      sources,
+      0,
+      'clock',
+      frame,
+      colour,
+    );
     expect(inputs.slice(6)).toEqual(['-seek_timestamp', '1', '-ss', '0.0000', '-i', '/w/media.webm']);
     const parts = graph.split(';');
     expect(parts[4]).toBe(`[2:v]settb=1/90000,setpts=(round(T*1000)+0)*90,${toOutputColour('bt601', 'tv')},split=2[webcams0s][webcams1s]`);

@@ -8,7 +8,15 @@ import { CaptureError } from '../../../src/errors.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => { s.closeAllConnections(); s.close(resolve); })));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise((resolve) => {
+          s.closeAllConnections();
+          s.close(resolve);
+        }),
+    ),
+  );
 });
 
 async function receiver(handle: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<string> {
@@ -31,8 +39,12 @@ function closedPort(): Promise<number> {
   });
 }
 
-const URL_ = 'https://bbb.example.org/playback/presentation/2.3/' + 'a'.repeat(40) + '-1700000000000';
-const done = () => webhookPayload({ source: URL_, sender: 'record', meetingName: 'Physics 101', output: '/videos/p.mp4', duration: 61.5, engine: 'render', checks: [{ leadingBlack: 0 }] }, { delivery: { url: 's3://archive/p.mp4', bucket: 'archive', key: 'p.mp4', bytes: 10, verifiedBy: 'sha256', removedLocal: false } });
+const URL_ = `https://bbb.example.org/playback/presentation/2.3/${'a'.repeat(40)}-1700000000000`;
+const done = () =>
+  webhookPayload(
+    { source: URL_, sender: 'record', meetingName: 'Physics 101', output: '/videos/p.mp4', duration: 61.5, engine: 'render', checks: [{ leadingBlack: 0 }] },
+    { delivery: { url: 's3://archive/p.mp4', bucket: 'archive', key: 'p.mp4', bytes: 10, verifiedBy: 'sha256', removedLocal: false } },
+  );
 
 describe('createWebhookSender', () => {
   it('POSTs the JSON with an HMAC-SHA256 signature the receiver can check', async () => {
@@ -51,8 +63,25 @@ describe('createWebhookSender', () => {
     expect(await sender.drain(5000)).toEqual({ abandoned: 0 });
     expect(got.map((g) => g.valid)).toEqual([true, true]);
     const bodies = got.map((g) => g.body).sort((a, b) => String(a.event).localeCompare(String(b.event)));
-    expect(bodies[0]).toMatchObject({ event: 'export.done', status: 'done', recordingId: `${'a'.repeat(40)}-1700000000000`, meetingName: 'Physics 101', output: '/videos/p.mp4', uploadUrl: 's3://archive/p.mp4', duration: 61.5, engine: 'render', checks: [{ leadingBlack: 0 }], error: null });
-    expect(bodies[1]).toMatchObject({ event: 'export.failed', status: 'failed', output: null, error: { code: 'UPLOAD_FAILED', message: 'cannot reach the object store' }, sender: 'worker-1' });
+    expect(bodies[0]).toMatchObject({
+      event: 'export.done',
+      status: 'done',
+      recordingId: `${'a'.repeat(40)}-1700000000000`,
+      meetingName: 'Physics 101',
+      output: '/videos/p.mp4',
+      uploadUrl: 's3://archive/p.mp4',
+      duration: 61.5,
+      engine: 'render',
+      checks: [{ leadingBlack: 0 }],
+      error: null,
+    });
+    expect(bodies[1]).toMatchObject({
+      event: 'export.failed',
+      status: 'failed',
+      output: null,
+      error: { code: 'UPLOAD_FAILED', message: 'cannot reach the object store' },
+      sender: 'worker-1',
+    });
     expect(outcomes.every((o) => o.ok)).toBe(true);
   });
 

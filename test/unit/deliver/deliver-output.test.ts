@@ -26,11 +26,26 @@ afterAll(async () => {
 });
 
 function options(over: Partial<UploadOptions> = {}): UploadOptions {
-  return { bucket: s3.bucket, prefix: 'talks/', endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: s3.credentials, partSize: MIN_PART_SIZE, queueSize: 2, maxAttempts: 2, removeLocal: false, ...over };
+  return {
+    bucket: s3.bucket,
+    prefix: 'talks/',
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: s3.credentials,
+    partSize: MIN_PART_SIZE,
+    queueSize: 2,
+    maxAttempts: 2,
+    removeLocal: false,
+    ...over,
+  };
 }
 
 async function objectExists(key: string): Promise<boolean> {
-  return client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key })).then(() => true, () => false);
+  return client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key })).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function download(key: string): Promise<Buffer> {
@@ -49,7 +64,10 @@ function closedPort(): Promise<number> {
 }
 
 async function failure(promise: Promise<unknown>): Promise<CaptureError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(CaptureError);
   return error as CaptureError;
 }
@@ -102,7 +120,7 @@ describe('deliverOutput', () => {
     expect((await stat(file)).size).toBe(1000);
   });
 
-  it('bad credentials are UPLOAD_FAILED (not transient) with the store\'s reason, and no object appears', async () => {
+  it("bad credentials are UPLOAD_FAILED (not transient) with the store's reason, and no object appears", async () => {
     const file = path.join(dir, 'refused.mp4');
     await writeFile(file, randomBytes(1000));
     const error = await failure(deliverOutput(file, { upload: options({ credentials: { accessKeyId: 'WRONG', secretAccessKey: 'nope' } }) }));
@@ -124,7 +142,15 @@ describe('deliverOutput', () => {
     const file = path.join(dir, 'stopped.mp4');
     await writeFile(file, randomBytes(21 * 2 ** 20));
     const stop = new AbortController();
-    const error = await failure(deliverOutput(file, { upload: options({ queueSize: 1 }), signal: stop.signal, onProgress: (sent) => { if (sent > 0) stop.abort(); } }));
+    const error = await failure(
+      deliverOutput(file, {
+        upload: options({ queueSize: 1 }),
+        signal: stop.signal,
+        onProgress: (sent) => {
+          if (sent > 0) stop.abort();
+        },
+      }),
+    );
     expect(error.code).toBe('ABORTED');
     expect(await objectExists('talks/stopped.mp4')).toBe(false);
     const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'talks/stopped' }));

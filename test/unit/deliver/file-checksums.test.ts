@@ -13,10 +13,16 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest();
 const md5 = (b: Buffer) => createHash('md5').update(b).digest();
 
 describe('fileChecksums', () => {
-  it('one part: the whole file\'s SHA-256 and MD5, no multipart ETag', async () => {
+  it("one part: the whole file's SHA-256 and MD5, no multipart ETag", async () => {
     const body = randomBytes(3000);
     await writeFile(path.join(dir, 'one'), body);
-    expect(await fileChecksums(path.join(dir, 'one'), 3000)).toEqual({ size: 3000, parts: 1, sha256: sha(body).toString('base64'), md5: md5(body).toString('hex'), multipartEtag: null });
+    expect(await fileChecksums(path.join(dir, 'one'), 3000)).toEqual({
+      size: 3000,
+      parts: 1,
+      sha256: sha(body).toString('base64'),
+      md5: md5(body).toString('hex'),
+      multipartEtag: null,
+    });
   });
 
   it('several parts (the last shorter): S3\'s composite rule over the part digests, "-N" appended', async () => {

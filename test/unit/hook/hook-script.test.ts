@@ -16,7 +16,7 @@ describe('hookScript', () => {
   it('carries the marker uninstall looks for, and spool mode without a queue', () => {
     const script = hookScript(CONFIG);
     expect(script.split('\n').slice(0, 3)).toContain(HOOK_MARKER);
-    expect(script).toContain("REDIS_URL = nil\n");
+    expect(script).toContain('REDIS_URL = nil\n');
     expect(script).toContain("COMMAND = ['/usr/bin/node', '/opt/bbb-capture/bin/bbb-capture.js'].freeze");
     expect(script).toContain('TIMEOUT_S = 10\n');
   });
@@ -28,7 +28,7 @@ describe('hookScript', () => {
     expect(script).toContain("PLAYBACK_BASE = 'https://h/playback/presentation/2.3/'\n");
   });
 
-  it('checks the id against BBB\'s record id shape before using it in a path', () => {
+  it("checks the id against BBB's record id shape before using it in a path", () => {
     const script = hookScript(CONFIG);
     expect(script).toContain('RECORD_ID = /\\A[a-z0-9]{40}-[0-9]{13}\\z/.freeze');
     expect(script.indexOf('RECORD_ID.match?(record_id)')).toBeLessThan(script.indexOf('File.join(PUBLISHED_DIR, record_id)'));

@@ -19,7 +19,9 @@ describe('chooseEngine', () => {
   });
 
   it('render on a player without the clock contract is an error naming what is missing', () => {
-    expect(() => chooseEngine('render', { ...facts, clockContract: false })).toThrow(expect.objectContaining({ code: 'NOT_A_BBB_PLAYER', message: expect.stringMatching(/bbbplaybacktimeupdate/) }));
+    expect(() => chooseEngine('render', { ...facts, clockContract: false })).toThrow(
+      expect.objectContaining({ code: 'NOT_A_BBB_PLAYER', message: expect.stringMatching(/bbbplaybacktimeupdate/) }),
+    );
     expect(chooseEngine('render', facts)?.engine).toBe('render');
   });
 

@@ -43,7 +43,12 @@ describe('output names under hostile metadata', () => {
       // A family emoji is one grapheme of seven code points: kept whole or not at all.
       const family = '👨‍👩‍👧';
       const families = sanitizeFileName(`${'a'.repeat(pad)}${family.repeat(20)}`);
-      expect(families.slice(pad).split(family).every((rest) => rest === '')).toBe(true);
+      expect(
+        families
+          .slice(pad)
+          .split(family)
+          .every((rest) => rest === ''),
+      ).toBe(true);
       const accents = sanitizeFileName(`${'a'.repeat(pad)}${'e\u0301'.repeat(200)}`);
       expect(accents.normalize('NFD').endsWith('e\u0301')).toBe(true);
     }

@@ -29,11 +29,11 @@ describe('OutputWorkDir.commit', () => {
   it('never replaces a file unless told to, and leaves no partial behind', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'commit-'));
     const output = path.join(dir, 'talk.mp4');
-    await writeFile(output, 'somebody else\'s');
+    await writeFile(output, "somebody else's");
     const out = await openOutputWorkDir(output);
     await writeFile(out.partialOf(output), 'video');
     await expect(out.commit([output], false)).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
-    expect(await readFile(output, 'utf8')).toBe('somebody else\'s');
+    expect(await readFile(output, 'utf8')).toBe("somebody else's");
     await out.commit([output], true);
     expect(await readFile(output, 'utf8')).toBe('video');
     await out.cleanup(false);

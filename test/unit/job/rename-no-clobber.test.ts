@@ -17,7 +17,10 @@ describe('renameNoClobber', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'no-clobber-'));
     await writeFile(path.join(dir, 'staged'), 'new');
     await writeFile(path.join(dir, 'final.mp4'), 'old');
-    await expect(renameNoClobber(path.join(dir, 'staged'), path.join(dir, 'final.mp4'))).rejects.toMatchObject({ code: 'OUTPUT_EXISTS', message: expect.stringContaining('final.mp4 already exists') });
+    await expect(renameNoClobber(path.join(dir, 'staged'), path.join(dir, 'final.mp4'))).rejects.toMatchObject({
+      code: 'OUTPUT_EXISTS',
+      message: expect.stringContaining('final.mp4 already exists'),
+    });
     expect(await readFile(path.join(dir, 'final.mp4'), 'utf8')).toBe('old');
     expect(await readFile(path.join(dir, 'staged'), 'utf8')).toBe('new');
   });

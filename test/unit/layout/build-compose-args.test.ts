@@ -10,7 +10,14 @@ const plan: ComposePlan = {
   spec: presentersLayout(1280, 720, true),
   intervals: [
     { start: 0, end: 1, tiles: [{ x: 0, y: 0, w: 640, h: 480 }] },
-    { start: 1, end: 4, tiles: [{ x: 0, y: 120, w: 320, h: 240 }, { x: 320, y: 120, w: 320, h: 240 }] },
+    {
+      start: 1,
+      end: 4,
+      tiles: [
+        { x: 0, y: 120, w: 320, h: 240 },
+        { x: 320, y: 120, w: 320, h: 240 },
+      ],
+    },
   ],
   duration: 4,
   fps: 30,
@@ -26,7 +33,9 @@ describe('buildComposeArgs', () => {
     const args = buildComposeArgs(plan);
     // from = 1.5 s is inside frame 22 (1.4667 s): seek half a frame before it.
     expect(args.slice(args.indexOf('-ss'), args.indexOf('-ss') + 4)).toEqual(['-ss', '1.433333', '-i', '/w/webcams.webm']);
-    expect(graphOf(args)[0]).toBe('[1:v]settb=1/90000,setpts=(round((T+1.433333)*15)/15-1.500000)/TB,colorspace=ispace=bt470bg:iprimaries=bt709:itrc=bt709:irange=tv:space=bt709:primaries=bt709:trc=bt709:range=tv:format=yuv420p,split=3[w0][w1][w2]');
+    expect(graphOf(args)[0]).toBe(
+      '[1:v]settb=1/90000,setpts=(round((T+1.433333)*15)/15-1.500000)/TB,colorspace=ispace=bt470bg:iprimaries=bt709:itrc=bt709:irange=tv:space=bt709:primaries=bt709:trc=bt709:range=tv:format=yuv420p,split=3[w0][w1][w2]',
+    );
   });
 
   it('draws the background, the content in its box, then each tile only during its interval', () => {
@@ -43,7 +52,9 @@ describe('buildComposeArgs', () => {
 
   it('copies the aligned audio, encodes H.264 and cuts to the duration', () => {
     const args = buildComposeArgs(plan);
-    expect(args.join(' ')).toContain('-map [out] -map 0:a:0? -c:a copy -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv -t 4.000000 -movflags +faststart -f mp4 /o/out.mp4');
+    expect(args.join(' ')).toContain(
+      '-map [out] -map 0:a:0? -c:a copy -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv -t 4.000000 -movflags +faststart -f mp4 /o/out.mp4',
+    );
   });
 
   it('writes the webcam area as a second output for --split, from the same decode', () => {
@@ -55,12 +66,19 @@ describe('buildComposeArgs', () => {
     expect(args.at(-1)).toBe('/o/out.webcams.mp4');
   });
 
-  it('writes one file per presenter: black frame, the presenter\'s tile fitted in it only while on', () => {
+  it("writes one file per presenter: black frame, the presenter's tile fitted in it only while on", () => {
     const left = { x: 0, y: 120, w: 320, h: 240 };
     const args = buildComposeArgs({
       ...plan,
       presenterOutputs: [
-        { presenter: 1, file: '/o/out.presenter-1.mp4', intervals: [{ start: 0, end: 1, tile: { x: 0, y: 0, w: 640, h: 480 } }, { start: 1, end: 4, tile: left }] },
+        {
+          presenter: 1,
+          file: '/o/out.presenter-1.mp4',
+          intervals: [
+            { start: 0, end: 1, tile: { x: 0, y: 0, w: 640, h: 480 } },
+            { start: 1, end: 4, tile: left },
+          ],
+        },
         { presenter: 2, file: '/o/out.presenter-2.mp4', intervals: [{ start: 1, end: 4, tile: { ...left, x: 320 } }] },
       ],
     });
@@ -80,7 +98,7 @@ describe('buildComposeArgs', () => {
     expect(args.at(-1)).toBe('/o/out.presenter-2.mp4');
   });
 
-  it('gathers each presenter\'s tiles across intervals', () => {
+  it("gathers each presenter's tiles across intervals", () => {
     const a = { x: 0, y: 0, w: 640, h: 480 };
     const b = { x: 0, y: 120, w: 320, h: 240 };
     const c = { x: 320, y: 120, w: 320, h: 240 };
@@ -90,8 +108,14 @@ describe('buildComposeArgs', () => {
       { start: 2, end: 3, tiles: [b, c], presenters: [3, 2] },
     ]);
     expect([...tracks.keys()]).toEqual([1, 2, 3]);
-    expect(tracks.get(1)).toEqual([{ start: 0, end: 1, tile: a }, { start: 1, end: 2, tile: b }]);
-    expect(tracks.get(2)).toEqual([{ start: 1, end: 2, tile: c }, { start: 2, end: 3, tile: c }]);
+    expect(tracks.get(1)).toEqual([
+      { start: 0, end: 1, tile: a },
+      { start: 1, end: 2, tile: b },
+    ]);
+    expect(tracks.get(2)).toEqual([
+      { start: 1, end: 2, tile: c },
+      { start: 2, end: 3, tile: c },
+    ]);
     expect(tracks.get(3)).toEqual([{ start: 2, end: 3, tile: b }]);
   });
 
@@ -103,9 +127,14 @@ describe('buildComposeArgs', () => {
 });
 
 describe('buildComposeArgs without --fps', () => {
-  const vfr: ComposePlan = { ...plan, fps: undefined, clocks: { main: '/w/main.ffconcat', webcams: '/w/cams.ffconcat' }, presenterOutputs: [{ presenter: 1, file: '/o/p1.mp4', intervals: [{ start: 0, end: 4, tile: { x: 0, y: 0, w: 320, h: 240 } }] }] };
+  const vfr: ComposePlan = {
+    ...plan,
+    fps: undefined,
+    clocks: { main: '/w/main.ffconcat', webcams: '/w/cams.ffconcat' },
+    presenterOutputs: [{ presenter: 1, file: '/o/p1.mp4', intervals: [{ start: 0, end: 4, tile: { x: 0, y: 0, w: 320, h: 240 } }] }],
+  };
 
-  it('steps the background by the main clock and each presenter file by the webcams clock, keeping every frame\'s time', () => {
+  it("steps the background by the main clock and each presenter file by the webcams clock, keeping every frame's time", () => {
     const args = buildComposeArgs(vfr);
     expect(args.join(' ')).toContain('-f concat -safe 0 -i /w/main.ffconcat');
     expect(args.join(' ')).toContain('-f concat -safe 0 -i /w/cams.ffconcat');

@@ -22,8 +22,16 @@ const shapes = `<svg><image id="image1" class="slide" in="0" out="3.5" xlink:hre
 
 describe('slideMarkers', () => {
   it('puts the slide shown at the start at 0 and each later change at its time in the part', () => {
-    expect(slideMarkers(shapes, 2, 8)).toEqual([{ time: 0, name: 'slide1.svg' }, { time: 1.5, name: 'Slide 2' }, { time: 5, name: 'Slide 3' }, { time: 6, name: 'Screen share' }]);
-    expect(slideMarkers(shapes, 0, 5)).toEqual([{ time: 0, name: 'slide1.svg' }, { time: 3.5, name: 'Slide 2' }]);
+    expect(slideMarkers(shapes, 2, 8)).toEqual([
+      { time: 0, name: 'slide1.svg' },
+      { time: 1.5, name: 'Slide 2' },
+      { time: 5, name: 'Slide 3' },
+      { time: 6, name: 'Screen share' },
+    ]);
+    expect(slideMarkers(shapes, 0, 5)).toEqual([
+      { time: 0, name: 'slide1.svg' },
+      { time: 3.5, name: 'Slide 2' },
+    ]);
   });
 });
 
@@ -48,9 +56,27 @@ describe('buildOtioTimeline', () => {
   it('is an OTIO timeline of whole-file clips with relative references to files that exist', () => {
     const doc = JSON.parse(JSON.stringify(buildOtioTimeline(withFiles()))) as Record<string, unknown>;
     const markers = checkOtio(doc, 30, dir);
-    expect(markers).toEqual([{ track: 'Content', frame: 0, name: 'slide1.svg' }, { track: 'Content', frame: 105, name: 'Slide 2' }, { track: 'Content', frame: 210, name: 'Slide 3' }, { track: 'Content', frame: 240, name: 'Screen share' }]);
-    const tracks = (doc.tracks as { children: Array<{ name: string; kind: string; children: Array<{ media_references: { DEFAULT_MEDIA: { target_url: string } }; source_range: { duration: { value: number } } }> }> }).children;
-    expect(tracks.map((t) => [t.name, t.kind])).toEqual([['Content', 'Video'], ['Webcams', 'Video'], ['Presenter 1', 'Video'], ['Sound', 'Audio']]);
+    expect(markers).toEqual([
+      { track: 'Content', frame: 0, name: 'slide1.svg' },
+      { track: 'Content', frame: 105, name: 'Slide 2' },
+      { track: 'Content', frame: 210, name: 'Slide 3' },
+      { track: 'Content', frame: 240, name: 'Screen share' },
+    ]);
+    const tracks = (
+      doc.tracks as {
+        children: Array<{
+          name: string;
+          kind: string;
+          children: Array<{ media_references: { DEFAULT_MEDIA: { target_url: string } }; source_range: { duration: { value: number } } }>;
+        }>;
+      }
+    ).children;
+    expect(tracks.map((t) => [t.name, t.kind])).toEqual([
+      ['Content', 'Video'],
+      ['Webcams', 'Video'],
+      ['Presenter 1', 'Video'],
+      ['Sound', 'Audio'],
+    ]);
     expect(tracks[0]!.children[0]!.media_references.DEFAULT_MEDIA.target_url).toBe('Talk%201.content.mp4');
     expect(tracks[0]!.children[0]!.source_range.duration.value).toBe(300);
   });

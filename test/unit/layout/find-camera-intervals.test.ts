@@ -14,7 +14,12 @@ const H = 720;
 const ONE = layoutCameraGrid(1, W, H);
 const TWO = layoutCameraGrid(2, W, H);
 
-const ffmpeg = (args: string[]) => runProcess(tools.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], { label: 'ffmpeg (fixture)', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+const ffmpeg = (args: string[]) =>
+  runProcess(tools.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], {
+    label: 'ffmpeg (fixture)',
+    failureCode: 'FFMPEG_FAILED',
+    missingCode: 'FFMPEG_MISSING',
+  });
 
 /** drawbox filters for a BBB-like composite: white canvas, each camera a muted tile with a dark picture. */
 function cameras(boxes: Box[]): string {
@@ -28,7 +33,23 @@ function cameras(boxes: Box[]): string {
 
 /** Encodes `frames` frames of one layout at `fps` (H.264, one keyframe: cheap to decode). */
 async function segment(file: string, boxes: Box[], fps: number, frames: number) {
-  await ffmpeg(['-f', 'lavfi', '-i', `color=c=white:s=${W}x${H}:r=${fps},${cameras(boxes)}`, '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(frames), '-pix_fmt', 'yuv420p', file]);
+  await ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=white:s=${W}x${H}:r=${fps},${cameras(boxes)}`,
+    '-frames:v',
+    String(frames),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    String(frames),
+    '-pix_fmt',
+    'yuv420p',
+    file,
+  ]);
 }
 
 /** Joins segments without re-encoding: a long video in a second. */

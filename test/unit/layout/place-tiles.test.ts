@@ -16,7 +16,15 @@ describe('placeStack', () => {
     expect(placeStack([{ w: 640, h: 480 }], column)).toEqual([{ x: 1344, y: 324, w: 576, h: 432 }]);
   });
   it('stacks two, then four, smaller tiles top to bottom, centred', () => {
-    expect(placeStack([{ w: 320, h: 240 }, { w: 320, h: 240 }], column)).toEqual([
+    expect(
+      placeStack(
+        [
+          { w: 320, h: 240 },
+          { w: 320, h: 240 },
+        ],
+        column,
+      ),
+    ).toEqual([
       { x: 1344, y: 108, w: 576, h: 432 },
       { x: 1344, y: 540, w: 576, h: 432 },
     ]);
@@ -31,7 +39,14 @@ describe('placeTiles', () => {
   const spec = presentersLayout(1920, 1080, true);
   const intervals = [
     { start: 0, end: 2, tiles: [{ x: 0, y: 0, w: 640, h: 480 }] },
-    { start: 2, end: 5, tiles: [{ x: 0, y: 120, w: 320, h: 240 }, { x: 320, y: 120, w: 320, h: 240 }] },
+    {
+      start: 2,
+      end: 5,
+      tiles: [
+        { x: 0, y: 120, w: 320, h: 240 },
+        { x: 320, y: 120, w: 320, h: 240 },
+      ],
+    },
   ];
   it('crops each tile and moves it as cameras join', () => {
     expect(placeTiles(spec, intervals, { width: 640, height: 480 })).toEqual([
@@ -42,7 +57,9 @@ describe('placeTiles', () => {
   });
   it('shows presenter:N only while there is an N-th tile', () => {
     const one = { ...spec, regions: [{ source: { kind: 'presenter' as const, index: 1 }, box: { x: 0, y: 0, w: 320, h: 240 } }] };
-    expect(placeTiles(one, intervals, { width: 640, height: 480 })).toEqual([{ start: 2, end: 5, crop: { x: 320, y: 120, w: 320, h: 240 }, place: { x: 0, y: 0, w: 320, h: 240 } }]);
+    expect(placeTiles(one, intervals, { width: 640, height: 480 })).toEqual([
+      { start: 2, end: 5, crop: { x: 320, y: 120, w: 320, h: 240 }, place: { x: 0, y: 0, w: 320, h: 240 } },
+    ]);
   });
   it('moves intervals to output time', () => {
     expect(toOutputTime(intervals, 1.5, 2).map((i) => [i.start, i.end])).toEqual([

@@ -22,7 +22,7 @@ describe('signatureDistance', () => {
 });
 
 describe('tileSignature', () => {
-  it('averages each cell of the tile, whatever the tile\'s size in the frame', () => {
+  it("averages each cell of the tile, whatever the tile's size in the frame", () => {
     // A 64x48 RGB frame of a 640x480 canvas: left half red, right half blue.
     const w = 64;
     const h = 48;

@@ -12,7 +12,7 @@ const plan: MuxPlan = {
 };
 
 describe('buildMuxArgs', () => {
-  it('copies the capture\'s video into MP4, retiming packets instead of re-encoding, without its sound', () => {
+  it("copies the capture's video into MP4, retiming packets instead of re-encoding, without its sound", () => {
     const args = buildMuxArgs(plan);
     expect(args.slice(args.indexOf('-c:v'), args.indexOf('-c:v') + 4)).toEqual(['-c:v', 'copy', '-bsf:v', videoRetimeBsf(plan)]);
     expect(args).toContain('-copyts');
@@ -29,10 +29,19 @@ describe('buildMuxArgs', () => {
   });
 
   it('puts pictures captured after a stall back on the timeline, one millisecond apart where the page stood still', () => {
-    const lagged = { ...plan, lagSteps: [{ atMs: 5000, lagMs: 67 }, { atMs: 5067, lagMs: 134 }, { atMs: 9000, lagMs: 130 }] };
+    const lagged = {
+      ...plan,
+      lagSteps: [
+        { atMs: 5000, lagMs: 67 },
+        { atMs: 5067, lagMs: 134 },
+        { atMs: 9000, lagMs: 130 },
+      ],
+    };
     expect(lagExpression(lagged.lagSteps)).toBe('(gte(TS\\,5000)*67+gte(TS\\,5067)*67)');
     expect(totalLagMs(lagged)).toBe(134);
-    expect(videoRetimeBsf(lagged)).toBe('setts=ts=if(lt(N\\,2)\\,N\\,max(TS-313-(gte(TS\\,5000)*67+gte(TS\\,5067)*67)\\,PREV_OUTPTS+1)):duration=if(eq(N\\,1800)\\,60000+313+(gte(TS\\,5000)*67+gte(TS\\,5067)*67)-TS\\,DURATION)');
+    expect(videoRetimeBsf(lagged)).toBe(
+      'setts=ts=if(lt(N\\,2)\\,N\\,max(TS-313-(gte(TS\\,5000)*67+gte(TS\\,5067)*67)\\,PREV_OUTPTS+1)):duration=if(eq(N\\,1800)\\,60000+313+(gte(TS\\,5000)*67+gte(TS\\,5067)*67)-TS\\,DURATION)',
+    );
     // The cut moves by the lag too.
     const args = buildMuxArgs(lagged);
     expect(args[args.indexOf('-t') + 1]).toBe('60.446500');

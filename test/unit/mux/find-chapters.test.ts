@@ -38,7 +38,7 @@ describe('findChapters', () => {
     ]);
   });
 
-  it('puts chapters on the part\'s timeline: what shows at from is at 0, nothing past to', () => {
+  it("puts chapters on the part's timeline: what shows at from is at 0, nothing past to", () => {
     const shapesSvg = svg(image(0, 10, `presentation/${P}/slide-1.png`), image(10, 20, `presentation/${P}/slide-2.png`), image(20, 100, `presentation/${P}/slide-3.png`));
     expect(findChapters(sources({ shapesSvg, from: 5, to: 19 }))).toEqual([
       { start: 0, end: 5, title: 'Slide 1' },

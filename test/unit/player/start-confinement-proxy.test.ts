@@ -92,7 +92,7 @@ describe('startConfinementProxy', () => {
     expect(otherHits).toBe(0);
   });
 
-  it('tunnels only to an https origin\'s own host and port', async () => {
+  it("tunnels only to an https origin's own host and port", async () => {
     const tls = await startConfinementProxy({ origin: `https://127.0.0.1:${new URL(originUrl).port}`, onBlocked: () => undefined });
     const saved = proxy;
     proxy = tls;

@@ -13,7 +13,35 @@ let file: string;
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'bbb-capture-restream-'));
   file = path.join(work, 'talk.mp4');
-  await runProcess(tools.ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-f', 'lavfi', '-i', 'sine=sample_rate=48000', '-t', '1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', file], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  await runProcess(
+    tools.ffmpeg,
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=160x120:rate=10',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=sample_rate=48000',
+      '-t',
+      '1',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      file,
+    ],
+    { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
+  );
 }, 30_000);
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -45,7 +73,16 @@ describe('restreamRtmp', () => {
   it('stops at once when aborted between attempts', async () => {
     const controller = new AbortController();
     const url = `rtmp://127.0.0.1:${await closedPort()}/live/key`;
-    const run = restreamRtmp({ file, url, duration: 1, tools, signal: controller.signal, onEvent: (e) => e.type === 'warning' && controller.abort(), retries: 5, retryDelayMs: 10_000 });
+    const run = restreamRtmp({
+      file,
+      url,
+      duration: 1,
+      tools,
+      signal: controller.signal,
+      onEvent: (e) => e.type === 'warning' && controller.abort(),
+      retries: 5,
+      retryDelayMs: 10_000,
+    });
     await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
   }, 30_000);
 });

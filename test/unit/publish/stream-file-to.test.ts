@@ -19,7 +19,12 @@ afterAll(async () => {
 describe('streamFileTo', () => {
   it('copies the whole file and leaves the stream open', async () => {
     const chunks: Buffer[] = [];
-    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (chunks.push(chunk), done()) });
+    const sink = new Writable({
+      write: (chunk: Buffer, _enc, done) => {
+        chunks.push(chunk);
+        done();
+      },
+    });
     await streamFileTo(file, sink, undefined);
     expect(Buffer.concat(chunks).length).toBe(1 << 20);
     expect(sink.writableEnded).toBe(false);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CaptureError } from '../../../src/errors.js';
 import { MAX_DURATION_S, MAX_START_TIME_MS, parseMetadata } from '../../../src/recording/fetch-recording-info.js';
 
-const ID = 'a'.repeat(40) + '-1700000000000';
+const ID = `${'a'.repeat(40)}-1700000000000`;
 
 describe('parseMetadata', () => {
   it('reads id, meeting id and name, start and duration', () => {
@@ -63,8 +63,8 @@ describe('parseMetadata bounds', () => {
     expect(MAX_START_TIME_MS).toBe(Date.UTC(2200, 0, 1));
   });
 
-  it('refuses metadata whose <id> is not the URL\'s record id, naming both', () => {
-    const other = 'b'.repeat(40) + '-1700000000000';
+  it("refuses metadata whose <id> is not the URL's record id, naming both", () => {
+    const other = `${'b'.repeat(40)}-1700000000000`;
     const error = refusal(withValues('1700000000000', '1000', other), { recordId: ID });
     expect(error.code).toBe('NOT_A_BBB_RECORDING');
     expect(error.message).toContain(`<id> is "${other}", but the URL names recording ${ID}`);

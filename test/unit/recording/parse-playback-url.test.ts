@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CaptureError } from '../../../src/errors.js';
 import { parsePlaybackUrl } from '../../../src/recording/parse-playback-url.js';
 
-const ID = 'a'.repeat(40) + '-1700000000000';
+const ID = `${'a'.repeat(40)}-1700000000000`;
 
 describe('parsePlaybackUrl', () => {
   it('accepts the 2.3 player URL on any host and port, with or without a query', () => {
@@ -22,7 +22,7 @@ describe('parsePlaybackUrl', () => {
 
   it.each([
     ['not a url', 'not a URL'],
-    ['ftp://host/playback/presentation/2.3/' + ID, 'unsupported scheme'],
+    [`ftp://host/playback/presentation/2.3/${ID}`, 'unsupported scheme'],
     ['https://host/some/page', 'not a BBB playback URL'],
     ['https://host/playback/presentation/2.3/short-123', 'is not a BBB recording id'],
     ['https://host/playback/presentation/2.0/playback.html', 'without meetingId'],

@@ -12,7 +12,11 @@ import { parsePlaybackUrl } from '../../../src/recording/parse-playback-url.js';
 import { credentialHeaders, RecordingCredentials, type OriginCredentials } from '../../../src/recording/recording-credentials.js';
 import { startServer, type RunningServer } from '../../../src/server/start-server.js';
 
-const VALUES: OriginCredentials = { cookies: [{ name: 'sess', value: 'c00kie-S3CRET' }], headers: [['X-Token', 'h3ader-S3CRET']], basicAuth: { username: 'ann', password: 'pa55-S3CRET' } };
+const VALUES: OriginCredentials = {
+  cookies: [{ name: 'sess', value: 'c00kie-S3CRET' }],
+  headers: [['X-Token', 'h3ader-S3CRET']],
+  basicAuth: { username: 'ann', password: 'pa55-S3CRET' },
+};
 
 describe('RecordingCredentials', () => {
   it('never shows its values in JSON or inspect output, nested in options too', () => {
@@ -22,7 +26,7 @@ describe('RecordingCredentials', () => {
     for (const shown of [inspect(options, { depth: 10, showHidden: true }), String(credentials), JSON.stringify({ ...options })]) expect(shown).not.toMatch(/S3CRET|sess|ann/);
   });
 
-  it('binds the values for the recording\'s origin: the per-origin entry first, else the general ones', () => {
+  it("binds the values for the recording's origin: the per-origin entry first, else the general ones", () => {
     const special: OriginCredentials = { cookies: [], headers: [['X-Other', '1']], basicAuth: undefined };
     const credentials = new RecordingCredentials(VALUES, new Map([['https://other.example', special]]));
     expect(credentials.bind('https://bbb.example')).toEqual({ origin: 'https://bbb.example', values: VALUES });
@@ -32,7 +36,11 @@ describe('RecordingCredentials', () => {
   });
 
   it('turns values into Cookie, Authorization and the extra headers', () => {
-    expect(credentialHeaders(VALUES)).toEqual({ 'x-token': 'h3ader-S3CRET', cookie: 'sess=c00kie-S3CRET', authorization: `Basic ${Buffer.from('ann:pa55-S3CRET').toString('base64')}` });
+    expect(credentialHeaders(VALUES)).toEqual({
+      'x-token': 'h3ader-S3CRET',
+      cookie: 'sess=c00kie-S3CRET',
+      authorization: `Basic ${Buffer.from('ann:pa55-S3CRET').toString('base64')}`,
+    });
   });
 });
 
@@ -43,7 +51,8 @@ describe('fetchWithCredentials', () => {
   let home: Server;
   let homeUrl: string;
   const seenHome: IncomingHttpHeaders[] = [];
-  const listen = (server: Server) => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
+  const listen = (server: Server) =>
+    new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
   beforeAll(async () => {
     elsewhere = createServer((req, res) => {
       seenElsewhere.push(req.headers);
@@ -76,16 +85,26 @@ describe('fetchWithCredentials', () => {
   });
 });
 
-describe('the recording\'s own fetches behind authentication', () => {
+describe("the recording's own fetches behind authentication", () => {
   const ID = 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3-1700000000000';
   let tmp: string;
   let server: RunningServer;
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(tmpdir(), 'bbb-capture-auth-'));
     await mkdir(path.join(tmp, ID, 'audio'), { recursive: true });
-    await writeFile(path.join(tmp, ID, 'metadata.xml'), `<recording><id>${ID}</id><start_time>1700000000000</start_time><meeting id="${ID}" name="n"/><playback><duration>5000</duration></playback></recording>`);
+    await writeFile(
+      path.join(tmp, ID, 'metadata.xml'),
+      `<recording><id>${ID}</id><start_time>1700000000000</start_time><meeting id="${ID}" name="n"/><playback><duration>5000</duration></playback></recording>`,
+    );
     await writeFile(path.join(tmp, ID, 'audio', 'audio.webm'), Buffer.alloc(1000, 7));
-    server = await startServer({ recordingsDir: tmp, requireAuth: { cookie: { name: 'sess', value: 'c00kie-S3CRET' }, header: { name: 'X-Token', value: 'h3ader-S3CRET' }, basicAuth: { username: 'ann', password: 'pa55-S3CRET' } } });
+    server = await startServer({
+      recordingsDir: tmp,
+      requireAuth: {
+        cookie: { name: 'sess', value: 'c00kie-S3CRET' },
+        header: { name: 'X-Token', value: 'h3ader-S3CRET' },
+        basicAuth: { username: 'ann', password: 'pa55-S3CRET' },
+      },
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -94,7 +113,11 @@ describe('the recording\'s own fetches behind authentication', () => {
 
   it('metadata: AUTH_REQUIRED (exit 23) without credentials or with some missing, the info with them', async () => {
     const target = parsePlaybackUrl(server.playbackUrl(ID));
-    for (const credentials of [undefined, new RecordingCredentials({ ...VALUES, basicAuth: undefined }).bind(target.origin), new RecordingCredentials({ ...VALUES, cookies: [] }).bind(target.origin)]) {
+    for (const credentials of [
+      undefined,
+      new RecordingCredentials({ ...VALUES, basicAuth: undefined }).bind(target.origin),
+      new RecordingCredentials({ ...VALUES, cookies: [] }).bind(target.origin),
+    ]) {
       const error = (await fetchRecordingInfo(target, { credentials }).catch((e: unknown) => e)) as CaptureError;
       expect(error).toBeInstanceOf(CaptureError);
       expect([error.code, error.exitCode]).toEqual(['AUTH_REQUIRED', 23]);

@@ -53,9 +53,24 @@ describe('generateRecording: full', () => {
     expect(path.basename(rec.dir)).toBe(rec.recordId);
     const pres = `presentation/${truth.presentationId}`;
     for (const file of [
-      'metadata.xml', 'shapes.svg', 'panzooms.xml', 'cursor.xml', 'slides_new.xml', 'deskshare.xml', 'captions.json', 'caption_en.vtt', 'polls.json',
-      'video/webcams.webm', 'deskshare/deskshare.webm', 'presentation/deskshare.png', 'presentation/logo.png',
-      `${pres}/slide-1.png`, `${pres}/slide-4.png`, `${pres}/thumbnails/thumb-1.png`, `${pres}/thumbnails/thumb-4.png`, SAMPLE_TRUTH_FILE,
+      'metadata.xml',
+      'shapes.svg',
+      'panzooms.xml',
+      'cursor.xml',
+      'slides_new.xml',
+      'deskshare.xml',
+      'captions.json',
+      'caption_en.vtt',
+      'polls.json',
+      'video/webcams.webm',
+      'deskshare/deskshare.webm',
+      'presentation/deskshare.png',
+      'presentation/logo.png',
+      `${pres}/slide-1.png`,
+      `${pres}/slide-4.png`,
+      `${pres}/thumbnails/thumb-1.png`,
+      `${pres}/thumbnails/thumb-4.png`,
+      SAMPLE_TRUTH_FILE,
     ]) {
       expect(existsSync(path.join(rec.dir, file)), file).toBe(true);
     }
@@ -186,7 +201,10 @@ describe('generateRecording: fourcams', () => {
       const t = n / fps;
       const expected = webcams!.cameras.flatMap((c) => c.intervals.filter((iv) => t >= iv.start && t < iv.end).map((iv) => ({ channel: c.channel, iv })));
       const codes = readCodes(frame);
-      expect(codes.map((c) => c.value), `frame ${n}`).toEqual(codes.map(() => n));
+      expect(
+        codes.map((c) => c.value),
+        `frame ${n}`,
+      ).toEqual(codes.map(() => n));
       expect(codes.map((c) => c.channel).sort(), `frame ${n}`).toEqual(expected.map((e) => e.channel).sort());
       for (const { channel, iv } of expected) {
         const code = codes.find((c) => c.channel === channel)!;

@@ -71,7 +71,7 @@ describe('planSample', () => {
       for (const shape of p.shapes) {
         const first = shape.versions[0]!.time;
         expect(p.images.some((i) => i.slide === shape.slide && first >= i.start && first < i.end)).toBe(true);
-        shape.versions.forEach((v, i) => i > 0 && expect(v.time).toBeGreaterThan(shape.versions[i - 1]!.time));
+        for (let i = 1; i < shape.versions.length; i++) expect(shape.versions[i]!.time).toBeGreaterThan(shape.versions[i - 1]!.time);
         if (shape.undo !== null) expect(shape.undo).toBeGreaterThan(shape.versions.at(-1)!.time);
       }
       // Tones fit the recording.

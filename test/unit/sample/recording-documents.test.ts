@@ -20,6 +20,7 @@ const parser = new XMLParser({
   parseTagValue: false,
   isArray: (name) => ['image', 'g', 'event', 'chattimeline'].includes(name),
 });
+// biome-ignore lint/suspicious/noExplicitAny: parsed XML of a known shape, read field by field in assertions
 type Xml = Record<string, any>;
 const parse = (text: string | undefined): Xml => {
   expect(text).toBeDefined();
@@ -31,7 +32,18 @@ describe('recording documents (full)', () => {
   const docs = documents(p);
 
   it('writes the files the player fetches', () => {
-    for (const file of ['metadata.xml', 'shapes.svg', 'panzooms.xml', 'cursor.xml', 'slides_new.xml', 'deskshare.xml', 'captions.json', 'caption_en.vtt', 'polls.json', 'presentation_text.json']) {
+    for (const file of [
+      'metadata.xml',
+      'shapes.svg',
+      'panzooms.xml',
+      'cursor.xml',
+      'slides_new.xml',
+      'deskshare.xml',
+      'captions.json',
+      'caption_en.vtt',
+      'polls.json',
+      'presentation_text.json',
+    ]) {
       expect(docs.has(file), file).toBe(true);
     }
     expect(docs.has('tldraw.json')).toBe(false);
@@ -139,7 +151,14 @@ describe('recording documents (full)', () => {
     expect(vtt.startsWith('WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nCaption 1 at 00:00:01.000\n')).toBe(true);
     expect(vtt.match(/-->/g)).toHaveLength(p.captions.length);
     const polls = JSON.parse(docs.get('polls.json')!) as Xml[];
-    expect(polls[0]).toMatchObject({ timestamp: 36, type: 'YN', answers: [{ id: 0, key: 'Yes', numVotes: 3 }, { id: 1, key: 'No', numVotes: 1 }] });
+    expect(polls[0]).toMatchObject({
+      timestamp: 36,
+      type: 'YN',
+      answers: [
+        { id: 0, key: 'Yes', numVotes: 3 },
+        { id: 1, key: 'No', numVotes: 1 },
+      ],
+    });
     expect(Object.keys(JSON.parse(docs.get('presentation_text.json')!)[p.presentationId])).toEqual(['slide-1', 'slide-2', 'slide-3', 'slide-4']);
   });
 });
@@ -167,7 +186,7 @@ describe('recording documents (tldraw)', () => {
   });
 
   it('writes tldraw.json for tldraw v2 with strict shape records', () => {
-    const json = JSON.parse(docs.get('tldraw.json')!) as Record<string, any>;
+    const json = JSON.parse(docs.get('tldraw.json')!) as Xml;
     expect(json.bbb_version).toBe('3.0.4');
     const keys = Object.keys(json).filter((k) => k !== 'bbb_version');
     const slideImages = p.images.filter((i) => i.slide !== null);
@@ -182,7 +201,7 @@ describe('recording documents (tldraw)', () => {
     };
     const types = new Set<string>();
     for (const key of keys) {
-      const shapes = json[key].shapes as Array<Record<string, any>>;
+      const shapes = json[key].shapes as Xml[];
       const times = shapes.map((s) => s.timestamp as number);
       expect(times).toEqual([...times].sort((a, b) => a - b));
       for (const shape of shapes) {

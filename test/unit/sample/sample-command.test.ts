@@ -18,7 +18,14 @@ afterAll(async () => {
 async function run(args: string[]): Promise<{ out: string; err: string }> {
   let out = '';
   let err = '';
-  const stream = (write: (text: string) => void) => ({ write: (text: string) => (write(text), true), isTTY: false }) as unknown as NodeJS.WriteStream;
+  const stream = (write: (text: string) => void) =>
+    ({
+      write: (text: string) => {
+        write(text);
+        return true;
+      },
+      isTTY: false,
+    }) as unknown as NodeJS.WriteStream;
   const context: CliContext = {
     signal: new AbortController().signal,
     env: { PATH: process.env.PATH, BBB_CAPTURE_FFMPEG: process.env.BBB_CAPTURE_FFMPEG },

@@ -12,14 +12,32 @@ const processOptions = (label: string) => ({ label, failureCode: 'FFMPEG_FAILED'
 
 export interface Probe {
   format: { duration: string; format_name: string };
-  streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number; r_frame_rate?: string; sample_rate?: string; channels?: number; nb_read_frames?: string }>;
+  streams: Array<{
+    codec_type: string;
+    codec_name: string;
+    width?: number;
+    height?: number;
+    r_frame_rate?: string;
+    sample_rate?: string;
+    channels?: number;
+    nb_read_frames?: string;
+  }>;
 }
 
 /** ffprobe's JSON for a file, with frames counted. */
 export async function probe(file: string): Promise<Probe> {
   const { stdout } = await runProcess(
     tools.ffprobe,
-    ['-v', 'error', '-count_frames', '-show_entries', 'format=duration,format_name:stream=codec_type,codec_name,width,height,r_frame_rate,sample_rate,channels,nb_read_frames', '-of', 'json', file],
+    [
+      '-v',
+      'error',
+      '-count_frames',
+      '-show_entries',
+      'format=duration,format_name:stream=codec_type,codec_name,width,height,r_frame_rate,sample_rate,channels,nb_read_frames',
+      '-of',
+      'json',
+      file,
+    ],
     processOptions('ffprobe'),
   );
   return JSON.parse(stdout) as Probe;
@@ -70,7 +88,9 @@ export async function hashTree(dir: string): Promise<Record<string, string>> {
   for (const entry of entries) {
     if (!entry.isFile()) continue;
     const full = path.join(entry.parentPath, entry.name);
-    out[path.relative(dir, full)] = createHash('sha256').update(await readFile(full)).digest('hex');
+    out[path.relative(dir, full)] = createHash('sha256')
+      .update(await readFile(full))
+      .digest('hex');
   }
   return out;
 }

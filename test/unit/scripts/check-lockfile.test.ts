@@ -33,7 +33,7 @@ describe('scripts/check-lockfile.mjs', () => {
     await writeFile(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
     const result = await check(dir);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("dependencies.left-pad: package.json says ^1.3.0, the lock says (absent)");
+    expect(result.stderr).toContain('dependencies.left-pad: package.json says ^1.3.0, the lock says (absent)');
   });
 
   it('fails when a range changes in package.json only', async () => {

@@ -10,7 +10,8 @@ const ID = 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3-1700000000000';
 let tmp: string;
 let recordings: FoundRecording[];
 const signed = (query: string, secret = 's') => `${query}${query ? '&' : ''}checksum=${apiChecksum('getRecordings', query, secret)}`;
-const answer = (query: string, secret: string | null = 's') => answerGetRecordings(query, { secret: secret ?? undefined, recordings, playerUrl: (id) => `http://h/playback/presentation/2.3/${id}` });
+const answer = (query: string, secret: string | null = 's') =>
+  answerGetRecordings(query, { secret: secret ?? undefined, recordings, playerUrl: (id) => `http://h/playback/presentation/2.3/${id}` });
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'bbb-capture-api-answer-'));

@@ -206,7 +206,14 @@ describe('startServer', () => {
   });
 
   it('serves the player index for the recording URL and any other non-file sub-path', async () => {
-    for (const p of [`/playback/presentation/2.3/${ID}`, `/playback/presentation/2.3/${ID}?t=1m2s&l=content`, '/playback/presentation/2.3/', '/playback/presentation/2.3', '/playback/presentation/2.3/static/js/missing.js', '/playback/presentation/2.3/not-a-record-id']) {
+    for (const p of [
+      `/playback/presentation/2.3/${ID}`,
+      `/playback/presentation/2.3/${ID}?t=1m2s&l=content`,
+      '/playback/presentation/2.3/',
+      '/playback/presentation/2.3',
+      '/playback/presentation/2.3/static/js/missing.js',
+      '/playback/presentation/2.3/not-a-record-id',
+    ]) {
       const res = await get(p);
       expect(res.status, p).toBe(200);
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -278,7 +285,13 @@ describe('startServer options and lifetime', () => {
       const own = await rawRequest(s.port, `/presentation/${ID}/metadata.xml`);
       expect(own.status).toBe(200);
       expect((await rawRequest(s.port, `/presentation//${ID}/video/webcams.webm`, { headers: { Range: 'bytes=0-9' } })).status).toBe(206);
-      for (const p of [`/presentation/${sibling}/metadata.xml`, `/presentation//${sibling}/metadata.xml`, `/presentation/${ID}/../${sibling}/metadata.xml`, `/presentation/${ID}/%2e%2e/${sibling}/metadata.xml`, '/presentation/linked-outside/secret.txt']) {
+      for (const p of [
+        `/presentation/${sibling}/metadata.xml`,
+        `/presentation//${sibling}/metadata.xml`,
+        `/presentation/${ID}/../${sibling}/metadata.xml`,
+        `/presentation/${ID}/%2e%2e/${sibling}/metadata.xml`,
+        '/presentation/linked-outside/secret.txt',
+      ]) {
         const res = await rawRequest(s.port, p);
         expect(res.status, p).toBe(404);
         expect(res.body.toString(), p).not.toContain('sibling');

@@ -3,20 +3,44 @@ import { checkTargets } from '../../../src/verify/check-targets.js';
 import type { FidelityReport, TrackReport } from '../../../src/verify/fidelity-report.js';
 
 const track = (over: Partial<TrackReport> = {}): TrackReport => ({
-  kind: 'camera', channel: 0, expectedFrames: 900, deliveredFrames: 900, deliveredRatio: 1, longestFreezeMs: 0, longestFreezeAtMs: 0,
-  offsetMs: 0, driftMs: 0, box: null, pictureBox: null, ...over,
+  kind: 'camera',
+  channel: 0,
+  expectedFrames: 900,
+  deliveredFrames: 900,
+  deliveredRatio: 1,
+  longestFreezeMs: 0,
+  longestFreezeAtMs: 0,
+  offsetMs: 0,
+  driftMs: 0,
+  box: null,
+  pictureBox: null,
+  ...over,
 });
 
 function report(over: Partial<FidelityReport> = {}): FidelityReport {
   return {
-    version: 1, video: 'v.mp4', recordingDir: 'r', variant: 'full', range: { from: 0, to: 60 }, streams: { video: true, audio: true }, sources: ['cameras'],
-    durationMs: 60000, expectedDurationMs: 60000, durationErrorMs: 0,
+    version: 1,
+    video: 'v.mp4',
+    recordingDir: 'r',
+    variant: 'full',
+    range: { from: 0, to: 60 },
+    streams: { video: true, audio: true },
+    sources: ['cameras'],
+    durationMs: 60000,
+    expectedDurationMs: 60000,
+    durationErrorMs: 0,
     frames: { count: 1800, width: 1920, height: 1080, analysisWidth: 960, analysisHeight: 540, medianIntervalMs: 33.3, withContent: 1800 },
-    cameras: [track()], screenshare: null, slides: null, videoOffsetMs: 0, videoDriftMs: 0,
+    cameras: [track()],
+    screenshare: null,
+    slides: null,
+    videoOffsetMs: 0,
+    videoDriftMs: 0,
     audio: { present: true, peakDbfs: -6, silent: false, burstsExpected: 30, burstsFound: 30, burstsMatched: 30, offsetMs: 0, spreadMs: 0.1, driftMs: 0 },
-    avSyncMs: 0, leadingMs: 0,
+    avSyncMs: 0,
+    leadingMs: 0,
     end: { expectedEndMs: 60000, lastContentEndMs: 60000, endErrorMs: 0, lastSourceTimeMs: 59933.3, expectedLastSourceTimeMs: 59933.3 },
-    elapsedMs: 1, ...over,
+    elapsedMs: 1,
+    ...over,
   };
 }
 

@@ -5,25 +5,25 @@ import { analysisSize, parseFrameTimes, videoDecodeArgs } from '../../../src/ver
 import { parseProbeOutput, probeArgs } from '../../../src/verify/probe-media.js';
 import { blackdetectArgs, parseLeadingBlack, parseMaxVolume, volumedetectArgs } from '../../../src/verify/verify-output.js';
 
-const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+const argAfter = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
 
 describe('video decode arguments', () => {
   it('stream raw rgb24 frames, every frame once, timestamps in µs to a file', () => {
     const args = videoDecodeArgs({ video: '/v/out.mp4', width: 960, height: 540, scale: true, framesFile: 'frames.txt' });
-    expect(after(args, '-i')).toBe('/v/out.mp4');
-    expect(after(args, '-fps_mode')).toBe('passthrough');
-    expect(after(args, '-pix_fmt')).toBe('rgb24');
-    expect(after(args, '-f')).toBe('rawvideo');
+    expect(argAfter(args, '-i')).toBe('/v/out.mp4');
+    expect(argAfter(args, '-fps_mode')).toBe('passthrough');
+    expect(argAfter(args, '-pix_fmt')).toBe('rgb24');
+    expect(argAfter(args, '-f')).toBe('rawvideo');
     expect(args.at(-1)).toBe('pipe:1');
     expect(args).toContain('-copyts');
-    expect(after(args, '-vf')).toBe(
+    expect(argAfter(args, '-vf')).toBe(
       'settb=AVTB,scale=960:540:flags=area,format=yuv420p,scale=flags=fast_bilinear,format=rgb24,metadata=mode=add:key=bbb_capture:value=1,metadata=mode=print:file=frames.txt',
     );
   });
 
   it('skip the scaler at native size', () => {
     const args = videoDecodeArgs({ video: 'a.webm', width: 640, height: 480, scale: false, framesFile: 'f.txt' });
-    expect(after(args, '-vf')).not.toContain('flags=area');
+    expect(argAfter(args, '-vf')).not.toContain('flags=area');
   });
 
   it('size analysis frames to at most maxWidth, even, keeping the aspect', () => {
@@ -34,7 +34,8 @@ describe('video decode arguments', () => {
   });
 
   it('parse frame times from the metadata print file', () => {
-    const text = 'frame:0    pts:0       pts_time:0\nbbb_capture=1\nframe:1    pts:33367   pts_time:0.033367\nbbb_capture=1\nframe:2    pts:NOPTS   pts_time:NOPTS\nbbb_capture=1\n';
+    const text =
+      'frame:0    pts:0       pts_time:0\nbbb_capture=1\nframe:1    pts:33367   pts_time:0.033367\nbbb_capture=1\nframe:2    pts:NOPTS   pts_time:NOPTS\nbbb_capture=1\n';
     const times = parseFrameTimes(text);
     expect(times.slice(0, 2)).toEqual([0, 33367]);
     expect(times[2]).toBeNaN();
@@ -44,17 +45,17 @@ describe('video decode arguments', () => {
 describe('audio decode arguments', () => {
   it('48 kHz mono float PCM with sample 0 at container time 0', () => {
     const args = audioDecodeArgs('/v/out.mp4');
-    expect(after(args, '-map')).toBe('0:a:0');
-    expect(after(args, '-af')).toBe('aresample=48000:first_pts=0');
-    expect(after(args, '-ac')).toBe('1');
-    expect(after(args, '-f')).toBe('f32le');
+    expect(argAfter(args, '-map')).toBe('0:a:0');
+    expect(argAfter(args, '-af')).toBe('aresample=48000:first_pts=0');
+    expect(argAfter(args, '-ac')).toBe('1');
+    expect(argAfter(args, '-f')).toBe('f32le');
     expect(args).toContain('-copyts');
   });
 });
 
 describe('ffprobe', () => {
   it('asks for JSON', () => {
-    expect(after(probeArgs('x.mp4'), '-of')).toBe('json');
+    expect(argAfter(probeArgs('x.mp4'), '-of')).toBe('json');
   });
 
   it('parses streams, rates and missing durations (WebM)', () => {
@@ -87,8 +88,8 @@ describe('verifyOutput helpers', () => {
   it('builds blackdetect over the opening and volumedetect over the whole track', () => {
     const black = blackdetectArgs('v.mp4');
     expect(black.indexOf('-t')).toBeLessThan(black.indexOf('-i'));
-    expect(after(black, '-vf')).toContain('blackdetect=d=0');
-    expect(after(volumedetectArgs('v.mp4'), '-af')).toBe('volumedetect');
+    expect(argAfter(black, '-vf')).toContain('blackdetect=d=0');
+    expect(argAfter(volumedetectArgs('v.mp4'), '-af')).toBe('volumedetect');
     expect(volumedetectArgs('v.mp4')).not.toContain('-t');
   });
 

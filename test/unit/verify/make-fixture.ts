@@ -36,13 +36,7 @@ export async function makeSample(root: string, variant: SampleVariant, duration 
  * leaves copies with only the offsets their own filters add.
  */
 export async function makeMaster(webm: string, output: string): Promise<string> {
-  await ffmpeg([
-    '-copyts', '-i', webm,
-    '-af', 'aresample=first_pts=0',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p',
-    '-c:a', 'pcm_s16le',
-    output,
-  ]);
+  await ffmpeg(['-copyts', '-i', webm, '-af', 'aresample=first_pts=0', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p', '-c:a', 'pcm_s16le', output]);
   return output;
 }
 
@@ -70,16 +64,28 @@ export async function makePlayerLikeCopy(dir: string, truth: SampleTruth, webcam
   const share = truth.screenshare!;
   const enable = share.intervals.map((i) => `between(t\\,${i.start}\\,${i.end - 0.0001})`).join('+');
   await ffmpeg([
-    '-f', 'concat', '-safe', '0', '-i', list,
-    '-i', webcams,
-    '-i', path.join(dir, share.file),
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    list,
+    '-i',
+    webcams,
+    '-i',
+    path.join(dir, share.file),
     '-filter_complex',
     '[0:v]fps=30,scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2:color=white,pad=1920:1080:20:180:color=0xf0f0f0[bg];' +
       '[1:v]fps=30,scale=560:420[cam];[2:v]fps=30,scale=1280:720[ds];' +
       `[bg][ds]overlay=20:180:enable='${enable}'[a];[a][cam]overlay=1340:180[v]`,
-    '-map', '[v]', '-map', '1:a',
-    '-t', String(truth.duration),
-    ...X264, ...AAC,
+    '-map',
+    '[v]',
+    '-map',
+    '1:a',
+    '-t',
+    String(truth.duration),
+    ...X264,
+    ...AAC,
     output,
   ]);
   return output;

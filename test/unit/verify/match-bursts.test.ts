@@ -5,14 +5,20 @@ const expected = [0.5, 2.5, 4.5, 6.5, 8.5];
 
 describe('matchBursts', () => {
   it('pairs every burst with no shift', () => {
-    const pairs = matchBursts(expected, expected.map((t) => t + 0.0004));
+    const pairs = matchBursts(
+      expected,
+      expected.map((t) => t + 0.0004),
+    );
     expect(pairs).toHaveLength(5);
     expect(pairs.every((p) => Math.abs(p.found - p.expected - 0.0004) < 1e-9)).toBe(true);
   });
 
   it('finds a shift larger than the tolerance, in both directions', () => {
     for (const shift of [0.12, -0.08, 1.0, -0.7]) {
-      const pairs = matchBursts(expected, expected.map((t) => t + shift).filter((t) => t >= 0));
+      const pairs = matchBursts(
+        expected,
+        expected.map((t) => t + shift).filter((t) => t >= 0),
+      );
       expect(pairs.length).toBeGreaterThanOrEqual(4);
       for (const p of pairs) expect(p.found - p.expected).toBeCloseTo(shift, 9);
     }

@@ -177,8 +177,14 @@ describe('measureFidelity on broken copies', () => {
     // Frame 60 (t = 2 s) replaces frames 61–75: it stays 16 frames, 500 ms longer than its own 33.3.
     const r = await measure(
       await ffmpegCopy(master, path.join(work, 'freeze.mp4'), [
-        '-filter_complex', '[0:v]split[a][b];[a][b]freezeframes=first=61:last=75:replace=60[v]',
-        '-map', '[v]', '-map', '0:a', ...X264, ...AAC,
+        '-filter_complex',
+        '[0:v]split[a][b];[a][b]freezeframes=first=61:last=75:replace=60[v]',
+        '-map',
+        '[v]',
+        '-map',
+        '0:a',
+        ...X264,
+        ...AAC,
       ]),
     );
     expect(Math.abs(r.cameras[0]!.longestFreezeMs! - 500)).toBeLessThanOrEqual(1);

@@ -18,7 +18,14 @@ function frames(seconds: number, outFps: number, srcFps: number, show: (t: numbe
 }
 
 const spec = (over: Partial<TrackSpec> = {}): TrackSpec => ({
-  kind: 'camera', channel: 0, fps: 15, frameCount: 90, intervals: [{ start: 0, end: 6 }], from: 0, to: 6, ...over,
+  kind: 'camera',
+  channel: 0,
+  fps: 15,
+  frameCount: 90,
+  intervals: [{ start: 0, end: 6 }],
+  from: 0,
+  to: 6,
+  ...over,
 });
 
 describe('measureTrack', () => {
@@ -28,14 +35,20 @@ describe('measureTrack', () => {
   });
 
   it('counts every 10th frame dropped as 90 % and a one-frame freeze', () => {
-    const { report } = measureTrack(frames(6, 15, 15, (_t, n) => (n % 10 === 9 ? n - 1 : n)), spec());
+    const { report } = measureTrack(
+      frames(6, 15, 15, (_t, n) => (n % 10 === 9 ? n - 1 : n)),
+      spec(),
+    );
     expect(report.deliveredRatio).toBe(0.9);
     expect(report.longestFreezeMs).toBeCloseTo(66.7, 1);
   });
 
   it('measures a 500 ms freeze and where it happened', () => {
     // Source frame 30 (t=2.0) stays up to 2.5667 s: its own 66.7 ms plus 500 ms.
-    const { report } = measureTrack(frames(6, 30, 15, (t, n) => (t >= 2 && t < 2.5666 ? 30 : n)), spec());
+    const { report } = measureTrack(
+      frames(6, 30, 15, (t, n) => (t >= 2 && t < 2.5666 ? 30 : n)),
+      spec(),
+    );
     expect(report.longestFreezeMs).toBeCloseTo(500, 0);
     expect(report.longestFreezeAtMs).toBe(2000);
   });
@@ -51,7 +64,14 @@ describe('measureTrack', () => {
 
   it('counts only frames inside from..to and while the camera is visible', () => {
     // Part 2..5 s of a recording whose camera is off from 3 to 4 s; output t=0 is source 2 s.
-    const s = spec({ from: 2, to: 5, intervals: [{ start: 0, end: 3 }, { start: 4, end: 6 }] });
+    const s = spec({
+      from: 2,
+      to: 5,
+      intervals: [
+        { start: 0, end: 3 },
+        { start: 4, end: 6 },
+      ],
+    });
     const out = frames(3, 30, 15, (t) => {
       const src = t + 2;
       return src >= 3 && src < 4 ? null : Math.floor(src * 15 + 1e-9);
@@ -63,8 +83,26 @@ describe('measureTrack', () => {
 
   it('does not call the camera leaving a freeze, but counts touching intervals as one stretch', () => {
     const gap = frames(6, 15, 15, (t, n) => (t >= 2 && t < 3 ? null : n));
-    expect(measureTrack(gap, spec({ intervals: [{ start: 0, end: 2 }, { start: 3, end: 6 }] })).report.longestFreezeMs).toBe(0);
-    const hidden = measureTrack(gap, spec({ intervals: [{ start: 0, end: 2 }, { start: 2, end: 6 }] })).report;
+    expect(
+      measureTrack(
+        gap,
+        spec({
+          intervals: [
+            { start: 0, end: 2 },
+            { start: 3, end: 6 },
+          ],
+        }),
+      ).report.longestFreezeMs,
+    ).toBe(0);
+    const hidden = measureTrack(
+      gap,
+      spec({
+        intervals: [
+          { start: 0, end: 2 },
+          { start: 2, end: 6 },
+        ],
+      }),
+    ).report;
     expect(hidden.longestFreezeMs).toBeCloseTo(1000, 0);
     expect(hidden.deliveredRatio).toBeCloseTo(75 / 90, 4);
   });
@@ -86,7 +124,10 @@ describe('measureTrack', () => {
   });
 
   it('reports nulls when the track never shows', () => {
-    const { report } = measureTrack(frames(2, 15, 15, () => null), spec());
+    const { report } = measureTrack(
+      frames(2, 15, 15, () => null),
+      spec(),
+    );
     expect(report).toMatchObject({ deliveredFrames: 0, deliveredRatio: 0, longestFreezeMs: null, offsetMs: null, driftMs: null, box: null });
   });
 });

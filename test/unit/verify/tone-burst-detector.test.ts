@@ -8,7 +8,10 @@ function signal(total: number, starts: number[], options: { length?: number; amp
   const { length = 2160, amplitude = 0.5, phase = 0, noise = 0 } = options;
   const out = new Float32Array(total);
   let seed = 1;
-  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  const rand = () => {
+    seed = (seed * 16807) % 2147483647;
+    return (seed / 2147483647) * 2 - 1;
+  };
   for (let i = 0; i < total; i++) out[i] = noise * rand();
   for (const s of starts) for (let k = 0; k < length && s + k < total; k++) out[s + k]! += amplitude * Math.cos(2 * Math.PI * 1000 * (k / RATE) + phase);
   return out;
@@ -39,8 +42,12 @@ describe('ToneBurstDetector', () => {
     const starts = [10_000, 100_000];
     const result = detect(signal(3 * RATE, starts, { phase: -Math.PI / 2 }));
     const found = result.onsets.map((t) => t * RATE);
-    found.forEach((f, i) => expect(f - starts[i]!).toBeGreaterThanOrEqual(0));
-    found.forEach((f, i) => expect(f - starts[i]!).toBeLessThanOrEqual(2.001));
+    found.forEach((f, i) => {
+      expect(f - starts[i]!).toBeGreaterThanOrEqual(0);
+    });
+    found.forEach((f, i) => {
+      expect(f - starts[i]!).toBeLessThanOrEqual(2.001);
+    });
   });
 
   it('uses a threshold relative to each burst, so quiet and loud bursts time alike', () => {

@@ -28,7 +28,12 @@ afterAll(async () => {
 /** Runs `bbb-capture verify …` in-process; returns stdout and the error thrown, if any. */
 async function run(...args: string[]): Promise<{ out: string; error: unknown }> {
   let out = '';
-  const sink = { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WriteStream;
+  const sink = {
+    write: (s: string) => {
+      out += s;
+      return true;
+    },
+  } as unknown as NodeJS.WriteStream;
   const context: CliContext = { signal: new AbortController().signal, env: process.env, stdout: sink, stderr: sink };
   const program = new Command('bbb-capture').exitOverride();
   registerVerify(program, context);

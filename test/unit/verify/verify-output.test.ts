@@ -32,15 +32,18 @@ beforeAll(async () => {
   files.silent = await make('silent.mp4', SRC, 'anullsrc=sample_rate=48000');
   files.mute = await make('mute.mp4', SRC, null);
   files.sound = path.join(work, 'sound.m4a');
-  await runProcess(tools.ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', TONE, '-t', '3', '-c:a', 'aac', '-f', 'ipod', files.sound], { label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' });
+  await runProcess(tools.ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', TONE, '-t', '3', '-c:a', 'aac', '-f', 'ipod', files.sound], {
+    label: 'ffmpeg',
+    failureCode: 'FFMPEG_FAILED',
+    missingCode: 'FFMPEG_MISSING',
+  });
 }, 60_000);
 
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-const check = (video: string, over: Partial<Parameters<typeof verifyOutput>[0]> = {}) =>
-  verifyOutput({ video, expectedDuration: 3, expectAudio: true, tools, ...over });
+const check = (video: string, over: Partial<Parameters<typeof verifyOutput>[0]> = {}) => verifyOutput({ video, expectedDuration: 3, expectAudio: true, tools, ...over });
 
 async function failure(promise: Promise<unknown>): Promise<CaptureError> {
   const error = await promise.then(

@@ -23,7 +23,7 @@ describe('readSpoolEntry', () => {
     ['no id', JSON.stringify({ dir: `/p/${ID}` }), /recordId/],
     ['an id with a path in it', JSON.stringify({ recordId: '../x', dir: '/p/x' }), /recordId/],
     ['a relative directory', JSON.stringify({ recordId: ID, dir: `p/${ID}` }), /absolute/],
-    ['another recording\'s directory', JSON.stringify({ recordId: ID, dir: '/p/other' }), /not the directory/],
+    ["another recording's directory", JSON.stringify({ recordId: ID, dir: '/p/other' }), /not the directory/],
   ])('refuses %s', async (_what, content, reason) => {
     const entry = await readSpoolEntry(await spoolFile(content));
     expect('reason' in entry && entry.reason).toMatch(reason);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { WATCH_JOURNAL_FILE, WatchJournal } from '../../../src/watch/watch-journal.js';
 
 describe('WatchJournal', () => {
-  it('keeps each recording\'s output name and hashes across runs, and puts a running export back to pending', async () => {
+  it("keeps each recording's output name and hashes across runs, and puts a running export back to pending", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'watch-journal-'));
     const journal = await WatchJournal.open(dir);
     await journal.set('a', { dir: '/p/a', hash: 'h1' });

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { captureJobId, captureJobOptions, checkJobData, formatJobFailure, parseJobFailure, MAX_PARTS, planParts, type CaptureJobData, type JobSettings } from '../../../src/worker/capture-queue.js';
+import {
+  captureJobId,
+  captureJobOptions,
+  checkJobData,
+  formatJobFailure,
+  parseJobFailure,
+  MAX_PARTS,
+  planParts,
+  type CaptureJobData,
+  type JobSettings,
+} from '../../../src/worker/capture-queue.js';
 import { checkRedisUrl, redactRedisUrl } from '../../../src/worker/open-redis.js';
 
-const RECORD = 'a'.repeat(40) + '-1700000000000';
+const RECORD = `${'a'.repeat(40)}-1700000000000`;
 const settings: JobSettings = { from: 0, to: null, layout: 'player', resolution: '1920x1080', format: 'mp4' };
 
 describe('captureJobId', () => {
@@ -10,7 +20,14 @@ describe('captureJobId', () => {
     const id = captureJobId(RECORD, settings);
     expect(id).toMatch(new RegExp(`^${RECORD}-[0-9a-f]{12}$`));
     expect(captureJobId(RECORD, { ...settings })).toBe(id);
-    expect(new Set([id, captureJobId(RECORD, { ...settings, layout: 'content' }), captureJobId(RECORD, { ...settings, to: 60 }), captureJobId(RECORD, { ...settings, resolution: '1280x720' })]).size).toBe(4);
+    expect(
+      new Set([
+        id,
+        captureJobId(RECORD, { ...settings, layout: 'content' }),
+        captureJobId(RECORD, { ...settings, to: 60 }),
+        captureJobId(RECORD, { ...settings, resolution: '1280x720' }),
+      ]).size,
+    ).toBe(4);
     // BullMQ uses ids in Redis keys: no ':' and never a bare integer.
     expect(id).not.toContain(':');
   });
@@ -18,7 +35,10 @@ describe('captureJobId', () => {
   it('describes retries as data', () => {
     expect(captureJobOptions('x', { attempts: 3, backoffMs: 5000 })).toMatchObject({ jobId: 'x', attempts: 3, backoff: { type: 'exponential', delay: 5000 } });
     // Finished jobs do not pile up in Redis forever: a month, at most 1000 done and 5000 failed.
-    expect(captureJobOptions('x', { attempts: 3, backoffMs: 5000 })).toMatchObject({ removeOnComplete: { count: 1000, age: 30 * 86_400 }, removeOnFail: { count: 5000, age: 30 * 86_400 } });
+    expect(captureJobOptions('x', { attempts: 3, backoffMs: 5000 })).toMatchObject({
+      removeOnComplete: { count: 1000, age: 30 * 86_400 },
+      removeOnFail: { count: 5000, age: 30 * 86_400 },
+    });
   });
 });
 
@@ -34,9 +54,17 @@ describe('job failures', () => {
 describe('planParts', () => {
   it('cuts a long recording into parts, the last up to 1.5 parts long, ending where the whole does', () => {
     expect(planParts(0, null, 3600, 600)).toEqual([
-      { from: 0, to: 600 }, { from: 600, to: 1200 }, { from: 1200, to: 1800 }, { from: 1800, to: 2400 }, { from: 2400, to: 3000 }, { from: 3000, to: null },
+      { from: 0, to: 600 },
+      { from: 600, to: 1200 },
+      { from: 1200, to: 1800 },
+      { from: 1800, to: 2400 },
+      { from: 2400, to: 3000 },
+      { from: 3000, to: null },
     ]);
-    expect(planParts(100, 1400, 3600, 600)).toEqual([{ from: 100, to: 700 }, { from: 700, to: 1400 }]);
+    expect(planParts(100, 1400, 3600, 600)).toEqual([
+      { from: 100, to: 700 },
+      { from: 700, to: 1400 },
+    ]);
     expect(planParts(0, null, 890, 600)).toEqual([{ from: 0, to: null }]);
     expect(() => planParts(0, null, 10, 0)).toThrow(/positive/);
   });

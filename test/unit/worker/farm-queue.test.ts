@@ -94,7 +94,14 @@ describe('enqueueRecordings', () => {
   it('queues each recording once with a queue-unique name, refuses 404s, retries failed ones', async () => {
     const queue = newQueue();
     try {
-      const first = await enqueueRecordings({ queue, items: [item(1, 0), item(2, 1), item(9, 2), item(1, 3), item(3, 4, { output: 'Keynote.webm', settings: { layout: 'content' } })], defaults, nameTemplate: undefined, retry: { attempts: 3, backoffMs: 10 }, fetchInfo });
+      const first = await enqueueRecordings({
+        queue,
+        items: [item(1, 0), item(2, 1), item(9, 2), item(1, 3), item(3, 4, { output: 'Keynote.webm', settings: { layout: 'content' } })],
+        defaults,
+        nameTemplate: undefined,
+        retry: { attempts: 3, backoffMs: 10 },
+        fetchInfo,
+      });
       expect(first.map((r) => r.outcome)).toEqual([
         { status: 'queued', jobId: expect.stringMatching(new RegExp(`^${id(1)}-`)), output: 'Seminar 2024-05-01 08-00.mp4' },
         { status: 'queued', jobId: expect.stringMatching(new RegExp(`^${id(2)}-`)), output: 'Seminar 2024-05-01 08-00-2.mp4' },
@@ -107,7 +114,14 @@ describe('enqueueRecordings', () => {
       expect(job?.opts).toMatchObject({ attempts: 3, backoff: { type: 'exponential', delay: 10 } });
 
       // A later enqueue of another recording with the same name continues the numbering.
-      const second = await enqueueRecordings({ queue, items: [item(4, 0), item(2, 1)], defaults, nameTemplate: '{meetingName} {date}', retry: { attempts: 3, backoffMs: 10 }, fetchInfo });
+      const second = await enqueueRecordings({
+        queue,
+        items: [item(4, 0), item(2, 1)],
+        defaults,
+        nameTemplate: '{meetingName} {date}',
+        retry: { attempts: 3, backoffMs: 10 },
+        fetchInfo,
+      });
       expect(second.map((r) => [r.outcome.status, 'output' in r.outcome && r.outcome.output])).toEqual([
         ['queued', 'Seminar 2024-05-01.mp4'],
         ['exists', 'Seminar 2024-05-01 08-00-2.mp4'],
@@ -135,7 +149,8 @@ describe('enqueueRecordings at the same time', () => {
         await bothThere;
         return fetchInfo(u);
       };
-      const run = (q: CaptureQueue, items: BatchItem[]) => enqueueRecordings({ queue: q, items, defaults, nameTemplate: '{meetingName}', retry: { attempts: 3, backoffMs: 10 }, fetchInfo: slowInfo });
+      const run = (q: CaptureQueue, items: BatchItem[]) =>
+        enqueueRecordings({ queue: q, items, defaults, nameTemplate: '{meetingName}', retry: { attempts: 3, backoffMs: 10 }, fetchInfo: slowInfo });
       // Two recordings with the same meeting name, and the same recording from both sides.
       const [a, b] = await Promise.all([run(queueA, [item(1, 0), item(3, 1)]), run(queueB, [item(2, 0), item(3, 1)])]);
       const outputs = [...a, ...b].map((r) => (r.outcome as { output: string }).output);
@@ -160,7 +175,16 @@ describe('enqueueRecordings in parts', () => {
     const flows = new FlowProducer({ connection });
     try {
       const render: JobSettings = { ...defaults, engine: 'render' };
-      const [result] = await enqueueRecordings({ queue, items: [item(5, 0)], defaults: render, nameTemplate: '{recordId}', retry: { attempts: 3, backoffMs: 10 }, fetchInfo, partLength: 1, flows });
+      const [result] = await enqueueRecordings({
+        queue,
+        items: [item(5, 0)],
+        defaults: render,
+        nameTemplate: '{recordId}',
+        retry: { attempts: 3, backoffMs: 10 },
+        fetchInfo,
+        partLength: 1,
+        flows,
+      });
       const jobId = (result!.outcome as { jobId: string }).jobId;
       const join = (await queue.getJob(jobId))!;
       expect(join.name).toBe('join');
@@ -176,10 +200,28 @@ describe('enqueueRecordings in parts', () => {
       expect(parts.every((p) => p.opts.failParentOnFailure === true && p.opts.attempts === 3)).toBe(true);
       expect((await readQueueStatus(queue, { limit: 10 })).counts).toMatchObject({ waiting: 4, waitingChildren: 1 });
       // Queued again: found, not doubled.
-      const [again] = await enqueueRecordings({ queue, items: [item(5, 0)], defaults: render, nameTemplate: '{recordId}', retry: { attempts: 3, backoffMs: 10 }, fetchInfo, partLength: 1, flows });
+      const [again] = await enqueueRecordings({
+        queue,
+        items: [item(5, 0)],
+        defaults: render,
+        nameTemplate: '{recordId}',
+        retry: { attempts: 3, backoffMs: 10 },
+        fetchInfo,
+        partLength: 1,
+        flows,
+      });
       expect(again!.outcome).toMatchObject({ status: 'exists', state: 'waiting-children' });
       // A short recording is one job.
-      const [short] = await enqueueRecordings({ queue, items: [item(6, 0)], defaults: render, nameTemplate: '{recordId}', retry: { attempts: 3, backoffMs: 10 }, fetchInfo, partLength: 60, flows });
+      const [short] = await enqueueRecordings({
+        queue,
+        items: [item(6, 0)],
+        defaults: render,
+        nameTemplate: '{recordId}',
+        retry: { attempts: 3, backoffMs: 10 },
+        fetchInfo,
+        partLength: 60,
+        flows,
+      });
       expect((await queue.getJob((short!.outcome as { jobId: string }).jobId))!.name).toBe('capture');
     } finally {
       await flows.close();
@@ -449,7 +491,7 @@ describe('runWorker', () => {
     }
   }, 30_000);
 
-  it('never overwrites a file under a job\'s name: one there before fails the job at once, one that appears during the capture is kept', async () => {
+  it("never overwrites a file under a job's name: one there before fails the job at once, one that appears during the capture is kept", async () => {
     const queue = newQueue();
     const outDir = await mkdtemp(path.join(tmpdir(), 'worker-'));
     const controller = new AbortController();
@@ -508,7 +550,15 @@ describe('runWorker', () => {
     const events: WorkerEvent[] = [];
     try {
       const retention = { keepDone: 1, keepFailed: 1, maxAgeDays: 2 };
-      await enqueueRecordings({ queue, items: [1, 2, 3, 4].map((n, i) => item(n, i)), defaults, nameTemplate: '{recordId}', retry: { attempts: 1, backoffMs: 10 }, retention, fetchInfo });
+      await enqueueRecordings({
+        queue,
+        items: [1, 2, 3, 4].map((n, i) => item(n, i)),
+        defaults,
+        nameTemplate: '{recordId}',
+        retry: { attempts: 1, backoffMs: 10 },
+        retention,
+        fetchInfo,
+      });
       expect((await queue.getWaiting())[0]?.opts).toMatchObject({ removeOnComplete: { count: 1, age: 2 * 86_400 }, removeOnFail: { count: 1, age: 2 * 86_400 } });
       const worker = runWorker({
         redisUrl: redis.url,

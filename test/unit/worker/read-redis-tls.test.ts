@@ -27,7 +27,23 @@ async function makeCertificates(): Promise<void> {
   ] as const) {
     await run('openssl', ['req', ...ec, '-keyout', pem(`${name}.key`), '-out', pem(`${name}.csr`), '-subj', `/CN=${name}`]);
     await writeFile(pem(`${name}.ext`), `${ext}\n`);
-    await run('openssl', ['x509', '-req', '-in', pem(`${name}.csr`), '-CA', pem('ca.pem'), '-CAkey', pem('ca.key'), '-CAcreateserial', '-out', pem(`${name}.pem`), '-days', '2', '-extfile', pem(`${name}.ext`)]);
+    await run('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      pem(`${name}.csr`),
+      '-CA',
+      pem('ca.pem'),
+      '-CAkey',
+      pem('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      pem(`${name}.pem`),
+      '-days',
+      '2',
+      '-extfile',
+      pem(`${name}.ext`),
+    ]);
   }
 }
 
@@ -53,11 +69,26 @@ describe('readRedisTls', () => {
   });
 
   it('refuses TLS files with a redis:// URL, a certificate without its key, unreadable and non-PEM files', async () => {
-    await expect(readRedisTls('redis://q:6379', { ca: file('ca.pem', 'BBB_CAPTURE_REDIS_CA') })).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/^BBB_CAPTURE_REDIS_CA is for TLS: use a rediss:\/\/ URL/) });
-    await expect(readRedisTls('rediss://q:6380', { cert: file('client.pem', '--redis-cert') })).rejects.toMatchObject({ code: 'USAGE', message: '--redis-cert needs a client key (--redis-key) too' });
-    await expect(readRedisTls('rediss://q:6380', { key: file('client.key', 'BBB_CAPTURE_REDIS_KEY') })).rejects.toMatchObject({ code: 'USAGE', message: 'BBB_CAPTURE_REDIS_KEY needs a client certificate (--redis-cert) too' });
-    await expect(readRedisTls('rediss://q:6380', { ca: file('missing.pem', '--redis-ca') })).rejects.toMatchObject({ code: 'USAGE', message: `--redis-ca ${pem('missing.pem')}: cannot read it (ENOENT)` });
-    await expect(readRedisTls('rediss://q:6380', { ca: file('not-pem.der', '--redis-ca') })).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('not a PEM file') });
+    await expect(readRedisTls('redis://q:6379', { ca: file('ca.pem', 'BBB_CAPTURE_REDIS_CA') })).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/^BBB_CAPTURE_REDIS_CA is for TLS: use a rediss:\/\/ URL/),
+    });
+    await expect(readRedisTls('rediss://q:6380', { cert: file('client.pem', '--redis-cert') })).rejects.toMatchObject({
+      code: 'USAGE',
+      message: '--redis-cert needs a client key (--redis-key) too',
+    });
+    await expect(readRedisTls('rediss://q:6380', { key: file('client.key', 'BBB_CAPTURE_REDIS_KEY') })).rejects.toMatchObject({
+      code: 'USAGE',
+      message: 'BBB_CAPTURE_REDIS_KEY needs a client certificate (--redis-cert) too',
+    });
+    await expect(readRedisTls('rediss://q:6380', { ca: file('missing.pem', '--redis-ca') })).rejects.toMatchObject({
+      code: 'USAGE',
+      message: `--redis-ca ${pem('missing.pem')}: cannot read it (ENOENT)`,
+    });
+    await expect(readRedisTls('rediss://q:6380', { ca: file('not-pem.der', '--redis-ca') })).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringContaining('not a PEM file'),
+    });
   });
 });
 
@@ -88,6 +119,9 @@ describe('openRedis over TLS', () => {
     const caOnly = await readRedisTls(redis.url, { ca: file('ca.pem', '--redis-ca') });
     await expect(openRedis(redis.url, { name: 'tls-test', tls: caOnly, timeoutMs: 1500 })).rejects.toMatchObject({ code: 'HOST_UNREACHABLE' });
     const clientOnly = await readRedisTls(redis.url, { cert: file('client.pem', '--redis-cert'), key: file('client.key', '--redis-key') });
-    await expect(openRedis(redis.url, { name: 'tls-test', tls: clientOnly, timeoutMs: 1500 })).rejects.toMatchObject({ code: 'HOST_UNREACHABLE', message: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_GET_ISSUER|unable to get|self.signed/i) });
+    await expect(openRedis(redis.url, { name: 'tls-test', tls: clientOnly, timeoutMs: 1500 })).rejects.toMatchObject({
+      code: 'HOST_UNREACHABLE',
+      message: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_GET_ISSUER|unable to get|self.signed/i),
+    });
   });
 });

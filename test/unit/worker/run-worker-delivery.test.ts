@@ -23,14 +23,43 @@ import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { startTestS3, type TestS3 } from '../../support/s3-server.js';
 
 const base = {
-  format: 'mp4', engine: 'capture', captions: 'track', chapters: true, jobTimeoutSeconds: null, width: 1920, height: 1080, layout: 'player', from: 0, to: undefined, fps: undefined,
-  videoBitrate: 6_000_000, audioBitrate: 192_000, maxCaptureFps: 60, eventRate: 30, chromiumPath: '/bin/false', insecure: false,
-  runningAsRoot: false, tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' }, fontFile: '/dev/null', readyTimeoutMs: 1000, stallTimeoutMs: 1000, verify: false, keepTemp: false,
+  format: 'mp4',
+  engine: 'capture',
+  captions: 'track',
+  chapters: true,
+  jobTimeoutSeconds: null,
+  width: 1920,
+  height: 1080,
+  layout: 'player',
+  from: 0,
+  to: undefined,
+  fps: undefined,
+  videoBitrate: 6_000_000,
+  audioBitrate: 192_000,
+  maxCaptureFps: 60,
+  eventRate: 30,
+  chromiumPath: '/bin/false',
+  insecure: false,
+  runningAsRoot: false,
+  tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
+  fontFile: '/dev/null',
+  readyTimeoutMs: 1000,
+  stallTimeoutMs: 1000,
+  verify: false,
+  keepTemp: false,
 } satisfies BaseCaptureOptions;
 const defaults: JobSettings = { from: 0, to: null, layout: 'player', resolution: '1280x720', format: 'mp4' };
 const recordId = `${'5'.repeat(40)}-1700000000005`;
 const url = `http://127.0.0.1:1/playback/presentation/2.3/${recordId}`;
-const fetchInfo = async (): Promise<RecordingInfo> => ({ recordId, meetingId: recordId, meetingName: 'Seminar', startTime: Date.UTC(2024, 4, 1, 8, 0), duration: 4, media: 'video', mediaUrl: '' });
+const fetchInfo = async (): Promise<RecordingInfo> => ({
+  recordId,
+  meetingId: recordId,
+  meetingName: 'Seminar',
+  startTime: Date.UTC(2024, 4, 1, 8, 0),
+  duration: 4,
+  media: 'video',
+  mediaUrl: '',
+});
 
 let redis: TestRedis;
 let s3: TestS3;
@@ -78,10 +107,40 @@ describe('runWorker with delivery', () => {
       return { duration: 4, wallMs: 10 };
     };
     const webhook = { send: (p: WebhookPayload) => void sent.push(p), drain: async () => ({ abandoned: 0 }) };
-    const upload = (endpoint: string): UploadOptions => ({ bucket: s3.bucket, prefix: 'farm/', endpoint, region: 'us-east-1', forcePathStyle: true, credentials: s3.credentials, partSize: MIN_PART_SIZE, queueSize: 1, maxAttempts: 1, removeLocal: true });
-    const common = { redisUrl: redis.url, queueName: queue.name, outDir, concurrency: 1, base, lockDurationMs: 5000, stalledIntervalMs: 5000, maxStalledCount: 1, onStop: 'requeue' as const, onEvent: (e: WorkerEvent) => events.push(e), record };
+    const upload = (endpoint: string): UploadOptions => ({
+      bucket: s3.bucket,
+      prefix: 'farm/',
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: s3.credentials,
+      partSize: MIN_PART_SIZE,
+      queueSize: 1,
+      maxAttempts: 1,
+      removeLocal: true,
+    });
+    const common = {
+      redisUrl: redis.url,
+      queueName: queue.name,
+      outDir,
+      concurrency: 1,
+      base,
+      lockDurationMs: 5000,
+      stalledIntervalMs: 5000,
+      maxStalledCount: 1,
+      onStop: 'requeue' as const,
+      onEvent: (e: WorkerEvent) => events.push(e),
+      record,
+    };
     try {
-      await enqueueRecordings({ queue, items: [{ index: 0, source: 'arg 1', url, settings: {} }], defaults, nameTemplate: '{recordId}', retry: { attempts: 2, backoffMs: 1000 }, fetchInfo });
+      await enqueueRecordings({
+        queue,
+        items: [{ index: 0, source: 'arg 1', url, settings: {} }],
+        defaults,
+        nameTemplate: '{recordId}',
+        retry: { attempts: 2, backoffMs: 1000 },
+        fetchInfo,
+      });
       // First a worker whose store is down: the job fails (transient), to be retried.
       const stopA = new AbortController();
       const a = runWorker({ ...common, name: 'a', signal: stopA.signal, delivery: { upload: upload(`http://127.0.0.1:${await closedPort()}`), webhook } });
@@ -105,7 +164,9 @@ describe('runWorker with delivery', () => {
       const got = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `farm/${recordId}.mp4` }));
       expect(await got.Body!.transformToString()).toBe('the video');
       client.destroy();
-      expect(sent).toEqual([expect.objectContaining({ event: 'export.done', sender: 'b', recordingId: recordId, uploadUrl: `s3://${s3.bucket}/farm/${recordId}.mp4`, output: null })]);
+      expect(sent).toEqual([
+        expect.objectContaining({ event: 'export.done', sender: 'b', recordingId: recordId, uploadUrl: `s3://${s3.bucket}/farm/${recordId}.mp4`, output: null }),
+      ]);
     } finally {
       await queue.close();
     }

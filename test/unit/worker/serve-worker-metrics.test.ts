@@ -20,9 +20,30 @@ import { QUEUE_STATES, serveWorkerMetrics } from '../../../src/worker/serve-work
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 
 const base = {
-  format: 'mp4', engine: 'capture', captions: 'track', chapters: true, jobTimeoutSeconds: null, width: 1920, height: 1080, layout: 'player', from: 0, to: undefined, fps: undefined,
-  videoBitrate: 6_000_000, audioBitrate: 192_000, maxCaptureFps: 60, eventRate: 30, chromiumPath: '/bin/false', insecure: false,
-  runningAsRoot: false, tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' }, fontFile: '/dev/null', readyTimeoutMs: 1000, stallTimeoutMs: 1000, verify: false, keepTemp: false,
+  format: 'mp4',
+  engine: 'capture',
+  captions: 'track',
+  chapters: true,
+  jobTimeoutSeconds: null,
+  width: 1920,
+  height: 1080,
+  layout: 'player',
+  from: 0,
+  to: undefined,
+  fps: undefined,
+  videoBitrate: 6_000_000,
+  audioBitrate: 192_000,
+  maxCaptureFps: 60,
+  eventRate: 30,
+  chromiumPath: '/bin/false',
+  insecure: false,
+  runningAsRoot: false,
+  tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
+  fontFile: '/dev/null',
+  readyTimeoutMs: 1000,
+  stallTimeoutMs: 1000,
+  verify: false,
+  keepTemp: false,
 } satisfies BaseCaptureOptions;
 const defaults: JobSettings = { from: 0, to: null, layout: 'player', resolution: '1280x720', format: 'mp4' };
 const id = (n: number) => `${String(n).repeat(40).slice(0, 40)}-17000000000${String(n).padStart(2, '0')}`;
@@ -61,7 +82,13 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     if (!line.startsWith(name)) continue;
     const m = /^([^{\s]+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
     if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries((m[2] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]).map(([k, v]) => [k, v.replace(/"/g, '')]));
+    const have = Object.fromEntries(
+      (m[2] ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((kv) => kv.split('=') as [string, string])
+        .map(([k, v]) => [k, v.replace(/"/g, '')]),
+    );
     if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
   }
   return undefined;
@@ -82,8 +109,29 @@ describe('serveWorkerMetrics', () => {
     const metrics = await serveWorkerMetrics({ host: '127.0.0.1', port: 0, worker: 'w1', queueCounts: () => queue.getJobCounts(...QUEUE_STATES) });
     const controller = new AbortController();
     try {
-      await enqueueRecordings({ queue, items: [1, 2, 3].map((n, index) => ({ index, source: `arg ${index}`, url: url(n), settings: {} })), defaults, nameTemplate: '{recordId}', retry: { attempts: 1, backoffMs: 10 }, fetchInfo });
-      const worker = runWorker({ redisUrl: redis.url, queueName: queue.name, outDir, concurrency: 1, base, name: 'w1', lockDurationMs: 5000, stalledIntervalMs: 5000, maxStalledCount: 1, onStop: 'requeue', signal: controller.signal, onEvent: (e) => metrics.observe(e), record });
+      await enqueueRecordings({
+        queue,
+        items: [1, 2, 3].map((n, index) => ({ index, source: `arg ${index}`, url: url(n), settings: {} })),
+        defaults,
+        nameTemplate: '{recordId}',
+        retry: { attempts: 1, backoffMs: 10 },
+        fetchInfo,
+      });
+      const worker = runWorker({
+        redisUrl: redis.url,
+        queueName: queue.name,
+        outDir,
+        concurrency: 1,
+        base,
+        name: 'w1',
+        lockDurationMs: 5000,
+        stalledIntervalMs: 5000,
+        maxStalledCount: 1,
+        onStop: 'requeue',
+        signal: controller.signal,
+        onEvent: (e) => metrics.observe(e),
+        record,
+      });
       const during = await eventually(async () => {
         const text = await (await fetch(metrics.url)).text();
         expect(sample(text, 'bbb_capture_active_captures', { worker: 'w1' })).toBe(1);
@@ -119,7 +167,10 @@ describe('serveWorkerMetrics', () => {
     const first = await serveWorkerMetrics({ host: '127.0.0.1', port: 0, worker: 'a', queueCounts: async () => ({}) });
     try {
       const port = Number(new URL(first.url).port);
-      await expect(serveWorkerMetrics({ host: '127.0.0.1', port, worker: 'b', queueCounts: async () => ({}) })).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining(`cannot listen on 127.0.0.1:${port} (EADDRINUSE)`) });
+      await expect(serveWorkerMetrics({ host: '127.0.0.1', port, worker: 'b', queueCounts: async () => ({}) })).rejects.toMatchObject({
+        code: 'USAGE',
+        message: expect.stringContaining(`cannot listen on 127.0.0.1:${port} (EADDRINUSE)`),
+      });
     } finally {
       await first.close();
     }

@@ -21,12 +21,29 @@ function usage(fn: () => unknown): CaptureError {
 describe('resolveCredentials', () => {
   it('reads repeatable --cookie and --header and --basic-auth', () => {
     const c = resolveCredentials({ cookie: ['a=1', 'b=x.y'], header: ['X-Token: t0k en'], basicAuth: 'ann:p:w' }, { env: {} });
-    expect(c.bind(ORIGIN)?.values).toEqual({ cookies: [{ name: 'a', value: '1' }, { name: 'b', value: 'x.y' }], headers: [['X-Token', 't0k en']], basicAuth: { username: 'ann', password: 'p:w' } });
+    expect(c.bind(ORIGIN)?.values).toEqual({
+      cookies: [
+        { name: 'a', value: '1' },
+        { name: 'b', value: 'x.y' },
+      ],
+      headers: [['X-Token', 't0k en']],
+      basicAuth: { username: 'ann', password: 'p:w' },
+    });
   });
 
   it('falls back to BBB_CAPTURE_COOKIE, BBB_CAPTURE_HEADER and BBB_CAPTURE_BASIC_AUTH', () => {
     const c = resolveCredentials({}, { env: { BBB_CAPTURE_COOKIE: 'a=1; b=2', BBB_CAPTURE_HEADER: 'X-A: 1\nX-B: 2', BBB_CAPTURE_BASIC_AUTH: 'u:p' } });
-    expect(c.bind(ORIGIN)?.values).toEqual({ cookies: [{ name: 'a', value: '1' }, { name: 'b', value: '2' }], headers: [['X-A', '1'], ['X-B', '2']], basicAuth: { username: 'u', password: 'p' } });
+    expect(c.bind(ORIGIN)?.values).toEqual({
+      cookies: [
+        { name: 'a', value: '1' },
+        { name: 'b', value: '2' },
+      ],
+      headers: [
+        ['X-A', '1'],
+        ['X-B', '2'],
+      ],
+      basicAuth: { username: 'u', password: 'p' },
+    });
     expect(resolveCredentials({}, { env: {} }).empty).toBe(true);
   });
 

@@ -24,6 +24,9 @@ describe('the TLS files of a rediss:// queue', () => {
     expect([tls?.ca, tls?.cert, tls?.key].map((b) => b?.toString().split('\n')[1])).toEqual(['flag-ca', 'env-cert', 'env-key']);
     expect(await resolveRedisTls(flags([]), context({}), 'rediss://q:6380')).toBeUndefined();
     // An environment meant for a TLS Redis with a plain URL is a mistake worth stopping for.
-    await expect(resolveRedisTls(flags([]), context({ BBB_CAPTURE_REDIS_CA: env.BBB_CAPTURE_REDIS_CA }), 'redis://q:6379')).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/^BBB_CAPTURE_REDIS_CA is for TLS/) });
+    await expect(resolveRedisTls(flags([]), context({ BBB_CAPTURE_REDIS_CA: env.BBB_CAPTURE_REDIS_CA }), 'redis://q:6379')).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/^BBB_CAPTURE_REDIS_CA is for TLS/),
+    });
   });
 });

@@ -27,7 +27,7 @@ describe('audioExportArgs', () => {
     expect(args.at(-1)).toBe('/out/.talk.m4a.partial');
   });
 
-  it('tags the talk (title, date, record id) and drops the media\'s own tags', () => {
+  it("tags the talk (title, date, record id) and drops the media's own tags", () => {
     const args = audioExportArgs(plan);
     expect(valuesOf(args, '-metadata')).toEqual(['title=Algebra: week 1', 'date=2025-01-01', 'comment=abc-123']);
     expect(valuesOf(args, '-map_metadata')).toEqual(['-1']);

@@ -54,7 +54,7 @@ describe('pageTimeline', () => {
   // Time events at 15 Hz: page clock 1000 ms + media ms + a few ms of timer jitter.
   const steady = Array.from({ length: 60 }, (_, i) => [i / 15, 1000 + (i * 1000) / 15 + ((i * 7) % 5)] as const);
 
-  it('places the part\'s start from the first second of events and finds no lag in steady playback', () => {
+  it("places the part's start from the first second of events and finds no lag in steady playback", () => {
     const timeline = pageTimeline(steady, 0.5)!;
     expect(Math.abs(timeline.startMs - 1502)).toBeLessThanOrEqual(3);
     expect(timeline.steps).toEqual([]);

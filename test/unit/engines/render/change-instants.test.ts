@@ -12,7 +12,16 @@ describe('timeline times', () => {
   });
 
   it('reads tldraw shapes, polls and external videos from JSON, ignoring bad documents', () => {
-    const tldraw = JSON.stringify({ bbb_version: '3.0.0', 1: { timestamp: 0, shapes: [{ id: 'a', timestamp: 0.4, undo: -1, shape_data: { x: 5 } }, { timestamp: 1.5, undo: 2 }] } });
+    const tldraw = JSON.stringify({
+      bbb_version: '3.0.0',
+      1: {
+        timestamp: 0,
+        shapes: [
+          { id: 'a', timestamp: 0.4, undo: -1, shape_data: { x: 5 } },
+          { timestamp: 1.5, undo: 2 },
+        ],
+      },
+    });
     expect(jsonTimes(tldraw).sort()).toEqual([0, 0.4, 1.5, 2]);
     expect(jsonTimes('[{"start": "3.25", "question": "q"}]')).toEqual([3.25]);
     expect(jsonTimes('<html>')).toEqual([]);
@@ -25,7 +34,11 @@ describe('timeline times', () => {
   });
 
   it('reads deskshare intervals', () => {
-    expect(deskshareIntervals('<recording><event start_timestamp="3.6" stop_timestamp="4.4" video_width="1280" video_height="720"/><event start_timestamp="9" stop_timestamp="9"/></recording>')).toEqual([{ start: 3.6, stop: 4.4 }]);
+    expect(
+      deskshareIntervals(
+        '<recording><event start_timestamp="3.6" stop_timestamp="4.4" video_width="1280" video_height="720"/><event start_timestamp="9" stop_timestamp="9"/></recording>',
+      ),
+    ).toEqual([{ start: 3.6, stop: 4.4 }]);
   });
 });
 
@@ -45,7 +58,7 @@ describe('computeChangeInstants', () => {
 });
 
 describe('pageVideoFrames', () => {
-  it('merges webcam frames with the screen share\'s while it is shown', () => {
+  it("merges webcam frames with the screen share's while it is shown", () => {
     expect(pageVideoFrames({ webcams: [0, 33, 3600, 3667], screenshare: [3500, 3600, 3667, 4400, 4500] }, [{ start: 3.6, stop: 4.4 }])).toEqual([0, 33, 3600, 3667]);
     expect(pageVideoFrames({ webcams: [], screenshare: [3500, 3600, 3667, 4400] }, [{ start: 3.6, stop: 4.4 }])).toEqual([3600, 3667]);
     expect(pageVideoFrames({ webcams: [10], screenshare: [20] }, [])).toEqual([10]);
@@ -64,8 +77,15 @@ describe('splitSegments', () => {
 
   it('adds a short tail to the last segment instead of making a segment of a few ms', () => {
     expect(splitSegments([0], 0, 2500, 2000).map((s) => [s.startMs, s.endMs])).toEqual([[0, 2500]]);
-    expect(splitSegments([0], 0, 6007, 2000).map((s) => [s.startMs, s.endMs])).toEqual([[0, 2000], [2000, 4000], [4000, 6007]]);
-    expect(splitSegments([0], 0, 3500, 2000).map((s) => [s.startMs, s.endMs])).toEqual([[0, 2000], [2000, 3500]]);
+    expect(splitSegments([0], 0, 6007, 2000).map((s) => [s.startMs, s.endMs])).toEqual([
+      [0, 2000],
+      [2000, 4000],
+      [4000, 6007],
+    ]);
+    expect(splitSegments([0], 0, 3500, 2000).map((s) => [s.startMs, s.endMs])).toEqual([
+      [0, 2000],
+      [2000, 3500],
+    ]);
   });
 
   it('chooses a few segments per worker, 2 to 10 s long', () => {
