@@ -1,6 +1,6 @@
 /** The list of subcommands; each lives in its own file under commands/. */
 import type { Command } from 'commander';
-import type { CliContext } from './main.js';
+import type { CliContext } from './cli-context.js';
 import { registerSample } from './commands/sample.js';
 import { registerServe } from './commands/serve.js';
 import { registerVerify } from './commands/verify.js';

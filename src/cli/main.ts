@@ -6,15 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CaptureError, toCaptureError } from '../errors.js';
+import type { CliContext } from './cli-context.js';
 import { registerCommands } from './commands.js';
-
-/** Context every command gets: the abort signal and where to write. */
-export interface CliContext {
-  signal: AbortSignal;
-  env: NodeJS.ProcessEnv;
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-}
 
 function installSignalHandlers(controller: AbortController, stderr: NodeJS.WriteStream): () => void {
   let count = 0;

@@ -14,7 +14,7 @@ import { runBatch } from '../../batch/run-batch.js';
 import { writeJsonAtomic } from '../../batch/write-json-atomic.js';
 import { listBbbRecordings } from '../../bbb-api/list-bbb-recordings.js';
 import { CaptureError } from '../../errors.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 import { createBatchProgressReporter } from '../batch-progress-reporter.js';
 import { addBbbApiOptions, describeBbbSelection, resolveBbbApiQuery, type BbbApiFlags } from './bbb-api-options.js';
 import { addCaptureOptions, resolveCaptureOptions } from './record.js';

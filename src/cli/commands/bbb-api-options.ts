@@ -8,7 +8,7 @@ import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../bbb-api/api-c
 import { normaliseApiBase } from '../../bbb-api/build-api-url.js';
 import type { BbbApiQuery } from '../../bbb-api/list-bbb-recordings.js';
 import { CaptureError } from '../../errors.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 
 export interface BbbApiFlags {
   bbbUrl?: string;

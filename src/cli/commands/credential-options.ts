@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CaptureError } from '../../errors.js';
 import { RecordingCredentials, type OriginCredentials } from '../../recording/recording-credentials.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 
 export interface CredentialFlags {
   cookie?: string[];

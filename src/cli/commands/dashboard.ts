@@ -8,7 +8,7 @@ import { openCaptureQueue } from '../../worker/capture-queue.js';
 import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
 import { DASHBOARD_EXPOSED, serveDashboard, type DashboardAuth } from '../../worker/serve-dashboard.js';
 import { isLoopbackHost } from '../../worker/is-loopback-host.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 import { parseCount } from './batch.js';
 import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
 

@@ -10,7 +10,7 @@ import { createWebhookSender, DEFAULT_WEBHOOK_TUNING, type WebhookOptions, type 
 import type { DeliveryOptions } from '../../deliver/deliver-export.js';
 import { DEFAULT_UPLOAD_TUNING, MIN_PART_SIZE, parseUploadTarget, type UploadOptions } from '../../deliver/upload-options.js';
 import { CaptureError } from '../../errors.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 import { parseSize } from '../parse-values.js';
 
 export interface DeliveryFlags {

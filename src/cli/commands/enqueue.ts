@@ -18,7 +18,7 @@ import { ENGINE_CHOICES, type EngineChoice } from '../../job/record-options.js';
 import { DEFAULT_JOB_RETENTION, DEFAULT_JOB_RETRY, openCaptureQueue } from '../../worker/capture-queue.js';
 import { enqueueRecordings } from '../../worker/enqueue-recordings.js';
 import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 import { parseAmount, parseTime } from '../parse-values.js';
 import { parseCount } from './batch.js';
 import { addBbbApiOptions, describeBbbSelection, resolveBbbApiQuery, type BbbApiFlags } from './bbb-api-options.js';

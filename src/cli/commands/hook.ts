@@ -11,7 +11,7 @@ import { installHook } from '../../hook/install-hook.js';
 import { uninstallHook } from '../../hook/uninstall-hook.js';
 import { DEFAULT_QUEUE } from '../../worker/capture-queue.js';
 import { checkRedisUrl } from '../../worker/open-redis.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 import { parseAmount } from '../parse-values.js';
 
 /** Where BBB 2.x/3.x runs its post-publish scripts from. */

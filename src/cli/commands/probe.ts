@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { probeRecording } from '../../layout/probe-recording.js';
 import { findFfmpeg } from '../../process/find-ffmpeg.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 import { resolveInput } from './record.js';
 
 export function registerProbe(program: Command, context: CliContext): void {

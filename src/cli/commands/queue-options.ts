@@ -6,7 +6,7 @@ import { CaptureError } from '../../errors.js';
 import { DEFAULT_QUEUE } from '../../worker/capture-queue.js';
 import { checkRedisUrl } from '../../worker/open-redis.js';
 import { readRedisTls, type RedisTls, type TlsFileSource } from '../../worker/read-redis-tls.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 
 export interface QueueFlags {
   redis?: string;

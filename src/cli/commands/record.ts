@@ -31,7 +31,7 @@ import {
 } from '../../job/record-options.js';
 import { acceptAnyCertificate } from '../../recording/accept-any-certificate.js';
 import { startServer, type RunningServer } from '../../server/start-server.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 import { resolveCardOptions, type CardFlags } from '../resolve-card-options.js';
 import { addCredentialOptions, resolveCredentials, type CredentialFlags } from './credential-options.js';
 import { oneOf, parseAmount, parseTime } from '../parse-values.js';

@@ -9,7 +9,7 @@ import { findFfmpeg } from '../../process/find-ffmpeg.js';
 import { generateRecording } from '../../sample/generate-recording.js';
 import { SAMPLE_VARIANTS, type SampleProgress } from '../../sample/sample-options.js';
 import { SAMPLE_TRUTH_FILE, type SampleVariant } from '../../sample/sample-truth.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 
 interface SampleFlags {
   variant: string;

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { CaptureError } from '../../errors.js';
 import { listRecordings } from '../../server/list-recordings.js';
 import { startServer } from '../../server/start-server.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 
 interface ServeFlags {
   recordings: string;

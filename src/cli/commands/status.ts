@@ -6,7 +6,7 @@ import { type Command, Option } from 'commander';
 import { openCaptureQueue } from '../../worker/capture-queue.js';
 import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
 import { formatQueueStatus, readQueueStatus } from '../../worker/read-queue-status.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 import { parseConcurrency } from './batch.js';
 import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
 

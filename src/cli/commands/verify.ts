@@ -10,7 +10,7 @@ import { checkTargets, DEFAULT_TARGETS } from '../../verify/check-targets.js';
 import type { FidelitySource } from '../../verify/fidelity-report.js';
 import { measureFidelity } from '../../verify/measure-fidelity.js';
 import { verifyOutput } from '../../verify/verify-output.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 import { parseAmount, parseTime } from '../parse-values.js';
 
 interface VerifyFlags {

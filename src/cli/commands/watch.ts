@@ -17,7 +17,7 @@ import { DEFAULT_JOB_RETRY, openCaptureQueue } from '../../worker/capture-queue.
 import { enqueueRecordings } from '../../worker/enqueue-recordings.js';
 import { openRedis } from '../../worker/open-redis.js';
 import { runWatch, type ExportRecording, type WatchEvent } from '../../watch/run-watch.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 import { parseAmount } from '../parse-values.js';
 import { parseCount } from './batch.js';
 import { DEFAULT_PUBLISHED_DIR } from './hook.js';

@@ -8,7 +8,7 @@ import { type Command, Option } from 'commander';
 import { autoConcurrency, machineResources } from '../../batch/auto-concurrency.js';
 import { RESOLUTIONS } from '../../job/record-options.js';
 import { DEFAULT_DISK_WATCH, DEFAULT_LOCK_SETTINGS, runWorker, type WorkerEvent } from '../../worker/run-worker.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../cli-context.js';
 import { parseAmount, parseSize } from '../parse-values.js';
 import { parseConcurrency, parseCount } from './batch.js';
 import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerRecord } from '../../../src/cli/commands/record.js';
-import type { CliContext } from '../../../src/cli/main.js';
+import type { CliContext } from '../../../src/cli/cli-context.js';
 import { CaptureError } from '../../../src/errors.js';
 
 async function run(...args: string[]): Promise<unknown> {

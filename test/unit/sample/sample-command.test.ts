@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerSample } from '../../../src/cli/commands/sample.js';
-import type { CliContext } from '../../../src/cli/main.js';
+import type { CliContext } from '../../../src/cli/cli-context.js';
 
 let scratch: string;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
 import { afterAll, expect, it } from 'vitest';
 import { registerServe } from '../../../src/cli/commands/serve.js';
-import type { CliContext } from '../../../src/cli/main.js';
+import type { CliContext } from '../../../src/cli/cli-context.js';
 
 let dir: string | undefined;
 afterAll(async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerVerify } from '../../../src/cli/commands/verify.js';
-import type { CliContext } from '../../../src/cli/main.js';
+import type { CliContext } from '../../../src/cli/cli-context.js';
 import { CaptureError } from '../../../src/errors.js';
 import { ffmpegCopy, makeMaster, makeSample } from './make-fixture.js';
 

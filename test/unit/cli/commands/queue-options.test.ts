@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { addQueueOptions, resolveRedisTls, type QueueFlags } from '../../../../src/cli/commands/queue-options.js';
-import type { CliContext } from '../../../../src/cli/main.js';
+import type { CliContext } from '../../../../src/cli/cli-context.js';
 
 const context = (env: NodeJS.ProcessEnv) => ({ signal: new AbortController().signal, env, stdout: process.stdout, stderr: process.stderr }) as CliContext;
 
