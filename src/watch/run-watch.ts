@@ -140,7 +140,16 @@ export async function runWatch(options: WatchOptions): Promise<{ done: number; f
         } else emit({ type: 'waiting', recordId, reason: meta.reason });
         return;
       }
-      const replace = entry.output !== null && entry.exportedHash !== null;
+      // The journal claimed its name for this recording before the first export (names() never
+      // hands out one on disk or journaled), so a file under it is this recording's own: an earlier
+      // export, or one whose delivery (--upload) failed after it had its final name.
+      const replace =
+        entry.output !== null &&
+        (entry.exportedHash !== null ||
+          (await stat(path.join(outDir, entry.output)).then(
+            () => true,
+            () => false,
+          )));
       const output = entry.output ?? (await names()).claim(defaultOutputBase(meta.info), options.format);
       entry = await journal.set(recordId, { hash: meta.hash, output, state: 'running', attempts: entry.attempts + 1, error: null });
       emit({ type: 'started', recordId, output, attempt: entry.attempts, replace });
