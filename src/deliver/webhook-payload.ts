@@ -24,7 +24,7 @@ export interface WebhookPayload {
   /** What verify found in the written file (duration, streams, peak level, black start); empty with --no-verify. */
   checks: unknown[];
   error: { code: ErrorCode; message: string } | null;
-  /** Who sent it: `record`, `batch`, or the worker's name. */
+  /** Who sent it: `record`, `batch`, `watch`, or the worker's name. */
   sender: string;
   time: string;
 }

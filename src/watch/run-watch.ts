@@ -36,7 +36,7 @@ export interface WatchExport {
 }
 
 /** Makes one export (or hands it to the farm); rejects with a CaptureError. */
-export type ExportRecording = (job: WatchExport, signal: AbortSignal) => Promise<{ output: string; queued: boolean }>;
+export type ExportRecording = (job: WatchExport, signal: AbortSignal) => Promise<{ output: string; queued: boolean; uploadUrl?: string | null }>;
 
 /** What watch reports. */
 export type WatchEvent =
@@ -45,7 +45,7 @@ export type WatchEvent =
   | { type: 'unchanged'; recordId: string; output: string | null }
   | { type: 'waiting'; recordId: string; reason: string }
   | { type: 'started'; recordId: string; output: string; attempt: number; replace: boolean }
-  | { type: 'done'; recordId: string; output: string; replaced: boolean; queued: boolean; wallMs: number }
+  | { type: 'done'; recordId: string; output: string; replaced: boolean; queued: boolean; wallMs: number; uploadUrl: string | null }
   | { type: 'failed'; recordId: string; code: ErrorCode; message: string }
   | { type: 'interrupted'; recordId: string }
   | { type: 'unpublished'; recordId: string; output: string | null }
@@ -140,12 +140,21 @@ export async function runWatch(options: WatchOptions): Promise<{ done: number; f
         } else emit({ type: 'waiting', recordId, reason: meta.reason });
         return;
       }
-      const replace = entry.output !== null && entry.exportedHash !== null;
+      // The journal claimed its name for this recording before the first export (names() never
+      // hands out one on disk or journaled), so a file under it is this recording's own: an earlier
+      // export, or one whose delivery (--upload) failed after it had its final name.
+      const replace =
+        entry.output !== null &&
+        (entry.exportedHash !== null ||
+          (await stat(path.join(outDir, entry.output)).then(
+            () => true,
+            () => false,
+          )));
       const output = entry.output ?? (await names()).claim(defaultOutputBase(meta.info), options.format);
       entry = await journal.set(recordId, { hash: meta.hash, output, state: 'running', attempts: entry.attempts + 1, error: null });
       emit({ type: 'started', recordId, output, attempt: entry.attempts, replace });
       const started = Date.now();
-      let result: { output: string; queued: boolean };
+      let result: Awaited<ReturnType<ExportRecording>>;
       try {
         result = await options.exportRecording({ recordId, dir: entry.dir, output: path.join(outDir, output), replace }, signal);
       } catch (error) {
@@ -164,7 +173,15 @@ export async function runWatch(options: WatchOptions): Promise<{ done: number; f
       const republishedMeanwhile = now.hash !== meta.hash;
       await journal.set(recordId, { output: path.basename(result.output), exportedHash: meta.hash, state: republishedMeanwhile ? 'pending' : 'done', error: null });
       done++;
-      emit({ type: 'done', recordId, output: path.basename(result.output), replaced: replace, queued: result.queued, wallMs: Date.now() - started });
+      emit({
+        type: 'done',
+        recordId,
+        output: path.basename(result.output),
+        replaced: replace,
+        queued: result.queued,
+        wallMs: Date.now() - started,
+        uploadUrl: result.uploadUrl ?? null,
+      });
       again = republishedMeanwhile;
     } finally {
       scheduled.delete(recordId);

@@ -1,5 +1,5 @@
 /**
- * Options shared by `record`, `batch` and `worker`: where finished files go (object storage) and
+ * Options shared by `record`, `batch`, `watch` and `worker`: where finished files go (object storage) and
  * who hears of them (a webhook). Resolved once here, from the flags over the environment: the
  * usual AWS_* variables for the store, BBB_CAPTURE_WEBHOOK_SECRET for the signing key (secrets on
  * a command line are visible to every user of the machine in ps, so neither has a flag of its own

@@ -4,11 +4,15 @@
  * (--concurrency at a time, each recording directory served as `record DIR` serves it), or on the
  * farm with --redis. --once processes what is there and exits (cron, tests). SIGINT/SIGTERM stop
  * cleanly: running exports are aborted and stay pending in the journal for the next start.
+ * Locally, --upload and --webhook deliver each export as `record` does; on the farm the workers
+ * deliver (their own --upload/--webhook), so no store or webhook secret ever goes into Redis.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
-import { CaptureError } from '../../errors.js';
+import { deliverExport, exportFacts } from '../../deliver/deliver-export.js';
+import { webhookPayload } from '../../deliver/webhook-payload.js';
+import { CaptureError, toCaptureError } from '../../errors.js';
 import { isAudioFormat } from '../../engines/audio/audio-format.js';
 import type { OutputFormat } from '../../mux/build-mux-args.js';
 import { runJob } from '../../job/run-job.js';
@@ -20,13 +24,14 @@ import { runWatch, type ExportRecording, type WatchEvent } from '../../watch/run
 import type { CliContext } from '../cli-context.js';
 import { parseAmount } from '../parse-values.js';
 import { parseCount } from './batch.js';
+import { addDeliveryOptions, drainWebhooks, openWebhookSender, resolveDeliveryOptions, type DeliveryFlags } from './delivery-options.js';
 import { DEFAULT_PUBLISHED_DIR } from './hook.js';
 import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
 import { addCaptureOptions, resolveCaptureOptions, resolveInput } from './record.js';
 
 type CaptureFlags = Parameters<typeof resolveCaptureOptions>[0];
 
-interface WatchFlags extends CaptureFlags, QueueFlags {
+interface WatchFlags extends CaptureFlags, QueueFlags, DeliveryFlags {
   published: string;
   spool?: string;
   outDir: string;
@@ -57,7 +62,7 @@ function watchLog(flags: WatchFlags, context: CliContext): (event: WatchEvent) =
               : event.type === 'started'
                 ? `export    ${event.recordId} → ${event.output}${event.replace ? ' (replacing)' : ''}`
                 : event.type === 'done'
-                  ? `${event.queued ? 'queued' : 'done'}      ${event.recordId} → ${event.output} (${(event.wallMs / 1000).toFixed(1)} s)`
+                  ? `${event.queued ? 'queued' : 'done'}      ${event.recordId} → ${event.output} (${(event.wallMs / 1000).toFixed(1)} s)${event.uploadUrl ? `; uploaded to ${event.uploadUrl}` : ''}`
                   : event.type === 'failed'
                     ? `FAILED    ${event.recordId} ${event.code}: ${event.message}`
                     : event.type === 'interrupted'
@@ -86,6 +91,7 @@ export function registerWatch(program: Command, context: CliContext): void {
       'with --redis: playback URL without the record id that workers fetch recordings from, e.g. https://bbb.example.org/playback/presentation/2.3/',
     );
   addQueueOptions(command);
+  addDeliveryOptions(command);
   addCaptureOptions(command).action(async (flags: WatchFlags) => {
     if (!(flags.concurrency >= 1)) throw new CaptureError('USAGE', `--concurrency must be 1 or more, got ${flags.concurrency}`);
     if (!(flags.stable >= 0)) throw new CaptureError('USAGE', `--stable must be 0 or more, got ${flags.stable}`);
@@ -94,6 +100,12 @@ export function registerWatch(program: Command, context: CliContext): void {
       throw new CaptureError('USAGE', '--redis needs --playback-base https://HOST/playback/presentation/2.3/ (workers fetch recordings by their playback URL)');
     if (flags.playbackBase !== undefined && !/^https?:\/\/[^/]+\/.*\/$/.test(flags.playbackBase))
       throw new CaptureError('USAGE', `--playback-base "${flags.playbackBase}" must be an http(s) URL ending in "/"`);
+    const delivery = resolveDeliveryOptions(flags, context);
+    if (farm && (delivery.upload || delivery.webhook))
+      throw new CaptureError(
+        'USAGE',
+        'with --redis the workers deliver: give --upload/--webhook to `bbb-capture worker` (the store and webhook secrets stay on the workers, never in Redis)',
+      );
     const base = resolveCaptureOptions(flags, context);
     if (farm && isAudioFormat(base.format))
       throw new CaptureError('USAGE', `--format ${base.format} (sound only) is exported locally: the farm's jobs are videos (mp4, mkv or webm)`);
@@ -116,8 +128,11 @@ export function registerWatch(program: Command, context: CliContext): void {
 
     if (!farm) {
       const playerDir = flags.player ?? context.env.BBB_CAPTURE_PLAYER;
+      const webhook = openWebhookSender(delivery, context);
       const exportLocally: ExportRecording = async (job, signal) => {
         const { url, server } = await resolveInput(job.dir, playerDir, signal);
+        // Set once the file has its final name: an upload that fails after it leaves it there.
+        let written: string | undefined;
         try {
           const result = await runJob({
             ...base,
@@ -134,12 +149,22 @@ export function registerWatch(program: Command, context: CliContext): void {
               else if (flags.verbose && event.type === 'stage') context.stderr.write(`  ${job.recordId}: ${event.message}\n`);
             },
           });
-          return { output: result.output, queued: false };
+          written = result.output;
+          const uploaded = await deliverExport(result.output, exportFacts(job.dir, 'watch', result.output, result), { upload: delivery.upload, webhook, signal });
+          return { output: result.output, queued: false, uploadUrl: uploaded?.url ?? null };
+        } catch (error) {
+          // A stop is not a failure: the export stays pending and is resumed.
+          if (!signal.aborted) webhook?.send(webhookPayload({ source: job.dir, sender: 'watch', recordingId: job.recordId, output: written }, { error: toCaptureError(error) }));
+          throw error;
         } finally {
           await server?.close();
         }
       };
-      await runWatch({ ...common, exportRecording: exportLocally });
+      try {
+        await runWatch({ ...common, exportRecording: exportLocally });
+      } finally {
+        await drainWebhooks(webhook, context);
+      }
       return;
     }
 
