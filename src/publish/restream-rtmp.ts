@@ -13,6 +13,7 @@ import type { RecordEvent } from '../job/record-events.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { startProcess } from '../process/run-process.js';
 import { parseOutTime } from './parse-out-time.js';
+import { redactRtmpUrl } from './redact-rtmp-url.js';
 import { rtmpArgs } from './rtmp-args.js';
 
 /** Options of restreamRtmp. */
@@ -36,10 +37,7 @@ export interface RestreamResult {
   resumedFrom: number[];
 }
 
-/** The URL without its stream key (the last path part), for messages and logs. */
-function redact(url: string): string {
-  return url.replace(/\/[^/]*$/, '/…');
-}
+const redact = redactRtmpUrl;
 
 /** `text` with every mention of `url` redacted. */
 function hideKey(text: string, url: string): string {

@@ -1,0 +1,36 @@
+/**
+ * The ffmpeg run that sends the live stream: the parts, as MPEG-TS on its stdin, read at their
+ * own pace and copied into FLV at the RTMP URL.
+ */
+
+/** ffmpeg arguments streaming MPEG-TS from stdin to `url` at real-time pace. */
+export function liveStreamArgs(url: string): string[] {
+  return [
+    '-hide_banner',
+    '-nostats',
+    '-loglevel',
+    'error',
+    // key=value blocks on stdout twice a second: out_time_us is how far the server has been sent.
+    '-progress',
+    'pipe:1',
+    // Read at the stream's own pace: a live stream, not a download. A part not rendered yet
+    // blocks the read, so the stream waits for it rather than skipping anything.
+    '-re',
+    '-f',
+    'mpegts',
+    '-i',
+    'pipe:0',
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a:0',
+    '-c',
+    'copy', // H.264 + AAC already, what FLV carries: no second encode
+    // The server cannot seek back to patch FLV's header with the length and size.
+    '-flvflags',
+    'no_duration_filesize',
+    '-f',
+    'flv',
+    url,
+  ];
+}
