@@ -18,6 +18,7 @@ export function liveStreamArgs(url: string): string[] {
     '-re',
     '-f',
     'mpegts',
+    // stdin is the stream (ffmpeg reads no keys from a pipe: input, so no -nostdin here).
     '-i',
     'pipe:0',
     '-map',
