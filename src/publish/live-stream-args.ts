@@ -16,6 +16,10 @@ export function liveStreamArgs(url: string): string[] {
     // Read at the stream's own pace: a live stream, not a download. A part not rendered yet
     // blocks the read, so the stream waits for it rather than skipping anything.
     '-re',
+    // Look at the first second only: the codecs are known from the first packets, and the default
+    // 5 s would hold the stream back until a second part is rendered.
+    '-analyzeduration',
+    '1000000',
     '-f',
     'mpegts',
     // stdin is the stream (ffmpeg reads no keys from a pipe: input, so no -nostdin here).

@@ -9,11 +9,11 @@
  * keeps refusing is RTMP_FAILED once the retries are spent (progress since the last drop earns the
  * retries back, as restreamRtmp does).
  */
+import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SegmentSink } from '../engines/engine-run.js';
 import { abortError, CaptureError } from '../errors.js';
@@ -167,7 +167,11 @@ export function startLiveStream(options: LiveStreamOptions): LiveStream {
             emit({ type: 'stage', stage: 'publish', message: `streaming live to ${shown} as the render's ${startsMs.length} parts are ready` });
           }
           try {
-            await pipeline(createReadStream(file), child.stdin, { end: false, signal: attemptSignal });
+            // By hand, not pipeline(): stdin stays open across parts, and pipeline({ end: false })
+            // leaves its listeners on it, one set per part.
+            for await (const chunk of createReadStream(file, { signal: attemptSignal })) {
+              if (!child.stdin.write(chunk as Buffer)) await once(child.stdin, 'drain', { signal: attemptSignal });
+            }
           } catch {
             return;
           }

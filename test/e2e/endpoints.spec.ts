@@ -227,7 +227,8 @@ test('--rtmp streams the export to a live receiver: every webcam frame, A/V with
 });
 
 test('--rtmp to a receiver killed mid-stream and restarted: resumed where it broke, nothing lost', async ({ sample }) => {
-  const rec = await sample('full', 8);
+  // Streamed live in parts of 4 s: long enough that the break falls past the first part.
+  const rec = await sample('full', 16);
   const url = `rtmp://127.0.0.1:${await freePort()}/live/test`;
   const first = path.join(outDir, 'first.flv');
   const second = path.join(outDir, 'second.flv');
@@ -237,17 +238,21 @@ test('--rtmp to a receiver killed mid-stream and restarted: resumed where it bro
   const child = startCli(['record', rec.url, '-o', file, '--engine', 'render', '--json', '--rtmp', url]);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  // Once the stream has run 3 s of the 8, the receiver goes away and another comes up in its place.
+  // Once the stream has run 6 s of the 16, the receiver goes away and another comes up in its place.
   await expect.poll(() => output.includes('"stage":"publish"'), { timeout: 300_000, intervals: [200] }).toBe(true);
-  await new Promise((r) => setTimeout(r, 3000));
+  await new Promise((r) => setTimeout(r, 6000));
   one.kill('SIGTERM'); // it still closes its file, so what it got can be decoded
   await one;
   const restarted = receiver(url, second);
   const run = await finished(child);
   expect(run.exitCode, run.stderr).toBe(0);
   await restarted;
-  const result = run.events.find((e) => e.type === 'result') as { rtmp?: { resumedFrom: number[] } };
+  const result = run.events.find((e) => e.type === 'result') as { rtmp?: { live?: boolean; resumedFrom: number[] } };
+  expect(result.rtmp?.live).toBe(true);
   expect(result.rtmp?.resumedFrom).toHaveLength(1);
+  // At the start of a part after the first (parts start every 4 s).
+  expect(result.rtmp!.resumedFrom[0]! % 4).toBe(0);
+  expect(result.rtmp!.resumedFrom[0]).toBeGreaterThan(0);
   expect(run.events.some((e) => e.type === 'warning' && /resuming/.test(String(e.message)))).toBe(true);
   const all = await cameraFrames(file);
   const [before, after] = [await cameraFrames(first), await cameraFrames(second)];
@@ -258,6 +263,30 @@ test('--rtmp to a receiver killed mid-stream and restarted: resumed where it bro
   expect(Math.min(...after)).toBeLessThanOrEqual(Math.max(...before) + 1);
   expect(Math.max(...after)).toBe(Math.max(...all));
   expect((await stat(second)).size).toBeGreaterThan(0);
+});
+
+test('--rtmp to a receiver killed mid-stream that never comes back: RTMP_FAILED after the retries, the file kept', async ({ sample }) => {
+  const rec = await sample('full', 16);
+  const url = `rtmp://127.0.0.1:${await freePort()}/live/test`;
+  const one = receiver(url, path.join(outDir, 'gone.flv'));
+  await new Promise((r) => setTimeout(r, 500));
+  const file = path.join(outDir, 'gone.mp4');
+  const child = startCli(['record', rec.url, '-o', file, '--engine', 'render', '--json', '--rtmp', url]);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // 6 s into the stream: past its first part of 4 s.
+  await expect.poll(() => output.includes('"stage":"publish"'), { timeout: 300_000, intervals: [200] }).toBe(true);
+  await new Promise((r) => setTimeout(r, 6000));
+  one.kill('SIGTERM');
+  await one;
+  const run = await finished(child);
+  expect(run.exitCode, run.stderr).toBe(54);
+  // It broke some way in, not at the start, and was retried from there.
+  expect(run.events.find((e) => e.type === 'error')).toMatchObject({ code: 'RTMP_FAILED', message: expect.stringMatching(/failed 4 times in a row at [1-9]\d*\.\d s/) });
+  expect(run.events.filter((e) => e.type === 'warning' && /resuming from the part at \d+\.\d s .*retry \d of 3/.test(String(e.message)))).toHaveLength(3);
+  // The file was still written and checked.
+  expect((await probeMedia(file, { tools })).video?.codec).toBe('h264');
+  await expect.poll(() => processesMentioning(`bbb-capture-owner=${child.pid}`), { timeout: 10_000 }).toEqual([]);
 });
 
 test('--rtmp to a server that refuses: RTMP_FAILED after the retries, the file kept', async ({ sample }) => {

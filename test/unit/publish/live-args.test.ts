@@ -34,6 +34,8 @@ describe('liveStreamArgs', () => {
     const args = liveStreamArgs(url);
     expect(args.indexOf('-re')).toBeLessThan(args.indexOf('-i'));
     expect(argAfter(args, '-i')).toBe('pipe:0');
+    // It starts on the first part alone, not once a second one is rendered.
+    expect(Number(argAfter(args, '-analyzeduration'))).toBeLessThanOrEqual(1_000_000);
     expect(argAfter(args, '-progress')).toBe('pipe:1');
     expect(argAfter(args, '-c')).toBe('copy');
     expect(args.slice(-3)).toEqual(['-f', 'flv', url]);
