@@ -39,6 +39,18 @@ export interface EngineRun {
   workDir: string;
   /** Where to write the result (the job verifies and renames it). */
   output: string;
+  /** Render engine: told of each encoded segment as it is ready (`--rtmp` streams them live). */
+  segments?: SegmentSink | undefined;
+}
+
+/** Takes the render engine's segments as they are encoded, before the whole is joined. */
+export interface SegmentSink {
+  /** Longest segment, ms: the live stream starts once the first is rendered. */
+  maxSegmentMs: number;
+  /** The export (ms of the recording) and its segments, once planned, before any is rendered. */
+  planned(span: { fromMs: number; toMs: number }, segments: ReadonlyArray<{ startMs: number; endMs: number }>): void;
+  /** Segment `index` is encoded into `file` (video only, opening on a keyframe; kept until the job ends). */
+  encoded(index: number, file: string): void;
 }
 
 /** What every engine reports. */

@@ -50,7 +50,7 @@ export interface JobOptions extends Omit<RecordOptions, 'output'> {
   cards?: CardOptions | null | undefined;
   /** `-o -`: the finished, verified file goes to this stream (stdout) instead of a file; work files go under `workRoot`. */
   pipe?: { stream: NodeJS.WritableStream; workRoot: string } | undefined;
-  /** `--rtmp URL`: the finished export is re-streamed there at real-time pace (H.264 + AAC in FLV). */
+  /** `--rtmp URL`: the talk is streamed there at real-time pace (H.264 + AAC in FLV): live from the render's parts, or the finished export. */
   rtmpUrl?: string | undefined;
 }
 

@@ -36,6 +36,7 @@ import { isAudioFormat } from '../engines/audio/audio-format.js';
 import { exportAudio, type AudioOutput } from '../engines/audio/export-audio.js';
 import { runProcess } from '../process/run-process.js';
 import { restreamRtmp, type RestreamResult } from '../publish/restream-rtmp.js';
+import { startLiveStream, type LiveStream } from '../publish/stream-live-parts.js';
 import { streamableCopyArgs } from '../publish/streamable-copy-args.js';
 import { streamFileTo } from '../publish/stream-file-to.js';
 import { chooseEngine } from './choose-engine.js';
@@ -111,6 +112,8 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
     : path.resolve(options.output ?? `${defaultOutputBase(head.info)}.${options.format}`);
   const out = await openOutputWorkDir(output);
   const format = options.format;
+  // `--rtmp` with the render engine: streamed live as the parts are rendered (set once the engine is chosen).
+  let live: LiveStream | undefined;
   /**
    * Verifies the files, then gives them their final names, or (`-o -`) streams the one file, in
    * its streamable form, exactly as verified; then re-streams it live (`--rtmp`). `added`: seconds
@@ -158,6 +161,7 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
       await out.commit([...files.map((f) => f.file), ...more.extra], options.replace);
       main = output;
     }
+    if (live) return { checks, rtmp: await live.done };
     if (options.rtmpUrl !== undefined) {
       emit({ type: 'stage', stage: 'publish', message: `streaming to ${options.rtmpUrl.replace(/\/[^/]*$/, '/…')} in real time ${(duration + more.added).toFixed(1)} s)` });
       return {
@@ -252,6 +256,18 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
     limit(seconds, decision.engine === 'render' ? 'render' : 'capture');
 
     const composing = plan !== null && !plan.onlyContent;
+    // Live only where the rendered segments are the final picture: a composed layout, cards or
+    // burnt captions are made from the whole export, which is then streamed once cut.
+    if (options.rtmpUrl !== undefined && decision.engine === 'render' && !composing && !cardPictures && options.captions !== 'burn' && !options.videoOnly)
+      live = startLiveStream({
+        url: options.rtmpUrl,
+        audioSource: recording.files.media,
+        audioBitrate: options.audioBitrate,
+        workDir: out.workDir,
+        tools: options.tools,
+        signal: options.signal,
+        onEvent: emit,
+      });
     const engineFile = composing ? path.join(out.workDir, `content.${options.format}`) : out.partialOf(output);
     const run: EngineRun = {
       recording,
@@ -259,6 +275,7 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
       options: { ...options, format, ...page, workers: options.workers, hybrid: options.hybrid, videoOnly: options.videoOnly },
       workDir: out.workDir,
       output: engineFile,
+      segments: live?.sink,
     };
     const engineOutput = decision.engine === 'render' ? await renderRecording(run) : await captureRecording(run);
     await browser.close();
@@ -335,6 +352,8 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
     if (options.signal?.aborted) throw abortError(options.signal);
     throw toCaptureError(error);
   } finally {
+    // The live stream reads its parts from the work directory: it stops before that goes.
+    await live?.stop(new CaptureError('ABORTED', 'the job ended before the live stream did'));
     await browser?.close().catch(() => undefined);
     const kept = await out.cleanup(options.keepTemp);
     if (kept) emit({ type: 'log', source: 'ffmpeg', line: `kept work files in ${kept}` });

@@ -1,7 +1,8 @@
 /**
  * `--rtmp URL`: the finished export sent to a live-streaming server at real-time pace, after the
- * export and its checks (from the file, for both engines: a stream started before the file is
- * verified could not be taken back). A dropped connection is retried from the last position ffmpeg
+ * export and its checks: for the capture engine, and for a render whose final picture is made
+ * from the whole export (a composed layout, cards, burnt captions; otherwise stream-live-parts.ts
+ * streams the render's parts as they come). A dropped connection is retried from the last position ffmpeg
  * reported sending (`-progress` out_time), after a pause that grows with each attempt; a server
  * that keeps refusing is RTMP_FAILED once the retries are spent. Progress made since the last drop
  * earns the stream its retries back: a long talk may survive several short outages.
@@ -13,6 +14,7 @@ import type { RecordEvent } from '../job/record-events.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { startProcess } from '../process/run-process.js';
 import { parseOutTime } from './parse-out-time.js';
+import { redactRtmpUrl } from './redact-rtmp-url.js';
 import { rtmpArgs } from './rtmp-args.js';
 
 /** Options of restreamRtmp. */
@@ -36,10 +38,7 @@ export interface RestreamResult {
   resumedFrom: number[];
 }
 
-/** The URL without its stream key (the last path part), for messages and logs. */
-function redact(url: string): string {
-  return url.replace(/\/[^/]*$/, '/…');
-}
+const redact = redactRtmpUrl;
 
 /** `text` with every mention of `url` redacted. */
 function hideKey(text: string, url: string): string {

@@ -8,7 +8,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -90,6 +90,27 @@ function receiver(url: string, file: string): ResultPromise {
     reject: false,
     stdin: 'ignore',
   });
+}
+
+/**
+ * A TCP relay in front of a receiver: notes when the sender's bytes passed `bytes` (past the RTMP
+ * handshake and commands, a few KB: media is flowing), so the test sees when the stream really started.
+ */
+async function relay(port: number, to: number, bytes: number): Promise<{ server: Server; firstMediaAt: () => number | undefined }> {
+  let total = 0;
+  let at: number | undefined;
+  const server = createServer((client) => {
+    const upstream = connect(to, '127.0.0.1');
+    client.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (at === undefined && total > bytes) at = Date.now();
+    });
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { server, firstMediaAt: () => at };
 }
 
 /** Camera code values shown by a video (the webcam frames it delivered). */
@@ -193,6 +214,8 @@ test('--rtmp streams the export to a live receiver: every webcam frame, A/V with
   const run = await finished(startCli(['record', rec.url, '-o', file, '--engine', 'render', '--json', '--rtmp', url]));
   expect(run.exitCode, run.stderr).toBe(0);
   expect(run.events.some((e) => e.type === 'stage' && e.stage === 'publish')).toBe(true);
+  // The render engine streams its parts as they are ready.
+  expect(run.events.find((e) => e.type === 'result')).toMatchObject({ rtmp: { live: true } });
   // Real time: the stream alone takes the talk's length.
   expect(Date.now() - started).toBeGreaterThan(5000);
   await listening;
@@ -204,7 +227,8 @@ test('--rtmp streams the export to a live receiver: every webcam frame, A/V with
 });
 
 test('--rtmp to a receiver killed mid-stream and restarted: resumed where it broke, nothing lost', async ({ sample }) => {
-  const rec = await sample('full', 8);
+  // Streamed live in parts of 4 s: long enough that the break falls past the first part.
+  const rec = await sample('full', 16);
   const url = `rtmp://127.0.0.1:${await freePort()}/live/test`;
   const first = path.join(outDir, 'first.flv');
   const second = path.join(outDir, 'second.flv');
@@ -214,17 +238,21 @@ test('--rtmp to a receiver killed mid-stream and restarted: resumed where it bro
   const child = startCli(['record', rec.url, '-o', file, '--engine', 'render', '--json', '--rtmp', url]);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  // Once the stream has run 3 s of the 8, the receiver goes away and another comes up in its place.
+  // Once the stream has run 6 s of the 16, the receiver goes away and another comes up in its place.
   await expect.poll(() => output.includes('"stage":"publish"'), { timeout: 300_000, intervals: [200] }).toBe(true);
-  await new Promise((r) => setTimeout(r, 3000));
+  await new Promise((r) => setTimeout(r, 6000));
   one.kill('SIGTERM'); // it still closes its file, so what it got can be decoded
   await one;
   const restarted = receiver(url, second);
   const run = await finished(child);
   expect(run.exitCode, run.stderr).toBe(0);
   await restarted;
-  const result = run.events.find((e) => e.type === 'result') as { rtmp?: { resumedFrom: number[] } };
+  const result = run.events.find((e) => e.type === 'result') as { rtmp?: { live?: boolean; resumedFrom: number[] } };
+  expect(result.rtmp?.live).toBe(true);
   expect(result.rtmp?.resumedFrom).toHaveLength(1);
+  // At the start of a part after the first (parts start every 4 s).
+  expect(result.rtmp!.resumedFrom[0]! % 4).toBe(0);
+  expect(result.rtmp!.resumedFrom[0]).toBeGreaterThan(0);
   expect(run.events.some((e) => e.type === 'warning' && /resuming/.test(String(e.message)))).toBe(true);
   const all = await cameraFrames(file);
   const [before, after] = [await cameraFrames(first), await cameraFrames(second)];
@@ -237,6 +265,30 @@ test('--rtmp to a receiver killed mid-stream and restarted: resumed where it bro
   expect((await stat(second)).size).toBeGreaterThan(0);
 });
 
+test('--rtmp to a receiver killed mid-stream that never comes back: RTMP_FAILED after the retries, the file kept', async ({ sample }) => {
+  const rec = await sample('full', 16);
+  const url = `rtmp://127.0.0.1:${await freePort()}/live/test`;
+  const one = receiver(url, path.join(outDir, 'gone.flv'));
+  await new Promise((r) => setTimeout(r, 500));
+  const file = path.join(outDir, 'gone.mp4');
+  const child = startCli(['record', rec.url, '-o', file, '--engine', 'render', '--json', '--rtmp', url]);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // 6 s into the stream: past its first part of 4 s.
+  await expect.poll(() => output.includes('"stage":"publish"'), { timeout: 300_000, intervals: [200] }).toBe(true);
+  await new Promise((r) => setTimeout(r, 6000));
+  one.kill('SIGTERM');
+  await one;
+  const run = await finished(child);
+  expect(run.exitCode, run.stderr).toBe(54);
+  // It broke some way in, not at the start, and was retried from there.
+  expect(run.events.find((e) => e.type === 'error')).toMatchObject({ code: 'RTMP_FAILED', message: expect.stringMatching(/failed 4 times in a row at [1-9]\d*\.\d s/) });
+  expect(run.events.filter((e) => e.type === 'warning' && /resuming from the part at \d+\.\d s .*retry \d of 3/.test(String(e.message)))).toHaveLength(3);
+  // The file was still written and checked.
+  expect((await probeMedia(file, { tools })).video?.codec).toBe('h264');
+  await expect.poll(() => processesMentioning(`bbb-capture-owner=${child.pid}`), { timeout: 10_000 }).toEqual([]);
+});
+
 test('--rtmp to a server that refuses: RTMP_FAILED after the retries, the file kept', async ({ sample }) => {
   const rec = await sample('full', 5);
   const url = `rtmp://127.0.0.1:${await freePort()}/live/test`;
@@ -246,4 +298,53 @@ test('--rtmp to a server that refuses: RTMP_FAILED after the retries, the file k
   expect(run.events.find((e) => e.type === 'error')).toMatchObject({ code: 'RTMP_FAILED', message: expect.stringMatching(/failed 4 times/) });
   expect(run.events.filter((e) => e.type === 'warning' && /retry \d of 3/.test(String(e.message)))).toHaveLength(3);
   expect((await probeMedia(file, { tools })).video?.codec).toBe('h264');
+});
+
+test('--rtmp with the render engine streams live: media flows before the render is done, the stream measured like a file', async ({ sample }) => {
+  const rec = await sample('full', 30);
+  const port = await freePort();
+  const url = `rtmp://127.0.0.1:${port}/live/test`;
+  const receiverPort = await freePort();
+  const received = path.join(outDir, 'live-parts.flv');
+  const listening = receiver(`rtmp://127.0.0.1:${receiverPort}/live/test`, received);
+  // The sender talks to the relay, the relay to the receiver: the relay sees the first media bytes.
+  const { server, firstMediaAt } = await relay(port, receiverPort, 8 * 1024);
+  await new Promise((r) => setTimeout(r, 500));
+  const started = Date.now();
+  const child = startCli(['record', rec.url, '-o', path.join(outDir, 'live-parts.mp4'), '--engine', 'render', '--json', '--rtmp', url]);
+  let output = '';
+  let renderedAt: number | undefined;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    // Every part rendered and encoded: the engine joins them for the file next.
+    if (renderedAt === undefined && output.includes('"stage":"mux"')) renderedAt = Date.now();
+  });
+  const run = await finished(child);
+  server.close();
+  expect(run.exitCode, run.stderr).toBe(0);
+  await listening;
+  const result = run.events.find((e) => e.type === 'result') as { rtmp?: { live?: boolean; parts?: number; resumedFrom?: number[] } };
+  expect(result.rtmp).toMatchObject({ live: true, resumedFrom: [] });
+  expect(result.rtmp?.parts).toBeGreaterThanOrEqual(3);
+  const mediaAt = firstMediaAt();
+  expect(mediaAt, 'media reached the receiver').toBeDefined();
+  expect(renderedAt, 'the render finished').toBeDefined();
+  test.info().annotations.push({
+    type: 'live',
+    description: JSON.stringify({
+      parts: result.rtmp?.parts,
+      firstMediaS: (mediaAt! - started) / 1000,
+      renderDoneS: (renderedAt! - started) / 1000,
+      totalS: (Date.now() - started) / 1000,
+    }),
+  });
+  expect(mediaAt!).toBeLessThan(renderedAt!);
+  // Held to what a file of the render engine is held to.
+  const report = await meter(received, rec.dir);
+  expect(report.streams).toEqual({ video: true, audio: true });
+  expect(report.cameras.map((c) => c.deliveredRatio)).toEqual([1]);
+  expect(Math.abs(report.avSyncMs!)).toBeLessThanOrEqual(5);
+  expect(Math.abs(report.audio.offsetMs!)).toBeLessThanOrEqual(5);
+  expect(report.audio.burstsMatched).toBe(report.audio.burstsExpected);
+  expect(Math.abs(report.durationErrorMs)).toBeLessThanOrEqual(60);
 });

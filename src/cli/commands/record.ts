@@ -246,7 +246,7 @@ export function registerRecord(program: Command, context: CliContext): void {
     .addOption(new Option('--workers <n>', 'render engine: player pages rendering parts of the timeline in parallel').argParser(parseAmount).default(1))
     .option(
       '--rtmp <url>',
-      'after the export, stream it in real time to this RTMP server (rtmp://host/app/key; H.264 + AAC in FLV, mp4 or mkv only); a dropped connection is resumed where it broke, a few times',
+      'stream the talk in real time to this RTMP server (rtmp://host/app/key; H.264 + AAC in FLV, mp4 or mkv only): while rendering with the render engine, once the export is cut otherwise; a dropped connection is resumed where it broke, a few times',
     )
     .option('--no-hybrid', "render engine: let the page draw every webcam and screen-share frame instead of compositing them from the recording's files (slower; for comparison)")
     .option('--chapters-file <file>', 'also write the chapters beside the video: WebVTT chapters, or JSON [{start, end, title}] when the name ends in .json')

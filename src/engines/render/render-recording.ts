@@ -81,7 +81,8 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
     const videoTimes = { webcams: showsWebcams ? recording.frameTimesMs.webcams : [], screenshare: recording.frameTimesMs.screenshare };
     const pageFrames = pageVideoFrames(videoTimes, recording.shares);
     const instants = computeChangeInstants(timelineTimes(recording.docs), { fromMs, toMs, maxHoldMs: MAX_HOLD_MS });
-    const segments = splitSegments(instants, fromMs, toMs, segmentLengthMs(toMs - fromMs, options.workers));
+    const segments = splitSegments(instants, fromMs, toMs, Math.min(segmentLengthMs(toMs - fromMs, options.workers), run.segments?.maxSegmentMs ?? Number.POSITIVE_INFINITY));
+    run.segments?.planned({ fromMs, toMs }, segments);
     const workers = Math.min(options.workers, segments.length);
     const sources = {
       webcams: showsWebcams ? { file: recording.files.media, frameTimesMs: videoTimes.webcams, matrix: recording.matrices.webcams } : undefined,
@@ -154,6 +155,7 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
             missingCode: 'FFMPEG_MISSING',
           });
           if (!options.keepTemp) await Promise.all(frames.map((f) => rm(path.join(workDir, f.file), { force: true })));
+          run.segments?.encoded(segment.index, output);
           return output;
         });
         // Failures surface when all are awaited; avoid an unhandled rejection meanwhile.
