@@ -143,3 +143,33 @@ test('a caption file that is not WebVTT: a warning, no caption track, the video 
   expect(probe.streams.filter((s) => s.codec_type === 'video')).toHaveLength(1);
   expect(probe.format.tags?.title).toBe(rec.truth.meetingName);
 });
+
+test('the podcast version (m4a, mp3, opus) has the chapters of the video: in the file, in --chapters-file, on a part; none with --no-chapters', async ({ sample }) => {
+  const rec = await sample('full', 40);
+  const expected = await expectedChapters(rec);
+  // M4A: a chapter track (and Nero chpl); MP3: ID3v2 CHAP frames; Ogg: CHAPTERnn comments. ffprobe reads each back.
+  for (const format of ['m4a', 'mp3', 'opus'] as const) {
+    const chaptersFile = path.join(outDir, `podcast-${format}-chapters.json`);
+    const { file } = await record(rec, `podcast.${format}`, ['--format', format, '--chapters-file', chaptersFile]);
+    const probe = await ffprobe(file);
+    expect(probe.streams.filter((s) => s.codec_type === 'audio')).toHaveLength(1);
+    const chapters = probe.chapters.map((c) => ({ start: Number(c.start_time), title: c.tags?.title }));
+    expect(chapters, format).toEqual(expected);
+    // Each ends where the next starts, the last with the sound (Ogg keeps only starts: its last ends with the stream).
+    probe.chapters.slice(0, -1).forEach((c, i) => {
+      expect(Number(c.end_time)).toBeCloseTo(Number(probe.chapters[i + 1]!.start_time), 3);
+    });
+    expect(Number(probe.chapters.at(-1)!.end_time)).toBeCloseTo(rec.truth.duration, 1);
+    const written = JSON.parse(await readFile(chaptersFile, 'utf8')) as Array<{ start: number; title: string }>;
+    expect(written.map((c) => ({ start: c.start, title: c.title }))).toEqual(expected);
+    expect(probe.format.tags?.title ?? probe.streams[0]!.tags?.title).toBe(rec.truth.meetingName);
+  }
+
+  const part = await ffprobe((await record(rec, 'podcast-part.m4a', ['--from', '2', '--to', '6'])).file);
+  const slideAtTwo = expected.filter((c) => c.start <= 2).at(-1)!;
+  expect(part.chapters.map((c) => [Number(c.start_time), Number(c.end_time), c.tags?.title])).toEqual([[0, 4, slideAtTwo.title]]);
+
+  const none = await ffprobe((await record(rec, 'podcast-none.mp3', ['--no-chapters'])).file);
+  expect(none.chapters).toEqual([]);
+  expect(none.format.tags?.title).toBe(rec.truth.meetingName);
+});
