@@ -12,6 +12,7 @@ import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { runProcess } from '../process/run-process.js';
 import { cardMuxArgs, cardVideoArgs, concatScript, introFrames, joinCopyArgs, joinedChapters, joinReencodeArgs, type CardAudio } from './build-card-join-args.js';
 import type { CardOptions } from './card-options.js';
+import { matroskaIntro } from './matroska-intro.js';
 import { planCardJoin } from './plan-card-join.js';
 import { mainParameterSets, probeMainOutput } from './probe-main-output.js';
 import type { CardPictures } from './render-cards.js';
@@ -46,7 +47,10 @@ export async function joinCards(
   const plan = planCardJoin(probe, options.format);
   if (plan.mode === 'reencode') options.onEvent({ type: 'warning', message: plan.reason });
   const video = probe.video!;
-  const intro = pictures.intro ? cards.length : 0;
+  // Matroska (no edit lists) places the export where the intro's whole AAC frames end: see matroska-intro.ts.
+  const mkvIntro =
+    plan.mode === 'copy' && options.format === 'mkv' && pictures.intro ? matroskaIntro(cards.length, probe.audio?.sampleRate ?? null, plan.fps, video.firstDts) : null;
+  const intro = mkvIntro?.duration ?? (pictures.intro ? cards.length : 0);
   const outro = pictures.outro ? cards.length : 0;
   const audio: CardAudio | null = probe.audio
     ? { file: cards.audio, sampleRate: probe.audio.sampleRate, channels: probe.audio.channels, layout: probe.audio.layout, bitrate: options.audioBitrate }
@@ -79,7 +83,7 @@ export async function joinCards(
   const parts: Array<{ file: string; duration: number }> = [];
   const encode = async (which: 'intro' | 'outro', picture: string, length: number): Promise<string> => {
     const raw = path.join(options.workDir, `card-${which}.h264`);
-    const frames = which === 'intro' ? introFrames(length, plan.fps, video.firstDts) : Math.max(1, Math.round(length * plan.fps));
+    const frames = which === 'intro' ? (mkvIntro?.frames ?? introFrames(length, plan.fps, video.firstDts)) : Math.max(1, Math.round(length * plan.fps));
     await ffmpeg(
       cardVideoArgs({ picture, fps: plan.fps, frames, width: video.width, height: video.height, profile: plan.profile, level: plan.level, colour: video.colour, output: raw }),
       `ffmpeg (${which} card)`,
@@ -88,12 +92,13 @@ export async function joinCards(
     await writeFile(raw, Buffer.concat([sets, await readFile(raw)]));
     const file = path.join(options.workDir, `card-${which}.${ext}`);
     await ffmpeg(
-      cardMuxArgs({ video: raw, fps: plan.fps, audio, position: which, length, timescale: video.timescale, format: options.format, output: file }),
+      // A Matroska intro's sound is cut like an outro's: from zero, in whole frames.
+      cardMuxArgs({ video: raw, fps: plan.fps, audio, position: mkvIntro ? 'outro' : which, length, timescale: video.timescale, format: options.format, output: file }),
       `ffmpeg (${which} card)`,
     );
     return file;
   };
-  if (pictures.intro) parts.push({ file: await encode('intro', pictures.intro, intro), duration: intro });
+  if (pictures.intro) parts.push({ file: await encode('intro', pictures.intro, cards.length), duration: intro });
   parts.push({ file: main, duration: probe.duration });
   if (pictures.outro) parts.push({ file: await encode('outro', pictures.outro, outro), duration: outro });
   const script = path.join(options.workDir, 'cards.ffconcat');

@@ -69,6 +69,9 @@ export function validateJobOptions(options: JobOptions): void {
   if (isAudioFormat(options.format) && options.compose)
     throw new CaptureError('USAGE', `--format ${options.format} is sound only: composed layouts and --split need a video format (mp4, mkv or webm)`);
   if (isAudioFormat(options.format) && options.cards) throw new CaptureError('USAGE', `--format ${options.format} is sound only: title and credits cards need a video format`);
+  if (isAudioFormat(options.format) && options.poster) throw new CaptureError('USAGE', `--format ${options.format} is sound only: --poster needs a video format`);
+  if (isAudioFormat(options.format) && options.captions === 'burn')
+    throw new CaptureError('USAGE', `--format ${options.format} is sound only: --captions burn needs a video format`);
   if (isAudioFormat(options.format) && options.videoOnly) throw new CaptureError('USAGE', `--format ${options.format} is sound only: a video-only part needs mp4 or mkv`);
   if (options.rtmpUrl !== undefined && options.format !== 'mp4' && options.format !== 'mkv')
     throw new CaptureError('USAGE', `--rtmp sends H.264 + AAC in FLV: use --format mp4 or mkv (got ${options.format})`);

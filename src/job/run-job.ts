@@ -192,17 +192,21 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
       const recording = await opening;
       const decision = chooseEngine(options.engine, { format, externalVideos: recording.externalVideos, clockContract: undefined })!;
       emit({ type: 'engine', engine: 'none', reason: decision.reason });
-      const audio = await exportAudio(recording, out.partialOf(output), {
+      const { audio, files: besides } = await exportAudio(recording, out.partialOf(output), {
         format,
         from: options.from,
         to: options.to,
         audioBitrate: options.audioBitrate,
         streamable: options.pipe !== undefined,
+        chapters: options.chapters,
+        chaptersFile: options.chaptersFile,
+        workDir: out.workDir,
+        partialOf: out.partialOf,
         tools: options.tools,
         signal: options.signal,
         onEvent: emit,
       });
-      const delivered = await deliver([{ file: output, partial: out.partialOf(output) }], audio.duration, { audio: true, video: false });
+      const delivered = await deliver([{ file: output, partial: out.partialOf(output) }], audio.duration, { audio: true, video: false }, { added: 0, extra: besides });
       emit({ type: 'stage', stage: 'done', message: options.pipe ? 'wrote the sound to stdout' : `wrote ${output}` });
       return { ...audio, output: options.pipe ? '-' : output, recording: head.info, engineReason: decision.reason, wallMs: Date.now() - wallStart, ...delivered };
     }

@@ -8,9 +8,8 @@
  * its track and a warning, never the export. The chapters file and the poster, if asked for, are
  * written under partial names for the job to commit with the video.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CaptureError } from '../errors.js';
 import type { RecordEvent } from '../job/record-events.js';
 import type { CaptionsMode } from '../job/record-options.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
@@ -22,14 +21,15 @@ import { burnCaptionsArgs } from './build-burn-captions-args.js';
 import type { OutputFormat } from './build-mux-args.js';
 import { posterArgs } from './build-poster-args.js';
 import { publishingArgs, type SubtitleTrack } from './build-publishing-args.js';
-import { chaptersFileText } from './chapters-file-text.js';
 import { ffmetadataFile } from './ffmetadata-file.js';
 import { findChapters, type Chapter } from './find-chapters.js';
 import { iso6392Language } from './iso639-2-language.js';
 import { parseWebVtt } from './parse-webvtt.js';
+import { partialFileFor } from './partial-file-for.js';
 import { publishingTags } from './publishing-tags.js';
 import { serializeWebVtt } from './serialize-webvtt.js';
 import { shiftWebVtt } from './shift-webvtt.js';
+import { writeChaptersFile } from './write-chapters-file.js';
 
 /** What of the recording the step reads. */
 export interface PublishingSources {
@@ -131,19 +131,14 @@ export async function addPublishingTracks(options: AddPublishingTracksOptions): 
   await rename(published, options.video);
 
   const files: string[] = [];
-  const partial = async (file: string) => {
-    const target = options.partialOf(file);
-    try {
-      await mkdir(path.dirname(target), { recursive: true });
-    } catch (error) {
-      throw new CaptureError('OUTPUT_NOT_WRITABLE', `cannot write to ${path.dirname(target)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-        cause: error,
-      });
-    }
+  const partial = (file: string) => {
     files.push(file);
-    return target;
+    return partialFileFor(file, options.partialOf);
   };
-  if (choices.chaptersFile) await writeFile(await partial(choices.chaptersFile), chaptersFileText(choices.chaptersFile, chapters));
+  if (choices.chaptersFile) {
+    await writeChaptersFile(choices.chaptersFile, chapters, options.partialOf);
+    files.push(choices.chaptersFile);
+  }
   if (choices.poster) {
     let at = choices.poster.at ?? (chapters[0] ? chapters[0].start + POSTER_DELAY_S : 0);
     if (at >= duration) {

@@ -3,12 +3,15 @@
  * the output decoded: it is the export plus both cards, the intro is shown (not black, not the
  * export's first picture) and silent, and the export inside it is unchanged: its video packets are
  * the same bytes (it was not re-encoded) and its tone bursts sit exactly the intro's length later.
- * A template that never finishes loading stops the job with CARD_FAILED before the export starts.
+ * The same for Matroska, whose join is also checked to decode without an error and to move the
+ * export's chapters and caption cues with it. A template that never finishes loading stops the
+ * job with CARD_FAILED before the export starts.
  */
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseWebVtt } from '../../src/mux/parse-webvtt.js';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
 import { runProcess, runProcessBinary } from '../../src/process/run-process.js';
 import { analyseAudio } from '../../src/verify/analyse-audio.js';
@@ -121,6 +124,148 @@ test('--intro/--outro default: the export plus both cards, the intro shown and s
     expect(Math.abs(t - burstsMain.onsets[i]!)).toBeLessThan(0.0005);
   });
   expect(burstsOut.onsets.filter((t) => t < CARD)).toEqual([]);
+});
+
+interface ChapterProbe {
+  chapters?: Array<{ start_time: string; end_time: string; tags?: { title?: string } }>;
+}
+
+/** The file's chapters: [start, end, title], seconds. */
+async function chaptersOf(file: string): Promise<Array<[number, number, string]>> {
+  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-show_chapters', '-of', 'json', file], {
+    label: 'ffprobe',
+    failureCode: 'FFMPEG_FAILED',
+    missingCode: 'FFMPEG_MISSING',
+  });
+  return ((JSON.parse(stdout) as ChapterProbe).chapters ?? []).map((c) => [Number(c.start_time), Number(c.end_time), c.tags?.title ?? '']);
+}
+
+/** When the file's last picture ends, seconds (its last packet's time plus its duration). */
+async function videoEnd(file: string): Promise<number> {
+  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file], {
+    label: 'ffprobe',
+    failureCode: 'FFMPEG_FAILED',
+    missingCode: 'FFMPEG_MISSING',
+  });
+  return Math.max(
+    ...stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(',').map(Number))
+      .map(([pts, duration]) => pts! + (duration || 0)),
+  );
+}
+
+/** When each video packet of the file is shown, seconds, in order. */
+async function videoPacketTimes(file: string): Promise<number[]> {
+  const { stdout } = await runProcess(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file], {
+    label: 'ffprobe',
+    failureCode: 'FFMPEG_FAILED',
+    missingCode: 'FFMPEG_MISSING',
+  });
+  return stdout
+    .trim()
+    .split('\n')
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+/** The cues of the file's first subtitle track, decoded by ffmpeg back to WebVTT. */
+async function cuesOf(file: string): Promise<Array<{ start: number; end: number; text: string }>> {
+  const { stdout } = await run(['-v', 'error', '-i', file, '-map', '0:s:0', '-f', 'webvtt', '-']);
+  const parsed = parseWebVtt(stdout);
+  if (!parsed.ok) throw new Error(`ffmpeg wrote no WebVTT: ${parsed.reason}`);
+  return parsed.file.cues.map((c) => ({ start: c.start, end: c.end, text: c.text }));
+}
+
+// H.264 + AAC in Matroska is joined packet for packet too; Matroska has no edit lists, so the
+// export follows the intro's sound in whole AAC frames (matroska-intro.ts). The joined file decodes
+// without an error, is the export plus both cards, and its pictures, sound, chapters and caption
+// cues are the export's moved by the intro's length.
+test('--intro/--outro default joined to mkv: decodes cleanly, the export copied, its pictures, sound, chapters and captions moved by the intro', async ({ sample }) => {
+  const rec = await sample('full', 10);
+  const dir = await mkdtemp(path.join(outDir, 'mkv-'));
+  const file = path.join(dir, 'cards.mkv');
+  const cli = await runCli(
+    ['record', rec.url, '-o', file, '--resolution', '1280x720', '--intro', 'default', '--outro', 'default', '--card-length', String(CARD), '--keep-temp', '--json'],
+    { timeoutMs: 840_000 },
+  );
+  expect(cli.exitCode, `record failed: ${cli.stderr}`).toBe(0);
+  const result = cli.events.find((e) => e.type === 'result')!;
+  expect(result.engine).toBe('render');
+  // Matroska joins the export where the intro's whole AAC frames end (2 s: 94 frames, 2.0053 s).
+  const { copied, added } = result.cards as { copied: boolean; added: number };
+  expect(copied).toBe(true);
+  expect(added).toBeGreaterThanOrEqual(2 * CARD);
+  expect(added).toBeLessThan(2 * CARD + 0.022);
+  const work = (await readdir(dir)).find((n) => n.startsWith('.bbb-capture-'))!;
+  const main = path.join(dir, work, 'main.mkv');
+
+  // Plays through: every picture and sound packet decodes without a word from ffmpeg (the cues
+  // are decoded below). Timed in milliseconds, as Matroska keeps them: the null muxer's default
+  // (one tick per frame at the average rate) would itself merge the exports' unevenly spaced frames.
+  const decoded = await run(['-hide_banner', '-nostdin', '-v', 'error', '-i', file, '-map', '0:v', '-map', '0:a', '-enc_time_base:v', '1:1000', '-f', 'null', '-']);
+  expect(decoded.stderr.trim()).toBe('');
+
+  const [out, before] = await Promise.all([probeMedia(file, { tools }), probeMedia(main, { tools })]);
+  expect(out.video?.codec).toBe('h264');
+  // Within a frame of video, or an Opus packet (20 ms) of sound where that is longer.
+  const slack = 1 / 30 + 0.021;
+  expect(Math.abs(out.duration - (before.duration + added))).toBeLessThanOrEqual(slack);
+  // Matroska gives no stream durations: the end of the last picture, from the packets.
+  const [videoOut, videoMain] = await Promise.all([videoEnd(file), videoEnd(main)]);
+  expect(Math.abs(videoOut - (videoMain + added))).toBeLessThanOrEqual(slack);
+
+  // The export's chapters, moved by the intro, between a chapter for each card.
+  const chapters = await chaptersOf(file);
+  const mainChapters = await chaptersOf(main);
+  expect(mainChapters.length).toBeGreaterThan(1);
+  const intro = chapters[0]![1];
+  expect(chapters[0]![0]).toBe(0);
+  expect(chapters[0]![2]).toBe('Title');
+  expect(intro).toBeCloseTo(added - CARD, 3);
+  // Matroska keeps milliseconds: each time within one of the export's, moved.
+  const near = (a: number, b: number) => Math.abs(a - b) <= 0.0015;
+  const moved = chapters.slice(1, -1);
+  expect(moved.map((c) => c[2])).toEqual(mainChapters.map((c) => c[2]));
+  moved.forEach(([start, end], i) => {
+    expect(near(start - intro, mainChapters[i]![0]) && near(end - intro, mainChapters[i]![1]), `chapter ${i}: ${start}-${end} vs ${mainChapters[i]}`).toBe(true);
+  });
+  expect(chapters.at(-1)![2]).toBe('Credits');
+  expect(chapters.at(-1)![1]).toBeCloseTo(before.duration + added, 1);
+
+  // The export's caption cues, moved by the intro.
+  const [cues, mainCues] = await Promise.all([cuesOf(file), cuesOf(main)]);
+  expect(mainCues.length).toBeGreaterThan(1);
+  expect(cues.map((c) => c.text)).toEqual(mainCues.map((c) => c.text));
+  cues.forEach((c, i) => {
+    expect(near(c.start - intro, mainCues[i]!.start) && near(c.end - intro, mainCues[i]!.end), `cue ${i}: ${c.start}-${c.end} vs ${JSON.stringify(mainCues[i])}`).toBe(true);
+  });
+
+  // A/V across the join: the export's pictures and tone bursts sit exactly the intro's length later.
+  const frames = await videoPacketTimes(main);
+  for (const k of [5, Math.floor(frames.length / 2), frames.length - 5]) {
+    // 10 ms into a picture of the export: the same picture in both files.
+    const t = frames[k]! + 0.01;
+    expect(meanDiff(await greyAt(file, intro + t), await greyAt(main, t)), `the export's picture at ${t.toFixed(3)} s`).toBeLessThan(1);
+  }
+  const [burstsOut, burstsMain] = await Promise.all([
+    analyseAudio({ video: file, tools, burstMs: rec.truth.tones.lengthMs }),
+    analyseAudio({ video: main, tools, burstMs: rec.truth.tones.lengthMs }),
+  ]);
+  expect(burstsMain.onsets.length).toBeGreaterThan(2);
+  const inMain = burstsOut.onsets.filter((t) => t >= intro && t < intro + before.duration).map((t) => t - intro);
+  expect(inMain.length).toBe(burstsMain.onsets.length);
+  inMain.forEach((t, i) => {
+    // Matroska's millisecond timestamps (and the intro's length read back from its chapter) allow 1 ms.
+    expect(Math.abs(t - burstsMain.onsets[i]!), `burst ${i}`).toBeLessThan(0.0015);
+  });
+
+  // Stream-copied: the export's video packets are in the joined file byte for byte.
+  const [sumsOut, sumsMain] = await Promise.all([packetSums(file), packetSums(main)]);
+  const start = sumsOut.indexOf(sumsMain[0]!);
+  expect(start).toBeGreaterThan(0);
+  expect(sumsOut.slice(start, start + sumsMain.length)).toEqual(sumsMain);
 });
 
 test('a card template that never finishes loading stops the job with CARD_FAILED before the export starts', async ({ sample }) => {

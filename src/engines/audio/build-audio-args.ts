@@ -18,6 +18,8 @@ export interface AudioExportPlan {
   /** AAC and Opus bitrate, bits/s (MP3 is VBR by quality). */
   audioBitrate: number;
   tags: { title: string; date: string | undefined; comment: string };
+  /** An ffmetadata file holding the chapters (on the part's timeline), or null for none. */
+  chapters: string | null;
   /** A pipe or FIFO reader: M4A is written fragmented (no seek back to place the index). */
   streamable: boolean;
   output: string;
@@ -68,15 +70,23 @@ export function audioExportArgs(plan: AudioExportPlan): string[] {
     '-y', // the output is the job's own partial file
     '-i',
     plan.source,
+    ...(plan.chapters ? ['-f', 'ffmetadata', '-i', plan.chapters] : []),
     '-map',
     '0:a:0',
+    // The sound only, even from the webcams video. Not -dn: it also drops the text track M4A
+    // carries its chapters in.
     '-vn',
     '-sn',
-    '-dn', // the sound only, even from the webcams video
-    '-map_metadata',
-    '-1', // the media's own tags (encoder, a WebM title) say nothing about the talk
-    '-map_chapters',
+    // The media's own tags (encoder, a WebM title) say nothing about the talk. Global and stream
+    // tags only: a bare `-map_metadata -1` would also strip the chapters' titles.
+    '-map_metadata:g',
     '-1',
+    '-map_metadata:s',
+    '-1',
+    // The talk's chapters, which each container writes its own way: M4A as a chapter track (and
+    // Nero chpl), MP3 as ID3v2 CHAP frames, Ogg as CHAPTERnn comments; none from the media itself.
+    '-map_chapters',
+    plan.chapters ? '1' : '-1',
     // Cut by counting samples from the media's first one: the same cut as the compositor's.
     '-af',
     audioCutFilter(plan.from, plan.duration),

@@ -18,6 +18,8 @@ describe('validateJobOptions', () => {
     [{ format: 'mp3', compose: { layout: { kind: 'presenters' }, split: false } }, /sound only: composed layouts/],
     [{ format: 'opus', compose: { layout: { kind: 'presenters' }, split: true } }, /sound only: composed layouts and --split/],
     [{ format: 'm4a', videoOnly: true, engine: 'render' }, /sound only/],
+    [{ format: 'mp3', poster: { file: 'talk.jpg', at: undefined } }, /sound only: --poster needs a video format/],
+    [{ format: 'opus', captions: 'burn' }, /sound only: --captions burn needs a video format/],
     [{ pipe: { stream: {}, workRoot: '/tmp' }, compose: { layout: { kind: 'presenters' }, split: true } }, /-o - writes one stream/],
     [{ rtmpUrl: 'rtmp://h/app/key', format: 'webm' }, /--rtmp sends H\.264/],
     [{ rtmpUrl: 'rtmp://h/app/key', format: 'm4a' }, /--rtmp sends H\.264/],

@@ -10,6 +10,7 @@ const plan: AudioExportPlan = {
   audioBitrate: 192_000,
   tags: { title: 'Algebra: week 1', date: '2025-01-01', comment: 'abc-123' },
   streamable: false,
+  chapters: null,
   output: '/out/.talk.m4a.partial',
 };
 
@@ -30,8 +31,20 @@ describe('audioExportArgs', () => {
   it("tags the talk (title, date, record id) and drops the media's own tags", () => {
     const args = audioExportArgs(plan);
     expect(valuesOf(args, '-metadata')).toEqual(['title=Algebra: week 1', 'date=2025-01-01', 'comment=abc-123']);
-    expect(valuesOf(args, '-map_metadata')).toEqual(['-1']);
+    expect(valuesOf(args, '-map_metadata:g')).toEqual(['-1']);
+    expect(valuesOf(args, '-map_metadata:s')).toEqual(['-1']);
     expect(valuesOf(audioExportArgs({ ...plan, tags: { ...plan.tags, date: undefined } }), '-metadata')).toEqual(['title=Algebra: week 1', 'comment=abc-123']);
+  });
+
+  it('takes the chapters, with their titles, from an ffmetadata file, and none without one', () => {
+    const args = audioExportArgs({ ...plan, chapters: '/w/chapters.ffmeta' });
+    expect(valuesOf(args, '-i')).toEqual(['/w/media.webm', '/w/chapters.ffmeta']);
+    expect(args.slice(args.indexOf('/w/chapters.ffmeta') - 3, args.indexOf('/w/chapters.ffmeta'))).toEqual(['-f', 'ffmetadata', '-i']);
+    expect(valuesOf(args, '-map_chapters')).toEqual(['1']);
+    // A bare -map_metadata -1 strips the chapters' titles; -dn drops the text track M4A keeps them in.
+    expect(valuesOf(args, '-map_metadata')).toEqual([]);
+    expect(args).not.toContain('-dn');
+    expect(valuesOf(audioExportArgs(plan), '-map_chapters')).toEqual(['-1']);
   });
 
   it('writes AAC in M4A (ipod muxer) with the index first, or fragmented for a pipe', () => {
