@@ -282,7 +282,9 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
       segments: live?.sink,
     };
     const engineOutput = decision.engine === 'render' ? await renderRecording(run) : await captureRecording(run);
-    await browser.close();
+    // Chromium exits while the layout, the tracks and verify run; `finally` waits for it.
+    const closingBrowser = browser.close();
+    closingBrowser.catch(() => undefined);
 
     let files: ComposedFile[] = [{ file: output, partial: engineFile }];
     let composed: Partial<ComposedLayoutResult> = {};

@@ -130,10 +130,17 @@ export async function verifyOutput(options: VerifyOutputOptions): Promise<Output
   if (Math.abs(probe.duration - options.expectedDuration) > tolerance) {
     problems.push(`duration ${probe.duration.toFixed(2)} s, expected ${options.expectedDuration.toFixed(2)} s ±${tolerance} s`);
   }
+  // The two decodes (the whole sound, the video's opening) run side by side: each is one
+  // ffmpeg that mostly waits on a single thread, and the job waits for both.
+  throwIfAborted(options.signal);
+  const checkVideo = probe.video !== null && expectVideo;
+  const [volume, black] = await Promise.all([
+    probe.audio ? run(volumedetectArgs(video), 'measuring the sound level') : undefined,
+    checkVideo ? run(blackdetectArgs(video), 'looking for black frames') : undefined,
+  ]);
   let maxVolumeDb: number | null = null;
-  if (probe.audio) {
-    throwIfAborted(options.signal);
-    maxVolumeDb = parseMaxVolume((await run(volumedetectArgs(video), 'measuring the sound level')).stderr);
+  if (volume) {
+    maxVolumeDb = parseMaxVolume(volume.stderr);
     if (options.expectAudio && (maxVolumeDb === null || maxVolumeDb < silenceDb)) {
       problems.push(`the audio is silent (peak ${maxVolumeDb === null ? 'unknown' : `${maxVolumeDb} dB`}, below ${silenceDb} dB)`);
     }
@@ -141,12 +148,10 @@ export async function verifyOutput(options: VerifyOutputOptions): Promise<Output
     problems.push('no audio stream');
   }
   let leadingBlack = 0;
-  if (probe.video && expectVideo) {
-    throwIfAborted(options.signal);
-    const stderr = (await run(blackdetectArgs(video), 'looking for black frames')).stderr;
+  if (black && probe.video) {
     // blackdetect's times are on ffmpeg's timeline, which starts at the file's first timestamp;
     // the video may start a little later than the audio.
-    leadingBlack = parseLeadingBlack(stderr, Math.max(0, (probe.video.startTime ?? 0) - probe.startTime));
+    leadingBlack = parseLeadingBlack(black.stderr, Math.max(0, (probe.video.startTime ?? 0) - probe.startTime));
     if (leadingBlack > maxBlack) {
       problems.push(`the video starts with ${leadingBlack.toFixed(2)} s of black${leadingBlack >= BLACK_WINDOW_S - 0.05 ? ' or more' : ''} (allowed ${maxBlack} s)`);
     }

@@ -96,6 +96,11 @@ export interface JoinPlan {
   segmentList: string;
   /** The recording's media (webcams video or audio file) for the audio; undefined = no audio. */
   audioSource: string | undefined;
+  /**
+   * audioSource is the part's sound already cut and encoded (audioTrackArgs): its packets are
+   * copied, not cut and encoded again.
+   */
+  audioEncoded?: boolean | undefined;
   /** Start of the exported part in the media, seconds. */
   from: number;
   duration: number;
@@ -127,7 +132,8 @@ export function joinArgs(plan: JoinPlan): string[] {
     ...(audio ? ['-map', '1:a:0'] : []),
     '-c:v',
     'copy', // segments were encoded with identical settings, each opening on a keyframe
-    ...(audio
+    ...(audio && plan.audioEncoded ? ['-c:a', 'copy'] : []), // cut and encoded while the segments were rendered
+    ...(audio && !plan.audioEncoded
       ? [
           // Cut by counting samples (see audioCutFilter): A/V is exact by construction.
           '-af',

@@ -60,18 +60,37 @@ export interface RenderSegment {
   instants: number[];
 }
 
+/** Edges of [fromMs, toMs) cut into pieces of about `segmentMs`, a tail shorter than half a piece joined to the one before. */
+function evenEdges(fromMs: number, toMs: number, segmentMs: number): number[] {
+  const edges = [fromMs];
+  for (let start = fromMs; start < toMs; ) {
+    let end = Math.min(toMs, start + segmentMs);
+    // A tail shorter than half a segment joins this one instead of becoming its own.
+    if (toMs - end < segmentMs / 2) end = toMs;
+    edges.push(end);
+    start = end;
+  }
+  return edges;
+}
+
 /**
  * Cuts the part into segments of about `segmentMs` (the last up to 1.5×), each starting with a rendered instant (its
  * first frame becomes a keyframe, so the encoded segments join without re-encoding).
+ *
+ * `rampMs` (0: none): the first and the last segment are that short, where the part is long
+ * enough. The encoders wait for the first segment's pictures and the join for the last segment's
+ * encode, so both ends of the pipeline idle for one segment's work: a short segment at each end
+ * keeps that to a couple of seconds of video instead of ten.
  */
-export function splitSegments(instants: readonly number[], fromMs: number, toMs: number, segmentMs: number): RenderSegment[] {
+export function splitSegments(instants: readonly number[], fromMs: number, toMs: number, segmentMs: number, rampMs = 0): RenderSegment[] {
   if (!(segmentMs > 0)) throw new RangeError(`segment length must be positive, got ${segmentMs}`);
+  const ramped = rampMs > 0 && rampMs < segmentMs && toMs - fromMs >= 2 * rampMs + segmentMs;
+  const edges = ramped ? [fromMs, ...evenEdges(fromMs + rampMs, toMs - rampMs, segmentMs), toMs] : evenEdges(fromMs, toMs, segmentMs);
   const segments: RenderSegment[] = [];
   let i = 0;
-  for (let start = fromMs, index = 0, end = fromMs; start < toMs; start = end, index++) {
-    end = Math.min(toMs, start + segmentMs);
-    // A tail shorter than half a segment joins this one instead of becoming its own.
-    if (toMs - end < segmentMs / 2) end = toMs;
+  for (let index = 0; index + 1 < edges.length; index++) {
+    const start = edges[index]!;
+    const end = edges[index + 1]!;
     const own: number[] = [start];
     while (i < instants.length && instants[i]! < end) {
       if (instants[i]! > start) own.push(instants[i]!);

@@ -17,6 +17,7 @@ import { PAGE_STEP_DEADLINE_MS, pageHung } from '../../player/page-hung.js';
 import { withDeadline } from '../../player/with-deadline.js';
 import { hideVideosCss } from '../../player/probe-video-layers.js';
 import { runProcess } from '../../process/run-process.js';
+import { audioTrackArgs } from './audio-track-args.js';
 import { joinArgs, segmentEncodeArgs, segmentListFile } from './build-render-args.js';
 import { computeChangeInstants, pageVideoFrames, segmentLengthMs, splitSegments, type RenderSegment } from './change-instants.js';
 import { renderSegment, type RenderPage } from './render-segment.js';
@@ -38,6 +39,8 @@ export interface RenderOutput extends EngineOutput {
 const MAX_HOLD_MS = 1000;
 /** The clock picture of the hybrid path's segment encoders (video-layers.ts), in the work directory. */
 const CLOCK_FILE = 'clock.ppm';
+/** Length of the first and the last segment (see splitSegments): the pipeline's idle ends. */
+const RAMP_MS = 2000;
 /** Least number of segment encoders running at once (see where the queue is made). */
 const ENCODERS_PER_JOB = 2;
 /** x264 CRF of the rendered video: visually lossless for slides and text. */
@@ -81,13 +84,30 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
     const videoTimes = { webcams: showsWebcams ? recording.frameTimesMs.webcams : [], screenshare: recording.frameTimesMs.screenshare };
     const pageFrames = pageVideoFrames(videoTimes, recording.shares);
     const instants = computeChangeInstants(timelineTimes(recording.docs), { fromMs, toMs, maxHoldMs: MAX_HOLD_MS });
-    const segments = splitSegments(instants, fromMs, toMs, Math.min(segmentLengthMs(toMs - fromMs, options.workers), run.segments?.maxSegmentMs ?? Number.POSITIVE_INFINITY));
+    const segments = splitSegments(
+      instants,
+      fromMs,
+      toMs,
+      Math.min(segmentLengthMs(toMs - fromMs, options.workers), run.segments?.maxSegmentMs ?? Number.POSITIVE_INFINITY),
+      RAMP_MS,
+    );
     run.segments?.planned({ fromMs, toMs }, segments);
     const workers = Math.min(options.workers, segments.length);
     const sources = {
       webcams: showsWebcams ? { file: recording.files.media, frameTimesMs: videoTimes.webcams, matrix: recording.matrices.webcams } : undefined,
       screenshare: recording.files.deskshare ? { file: recording.files.deskshare, frameTimesMs: videoTimes.screenshare, matrix: recording.matrices.screenshare } : undefined,
     };
+    // The sound needs nothing from the page: it is encoded while the page is stepped (audio-track-args.ts).
+    const audioFile = options.videoOnly ? undefined : path.join(workDir, 'audio.m4a');
+    const audioTrack = audioFile
+      ? runProcess(
+          options.tools.ffmpeg,
+          audioTrackArgs({ source: recording.files.media, from: fromMs / 1000, duration: (toMs - fromMs) / 1000, audioBitrate: options.audioBitrate, output: audioFile }),
+          { signal: options.signal, label: 'ffmpeg (sound)', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
+        )
+      : undefined;
+    // Failures surface when it is awaited; avoid an unhandled rejection meanwhile.
+    audioTrack?.catch(() => undefined);
     const pageOnlyReasons = new Set<string>();
     await writeFile(path.join(workDir, CLOCK_FILE), CLOCK_PICTURE);
     let pictures = 0;
@@ -164,8 +184,8 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
       }
     };
     await Promise.all(pages.map(work));
-    const segmentFiles = await Promise.all(encoded);
-    await Promise.all(
+    // The pages are done: they close while the encoders finish and the join runs.
+    const closing = Promise.all(
       pages.map((p) =>
         p.page
           .context()
@@ -173,6 +193,7 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
           .catch(() => undefined),
       ),
     );
+    const segmentFiles = await Promise.all(encoded);
     throwIfAborted(options.signal);
 
     emit({ type: 'stage', stage: 'mux', message: `joining ${segments.length} segments, writing ${options.format}` });
@@ -180,11 +201,13 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
     await writeFile(segmentList, segmentListFile(segments.map((s, i) => ({ file: segmentFiles[i]!, durationMs: s.endMs - s.startMs }))));
     const duration = (toMs - fromMs) / 1000;
     if (options.format === 'webm') throw new CaptureError('USAGE', 'the render engine writes H.264 + AAC: use --format mp4 or mkv');
+    await audioTrack;
     await runProcess(
       options.tools.ffmpeg,
       joinArgs({
         segmentList,
-        audioSource: options.videoOnly ? undefined : recording.files.media,
+        audioSource: audioFile,
+        audioEncoded: true,
         from: fromMs / 1000,
         duration,
         output: run.output,
@@ -193,6 +216,7 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
       }),
       { signal: options.signal, label: 'ffmpeg', failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' },
     );
+    await closing;
     return { engine: 'render', hybrid: options.hybrid, from, to, duration, frames: pictures, segments: segments.length, workers };
   } catch (error) {
     // The others stop with the first failure.

@@ -13,8 +13,9 @@ import { PAGE_STEP_DEADLINE_MS, pageHung } from '../../player/page-hung.js';
 import { withDeadline } from '../../player/with-deadline.js';
 import type { RenderedFrame } from './build-render-args.js';
 import type { RenderSegment } from './change-instants.js';
-import { probeVideoLayers, setVideosHidden } from '../../player/probe-video-layers.js';
-import { armFrameCallbacks, dispatchTime, settlePaint } from './render-page-api.js';
+import { setVideosHidden, type VideoLayerProbe } from '../../player/probe-video-layers.js';
+import { hybridStepScript } from './hybrid-step-script.js';
+import { armFrameCallbacks, settlePaint } from './render-page-api.js';
 import { snapLayer, timesBetween, type LayerBox } from '../../compose/video-layers.js';
 
 /** A player page ready for stepping, with its CDP session. */
@@ -113,9 +114,8 @@ export async function renderSegment(target: RenderPage, segment: RenderSegment, 
       }
       await hide(true);
       videosCurrent = false;
-      await step('dispatching the time', page.evaluate(dispatchTime, at(timeMs)));
-      await step('waiting for the paint', page.evaluate(settlePaint));
-      const probe = await step('probing the video boxes', page.evaluate(probeVideoLayers));
+      // One round trip: the time dispatched, its paint waited for, the video boxes read.
+      const probe = await step(`stepping the page to ${(timeMs / 1000).toFixed(3)} s`, page.evaluate<VideoLayerProbe>(hybridStepScript(at(timeMs))));
       if (probe.pageOnly !== null) {
         options.onPageOnly?.(timeMs, probe.pageOnly);
         await drawInPage(timeMs, until);

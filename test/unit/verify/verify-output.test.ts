@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,5 +99,33 @@ describe('verifyOutput', () => {
     const text = path.join(work, 'text.mp4');
     await import('node:fs/promises').then((fs) => fs.writeFile(text, 'not a video'));
     await failure(check(text));
+  });
+});
+
+describe('verifyOutput, timing', () => {
+  it('decodes the sound and the opening of the video side by side, not one after the other', async () => {
+    // A stand-in ffmpeg for the two decodes (ffprobe stays real): notes when each starts and
+    // ends, takes 1.5 s, and prints what volumedetect and blackdetect would.
+    const fake = path.join(work, 'slow-ffmpeg');
+    const log = path.join(work, 'slow-ffmpeg.log');
+    await writeFile(
+      fake,
+      `#!${process.execPath}
+const fs = require('node:fs');
+const kind = process.argv.slice(2).join(' ').includes('volumedetect') ? 'volume' : 'black';
+fs.appendFileSync(${JSON.stringify(log)}, 'start ' + kind + '\\n');
+setTimeout(() => {
+  fs.appendFileSync(${JSON.stringify(log)}, 'end ' + kind + '\\n');
+  process.stderr.write(kind === 'volume' ? '[Parsed_volumedetect_0] max_volume: -6.0 dB\\n' : '');
+}, 1500);
+`,
+    );
+    await chmod(fake, 0o755);
+    const result = await check(files.good!, { tools: { ffmpeg: fake, ffprobe: tools.ffprobe } });
+    expect(result.maxVolumeDb).toBe(-6);
+    expect(result.leadingBlack).toBe(0);
+    const lines = (await readFile(log, 'utf8')).trim().split('\n');
+    // Both started before either ended.
+    expect(lines.map((line) => line.split(' ')[0])).toEqual(['start', 'start', 'end', 'end']);
   });
 });

@@ -90,6 +90,15 @@ describe('segmentListFile and joinArgs', () => {
     expect(args).not.toContain('-ss');
   });
 
+  it('copies a sound already cut and encoded during the rendering (audioTrackArgs) instead of encoding it again', () => {
+    const args = joinArgs({ segmentList: 'l', audioSource: '/w/audio.m4a', audioEncoded: true, from: 2, duration: 3.5, output: 'o.mp4', format: 'mp4', audioBitrate: 1 });
+    expect(args.filter((a) => a === '-map')).toHaveLength(2);
+    expect(args).not.toContain('-af');
+    expect(args).not.toContain('aac');
+    expect(argAfter(args, '-c:a')).toBe('copy');
+    expect(argAfter(args, '-t')).toBe('3.500000');
+  });
+
   it('writes Matroska without faststart, and video only without a source', () => {
     const args = joinArgs({ segmentList: 'l', audioSource: undefined, from: 0, duration: 1, output: 'o.mkv', format: 'mkv', audioBitrate: 1 });
     expect(args).not.toContain('-af');

@@ -88,6 +88,25 @@ describe('splitSegments', () => {
     ]);
   });
 
+  it('makes the first and the last segment short (rampMs) where the part is long enough', () => {
+    const edges = (toMs: number) => splitSegments([0, 1500, 2500, 59_000], 0, toMs, 10_000, 2000).map((s) => [s.startMs, s.endMs]);
+    expect(edges(60_007)).toEqual([
+      [0, 2000],
+      [2000, 12_000],
+      [12_000, 22_000],
+      [22_000, 32_000],
+      [32_000, 42_000],
+      [42_000, 52_000],
+      [52_000, 58_007],
+      [58_007, 60_007],
+    ]);
+    expect(splitSegments([0, 1500, 2500, 59_000], 0, 60_007, 10_000, 2000).flatMap((s) => s.instants)).toEqual([
+      0, 1500, 2000, 2500, 12_000, 22_000, 32_000, 42_000, 52_000, 58_007, 59_000,
+    ]);
+    // Too short for a ramp at both ends and a whole segment between: cut as without one.
+    expect(edges(13_000)).toEqual(splitSegments([0], 0, 13_000, 10_000).map((s) => [s.startMs, s.endMs]));
+  });
+
   it('chooses a few segments per worker, 2 to 10 s long', () => {
     expect(segmentLengthMs(8000, 1)).toBe(2667);
     expect(segmentLengthMs(3_600_000, 2)).toBe(10_000);
