@@ -17,6 +17,7 @@ import type { FidelityReport } from '../../src/verify/fidelity-report.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
 import { type CliRun, runCli, ROOT } from './support/cli.js';
 import { compareWithPlayer } from './support/compare-with-player.js';
+import { NO_CLOCK_CONTRACT } from './support/player-dir.js';
 import { expect, test } from './support/samples-fixture.js';
 
 const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
@@ -60,7 +61,8 @@ async function meter(file: string, dir: string): Promise<FidelityReport> {
   return report;
 }
 
-test('the plain command beside two CPU hogs: render engine, said so, every frame, exact A/V', async ({ sample }) => {
+test('the plain command beside two CPU hogs: render engine, said so, every frame, exact A/V', async ({ sample, player }) => {
+  test.skip(!player.clockContract, NO_CLOCK_CONTRACT);
   const rec = await sample('full', 8);
   const file = path.join(outDir, 'default-hogs.mp4');
   const hogs = startHogs();
@@ -79,7 +81,8 @@ test('the plain command beside two CPU hogs: render engine, said so, every frame
   expect(Math.abs(report.end.endErrorMs ?? Infinity)).toBeLessThanOrEqual(34);
 });
 
-test("--engine capture beside two CPU hogs: the same videos and sound, from the recording's files, where the player shows them", async ({ sample, page }) => {
+test("--engine capture beside two CPU hogs: the same videos and sound, from the recording's files, where the player shows them", async ({ sample, page, player }) => {
+  test.skip(!player.clockContract, NO_CLOCK_CONTRACT);
   const rec = await sample('full', 8);
   const file = path.join(outDir, 'capture-hogs.mp4');
   const hogs = startHogs();

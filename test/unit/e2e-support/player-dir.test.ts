@@ -1,0 +1,34 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { playerUnderTest } from '../../e2e/support/player-dir.js';
+
+describe('playerUnderTest', () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function build(script: string): Promise<string> {
+    dir = await mkdtemp(path.join(tmpdir(), 'player-dir-'));
+    await mkdir(path.join(dir, 'static', 'js'), { recursive: true });
+    await writeFile(path.join(dir, 'index.html'), '<script src="/playback/presentation/2.3/static/js/main.1.js"></script>');
+    await writeFile(path.join(dir, 'static', 'js', 'main.1.js'), script);
+    return dir;
+  }
+
+  it('the stand-in keeps the clock contract', () => {
+    expect(playerUnderTest({})).toMatchObject({ kind: 'standin', clockContract: true });
+  });
+
+  it('a build whose scripts dispatch bbbplaybacktimeupdate keeps it (bbb-playback 3.x to 5.x)', async () => {
+    const at = await build('var E={TIME_UPDATE:"bbbplaybacktimeupdate"};document.addEventListener(E.TIME_UPDATE,f);');
+    expect(playerUnderTest({ BBB_CAPTURE_PLAYER: at })).toEqual({ dir: at, kind: 'real', clockContract: true });
+  });
+
+  it('a build that polls its video instead does not (bbb-playback 2.3.x)', async () => {
+    const at = await build('setInterval(function(){var t=p.webcams.currentTime();o(t)},100);');
+    expect(playerUnderTest({ BBB_CAPTURE_PLAYER: at })).toEqual({ dir: at, kind: 'real', clockContract: false });
+  });
+});
