@@ -126,6 +126,14 @@ test('a player without the clock contract: auto captures it and says why, render
     expect.objectContaining({ engine: 'capture', reason: expect.stringMatching(/does not keep time by bbbplaybacktimeupdate/) }),
   ]);
   expect((auto.events.find((e) => e.type === 'result') as { engine?: string }).engine).toBe('capture');
+  // What the default command gives on such a player: every webcam frame and the sound from the
+  // recording's files, and the video ends with the part (it ran a frame past it).
+  const captured = await meter(path.join(outDir, 'no-clock.mp4'), rec.dir);
+  // (This stand-in hears no time event at all, so its slides and screen share never move: only the webcams are measured.)
+  expect(captured.cameras.map((c) => c.deliveredRatio)).toEqual([1]);
+  expect(Math.abs(captured.avSyncMs ?? Infinity)).toBeLessThanOrEqual(5);
+  expect(captured.leadingMs).toBe(0);
+  expect(Math.abs(captured.end.endErrorMs ?? Infinity)).toBeLessThanOrEqual(34);
 
   const render = await runCli(['record', rec.dir, '--player', player, '-o', path.join(outDir, 'no-clock-render.mp4'), '--engine', 'render']);
   expect(render.exitCode).toBe(14);
