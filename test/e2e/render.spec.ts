@@ -20,7 +20,7 @@ import { probeMedia } from '../../src/verify/probe-media.js';
 import { finished, processesMentioning, runCli, startCli, waitForOutput } from './support/cli.js';
 import { expect, test } from './support/samples-fixture.js';
 import { compareWithPlayer } from './support/compare-with-player.js';
-import { NO_CLOCK_CONTRACT } from './support/player-dir.js';
+import { NO_AUDIO_ONLY, NO_CLOCK_CONTRACT } from './support/player-dir.js';
 
 const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
 /** The render engine's targets: stricter than the capture engine's (check-targets DEFAULT_TARGETS). */
@@ -153,6 +153,7 @@ test('renders a tldraw whiteboard recording like the player shows it', async ({ 
 
 test('renders an audio-only recording: slides and whiteboard, the voice exact to the sample', async ({ sample, player }) => {
   test.skip(!player.clockContract, NO_CLOCK_CONTRACT);
+  test.skip(!player.audioOnly, NO_AUDIO_ONLY);
   const rec = await sample('audioonly', 6);
   const { file, result } = await render(rec.url, 'audioonly.mp4');
   const probe = await probeMedia(file, { tools });

@@ -17,24 +17,30 @@ export interface PlayerUnderTest {
    * polls its webcams video and passes the time down as a React prop (docs/how-it-works.md).
    */
   clockContract: boolean;
+  /** Whether it plays audio-only recordings (audio/audio.webm); bbb-playback 2.3.x and 3.0.0 show their 404 screen for them. */
+  audioOnly: boolean;
 }
 
 /** Skip reason of the tests that step the player by its time event, for players that do not keep it. */
 export const NO_CLOCK_CONTRACT =
   'this player build never dispatches bbbplaybacktimeupdate (bbb-playback 2.3.x polls its video instead): it cannot be stepped, so --engine render and the stepped player screenshots do not apply; auto captures it (record.spec.ts)';
 
-/** Whether any script of a player build names the time event (minified bundles keep event names as strings). */
-function namesClockEvent(dir: string): boolean {
+/** Skip reason of the tests of audio-only recordings, for players that cannot play them. */
+export const NO_AUDIO_ONLY =
+  'this player build only looks for video/webcams.{mp4,webm} (bbb-playback 2.3.x and 3.0.0; 3.1.0 added audio/audio.webm) and shows its 404 screen for an audio-only recording';
+
+/** Whether any script of a player build names `text` (minified bundles keep event names and file paths as strings). */
+function scriptsName(dir: string, text: string): boolean {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.js'))
-    .some((f) => readFileSync(path.join(dir, f), 'utf8').includes('bbbplaybacktimeupdate'));
+    .some((f) => readFileSync(path.join(dir, f), 'utf8').includes(text));
 }
 
 /** The player chosen by BBB_CAPTURE_PLAYER; throws if it names a folder without a player. */
 export function playerUnderTest(env: NodeJS.ProcessEnv = process.env): PlayerUnderTest {
   const chosen = env.BBB_CAPTURE_PLAYER?.trim();
-  if (!chosen) return { dir: defaultPlayerDir(), kind: 'standin', clockContract: true };
+  if (!chosen) return { dir: defaultPlayerDir(), kind: 'standin', clockContract: true, audioOnly: true };
   const dir = path.resolve(chosen);
   if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`BBB_CAPTURE_PLAYER=${chosen}: no index.html there (expected a bbb-playback build folder)`);
-  return { dir, kind: 'real', clockContract: namesClockEvent(dir) };
+  return { dir, kind: 'real', clockContract: scriptsName(dir, 'bbbplaybacktimeupdate'), audioOnly: scriptsName(dir, 'audio/audio.webm') };
 }

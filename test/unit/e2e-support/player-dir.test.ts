@@ -19,16 +19,16 @@ describe('playerUnderTest', () => {
   }
 
   it('the stand-in keeps the clock contract', () => {
-    expect(playerUnderTest({})).toMatchObject({ kind: 'standin', clockContract: true });
+    expect(playerUnderTest({})).toMatchObject({ kind: 'standin', clockContract: true, audioOnly: true });
   });
 
-  it('a build whose scripts dispatch bbbplaybacktimeupdate keeps it (bbb-playback 3.x to 5.x)', async () => {
-    const at = await build('var E={TIME_UPDATE:"bbbplaybacktimeupdate"};document.addEventListener(E.TIME_UPDATE,f);');
-    expect(playerUnderTest({ BBB_CAPTURE_PLAYER: at })).toEqual({ dir: at, kind: 'real', clockContract: true });
+  it('a build whose scripts dispatch bbbplaybacktimeupdate and name audio/audio.webm keeps the clock and plays audio-only recordings (bbb-playback 5.x)', async () => {
+    const at = await build('var E={TIME_UPDATE:"bbbplaybacktimeupdate"};document.addEventListener(E.TIME_UPDATE,f);b("audio/audio.webm");');
+    expect(playerUnderTest({ BBB_CAPTURE_PLAYER: at })).toEqual({ dir: at, kind: 'real', clockContract: true, audioOnly: true });
   });
 
-  it('a build that polls its video instead does not (bbb-playback 2.3.x)', async () => {
+  it('a build that polls its video instead and knows no audio-only media keeps neither (bbb-playback 2.3.x)', async () => {
     const at = await build('setInterval(function(){var t=p.webcams.currentTime();o(t)},100);');
-    expect(playerUnderTest({ BBB_CAPTURE_PLAYER: at })).toEqual({ dir: at, kind: 'real', clockContract: false });
+    expect(playerUnderTest({ BBB_CAPTURE_PLAYER: at })).toEqual({ dir: at, kind: 'real', clockContract: false, audioOnly: false });
   });
 });
