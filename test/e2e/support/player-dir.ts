@@ -29,12 +29,18 @@ export const NO_CLOCK_CONTRACT =
 export const NO_AUDIO_ONLY =
   'this player build only looks for video/webcams.{mp4,webm} (bbb-playback 2.3.x and 3.0.0; 3.1.0 added audio/audio.webm) and shows its 404 screen for an audio-only recording';
 
-/** Whether any script of a player build names `text` (minified bundles keep event names and file paths as strings). */
-function scriptsName(dir: string, text: string): boolean {
+/** Whether any script of a player build holds `pattern` (minified bundles keep event names and file paths as strings). */
+function scriptsHold(dir: string, pattern: RegExp): boolean {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.js'))
-    .some((f) => readFileSync(path.join(dir, f), 'utf8').includes(text));
+    .some((f) => pattern.test(readFileSync(path.join(dir, f), 'utf8')));
 }
+
+/**
+ * The time event's name as builds spell it: whole (react-scripts 5, bbb-playback 5.x) or as the
+ * player's prefix joined at run time, `"".concat("bbbplayback","timeupdate")` (react-scripts 4, 3.x and 4.x).
+ */
+const CLOCK_EVENT = /bbbplayback\W{0,8}timeupdate/;
 
 /** The player chosen by BBB_CAPTURE_PLAYER; throws if it names a folder without a player. */
 export function playerUnderTest(env: NodeJS.ProcessEnv = process.env): PlayerUnderTest {
@@ -42,5 +48,5 @@ export function playerUnderTest(env: NodeJS.ProcessEnv = process.env): PlayerUnd
   if (!chosen) return { dir: defaultPlayerDir(), kind: 'standin', clockContract: true, audioOnly: true };
   const dir = path.resolve(chosen);
   if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`BBB_CAPTURE_PLAYER=${chosen}: no index.html there (expected a bbb-playback build folder)`);
-  return { dir, kind: 'real', clockContract: scriptsName(dir, 'bbbplaybacktimeupdate'), audioOnly: scriptsName(dir, 'audio/audio.webm') };
+  return { dir, kind: 'real', clockContract: scriptsHold(dir, CLOCK_EVENT), audioOnly: scriptsHold(dir, /audio\/audio\.webm/) };
 }

@@ -27,6 +27,11 @@ describe('playerUnderTest', () => {
     expect(playerUnderTest({ BBB_CAPTURE_PLAYER: at })).toEqual({ dir: at, kind: 'real', clockContract: true, audioOnly: true });
   });
 
+  it('a build that joins the event name at run time keeps it too (react-scripts 4 builds: bbb-playback 3.x and 4.x)', async () => {
+    const at = await build('w={TIME_UPDATE:"".concat("bbbplayback","timeupdate")};b("audio/audio.webm");');
+    expect(playerUnderTest({ BBB_CAPTURE_PLAYER: at })).toEqual({ dir: at, kind: 'real', clockContract: true, audioOnly: true });
+  });
+
   it('a build that polls its video instead and knows no audio-only media keeps neither (bbb-playback 2.3.x)', async () => {
     const at = await build('setInterval(function(){var t=p.webcams.currentTime();o(t)},100);');
     expect(playerUnderTest({ BBB_CAPTURE_PLAYER: at })).toEqual({ dir: at, kind: 'real', clockContract: false, audioOnly: false });
