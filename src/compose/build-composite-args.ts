@@ -130,7 +130,10 @@ export function compositeArgs(plan: CompositePlan): string[] {
   // A keyframe at least every 2 s, so the output seeks well even when a picture is held for minutes.
   args.push('-force_key_frames', 'expr:gte(t,n_forced*2)');
   // Without --fps, keep each frame's own timestamp: a frame wherever the page or a video changed.
-  if (plan.fps === undefined) args.push('-fps_mode', 'passthrough');
+  // The encoder's rate 1000 (a 1 ms time base, the times' own) gives each packet a duration of 1 ms
+  // where the filter graph leaves none: ffmpeg 5.1 leaves the last packet's empty, and MP4 then
+  // repeats the frame interval before it, so the video ran one frame past the sound (37 ms seen).
+  if (plan.fps === undefined) args.push('-fps_mode', 'passthrough', '-r', '1000');
   if (plan.audio) {
     args.push(
       '-map',

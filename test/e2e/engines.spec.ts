@@ -17,6 +17,7 @@ import type { FidelityReport } from '../../src/verify/fidelity-report.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
 import { type CliRun, runCli, ROOT } from './support/cli.js';
 import { compareWithPlayer } from './support/compare-with-player.js';
+import { NO_CLOCK_CONTRACT } from './support/player-dir.js';
 import { expect, test } from './support/samples-fixture.js';
 
 const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
@@ -60,7 +61,8 @@ async function meter(file: string, dir: string): Promise<FidelityReport> {
   return report;
 }
 
-test('the plain command beside two CPU hogs: render engine, said so, every frame, exact A/V', async ({ sample }) => {
+test('the plain command beside two CPU hogs: render engine, said so, every frame, exact A/V', async ({ sample, player }) => {
+  test.skip(!player.clockContract, NO_CLOCK_CONTRACT);
   const rec = await sample('full', 8);
   const file = path.join(outDir, 'default-hogs.mp4');
   const hogs = startHogs();
@@ -79,7 +81,8 @@ test('the plain command beside two CPU hogs: render engine, said so, every frame
   expect(Math.abs(report.end.endErrorMs ?? Infinity)).toBeLessThanOrEqual(34);
 });
 
-test("--engine capture beside two CPU hogs: the same videos and sound, from the recording's files, where the player shows them", async ({ sample, page }) => {
+test("--engine capture beside two CPU hogs: the same videos and sound, from the recording's files, where the player shows them", async ({ sample, page, player }) => {
+  test.skip(!player.clockContract, NO_CLOCK_CONTRACT);
   const rec = await sample('full', 8);
   const file = path.join(outDir, 'capture-hogs.mp4');
   const hogs = startHogs();
@@ -123,6 +126,14 @@ test('a player without the clock contract: auto captures it and says why, render
     expect.objectContaining({ engine: 'capture', reason: expect.stringMatching(/does not keep time by bbbplaybacktimeupdate/) }),
   ]);
   expect((auto.events.find((e) => e.type === 'result') as { engine?: string }).engine).toBe('capture');
+  // What the default command gives on such a player: every webcam frame and the sound from the
+  // recording's files, and the video ends with the part (it ran a frame past it).
+  const captured = await meter(path.join(outDir, 'no-clock.mp4'), rec.dir);
+  // (This stand-in hears no time event at all, so its slides and screen share never move: only the webcams are measured.)
+  expect(captured.cameras.map((c) => c.deliveredRatio)).toEqual([1]);
+  expect(Math.abs(captured.avSyncMs ?? Infinity)).toBeLessThanOrEqual(5);
+  expect(captured.leadingMs).toBe(0);
+  expect(Math.abs(captured.end.endErrorMs ?? Infinity)).toBeLessThanOrEqual(34);
 
   const render = await runCli(['record', rec.dir, '--player', player, '-o', path.join(outDir, 'no-clock-render.mp4'), '--engine', 'render']);
   expect(render.exitCode).toBe(14);

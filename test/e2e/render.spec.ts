@@ -20,6 +20,7 @@ import { probeMedia } from '../../src/verify/probe-media.js';
 import { finished, processesMentioning, runCli, startCli, waitForOutput } from './support/cli.js';
 import { expect, test } from './support/samples-fixture.js';
 import { compareWithPlayer } from './support/compare-with-player.js';
+import { NO_AUDIO_ONLY, NO_CLOCK_CONTRACT } from './support/player-dir.js';
 
 const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
 /** The render engine's targets: stricter than the capture engine's (check-targets DEFAULT_TARGETS). */
@@ -77,7 +78,8 @@ async function ssimVideos(a: string, b: string): Promise<{ mean: number; min: nu
   return { mean: values.reduce((x, y) => x + y, 0) / values.length, min: Math.min(...values), frames: values.length };
 }
 
-test('renders the full sample with every webcam and screen-share frame, exact A/V and length', async ({ sample, page }) => {
+test('renders the full sample with every webcam and screen-share frame, exact A/V and length', async ({ sample, page, player }) => {
+  test.skip(!player.clockContract, NO_CLOCK_CONTRACT);
   const rec = await sample('full', 8);
   const { file } = await render(rec.url, 'full.mp4');
   const probe = await probeMedia(file, { tools });
@@ -109,7 +111,8 @@ test('renders the full sample with every webcam and screen-share frame, exact A/
   expect(alike.min).toBeGreaterThanOrEqual(0.99);
 });
 
-test('renders two cameras with two workers, segments joined without re-encoding', async ({ sample, page }) => {
+test('renders two cameras with two workers, segments joined without re-encoding', async ({ sample, page, player }) => {
+  test.skip(!player.clockContract, NO_CLOCK_CONTRACT);
   const rec = await sample('twocams', 6);
   const { file, result } = await render(rec.url, 'twocams.mp4', ['--workers', '2']);
   expect(result.workers).toBe(2);
@@ -137,7 +140,8 @@ test('renders two cameras with two workers, segments joined without re-encoding'
   for (const score of Object.values(scores)) expect(score).toBeGreaterThanOrEqual(0.97);
 });
 
-test('renders a tldraw whiteboard recording like the player shows it', async ({ sample, page }) => {
+test('renders a tldraw whiteboard recording like the player shows it', async ({ sample, page, player }) => {
+  test.skip(!player.clockContract, NO_CLOCK_CONTRACT);
   const rec = await sample('tldraw', 6);
   const { file } = await render(rec.url, 'tldraw.mp4');
   const report = await meter(file, rec.dir);
@@ -147,7 +151,9 @@ test('renders a tldraw whiteboard recording like the player shows it', async ({ 
   for (const score of Object.values(scores)) expect(score).toBeGreaterThanOrEqual(0.97);
 });
 
-test('renders an audio-only recording: slides and whiteboard, the voice exact to the sample', async ({ sample }) => {
+test('renders an audio-only recording: slides and whiteboard, the voice exact to the sample', async ({ sample, player }) => {
+  test.skip(!player.clockContract, NO_CLOCK_CONTRACT);
+  test.skip(!player.audioOnly, NO_AUDIO_ONLY);
   const rec = await sample('audioonly', 6);
   const { file, result } = await render(rec.url, 'audioonly.mp4');
   const probe = await probeMedia(file, { tools });
@@ -163,7 +169,8 @@ test('renders an audio-only recording: slides and whiteboard, the voice exact to
   expect(result.frames as number).toBeLessThan(6 * 10);
 });
 
-test('renders the same pictures at the same times beside a CPU hog', async ({ sample }) => {
+test('renders the same pictures at the same times beside a CPU hog', async ({ sample, player }) => {
+  test.skip(!player.clockContract, NO_CLOCK_CONTRACT);
   const rec = await sample('full', 8);
   const part = ['--from', '3', '--to', '5'];
   const codes = async (file: string) => {
@@ -205,7 +212,8 @@ test('renders the same pictures at the same times beside a CPU hog', async ({ sa
   expect(checkTargets(report, RENDER_TARGETS)).toEqual([]);
 });
 
-test('Ctrl-C while rendering with two workers stops cleanly: ABORTED, no output, no orphans', async ({ sample }) => {
+test('Ctrl-C while rendering with two workers stops cleanly: ABORTED, no output, no orphans', async ({ sample, player }) => {
+  test.skip(!player.clockContract, NO_CLOCK_CONTRACT);
   // Long enough that the render is still running when Ctrl-C comes (8 s renders in about 6).
   const rec = await sample('full', 30);
   const dir = path.join(outDir, 'aborted');
