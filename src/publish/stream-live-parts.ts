@@ -60,6 +60,8 @@ export interface LiveStreamResult extends RestreamResult {
   /** Streamed while rendering (not after the export). */
   live: true;
   parts: number;
+  /** Where each part starts on the output's timeline, in seconds: a resume starts at one of them. */
+  partStarts: number[];
 }
 
 /** A live stream being fed by the render. */
@@ -181,7 +183,7 @@ export function startLiveStream(options: LiveStreamOptions): LiveStream {
       try {
         await child.done;
         await feeding;
-        return { live: true, parts: startsMs.length, resumedFrom };
+        return { live: true, parts: startsMs.length, partStarts: startsMs.map((ms) => ms / 1000), resumedFrom };
       } catch (error) {
         attempt.abort();
         await feeding;

@@ -79,7 +79,7 @@ describe('startLiveStream', () => {
     // The second part comes 3 s late (the render fell behind the clock).
     await new Promise((r) => setTimeout(r, 5000));
     live.sink.encoded(1, parts[1]!);
-    await expect(live.done).resolves.toEqual({ live: true, parts: 2, resumedFrom: [] });
+    await expect(live.done).resolves.toEqual({ live: true, parts: 2, partStarts: [0, 2], resumedFrom: [] });
     expect(Date.now() - started).toBeGreaterThan(5000);
     expect(events.find((e) => e.type === 'stage')).toMatchObject({ stage: 'publish', message: expect.stringMatching(/live\/… as the render's 2 parts/) });
     await receiver;
