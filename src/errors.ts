@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   BBB_API_REFUSED: { exit: 22, transient: false },
   /** The recording's server asked for credentials (HTTP 401/403): --cookie, --header or --basic-auth. */
   AUTH_REQUIRED: { exit: 23, transient: false },
+  /** The recording's media file ends well before the recording does (cut short); --allow-truncated-media exports it anyway. */
+  MEDIA_TRUNCATED: { exit: 24, transient: false },
   CHROMIUM_MISSING: { exit: 30, transient: false },
   CHROMIUM_CRASHED: { exit: 31, transient: true },
   CAPTURE_FAILED: { exit: 32, transient: true },

@@ -9,7 +9,8 @@
  *
  * Recordings: a few synthetic ones (2-5 s, src/sample) copied under new record ids. Faults, one
  * item in every --fault-every: a missing recording (404), webcams.webm cut in half, garbage
- * metadata.xml, the server killed while the item downloads (a proxy in front of it dies), a
+ * metadata.xml, the server killed while the item downloads (a proxy in front of it dies at the
+ * first GET of the media, so the moment is the job's own in both modes), a
  * server that trickles the slides, the item's Chromium SIGKILLed while it renders. As root the
  * output directory is also a small tmpfs that is full for the first seconds of the run, then grown.
  */
@@ -48,19 +49,24 @@ const FAULTS = ['missing', 'garbage', 'truncated', 'trickle', 'server-killed', '
 type Fault = (typeof FAULTS)[number] | 'none';
 
 /**
- * What each item must end as. A truncated webcams file is exported by the render engine from what
- * is left (the player plays it; the compositor holds its last frame), so "done" is right there too;
- * a killed Chromium is a transient failure, and the retry exports it.
+ * What each item must end as. A media file cut in half is refused before the export
+ * (MEDIA_TRUNCATED, permanent); a killed Chromium is a transient failure, and the retry exports it.
  */
 const EXPECTED: Record<Fault, ReadonlyArray<ErrorCode | 'done'>> = {
   none: ['done'],
   missing: ['RECORDING_NOT_FOUND'],
   garbage: ['NOT_A_BBB_RECORDING'],
-  truncated: ['done', 'MEDIA_MISSING', 'VERIFY_FAILED'],
+  truncated: ['MEDIA_TRUNCATED'],
   trickle: ['PLAYER_TIMEOUT'],
   'server-killed': ['HOST_UNREACHABLE', 'SERVER_LOST'],
   'chromium-killed': ['done'],
 };
+
+/** The recording's own media (webcams video, or the sound of an audio-only one). */
+const MEDIA_PATH = /\/(video\/webcams|audio\/audio)\.(webm|mp4)$/;
+
+/** How long processes of a finished run may take to exit before they count as orphans. */
+const ORPHAN_GRACE_MS = 30_000;
 
 /** The distinct recordings generated; the items are copies of them. */
 const SOURCES: ReadonlyArray<{ variant: SampleVariant; seconds: number }> = [
@@ -109,6 +115,9 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/** Tags the Chromium of a chromium-killed batch item (and this bench's pid: another bench may run beside it). */
+const soakItemTag = (item: SoakItem) => `--bbb-soak-item=${process.pid}-${item.recordId}`;
+
 const recordIdOf = (n: number) => `${n.toString(16).padStart(8, '0').repeat(5)}-${1700000000000 + n}`;
 
 /** Which fault item `index` carries: one in every `every`, the kinds taken in turn. */
@@ -155,16 +164,36 @@ async function leftovers(outDir: string): Promise<string[]> {
   return found;
 }
 
-/** Command lines of running processes that mention any of `needles` (orphan checks). */
-async function processesMentioning(needles: readonly string[]): Promise<string[]> {
+/** Command lines of running processes that match any of `needles` (orphan checks). */
+async function processesMatching(needles: readonly RegExp[]): Promise<string[]> {
   const { stdout } = await runProcess('ps', ['-eo', 'pid=,args='], { label: 'ps', failureCode: 'INTERNAL', missingCode: 'INTERNAL' });
-  return stdout.split('\n').filter((line) => needles.some((n) => line.includes(n)) && !line.includes('ps -eo'));
+  return stdout.split('\n').filter((line) => needles.some((n) => n.test(line)) && !line.includes('ps -eo'));
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Chromium's processes of one bbb-capture process: its pid whole (owner 12 is not owner 123). */
+const ownerTag = (pid: number) => new RegExp(`--bbb-capture-owner=${pid}(?!\\d)`);
+
+/**
+ * The processes matching `needles` that are still there after `graceMs`. A worker SIGKILLed
+ * mid-job leaves its Chromium and ffmpeg to notice on their own (a closed pipe) and a stopped
+ * worker's last ones may still be exiting: on a slow machine that takes seconds, so only what
+ * outlives the grace is an orphan.
+ */
+async function orphansAfter(needles: readonly RegExp[], graceMs: number): Promise<string[]> {
+  const until = Date.now() + graceMs;
+  for (;;) {
+    const left = await processesMatching(needles);
+    if (left.length === 0 || Date.now() >= until) return left;
+    await sleep(500);
+  }
 }
 
 /** SIGKILLs the Chromium browser process whose command line carries `tag` (its renderers die with it). */
-async function killChromium(tag: string): Promise<boolean> {
+async function killChromium(tag: RegExp): Promise<boolean> {
   for (let tries = 0; tries < 20; tries++) {
-    const lines = await processesMentioning([tag]);
+    const lines = await processesMatching([tag]);
     const browser = lines.find((l) => !l.includes('--type=') && /chrom/i.test(l));
     if (browser) {
       process.kill(Number(browser.trim().split(/\s+/)[0]), 'SIGKILL');
@@ -176,12 +205,9 @@ async function killChromium(tag: string): Promise<boolean> {
 }
 
 /** Sets off an item's fault at the right moment of its job (a stage event). */
-async function fireFault(item: SoakItem, event: RecordEvent, chromiumTag: string): Promise<void> {
+async function fireFault(item: SoakItem, event: RecordEvent, chromiumTag: RegExp): Promise<void> {
   if (item.fired || event.type !== 'stage') return;
-  if (item.fault === 'server-killed' && event.stage === 'metadata' && event.message.startsWith('fetching')) {
-    item.fired = true;
-    await item.proxy?.kill();
-  } else if (item.fault === 'chromium-killed' && event.stage === 'capture') {
+  if (item.fault === 'chromium-killed' && event.stage === 'capture') {
     item.fired = true;
     if (!(await killChromium(chromiumTag))) say(`item ${item.recordId}: no Chromium found to kill`);
   }
@@ -254,7 +280,7 @@ interface Outcomes {
   final: Map<string, string>;
   completions: Map<string, number>;
   workerKilled: boolean;
-  extraOwners: string[];
+  extraOwners: RegExp[];
 }
 
 async function runBatchMode(ctx: ModeContext): Promise<Outcomes> {
@@ -264,7 +290,7 @@ async function runBatchMode(ctx: ModeContext): Promise<Outcomes> {
   // The Chromium of a chromium-killed item is started through a script that tags its command line.
   for (const item of ctx.items.filter((i) => i.fault === 'chromium-killed')) {
     const wrapper = path.join(path.dirname(ctx.outDir), `chromium-${item.recordId}`);
-    await writeFile(wrapper, `#!/bin/sh\nexec "${ctx.base.chromiumPath}" --bbb-soak-item=${item.recordId} "$@"\n`);
+    await writeFile(wrapper, `#!/bin/sh\nexec "${ctx.base.chromiumPath}" ${soakItemTag(item)} "$@"\n`);
     await chmod(wrapper, 0o755);
     wrappers.set(item.recordId, wrapper);
   }
@@ -282,7 +308,7 @@ async function runBatchMode(ctx: ModeContext): Promise<Outcomes> {
     onEvent: () => undefined,
     record: async (options) => {
       const item = byUrl.get(options.url)!;
-      const tag = `--bbb-soak-item=${item.recordId}`;
+      const tag = new RegExp(escapeRegExp(soakItemTag(item)));
       const result = await runJob({
         ...options,
         chromiumPath: wrappers.get(item.recordId) ?? options.chromiumPath,
@@ -317,7 +343,7 @@ async function runFarmMode(ctx: ModeContext): Promise<Outcomes> {
   const final = new Map<string, string>();
   const completions = new Map<string, number>();
   const workers: Array<{ child: StreamingProcess; pid: number }> = [];
-  const owners: string[] = [];
+  const owners: RegExp[] = [];
   try {
     await waitForPort(port, 10_000);
     const listFile = path.join(path.dirname(ctx.outDir), 'farm-list.txt');
@@ -347,7 +373,7 @@ async function runFarmMode(ctx: ModeContext): Promise<Outcomes> {
       );
       child.done.catch(() => undefined);
       const pid = child.child.pid!;
-      owners.push(`bbb-capture-owner=${pid}`);
+      owners.push(ownerTag(pid));
       readJsonLines(child, (event) => {
         const jobId = String(event.jobId ?? '');
         if (event.type === 'job-start') {
@@ -357,7 +383,7 @@ async function runFarmMode(ctx: ModeContext): Promise<Outcomes> {
         const item = jobItem.get(jobId);
         if (!item) return;
         // The worker prints a job's own events flattened: {jobId, output, type: 'stage', ...}.
-        if (event.type === 'stage') void fireFault(item, event as unknown as RecordEvent, `bbb-capture-owner=${pid}`);
+        if (event.type === 'stage') void fireFault(item, event as unknown as RecordEvent, ownerTag(pid));
         if (event.type === 'job-done') {
           completions.set(item.recordId, (completions.get(item.recordId) ?? 0) + 1);
           final.set(item.recordId, 'done');
@@ -444,7 +470,11 @@ async function soak(
       const item = await makeItem(sources[i % sources.length]!, recordings, i, fault, server.url);
       if (fault === 'trickle') item.url = item.url.replace(server.url, trickle.url);
       if (fault === 'server-killed') {
-        item.proxy = await startFaultProxy(server.url);
+        // Killed by the bench on seeing the job's stage event, the proxy died at a moment that
+        // depended on how fast a worker's stdout reached the bench: before the download (then
+        // SERVER_LOST), or after it, while the player loaded (then whatever code the half-loaded
+        // player gave, permanent ones too), or after the job had everything (then done).
+        item.proxy = await startFaultProxy(server.url, { dieOn: MEDIA_PATH });
         proxies.push(item.proxy);
         item.url = item.url.replace(server.url, item.proxy.url);
       }
@@ -481,8 +511,10 @@ async function soak(
     const doneTwice = Array.from(outcomes.completions.entries())
       .filter(([, n]) => n > 1)
       .map(([id, n]) => `${id} x${n}`);
-    await sleep(1000);
-    const orphans = await processesMentioning([`bbb-capture-owner=${process.pid}`, '--bbb-soak-item=', outDir, ...outcomes.extraOwners]);
+    const orphans = await orphansAfter(
+      [ownerTag(process.pid), new RegExp(`--bbb-soak-item=${process.pid}-`), new RegExp(escapeRegExp(outDir)), ...outcomes.extraOwners],
+      ORPHAN_GRACE_MS,
+    );
     return {
       mode,
       items: items.length,
@@ -505,6 +537,11 @@ async function soak(
     await disk?.grown.catch(() => undefined);
     await disk?.unmount();
   }
+}
+
+/** Whether a mode's run holds: every outcome right, nothing left behind, nothing done twice. */
+function reportPassed(r: SoakReport): boolean {
+  return r.wrongOutcome.length + r.partialFiles.length + r.orphans.length + r.doneTwice.length === 0;
 }
 
 function formatReport(r: SoakReport): string {
@@ -562,10 +599,12 @@ async function main(argv: string[]): Promise<void> {
       const report = await soak(mode, flags, work, sources, base, captureArgs, signal);
       reports.push(report);
       if (!flags.json) process.stdout.write(`${formatReport(report)}\n`);
+      // With --json the report goes to stdout as data only; a failed check must still say which
+      // one and why where a person (or a CI log) reads it.
+      else if (!reportPassed(report)) process.stderr.write(`${formatReport(report)}\n`);
     }
     if (flags.json) process.stdout.write(`${JSON.stringify({ machine: { cores: os.availableParallelism(), memoryBytes: os.totalmem() }, reports })}\n`);
-    const bad = reports.some((r) => r.wrongOutcome.length + r.partialFiles.length + r.orphans.length + r.doneTwice.length > 0);
-    if (bad) process.exitCode = 1;
+    if (!reports.every(reportPassed)) process.exitCode = 1;
   } finally {
     if (!flags.workDir) await rm(work, { recursive: true, force: true });
   }

@@ -63,6 +63,8 @@ export interface RecordOptions {
   readyTimeoutMs: number;
   /** Accept any TLS certificate of the recording's server (--insecure). */
   insecure: boolean;
+  /** Export a recording whose media ends well before it does, with a warning, instead of failing MEDIA_TRUNCATED. */
+  allowTruncatedMedia: boolean;
   /** Playback that does not advance for this long is a stall. */
   stallTimeoutMs: number;
   /** The recording's captions as subtitle tracks, burnt into the picture, or left out. */

@@ -40,6 +40,7 @@ import { startLiveStream, type LiveStream } from '../publish/stream-live-parts.j
 import { streamableCopyArgs } from '../publish/streamable-copy-args.js';
 import { streamFileTo } from '../publish/stream-file-to.js';
 import { chooseEngine } from './choose-engine.js';
+import { checkMediaLength } from './check-media-length.js';
 import { validateJobOptions, type JobOptions } from './job-options.js';
 import { openOutputWorkDir } from './output-work-dir.js';
 import { jobTimeoutMs } from './job-timeout-ms.js';
@@ -184,6 +185,13 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
       credentials: options.credentials,
     }).then(async (r) => {
       await checkFreeSpace(out.workDir);
+      await checkMediaLength(r, {
+        to: options.to,
+        allow: options.allowTruncatedMedia,
+        tools: options.tools,
+        signal: options.signal,
+        onWarning: (message) => emit({ type: 'warning', message }),
+      });
       return r;
     });
     opening.catch(() => undefined);

@@ -2,7 +2,7 @@
  * Every bad input and fault `record` must survive: one clear line naming the problem, a distinct
  * exit code, no partial file under the final name, no Chromium or ffmpeg left running.
  */
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -81,6 +81,37 @@ test('missing webcams media', async ({ sample }) => {
   const rec = await brokenCopy(await sample('full', 5));
   await rm(path.join(rec.dir, 'video'), { recursive: true });
   await expectFailure(await runCli(['record', rec.url, '-o', out()]), 'MEDIA_MISSING', /has no media/);
+});
+
+/** A copy of a 5 s recording whose webcams video was cut in half (its header still says 5 s). */
+async function truncatedCopy(sample: (variant: 'full', seconds: number) => Promise<ServedSample>): Promise<ServedSample> {
+  const rec = await brokenCopy(await sample('full', 5));
+  const media = path.join(rec.dir, 'video', 'webcams.webm');
+  await truncate(media, Math.floor((await stat(media)).size / 2));
+  return rec;
+}
+
+test('truncated webcams media', async ({ sample }) => {
+  const rec = await truncatedCopy(sample);
+  // Left alone, the export held the last frame to the end and passed its checks at full length.
+  const child = startCli(['record', rec.url, '-o', out()]);
+  await expectFailure(await finished(child), 'MEDIA_TRUNCATED', /webcams\.webm: its media ends at [0-9.]+ s but the recording runs to 5\.0 s .*cut short/, child.pid);
+});
+
+test('truncated webcams media, exported anyway with --allow-truncated-media', async ({ sample }) => {
+  const rec = await truncatedCopy(sample);
+  const run = await runCli(['record', rec.url, '-o', out(), '--json', '--allow-truncated-media']);
+  expect(run.exitCode, run.stderr).toBe(0);
+  const events = run.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { type: string; message?: string });
+  const warnings = events.filter((e) => e.type === 'warning' && e.message?.startsWith('--allow-truncated-media'));
+  expect(warnings, run.stdout).toHaveLength(1);
+  expect(warnings[0]!.message).toMatch(/ends at [0-9.]+ s but the recording runs to 5\.0 s/);
+  // The whole length, as asked: the last picture held after the media ends.
+  const probe = await execa('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', out()]);
+  expect(Number(probe.stdout)).toBeGreaterThan(4.8);
 });
 
 test('a page that is not a BBB player', async ({ sample, recordingsDir }) => {

@@ -72,6 +72,7 @@ interface RecordFlags extends CredentialFlags {
   chapters: boolean;
   jobTimeout?: number;
   insecure: boolean;
+  allowTruncatedMedia: boolean;
   verify: boolean;
   keepTemp: boolean;
   json: boolean;
@@ -148,6 +149,11 @@ export function addCaptureOptions(command: Command, composed = false): Command {
       "accept any TLS certificate of the recording's server (self-signed, expired, wrong host): a man in the middle could then swap the player or the media",
       false,
     )
+    .option(
+      '--allow-truncated-media',
+      'export a recording whose media file ends well before the recording does (a file cut short), its last picture held and silence after, with a warning, instead of failing with MEDIA_TRUNCATED',
+      false,
+    )
     .option('--no-verify', 'skip the checks of the written file (duration, streams, sound, no black start)')
     .option('--keep-temp', 'keep the raw capture and work files (for bug reports)', false)
     .option('--json', 'progress and result as JSON lines on stdout', false)
@@ -191,6 +197,7 @@ export function resolveCaptureOptions(flags: RecordFlags, context: CliContext): 
     fontFile: flags.font ?? DEFAULT_FONT,
     readyTimeoutMs: flags.readyTimeout * 1000,
     insecure: flags.insecure,
+    allowTruncatedMedia: flags.allowTruncatedMedia,
     stallTimeoutMs: flags.stallTimeout * 1000,
     captions: flags.captions,
     chapters: flags.chapters,

@@ -30,6 +30,7 @@ const base = {
   eventRate: 30,
   chromiumPath: '/bin/false',
   insecure: false,
+  allowTruncatedMedia: false,
   runningAsRoot: false,
   tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
   fontFile: '/dev/null',

@@ -97,6 +97,7 @@ describe('runJob past its deadline', () => {
       fontFile: '/dev/null',
       readyTimeoutMs: 60_000,
       insecure: false,
+      allowTruncatedMedia: false,
       stallTimeoutMs: 30_000,
       jobTimeoutSeconds: 1,
       verify: false,
