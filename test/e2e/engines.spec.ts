@@ -54,6 +54,8 @@ async function meter(file: string, dir: string): Promise<FidelityReport> {
     leadingMs: report.leadingMs,
     endErrorMs: report.end.endErrorMs,
     slideOffsetMs: report.slides?.changeOffsetMs,
+    slideOffsetMaxMs: report.slides?.changeOffsetMaxMs,
+    pageChanges: report.pageChanges,
   };
   test.info().annotations.push({ type: 'fidelity', description: JSON.stringify(summary) });
   console.log(`fidelity ${JSON.stringify(summary)}`);
@@ -94,6 +96,19 @@ test("--engine capture beside two CPU hogs: the same videos and sound, from the 
   // Every webcam frame and exact A/V; the screen share as checkTargets allows for the page's own switch on its time event.
   expect(report.cameras.map((c) => c.deliveredRatio)).toEqual([1]);
   expect(checkTargets(report, { minDeliveredRatio: 0.9, maxAbsAvSyncMs: 5, maxLeadingMs: 0 }).map((c) => c.message)).toEqual([]);
+  // Slide, whiteboard and cursor changes within 150 ms of their instants beside the hogs (the
+  // issue asks 67 ms, one time event, on a quiet machine; a shared CI machine is not quiet). Before
+  // the page layer was put back on the change instants, this machine saw 136-290 ms late slides.
+  const slides = report.slides!;
+  const { whiteboard, cursor } = report.pageChanges!;
+  expect(slides.changesMeasured).toBeGreaterThanOrEqual(1);
+  expect(cursor.measured).toBeGreaterThanOrEqual(Math.max(1, cursor.expected / 2));
+  expect(whiteboard.measured).toBeGreaterThanOrEqual(1);
+  for (const [kind, latest] of Object.entries({ slides: slides.changeOffsetMaxMs, whiteboard: whiteboard.maxMs, cursor: cursor.maxMs })) {
+    expect(latest, `latest ${kind} change, ms after its instant`).not.toBeNull();
+    expect(latest!, `latest ${kind} change, ms after its instant`).toBeLessThanOrEqual(150);
+    expect(latest!, `${kind} changes never come early`).toBeGreaterThanOrEqual(-20);
+  }
   // The composited boxes where the player shows its videos, also 0.3 s after the screen share
   // starts and stops, against the render engine's output of the same recording (its boxes are held
   // to the player's own screenshots in render.spec.ts): the same source frame drawn by the same
