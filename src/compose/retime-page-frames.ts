@@ -39,7 +39,8 @@ export interface PageRetiming {
  * Retimes page-layer frames (sorted by time) by the change instants (output ms, any order): the
  * first changed frame in [instant, min(instant + windowMs, next instant)) gets the instant's
  * time, and the unchanged frames from the instant up to it are dropped. A change found only after
- * the next instant is left to that one (it may be what the next instant shows).
+ * the next instant goes to that one (it may be what the next instant shows); when that instant's
+ * window holds a second change, the second follows the first by a millisecond.
  */
 export function retimePageFrames(frames: readonly PageFrame[], instantsMs: readonly number[], windowMs = RETIME_WINDOW_MS): PageRetiming {
   const times: Array<number | null> = frames.map((f) => f.timeMs);
@@ -50,24 +51,40 @@ export function retimePageFrames(frames: readonly PageFrame[], instantsMs: reado
   let moved = 0;
   let dropped = 0;
   let first = 0;
+  /** The instant before, when nothing it changed was found in its own window. */
+  let pending: number | undefined;
   for (let k = 0; k < instants.length; k++) {
     const instant = instants[k]!;
-    const end = Math.min(instant + windowMs, instants[k + 1] ?? Number.POSITIVE_INFINITY);
+    const next = instants[k + 1] ?? Number.POSITIVE_INFINITY;
+    const end = Math.min(instant + windowMs, next);
     while (first < frames.length && frames[first]!.timeMs < instant) first++;
-    let found = -1;
-    for (let j = first; j < frames.length && frames[j]!.timeMs < end; j++) {
-      if (frames[j]!.changed) {
-        found = j;
-        break;
+    const changedFrom = (from: number, until: number) => {
+      for (let j = from; j < frames.length && frames[j]!.timeMs < until; j++) if (frames[j]!.changed) return j;
+      return -1;
+    };
+    const found = changedFrom(first, end);
+    const earlier = pending;
+    pending = found < 0 ? instant : undefined;
+    if (found < 0) continue;
+    if (frames[found]!.timeMs !== instant) {
+      for (let j = first; j < found; j++) {
+        times[j] = null;
+        dropped++;
       }
+      times[found] = instant;
+      moved++;
     }
-    // Already on time (captured at the instant), or nothing painted in the window.
-    if (found < 0 || frames[found]!.timeMs === instant) continue;
-    for (let j = first; j < found; j++) {
+    // The instant before painted nothing in its window: a second change in this one, before the
+    // next instant, is likely its (a slide painted after the next cursor move). It follows this
+    // instant's change by a millisecond: later than its own instant, never before this one's.
+    if (earlier === undefined) continue;
+    const second = changedFrom(found + 1, Math.min(earlier + windowMs, next));
+    if (second < 0) continue;
+    for (let j = found + 1; j < second; j++) {
       times[j] = null;
       dropped++;
     }
-    times[found] = instant;
+    times[second] = times[found]! + 1;
     moved++;
   }
   const index = new Map(frames.map((f, i) => [f.timeMs, i]));

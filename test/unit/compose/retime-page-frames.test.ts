@@ -63,3 +63,18 @@ describe('retimePageFrames', () => {
     ).toThrow(RangeError);
   });
 });
+
+describe('retimePageFrames, a change painted after the next instant', () => {
+  it("follows that instant's own change by a millisecond, never coming before it", () => {
+    // A slide due at 1000 ms, a cursor move due at 1100 ms; the cursor is painted at 1150 ms,
+    // the slide only at 1250 ms.
+    const r = retimePageFrames(frames(2000, 50, [1150, 1250]), [1000, 1100, 1500]);
+    expect(r.times.slice(20, 27)).toEqual([1000, 1050, null, 1100, null, 1101, 1300]);
+    expect(r.mapTime(1200)).toBe(1101);
+  });
+
+  it('leaves a second change alone when the instant before found its own', () => {
+    const r = retimePageFrames(frames(2000, 50, [1050, 1150, 1250]), [1000, 1100, 1500]);
+    expect(r.times.slice(20, 27)).toEqual([null, 1000, null, 1100, 1200, 1250, 1300]);
+  });
+});
