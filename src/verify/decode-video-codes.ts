@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CaptureError, throwIfAborted } from '../errors.js';
+import { changedCells } from '../frame-code/changed-cells.js';
 import { readCodes, type FoundCode } from '../frame-code/frame-code.js';
 import { Raster } from '../frame-code/raster.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
@@ -21,6 +22,11 @@ export interface DecodedFrame {
   time: number;
   /** Codes found, boxes in the video's own pixels. */
   codes: FoundCode[];
+  /**
+   * Grid cells (CHANGED_CELLS_DEFAULTS.cell analysis pixels, frame-code/changed-cells.ts) in which
+   * this frame differs from the one before; none for the first. Absent unless asked for.
+   */
+  changedCells?: number[];
 }
 
 /** Every frame of a video, reduced to its codes. */
@@ -44,10 +50,13 @@ export interface DecodeVideoCodesOptions {
   maxWidth?: number;
   /** Container time that becomes output t=0, seconds. */
   timelineStart?: number;
+  /** Also note where each frame differs from the one before (DecodedFrame.changedCells). */
+  changes?: boolean;
 }
 
 const FRAMES_FILE = 'frames.txt';
 const NO_CODES: FoundCode[] = [];
+const NO_CELLS: number[] = [];
 
 /** The size frames are analysed at: at most maxWidth wide, aspect kept, even dimensions. */
 export function analysisSize(width: number, height: number, maxWidth: number): { width: number; height: number } {
@@ -141,7 +150,9 @@ export async function decodeVideoCodes(options: DecodeVideoCodesOptions): Promis
     });
     proc.stdin.end();
     const codes: FoundCode[][] = [];
+    const cells: number[][] = [];
     const frame = Buffer.alloc(frameBytes);
+    const previous = options.changes ? Buffer.alloc(frameBytes) : undefined;
     const raster = new Raster(size.width, size.height, frame);
     let filled = 0;
     try {
@@ -154,6 +165,11 @@ export async function decodeVideoCodes(options: DecodeVideoCodesOptions): Promis
           offset += n;
           if (filled === frameBytes) {
             filled = 0;
+            if (previous) {
+              const changed = codes.length === 0 ? NO_CELLS : changedCells(previous, frame, size.width, size.height);
+              cells.push(changed.length === 0 ? NO_CELLS : changed);
+              frame.copy(previous);
+            }
             const found = readCodes(raster);
             codes.push(
               found.length === 0
@@ -182,7 +198,7 @@ export async function decodeVideoCodes(options: DecodeVideoCodesOptions): Promis
       let t = pts[i]! / 1e6;
       // A frame without a timestamp (rare, broken streams) is placed just after its predecessor.
       if (!Number.isFinite(t)) t = i > 0 ? frames[i - 1]!.time + start + 1 / 30 : start;
-      frames.push({ time: t - start, codes: codes[i]! });
+      frames.push({ time: t - start, codes: codes[i]!, ...(options.changes ? { changedCells: cells[i]! } : {}) });
     }
     return { width, height, analysisWidth: size.width, analysisHeight: size.height, frames };
   } finally {

@@ -53,6 +53,23 @@ export interface SlidesReport {
   changeOffsetMaxMs: number | null;
 }
 
+/** How late one kind of page change showed (measure-page-changes.ts). */
+export interface ChangeLatencyReport {
+  /** Changes of the truth inside the range that show and stand apart from other instants. */
+  expected: number;
+  /** Of those, the ones whose picture change was found. */
+  measured: number;
+  /** Median and largest of (output time the picture changed − when it is due). */
+  medianMs: number | null;
+  maxMs: number | null;
+}
+
+/** Whiteboard and cursor changes, timed by where the slide's picture changes. */
+export interface PageChangesReport {
+  whiteboard: ChangeLatencyReport;
+  cursor: ChangeLatencyReport;
+}
+
 /** What the audio track holds. */
 export interface AudioReport {
   present: boolean;
@@ -127,6 +144,8 @@ export interface FidelityReport {
   screenshare: TrackReport | null;
   /** Null when the recording has no slides or they are not among the sources. */
   slides: SlidesReport | null;
+  /** Whiteboard and cursor change lateness; null without slides or when the slide is not found. */
+  pageChanges: PageChangesReport | null;
   /** Median offset over all cameras' frames (the screen share's when there are no cameras). */
   videoOffsetMs: number | null;
   videoDriftMs: number | null;

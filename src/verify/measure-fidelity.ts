@@ -16,6 +16,7 @@ import { analyseAudio, type AudioAnalysis } from './analyse-audio.js';
 import { decodeVideoCodes, type DecodedVideo } from './decode-video-codes.js';
 import type { AudioReport, FidelityReport, FidelitySource } from './fidelity-report.js';
 import { matchBursts } from './match-bursts.js';
+import { measurePageChanges } from './measure-page-changes.js';
 import { measureSlides } from './measure-slides.js';
 import { measureTrack, type TrackMeasurement } from './measure-track.js';
 import { probeMedia } from './probe-media.js';
@@ -122,12 +123,13 @@ export async function measureFidelity(options: MeasureFidelityOptions): Promise<
 
   const decodeVideo = async (): Promise<DecodedVideo | null> => {
     if (!probe.video) return null;
-    let decoded = await decodeVideoCodes({ ...common, stream: probe.video, maxWidth: options.maxWidth ?? 960 });
+    const changes = sources.includes('slides');
+    let decoded = await decodeVideoCodes({ ...common, stream: probe.video, maxWidth: options.maxWidth ?? 960, changes });
     // Codes too small to read reliably at the reduced size (or none read at all): look again at
     // full size, which costs a second decode only for such outputs.
     if (decoded.analysisWidth < decoded.width && codesTooSmall(decoded)) {
       throwIfAborted(signal);
-      decoded = await decodeVideoCodes({ ...common, stream: probe.video, maxWidth: probe.video.width });
+      decoded = await decodeVideoCodes({ ...common, stream: probe.video, maxWidth: probe.video.width, changes });
     }
     return decoded;
   };
@@ -225,6 +227,15 @@ export async function measureFidelity(options: MeasureFidelityOptions): Promise<
     cameras: cameraMeasures.map((m) => m.report),
     screenshare: shareMeasure?.report ?? null,
     slides: sources.includes('slides') ? measureSlides(frames, truth.slides, { from, to, hiddenBy: truth.screenshare?.intervals ?? [] }) : null,
+    pageChanges:
+      video && sources.includes('slides')
+        ? measurePageChanges(video, truth, {
+            from,
+            to,
+            // The webcams change on their own (the screen share takes the slide's place, its time is left out).
+            exclude: cameraMeasures.map((m) => m.report.pictureBox ?? m.report.box).filter((b): b is Box => b !== null),
+          })
+        : null,
     videoOffsetMs: ms(videoOffset),
     videoDriftMs: ms(videoDrift),
     audio: audioPart,

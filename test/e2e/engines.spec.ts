@@ -55,6 +55,8 @@ async function meter(file: string, dir: string): Promise<FidelityReport> {
     leadingMs: report.leadingMs,
     endErrorMs: report.end.endErrorMs,
     slideOffsetMs: report.slides?.changeOffsetMs,
+    slideOffsetMaxMs: report.slides?.changeOffsetMaxMs,
+    pageChanges: report.pageChanges,
   };
   test.info().annotations.push({ type: 'fidelity', description: JSON.stringify(summary) });
   console.log(`fidelity ${JSON.stringify(summary)}`);
@@ -97,6 +99,27 @@ test("--engine capture beside two CPU hogs: the same videos and sound, from the 
   // Every webcam frame and exact A/V; the screen share as checkTargets allows for the page's own switch on its time event.
   expect(report.cameras.map((c) => c.deliveredRatio)).toEqual([1]);
   expect(checkTargets(report, { minDeliveredRatio: 0.9, maxAbsAvSyncMs: 5, maxLeadingMs: 0 }).map((c) => c.message)).toEqual([]);
+  // Slide, whiteboard and cursor changes on their instants: the median within one time event
+  // (67 ms, the issue's figure for a quiet machine) even beside the hogs, none later than the
+  // capture engine's search window. Before the page layer was put back on the change instants this
+  // machine saw medians of 122-321 ms here. Not held yet: every change within 150 ms (a slide
+  // painted after the next instant's cursor move stays late: one run in three, 262 ms).
+  const slides = report.slides!;
+  const { whiteboard, cursor } = report.pageChanges!;
+  expect(slides.changesMeasured).toBeGreaterThanOrEqual(1);
+  expect(cursor.measured).toBeGreaterThanOrEqual(Math.max(1, cursor.expected / 2));
+  expect(whiteboard.measured).toBeGreaterThanOrEqual(1);
+  const changes = {
+    slides: { median: slides.changeOffsetMs, max: slides.changeOffsetMaxMs },
+    whiteboard: { median: whiteboard.medianMs, max: whiteboard.maxMs },
+    cursor: { median: cursor.medianMs, max: cursor.maxMs },
+  };
+  for (const [kind, { median, max }] of Object.entries(changes)) {
+    expect(median, `median ${kind} change, ms after its instant`).not.toBeNull();
+    expect(median!, `median ${kind} change, ms after its instant`).toBeLessThanOrEqual(67);
+    expect(median!, `${kind} changes do not come early`).toBeGreaterThanOrEqual(-20);
+    expect(max!, `latest ${kind} change, ms after its instant`).toBeLessThanOrEqual(500);
+  }
   // The composited boxes where the player shows its videos, also 0.3 s after the screen share
   // starts and stops, against the render engine's output of the same recording (its boxes are held
   // to the player's own screenshots in render.spec.ts): the same source frame drawn by the same

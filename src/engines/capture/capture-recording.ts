@@ -15,6 +15,7 @@ import { computeAlignment, pageTimeline, type Alignment } from './compute-alignm
 import { ChunkFileWriter } from './chunk-file-writer.js';
 import { findSyncMarks } from './find-sync-marks.js';
 import { playSyncClip, recorderFailure, startRecorder, stopRecorder, type RecorderStarted } from './recorder-page-api.js';
+import { retimePageLayer } from './retime-page-layer.js';
 import { makeSyncClip, SYNC_CLIP } from './sync-clip.js';
 import { compositeArgs, frameListFile } from '../../compose/build-composite-args.js';
 import { CAPTURED_PAGE_COLOUR } from '../../compose/colour.js';
@@ -27,6 +28,8 @@ import { seekTo } from '../../player/open-player.js';
 import { PAGE_STEP_DEADLINE_MS, pageHung } from '../../player/page-hung.js';
 import { withDeadline } from '../../player/with-deadline.js';
 import { pausePlayer, playerSamples, playerStatus, repaintOnce, startPlayback, waitForStillPage } from '../../player/player-page-api.js';
+import { probePresentationBox } from '../../player/probe-presentation-box.js';
+import { timelineTimes } from '../../recording/timeline-times.js';
 import { HIDE_VIDEOS_CLASS, hideVideosCss, probeVideoLayers } from '../../player/probe-video-layers.js';
 import { stopVideoLayerWatch, watchVideoLayers } from '../../player/watch-video-layers.js';
 import { runProcess } from '../../process/run-process.js';
@@ -144,6 +147,8 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   // The first time event may start more loading (BBB 3.0 whiteboards): let the page settle.
   if (!(await step('waiting for a still page', page.evaluate(waitForStillPage, 3000))))
     emit({ type: 'warning', message: 'the player kept changing for 3 s after the first seek; capturing anyway' });
+  // Where slides, whiteboard and cursor change: their captured frames are put back on their instants.
+  const presentation = await step('finding the presentation', page.evaluate(probePresentationBox));
   // From here on the page reports where it would paint each video, and hides them.
   await step('watching the video boxes', page.evaluate(watchVideoLayers, HIDE_VIDEOS_CLASS));
   await step(
@@ -251,13 +256,22 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   );
 
   const pageFrames = await probeVideoPackets(pageLayer, 0, duration, options.tools, options.signal);
-  const pictures = placeLayerChanges(watch.changes, {
+  const retiming = await retimePageLayer(pageLayer, pageFrames.times, presentation, {
+    instantsMs: timelineTimes(recording.docs).map((t) => Math.round(t * 1000) - fromMs),
+    durationMs: toMs - fromMs,
+    tools: options.tools,
+    signal: options.signal,
+  });
+  emit({ type: 'log', source: 'page', line: retiming.summary });
+  const placed = placeLayerChanges(watch.changes, {
     toOutputMs: (pageMs) => pageMs - timeline.startMs - lagAt(pageMs),
     fromMs,
     toMs,
     pageFrameTimesMs: pageFrames.times.map((t) => Math.round(t * 1000)),
     frame: { width: options.width, height: options.height },
   });
+  // A box change snapped to a frame moves with it (the page showed both in the same paint).
+  const pictures = placed.map((p) => ({ ...p, timeMs: fromMs + retiming.mapTime(p.timeMs - fromMs) })).filter((p, i, all) => all[i + 1]?.timeMs !== p.timeMs);
   const sourceFile: Record<VideoKind, string | undefined> = {
     webcams: recording.info.media === 'video' ? recording.files.media : undefined,
     screenshare: recording.files.deskshare,
@@ -291,7 +305,7 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
       fromMs,
       clock,
       { width: options.width, height: options.height },
-      { page: CAPTURED_PAGE_COLOUR },
+      { page: `${retiming.filter}${CAPTURED_PAGE_COLOUR}` },
     );
   } else {
     emit({ type: 'stage', stage: 'mux', message: `writing ${options.format}` });
@@ -300,7 +314,7 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
     options.tools.ffmpeg,
     compositeArgs({
       pageLayer,
-      pageColour: CAPTURED_PAGE_COLOUR,
+      pageColour: `${retiming.filter}${CAPTURED_PAGE_COLOUR}`,
       overlay,
       audio: options.videoOnly ? undefined : { source: recording.files.media, from: fromMs / 1000 },
       duration,

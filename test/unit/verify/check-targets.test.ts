@@ -33,6 +33,7 @@ function report(over: Partial<FidelityReport> = {}): FidelityReport {
     cameras: [track()],
     screenshare: null,
     slides: null,
+    pageChanges: null,
     videoOffsetMs: 0,
     videoDriftMs: 0,
     audio: { present: true, peakDbfs: -6, silent: false, burstsExpected: 30, burstsFound: 30, burstsMatched: 30, offsetMs: 0, spreadMs: 0.1, driftMs: 0 },
