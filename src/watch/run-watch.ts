@@ -145,7 +145,10 @@ export async function runWatch(options: WatchOptions): Promise<{ done: number; f
     if (scheduled.has(recordId) || signal.aborted) return;
     scheduled.add(recordId);
     const waitMs = Date.parse(journal.get(recordId)?.retryAt ?? '') - Date.now();
-    if (!(waitMs > 0)) return enqueue(recordId);
+    if (!(waitMs > 0)) {
+      enqueue(recordId);
+      return;
+    }
     timers.set(
       recordId,
       setTimeout(() => {
