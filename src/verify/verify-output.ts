@@ -7,6 +7,7 @@ import path from 'node:path';
 import { CaptureError, throwIfAborted } from '../errors.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { runProcess } from '../process/run-process.js';
+import { countVideoFrames } from './count-video-frames.js';
 import { probeMedia, type MediaProbe } from './probe-media.js';
 
 /** Options of verifyOutput. */
@@ -35,6 +36,12 @@ export interface OutputCheck {
   maxVolumeDb: number | null;
   /** Black at the start of the video, seconds (0 when the first frame has content). */
   leadingBlack: number;
+  /**
+   * Video frames the file delivers (counted by demuxing, countVideoFrames), and how many its
+   * length at its nominal frame rate calls for; null without video or a known rate. For worker
+   * metrics: real recordings carry no frame codes, so this is what is known without the meter.
+   */
+  frames: { delivered: number; expected: number } | null;
 }
 
 /** How far into the video black frames are looked for. */
@@ -159,5 +166,11 @@ export async function verifyOutput(options: VerifyOutputOptions): Promise<Output
   if (problems.length > 0) {
     throw new CaptureError('VERIFY_FAILED', `${options.video} failed verification: ${problems.join('; ')}`);
   }
-  return { probe, maxVolumeDb, leadingBlack };
+  let frames: OutputCheck['frames'] = null;
+  const rate = probe.video?.frameRate;
+  if (probe.video && expectVideo && rate) {
+    const delivered = await countVideoFrames(video, { tools: options.tools, signal: options.signal });
+    if (delivered !== null) frames = { delivered, expected: Math.round((probe.video.duration ?? probe.duration) * rate) };
+  }
+  return { probe, maxVolumeDb, leadingBlack, frames };
 }

@@ -9,17 +9,23 @@
  * another's. Unpublished or deleted recordings are logged and their exports left alone.
  *
  * The export itself is the caller's (a local runJob, or a job put on the farm's queue), run
- * `concurrency` at a time by p-queue. Stopping (the signal) aborts running exports, puts them
- * back to pending in the journal and returns.
+ * `concurrency` at a time by p-queue, then its delivery (upload, webhook) when the caller has one.
+ * A transient failure (errors.ts) is tried again with batch's retry policy and backoff, the wait
+ * journaled (`retryAt`) so a restarted watch keeps it; when only the delivery failed, the retry
+ * delivers the verified file already in place instead of exporting it again. Permanent failures,
+ * and transient ones past the retries, wait for the recording to be republished. Stopping (the
+ * signal) aborts running exports, puts them back to pending in the journal and returns.
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import PQueue from 'p-queue';
 import { OutputNameRegistry } from '../batch/output-name-registry.js';
+import { retryDelayMs, shouldRetry, type RetryPolicy } from '../batch/retry-policy.js';
 import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
 import { defaultOutputBase } from '../job/output-name.js';
 import type { ExportFormat } from '../job/record-options.js';
+import type { JobResult } from '../job/run-job.js';
 import { readPublishedMetadata } from './read-published-metadata.js';
 import { readSpoolEntry } from './read-spool-entry.js';
 import { waitStableFile } from './wait-stable-file.js';
@@ -35,8 +41,29 @@ export interface WatchExport {
   replace: boolean;
 }
 
+/** What an export made: the file (or the farm job's output name) and what the job reported. */
+export interface ExportedRecording {
+  output: string;
+  /** Handed to the farm: its workers deliver it. */
+  queued: boolean;
+  /** The job's report, for the webhook (absent on the farm). */
+  result?: Partial<JobResult>;
+}
+
 /** Makes one export (or hands it to the farm); rejects with a CaptureError. */
-export type ExportRecording = (job: WatchExport, signal: AbortSignal) => Promise<{ output: string; queued: boolean; uploadUrl?: string | null }>;
+export type ExportRecording = (job: WatchExport, signal: AbortSignal) => Promise<ExportedRecording>;
+
+/** A finished, verified export to deliver; `result` is null when the watch that made it has stopped since. */
+export interface WatchDelivery {
+  recordId: string;
+  dir: string;
+  /** Absolute path of the export. */
+  output: string;
+  result: Partial<JobResult> | null;
+}
+
+/** Delivers one export (upload, done webhook); rejects with a CaptureError. */
+export type DeliverRecording = (delivery: WatchDelivery, signal: AbortSignal) => Promise<{ uploadUrl: string | null }>;
 
 /** What watch reports. */
 export type WatchEvent =
@@ -44,8 +71,9 @@ export type WatchEvent =
   | { type: 'found'; recordId: string; dir: string; source: 'published' | 'spool' | 'journal'; republished: boolean }
   | { type: 'unchanged'; recordId: string; output: string | null }
   | { type: 'waiting'; recordId: string; reason: string }
-  | { type: 'started'; recordId: string; output: string; attempt: number; replace: boolean }
+  | { type: 'started'; recordId: string; output: string; attempt: number; replace: boolean; uploadOnly: boolean }
   | { type: 'done'; recordId: string; output: string; replaced: boolean; queued: boolean; wallMs: number; uploadUrl: string | null }
+  | { type: 'retry'; recordId: string; attempt: number; delayMs: number; uploadOnly: boolean; code: ErrorCode; message: string }
   | { type: 'failed'; recordId: string; code: ErrorCode; message: string }
   | { type: 'interrupted'; recordId: string }
   | { type: 'unpublished'; recordId: string; output: string | null }
@@ -64,6 +92,12 @@ export interface WatchOptions {
   /** How long metadata.xml must stand still before it is read. */
   stableMs: number;
   exportRecording: ExportRecording;
+  /** Delivers each local export after it is made; null on the farm (its workers deliver). */
+  deliver?: DeliverRecording | null;
+  /** Told of each failure that is not retried (the failure webhook); `output` when the export was made. */
+  onGiveUp?: (job: { recordId: string; dir: string; output: string | undefined }, error: CaptureError) => void;
+  /** When transient failures are tried again (batch's policy and options). */
+  retry: RetryPolicy;
   signal: AbortSignal;
   onEvent: (event: WatchEvent) => void;
 }
@@ -84,6 +118,12 @@ export async function runWatch(options: WatchOptions): Promise<{ done: number; f
   const signal = AbortSignal.any([options.signal, stopping.signal]);
   const queue = new PQueue({ concurrency: options.concurrency });
   const scheduled = new Set<string>();
+  // Retries waiting for their time: they hold no export slot. Dropped at a stop (the journal keeps them).
+  const timers = new Map<string, NodeJS.Timeout>();
+  // What each export's job reported, for the webhook of a delivery retried in this run.
+  const results = new Map<string, Partial<JobResult>>();
+  let wake: () => void = () => undefined;
+  signal.addEventListener('abort', () => wake(), { once: true });
   let done = 0;
   let failed = 0;
 
@@ -92,15 +132,41 @@ export async function runWatch(options: WatchOptions): Promise<{ done: number; f
     return new OutputNameRegistry([...inDir, ...journal.entries().flatMap((e) => (e.output ? [e.output] : []))]);
   };
 
-  const schedule = (recordId: string): void => {
-    if (scheduled.has(recordId) || signal.aborted) return;
-    scheduled.add(recordId);
+  const enqueue = (recordId: string): void => {
     queue
       .add(() => exportOne(recordId), { signal })
       .catch(() => {
         // Cleared by a stop before it started: it stays pending in the journal.
         scheduled.delete(recordId);
       });
+  };
+
+  const schedule = (recordId: string): void => {
+    if (scheduled.has(recordId) || signal.aborted) return;
+    scheduled.add(recordId);
+    const waitMs = Date.parse(journal.get(recordId)?.retryAt ?? '') - Date.now();
+    if (!(waitMs > 0)) {
+      enqueue(recordId);
+      return;
+    }
+    timers.set(
+      recordId,
+      setTimeout(() => {
+        timers.delete(recordId);
+        enqueue(recordId);
+        wake();
+      }, waitMs),
+    );
+  };
+
+  /** Drops a retry still waiting (the recording was republished: its new version goes at once). */
+  const cancelRetry = (recordId: string): void => {
+    const timer = timers.get(recordId);
+    if (!timer) return;
+    clearTimeout(timer);
+    timers.delete(recordId);
+    scheduled.delete(recordId);
+    wake();
   };
 
   /** Journals a recording whose metadata.xml may be new or changed, and schedules its export. */
@@ -120,8 +186,16 @@ export async function runWatch(options: WatchOptions): Promise<{ done: number; f
     }
     if (entry && entry.hash === meta.hash && scheduled.has(recordId)) return 'queued';
     emit({ type: 'found', recordId, dir, source, republished: entry?.exportedHash !== undefined && entry.exportedHash !== null && entry.exportedHash !== meta.hash });
+    // A new version starts with the full retries, at once.
+    const fresh = entry !== undefined && entry.hash !== meta.hash;
+    if (fresh) cancelRetry(recordId);
     // A running export of an older version finishes and is then redone (exportOne compares hashes).
-    await journal.set(recordId, { dir, hash: meta.hash, ...(entry?.state === 'running' ? {} : { state: 'pending' as const }) });
+    await journal.set(recordId, {
+      dir,
+      hash: meta.hash,
+      ...(entry?.state === 'running' ? {} : { state: 'pending' as const }),
+      ...(fresh ? { failures: 0, retryAt: null } : {}),
+    });
     schedule(recordId);
     return 'queued';
   };
@@ -151,12 +225,33 @@ export async function runWatch(options: WatchOptions): Promise<{ done: number; f
             () => false,
           )));
       const output = entry.output ?? (await names()).claim(defaultOutputBase(meta.info), options.format);
-      entry = await journal.set(recordId, { hash: meta.hash, output, state: 'running', attempts: entry.attempts + 1, error: null });
-      emit({ type: 'started', recordId, output, attempt: entry.attempts, replace });
+      const target = path.join(outDir, output);
+      // This version was exported (and verified) before, and only its delivery failed: deliver that file.
+      const uploadOnly =
+        !!options.deliver &&
+        entry.undelivered === meta.hash &&
+        (await stat(target).then(
+          (s) => s.size > 0,
+          () => false,
+        ));
+      entry = await journal.set(recordId, { hash: meta.hash, output, state: 'running', attempts: entry.attempts + 1, error: null, retryAt: null });
+      emit({ type: 'started', recordId, output, attempt: entry.attempts, replace, uploadOnly });
       const started = Date.now();
-      let result: Awaited<ReturnType<ExportRecording>>;
+      let result: ExportedRecording | undefined;
+      let uploadUrl: string | null = null;
       try {
-        result = await options.exportRecording({ recordId, dir: entry.dir, output: path.join(outDir, output), replace }, signal);
+        result = uploadOnly
+          ? { output: target, queued: false, result: results.get(recordId) }
+          : await options.exportRecording({ recordId, dir: entry.dir, output: target, replace }, signal);
+        if (options.deliver && !result.queued) {
+          const exported = result;
+          if (!uploadOnly) {
+            if (exported.result) results.set(recordId, exported.result);
+            // From here a crash or a failure leaves a verified export to deliver, not to make again.
+            await journal.set(recordId, { undelivered: meta.hash });
+          }
+          ({ uploadUrl } = await options.deliver({ recordId, dir: entry.dir, output: exported.output, result: exported.result ?? null }, signal));
+        }
       } catch (error) {
         const failure = toCaptureError(error);
         if (signal.aborted) {
@@ -164,14 +259,32 @@ export async function runWatch(options: WatchOptions): Promise<{ done: number; f
           emit({ type: 'interrupted', recordId });
           return;
         }
+        const failures = journal.get(recordId)!.failures + 1;
+        const error_ = { code: failure.code, message: failure.message };
+        if (shouldRetry(failure, failures, options.retry)) {
+          const delayMs = retryDelayMs(failures, options.retry);
+          const next = await journal.set(recordId, { state: 'pending', error: error_, failures, retryAt: new Date(Date.now() + delayMs).toISOString() });
+          emit({ type: 'retry', recordId, attempt: entry.attempts, delayMs, uploadOnly: next.undelivered === meta.hash, code: failure.code, message: failure.message });
+          again = true;
+          return;
+        }
         failed++;
-        await journal.set(recordId, { state: 'failed', error: { code: failure.code, message: failure.message } });
+        await journal.set(recordId, { state: 'failed', error: error_, failures });
         emit({ type: 'failed', recordId, code: failure.code, message: failure.message });
+        options.onGiveUp?.({ recordId, dir: entry.dir, output: result?.output }, failure);
         return;
       }
+      results.delete(recordId);
       const now = journal.get(recordId)!;
       const republishedMeanwhile = now.hash !== meta.hash;
-      await journal.set(recordId, { output: path.basename(result.output), exportedHash: meta.hash, state: republishedMeanwhile ? 'pending' : 'done', error: null });
+      await journal.set(recordId, {
+        output: path.basename(result.output),
+        exportedHash: meta.hash,
+        state: republishedMeanwhile ? 'pending' : 'done',
+        error: null,
+        failures: 0,
+        undelivered: null,
+      });
       done++;
       emit({
         type: 'done',
@@ -180,7 +293,7 @@ export async function runWatch(options: WatchOptions): Promise<{ done: number; f
         replaced: replace,
         queued: result.queued,
         wallMs: Date.now() - started,
-        uploadUrl: result.uploadUrl ?? null,
+        uploadUrl,
       });
       again = republishedMeanwhile;
     } finally {
@@ -271,7 +384,12 @@ export async function runWatch(options: WatchOptions): Promise<{ done: number; f
     serially(scan);
     if (options.once) {
       await chain;
-      await queue.onIdle();
+      // Retries waiting for their time are part of what is there.
+      for (;;) {
+        await queue.onIdle();
+        if (timers.size === 0 || signal.aborted) break;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
     } else {
       await new Promise<void>((resolve) => {
         if (signal.aborted) resolve();
@@ -281,6 +399,8 @@ export async function runWatch(options: WatchOptions): Promise<{ done: number; f
   } finally {
     await Promise.all(watchers.map((w) => w.close()));
     stopping.abort(new CaptureError('ABORTED', 'watch stopped'));
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
     queue.clear();
     await chain;
     // Running exports see the signal, stop, and go back to pending before this returns.

@@ -8,7 +8,10 @@
  * - one republished (another hash) is exported again under its journaled name, replacing only
  *   its own file;
  * - `running` found when the journal is opened means the watch that wrote it stopped mid-export:
- *   it is `pending` again and resumes.
+ *   it is `pending` again and resumes;
+ * - a transient failure leaves it `pending` with `retryAt` (the retry policy's backoff), so a watch
+ *   started after a crash retries it then; `undelivered` says the export is in place and only its
+ *   delivery is left, so that retry uploads the file again rather than exporting it again.
  */
 import { coalescedJsonWriter } from '../batch/coalesced-json-writer.js';
 import { readFile } from 'node:fs/promises';
@@ -36,8 +39,17 @@ export interface WatchEntry {
   state: WatchState;
   attempts: number;
   error: { code: ErrorCode; message: string } | null;
+  /** Failed tries of this version of metadata.xml (the retry policy's count); 0 again when republished. */
+  failures: number;
+  /** When a transient failure is tried again (ISO time); null: at once, or not at all. */
+  retryAt: string | null;
+  /** Hash of the metadata.xml whose verified export is under `output` but not yet delivered (--upload). */
+  undelivered: string | null;
   updatedAt: string;
 }
+
+/** Fields added after version 1 was first written: journals without them read as these. */
+const LATER_FIELDS = { failures: 0, retryAt: null, undelivered: null } as const;
 
 /** The file's content. */
 export interface WatchJournalDocument {
@@ -85,7 +97,7 @@ export class WatchJournal {
       ) {
         throw new CaptureError('USAGE', `${file} is not a version ${VERSION} bbb-capture watch journal; move it away to start afresh`);
       }
-      entries = doc.recordings;
+      entries = doc.recordings.map((e) => ({ ...LATER_FIELDS, ...e }));
     }
     const journal = new WatchJournal(file, entries);
     let resumed = false;
@@ -123,6 +135,7 @@ export class WatchJournal {
       state: 'pending',
       attempts: 0,
       error: null,
+      ...LATER_FIELDS,
       updatedAt: '',
     };
     const next: WatchEntry = { ...base, ...changes, recordId, updatedAt: new Date().toISOString() };

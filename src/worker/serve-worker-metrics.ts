@@ -1,8 +1,10 @@
 /**
  * A worker's Prometheus metrics (`worker --metrics-port N`), served at /metrics: jobs done and
  * failed by error code, job wall time and realtime factor (seconds of recording per second of
- * work), captures running now, and the queue's depth by state (read from Redis at each scrape,
- * so every worker of a farm reports the same queue). Fed by the worker's own events.
+ * work), captures running now, the queue's depth by state (read from Redis at each scrape, so
+ * every worker of a farm reports the same queue), and the video frames each export delivers
+ * (as verify counted them in the file, against what its length and frame rate call for). Fed by
+ * the worker's own events.
  */
 import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -53,6 +55,18 @@ export async function serveWorkerMetrics(options: WorkerMetricsOptions): Promise
     name: 'bbb_capture_job_realtime_factor',
     help: 'Seconds of recording exported per second of wall time (capture engine about 1, render engine above)',
     buckets: [0.25, 0.5, 0.75, 0.9, 1, 1.5, 2, 3, 5, 10, 20],
+    registers: [register],
+  });
+  const frames = new Counter({
+    name: 'bbb_capture_frames_delivered_total',
+    help: 'Video frames in the exports this worker verified (counted in each file, no decode)',
+    registers: [register],
+  });
+  const delivered = new Histogram({
+    name: 'bbb_capture_frames_delivered_ratio',
+    help: 'Per export: video frames delivered / frames its length calls for at its frame rate (below 1: frames missing)',
+    // Fine steps near 1, where a healthy export is; a dropped frame in a minute at 30 fps is 0.9994.
+    buckets: [0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1, 1.01],
     registers: [register],
   });
   const active = new Gauge({ name: 'bbb_capture_active_captures', help: 'Jobs this worker is running now', registers: [register] });
@@ -106,6 +120,10 @@ export async function serveWorkerMetrics(options: WorkerMetricsOptions): Promise
           jobs.inc({ outcome: 'done', code: '' });
           duration.observe(event.wallMs / 1000);
           if (event.wallMs > 0) realtime.observe(event.durationS / (event.wallMs / 1000));
+          if (event.frames) {
+            frames.inc(event.frames.delivered);
+            if (event.frames.expected > 0) delivered.observe(event.frames.delivered / event.frames.expected);
+          }
           running.delete(event.jobId);
           break;
         case 'job-failed':

@@ -3,10 +3,13 @@
  * metadata.xml written last) appears in an S3-compatible store on loopback (s3rver) under the
  * prefix, byte for byte the local export, and decodes to the recording; a local receiver hears a
  * signed webhook naming it. Republished, the object is replaced by the new export and the webhook
- * says so again. On the farm (--redis) the workers deliver, so watch refuses the options there.
+ * says so again. A store that is down when the export is done: the upload is retried with the
+ * backoff, and a watch killed while it waits picks the retry up from its journal once restarted,
+ * uploading the export it made rather than exporting again. On the farm (--redis) the workers
+ * deliver, so watch refuses the options there.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -134,6 +137,61 @@ test('a published recording lands in the store, verified, and a signed webhook n
   expect(run.exitCode, run.stderr).toBe(0);
   // The store's secret never shows.
   expect(run.stdout + run.stderr).not.toContain(SECRET);
+});
+
+test('the store down after the export: the upload is retried, and a watch killed while it waits uploads the same export once restarted', async ({ sample }) => {
+  test.setTimeout(300_000);
+  const source = await sample('full', SECONDS);
+  const published = path.join(work, 'retry-published');
+  const out = path.join(work, 'retry-out');
+  await mkdir(published, { recursive: true });
+  await mkdir(out, { recursive: true });
+  // A free port with no store on it yet: the store comes up there later.
+  const probe = await startTestS3('retry');
+  const port = Number(new URL(probe.endpoint).port);
+  await probe.stop();
+  const retryEnv = { ...env(), AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` };
+  const args = ['watch', '--published', published, '--out-dir', out, '--upload', 's3://retry/p/', '--s3-path-style', '--retries', '3', '--retry-delay', '3', ...EXPORT];
+  const id = fakeRecordId('r', 6);
+  const metadata = await copyWithoutMetadata(source.dir, published, id);
+  await writeFile(path.join(published, id, 'metadata.xml'), metadata);
+
+  const first = startCli(args, { env: retryEnv, timeoutMs: 280_000 });
+  const firstEvents = new EventStream(first);
+  let retry: Record<string, unknown>;
+  try {
+    retry = await firstEvents.waitFor('retry', id, { timeoutMs: 200_000 });
+  } finally {
+    // A crash while the retry waits: nothing gets to tidy up.
+    first.kill('SIGKILL');
+  }
+  await finished(first);
+  expect(retry).toMatchObject({ code: 'UPLOAD_FAILED', uploadOnly: true });
+  expect(firstEvents.of('done', id)).toEqual([]);
+  const name = firstEvents.of('started', id)[0]!.output as string;
+  const exported = await stat(path.join(out, name));
+
+  const store = await startTestS3('retry', port);
+  const storeClient = new S3Client({ endpoint: store.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: store.credentials });
+  const second = startCli(args, { env: retryEnv, timeoutMs: 280_000 });
+  const secondEvents = new EventStream(second);
+  try {
+    const done = await secondEvents.waitFor('done', id, { timeoutMs: 120_000 });
+    expect(done).toMatchObject({ output: name, uploadUrl: `s3://retry/p/${name}` });
+    // The export the first watch made and verified is what goes up: not exported again.
+    expect(secondEvents.of('started', id).map((e) => e.uploadOnly)).toEqual([true]);
+    const after = await stat(path.join(out, name));
+    expect([after.ino, after.mtimeMs]).toEqual([exported.ino, exported.mtimeMs]);
+    const got = await storeClient.send(new GetObjectCommand({ Bucket: 'retry', Key: `p/${name}` }));
+    const bytes = Buffer.from(await got.Body!.transformToByteArray());
+    expect(sha256(bytes)).toBe(sha256(await readFile(path.join(out, name))));
+  } finally {
+    second.kill('SIGTERM');
+    storeClient.destroy();
+  }
+  const run = await finished(second);
+  await store.stop();
+  expect(run.exitCode, run.stderr).toBe(0);
 });
 
 test('on the farm the workers deliver: watch --redis refuses --upload and --webhook (USAGE, exit 2)', async () => {

@@ -308,3 +308,85 @@ test('a full output disk pauses the worker, status says so, and it resumes when 
     await execa('umount', [outDir], { reject: false });
   }
 });
+
+/** The value of one sample line of a Prometheus text page (`name{labels} value`). */
+function metric(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    const m = /^([^{\s]+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((kv) => [kv[1], kv[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
+  }
+  return undefined;
+}
+
+test('a worker’s /metrics scraped during and after a real capture: active capture and queue depth, then the job counted, timed and its frames delivered', async ({ sample }) => {
+  test.setTimeout(300_000);
+  const rec = await sample('full', 4);
+  const queueName = `${QUEUE}-metrics`;
+  const outDir = path.join(work, 'metrics');
+  await mkdir(outDir, { recursive: true });
+  const metricsQueue = openCaptureQueue(connection, queueName);
+  let w: ResultPromise | undefined;
+  try {
+    const enqueue = await runCli(['enqueue', '--redis', redis.url, '--queue', queueName, '--resolution', '1280x720', '--json', rec.url]);
+    expect(enqueue.exitCode, enqueue.stderr).toBe(0);
+    const { jobId, output } = enqueue.events[0] as { jobId: string; output: string };
+    // Port 0: a free port; the worker says which.
+    w = startCli(['worker', '--redis', redis.url, '--queue', queueName, '--out-dir', outDir, '--name', 'metrics-worker', '--metrics-port', '0', '--json'], {
+      timeoutMs: 280_000,
+    });
+    const events = watch(w);
+    let stderr = '';
+    w.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const scrape = async () => {
+      const url = /metrics at (http:\/\/\S+\/metrics)/.exec(stderr)?.[1];
+      if (!url) return '';
+      const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      expect(res.headers.get('content-type')).toContain('text/plain');
+      return res.text();
+    };
+    const until = async (what: string, check: (text: string) => boolean, timeoutMs: number): Promise<string> => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const text = await scrape();
+        if (text && check(text)) return text;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last scrape:\n${text}\nstderr: ${stderr}`);
+        if (w!.exitCode !== null) throw new Error(`the worker exited (${w!.exitCode}) before ${what}: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+
+    // During the capture.
+    const during = await until('an active capture', (t) => metric(t, 'bbb_capture_active_captures', { worker: 'metrics-worker' }) === 1, 120_000);
+    expect(metric(during, 'bbb_capture_queue_jobs', { state: 'active' })).toBe(1);
+    expect(metric(during, 'bbb_capture_jobs_total', { outcome: 'done' }) ?? 0).toBe(0);
+
+    // After it.
+    const done = await events.waitFor('the job to complete', (e) => e.type === 'job-done' && e.jobId === jobId, 240_000);
+    const after = await until('the finished job', (t) => metric(t, 'bbb_capture_jobs_total', { outcome: 'done', code: '' }) === 1, 30_000);
+    expect(metric(after, 'bbb_capture_active_captures')).toBe(0);
+    expect(metric(after, 'bbb_capture_queue_jobs', { state: 'completed' })).toBe(1);
+    expect(metric(after, 'bbb_capture_queue_jobs', { state: 'active' })).toBe(0);
+    expect(metric(after, 'bbb_capture_job_duration_seconds_count')).toBe(1);
+    const wallS = (done.wallMs as number) / 1000;
+    expect(metric(after, 'bbb_capture_job_duration_seconds_sum')).toBeCloseTo(wallS, 3);
+    expect(metric(after, 'bbb_capture_job_realtime_factor_count')).toBe(1);
+    expect(metric(after, 'bbb_capture_job_realtime_factor_sum')).toBeCloseTo((done.durationS as number) / wallS, 3);
+    // The frames the export delivers, as verify counted them: what its length at its frame rate calls for.
+    const probe = await probeMedia(path.join(outDir, output), { tools });
+    const expected = probe.video!.frameRate! * (probe.video!.duration ?? probe.duration);
+    const frames = metric(after, 'bbb_capture_frames_delivered_total')!;
+    expect(Math.abs(frames - expected), `${frames} frames delivered, ${expected} expected`).toBeLessThanOrEqual(Math.max(2, expected * 0.02));
+    expect(frames).toBeGreaterThan(rec.truth.duration * 10);
+    expect(metric(after, 'bbb_capture_frames_delivered_ratio_count')).toBe(1);
+    expect(metric(after, 'bbb_capture_frames_delivered_ratio_bucket', { le: '0.95' })).toBe(0);
+    expect(metric(after, 'bbb_capture_frames_delivered_ratio_bucket', { le: '1.01' })).toBe(1);
+    w.kill('SIGTERM');
+    expect((await finished(w)).exitCode).toBe(0);
+  } finally {
+    if (w && w.exitCode === null) w.kill('SIGKILL');
+    await Promise.allSettled(w ? [w] : []);
+    await metricsQueue.close();
+  }
+});

@@ -15,10 +15,10 @@ export interface TestS3 {
   stop(): Promise<void>;
 }
 
-/** Starts s3rver with `bucket` and resolves once it listens. */
-export async function startTestS3(bucket = 'archive'): Promise<TestS3> {
+/** Starts s3rver with `bucket` (on `atPort`, to bring a stopped store back; else a free one) and resolves once it listens. */
+export async function startTestS3(bucket = 'archive', atPort = 0): Promise<TestS3> {
   const directory = await mkdtemp(path.join(tmpdir(), 'bbb-capture-s3-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
+  const server = new S3rver({ address: '127.0.0.1', port: atPort, silent: true, directory, configureBuckets: [{ name: bucket }] });
   const { port } = await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -6,13 +6,15 @@
  * cleanly: running exports are aborted and stay pending in the journal for the next start.
  * Locally, --upload and --webhook deliver each export as `record` does; on the farm the workers
  * deliver (their own --upload/--webhook), so no store or webhook secret ever goes into Redis.
+ * Transient failures are retried as `batch` retries them (--retries, --retry-delay); a failed
+ * upload is retried as an upload of the export already made.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { deliverExport, exportFacts } from '../../deliver/deliver-export.js';
 import { webhookPayload } from '../../deliver/webhook-payload.js';
-import { CaptureError, toCaptureError } from '../../errors.js';
+import { CaptureError } from '../../errors.js';
 import { isAudioFormat } from '../../engines/audio/audio-format.js';
 import type { OutputFormat } from '../../mux/build-mux-args.js';
 import { runJob } from '../../job/run-job.js';
@@ -20,7 +22,7 @@ import type { Resolution } from '../../job/record-options.js';
 import { DEFAULT_JOB_RETRY, openCaptureQueue } from '../../worker/capture-queue.js';
 import { enqueueRecordings } from '../../worker/enqueue-recordings.js';
 import { openRedis } from '../../worker/open-redis.js';
-import { runWatch, type ExportRecording, type WatchEvent } from '../../watch/run-watch.js';
+import { runWatch, type DeliverRecording, type ExportRecording, type WatchEvent } from '../../watch/run-watch.js';
 import type { CliContext } from '../cli-context.js';
 import { parseAmount } from '../parse-values.js';
 import { parseCount } from './batch.js';
@@ -28,10 +30,11 @@ import { addDeliveryOptions, drainWebhooks, openWebhookSender, resolveDeliveryOp
 import { DEFAULT_PUBLISHED_DIR } from './hook.js';
 import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
 import { addCaptureOptions, resolveCaptureOptions, resolveInput } from './record.js';
+import { addRetryOptions, resolveRetryPolicy, type RetryFlags } from './retry-options.js';
 
 type CaptureFlags = Parameters<typeof resolveCaptureOptions>[0];
 
-interface WatchFlags extends CaptureFlags, QueueFlags, DeliveryFlags {
+interface WatchFlags extends CaptureFlags, QueueFlags, DeliveryFlags, RetryFlags {
   published: string;
   spool?: string;
   outDir: string;
@@ -60,18 +63,20 @@ function watchLog(flags: WatchFlags, context: CliContext): (event: WatchEvent) =
             : event.type === 'waiting'
               ? `waiting   ${event.recordId}: ${event.reason}`
               : event.type === 'started'
-                ? `export    ${event.recordId} → ${event.output}${event.replace ? ' (replacing)' : ''}`
+                ? `${event.uploadOnly ? 'upload' : 'export'}    ${event.recordId} → ${event.output}${event.replace && !event.uploadOnly ? ' (replacing)' : ''}`
                 : event.type === 'done'
                   ? `${event.queued ? 'queued' : 'done'}      ${event.recordId} → ${event.output} (${(event.wallMs / 1000).toFixed(1)} s)${event.uploadUrl ? `; uploaded to ${event.uploadUrl}` : ''}`
-                  : event.type === 'failed'
-                    ? `FAILED    ${event.recordId} ${event.code}: ${event.message}`
-                    : event.type === 'interrupted'
-                      ? `stopped   ${event.recordId} (resumes on the next start)`
-                      : event.type === 'unpublished'
-                        ? `gone      ${event.recordId}: unpublished or deleted; ${event.output ? `its export ${event.output} stays` : 'nothing exported'}`
-                        : event.type === 'spool-skipped'
-                          ? `skipped   ${event.file}: ${event.reason}`
-                          : `stopped: ${event.done} exported, ${event.failed} failed, ${event.pending} pending`;
+                  : event.type === 'retry'
+                    ? `retry     ${event.recordId} ${event.code} in ${(event.delayMs / 1000).toFixed(0)} s${event.uploadOnly ? ' (the upload only)' : ''}: ${event.message}`
+                    : event.type === 'failed'
+                      ? `FAILED    ${event.recordId} ${event.code}: ${event.message}`
+                      : event.type === 'interrupted'
+                        ? `stopped   ${event.recordId} (resumes on the next start)`
+                        : event.type === 'unpublished'
+                          ? `gone      ${event.recordId}: unpublished or deleted; ${event.output ? `its export ${event.output} stays` : 'nothing exported'}`
+                          : event.type === 'spool-skipped'
+                            ? `skipped   ${event.file}: ${event.reason}`
+                            : `stopped: ${event.done} exported, ${event.failed} failed, ${event.pending} pending`;
     context.stderr.write(`${line}\n`);
   };
 }
@@ -92,6 +97,7 @@ export function registerWatch(program: Command, context: CliContext): void {
     );
   addQueueOptions(command);
   addDeliveryOptions(command);
+  addRetryOptions(command);
   addCaptureOptions(command).action(async (flags: WatchFlags) => {
     if (!(flags.concurrency >= 1)) throw new CaptureError('USAGE', `--concurrency must be 1 or more, got ${flags.concurrency}`);
     if (!(flags.stable >= 0)) throw new CaptureError('USAGE', `--stable must be 0 or more, got ${flags.stable}`);
@@ -122,6 +128,7 @@ export function registerWatch(program: Command, context: CliContext): void {
       concurrency: flags.concurrency,
       once: flags.once,
       stableMs: flags.stable * 1000,
+      retry: resolveRetryPolicy(flags),
       signal: context.signal,
       onEvent: log,
     };
@@ -131,8 +138,6 @@ export function registerWatch(program: Command, context: CliContext): void {
       const webhook = openWebhookSender(delivery, context);
       const exportLocally: ExportRecording = async (job, signal) => {
         const { url, server } = await resolveInput(job.dir, playerDir, signal);
-        // Set once the file has its final name: an upload that fails after it leaves it there.
-        let written: string | undefined;
         try {
           const result = await runJob({
             ...base,
@@ -149,19 +154,25 @@ export function registerWatch(program: Command, context: CliContext): void {
               else if (flags.verbose && event.type === 'stage') context.stderr.write(`  ${job.recordId}: ${event.message}\n`);
             },
           });
-          written = result.output;
-          const uploaded = await deliverExport(result.output, exportFacts(job.dir, 'watch', result.output, result), { upload: delivery.upload, webhook, signal });
-          return { output: result.output, queued: false, uploadUrl: uploaded?.url ?? null };
-        } catch (error) {
-          // A stop is not a failure: the export stays pending and is resumed.
-          if (!signal.aborted) webhook?.send(webhookPayload({ source: job.dir, sender: 'watch', recordingId: job.recordId, output: written }, { error: toCaptureError(error) }));
-          throw error;
+          return { output: result.output, queued: false, result };
         } finally {
           await server?.close();
         }
       };
+      // After a restart the job's report is gone: the webhook then names the file and the recording only.
+      const deliverLocally: DeliverRecording = async (done, signal) => {
+        const facts = { ...exportFacts(done.dir, 'watch', done.output, done.result ?? {}), recordingId: done.recordId };
+        const uploaded = await deliverExport(done.output, facts, { upload: delivery.upload, webhook, signal });
+        return { uploadUrl: uploaded?.url ?? null };
+      };
       try {
-        await runWatch({ ...common, exportRecording: exportLocally });
+        await runWatch({
+          ...common,
+          exportRecording: exportLocally,
+          deliver: deliverLocally,
+          // Only the last failure is told: a retry may still succeed.
+          onGiveUp: (job, error) => webhook?.send(webhookPayload({ source: job.dir, sender: 'watch', recordingId: job.recordId, output: job.output }, { error })),
+        });
       } finally {
         await drainWebhooks(webhook, context);
       }

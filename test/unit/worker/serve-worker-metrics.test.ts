@@ -12,6 +12,7 @@ import type { BaseCaptureOptions } from '../../../src/batch/capture-settings.js'
 import { CaptureError } from '../../../src/errors.js';
 import type { JobOptions } from '../../../src/job/job-options.js';
 import type { RecordingInfo } from '../../../src/recording/fetch-recording-info.js';
+import type { OutputCheck } from '../../../src/verify/verify-output.js';
 import { openCaptureQueue, type JobSettings } from '../../../src/worker/capture-queue.js';
 import { enqueueRecordings } from '../../../src/worker/enqueue-recordings.js';
 import { openRedis } from '../../../src/worker/open-redis.js';
@@ -105,7 +106,8 @@ describe('serveWorkerMetrics', () => {
       if (options.url === url(2)) throw new CaptureError('NOT_A_BBB_RECORDING', 'fake');
       if (options.url === url(1)) await released;
       await writeFile(options.output!, 'video');
-      return { duration: 120, wallMs: 60_000 };
+      // What verify counted: 3 frames short of 120 s at 30 fps.
+      return { duration: 120, wallMs: 60_000, checks: [{ frames: { delivered: 3597, expected: 3600 } }] as unknown as OutputCheck[] };
     };
     const metrics = await serveWorkerMetrics({ host: '127.0.0.1', port: 0, worker: 'w1', queueCounts: () => queue.getJobCounts(...QUEUE_STATES) });
     const controller = new AbortController();
@@ -154,6 +156,10 @@ describe('serveWorkerMetrics', () => {
       // 120 s of recording in well under a second of work (the worker times the job itself): every sample above 1.
       expect(sample(after, 'bbb_capture_job_realtime_factor_count')).toBe(2);
       expect(sample(after, 'bbb_capture_job_realtime_factor_bucket', { le: '1' })).toBe(0);
+      expect(sample(after, 'bbb_capture_frames_delivered_total')).toBe(2 * 3597);
+      expect(sample(after, 'bbb_capture_frames_delivered_ratio_count')).toBe(2);
+      expect(sample(after, 'bbb_capture_frames_delivered_ratio_bucket', { le: '0.999' })).toBe(0);
+      expect(sample(after, 'bbb_capture_frames_delivered_ratio_bucket', { le: '1' })).toBe(2);
       expect((await fetch(metrics.url.replace('/metrics', '/other'))).status).toBe(404);
       controller.abort();
       await worker;
