@@ -37,11 +37,12 @@ export interface OutputCheck {
   /** Black at the start of the video, seconds (0 when the first frame has content). */
   leadingBlack: number;
   /**
-   * Video frames the file delivers (counted by demuxing, countVideoFrames), and how many its
-   * length at its nominal frame rate calls for; null without video or a known rate. For worker
-   * metrics: real recordings carry no frame codes, so this is what is known without the meter.
+   * Video frames written in the file (counted by demuxing, countVideoFrames); null without video.
+   * For worker metrics. Not a delivery ratio: the outputs' frames follow the recording's changes
+   * (variable rate), so no count can be derived from the length; whether every webcam frame is
+   * there is the fidelity meter's question (`bbb-capture verify`, frame codes).
    */
-  frames: { delivered: number; expected: number } | null;
+  videoFrames: number | null;
 }
 
 /** How far into the video black frames are looked for. */
@@ -166,11 +167,6 @@ export async function verifyOutput(options: VerifyOutputOptions): Promise<Output
   if (problems.length > 0) {
     throw new CaptureError('VERIFY_FAILED', `${options.video} failed verification: ${problems.join('; ')}`);
   }
-  let frames: OutputCheck['frames'] = null;
-  const rate = probe.video?.frameRate;
-  if (probe.video && expectVideo && rate) {
-    const delivered = await countVideoFrames(video, { tools: options.tools, signal: options.signal });
-    if (delivered !== null) frames = { delivered, expected: Math.round((probe.video.duration ?? probe.duration) * rate) };
-  }
-  return { probe, maxVolumeDb, leadingBlack, frames };
+  const videoFrames = probe.video && expectVideo ? await countVideoFrames(video, { tools: options.tools, signal: options.signal }) : null;
+  return { probe, maxVolumeDb, leadingBlack, videoFrames };
 }

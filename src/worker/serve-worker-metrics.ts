@@ -2,9 +2,8 @@
  * A worker's Prometheus metrics (`worker --metrics-port N`), served at /metrics: jobs done and
  * failed by error code, job wall time and realtime factor (seconds of recording per second of
  * work), captures running now, the queue's depth by state (read from Redis at each scrape, so
- * every worker of a farm reports the same queue), and the video frames each export delivers
- * (as verify counted them in the file, against what its length and frame rate call for). Fed by
- * the worker's own events.
+ * every worker of a farm reports the same queue), and the video frames written (as verify
+ * counted them in each file). Fed by the worker's own events.
  */
 import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -58,15 +57,8 @@ export async function serveWorkerMetrics(options: WorkerMetricsOptions): Promise
     registers: [register],
   });
   const frames = new Counter({
-    name: 'bbb_capture_frames_delivered_total',
-    help: 'Video frames in the exports this worker verified (counted in each file, no decode)',
-    registers: [register],
-  });
-  const delivered = new Histogram({
-    name: 'bbb_capture_frames_delivered_ratio',
-    help: 'Per export: video frames delivered / frames its length calls for at its frame rate (below 1: frames missing)',
-    // Fine steps near 1, where a healthy export is; a dropped frame in a minute at 30 fps is 0.9994.
-    buckets: [0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1, 1.01],
+    name: 'bbb_capture_video_frames_total',
+    help: 'Video frames written in the exports this worker verified (counted in each file, no decode)',
     registers: [register],
   });
   const active = new Gauge({ name: 'bbb_capture_active_captures', help: 'Jobs this worker is running now', registers: [register] });
@@ -120,10 +112,7 @@ export async function serveWorkerMetrics(options: WorkerMetricsOptions): Promise
           jobs.inc({ outcome: 'done', code: '' });
           duration.observe(event.wallMs / 1000);
           if (event.wallMs > 0) realtime.observe(event.durationS / (event.wallMs / 1000));
-          if (event.frames) {
-            frames.inc(event.frames.delivered);
-            if (event.frames.expected > 0) delivered.observe(event.frames.delivered / event.frames.expected);
-          }
+          if (event.videoFrames) frames.inc(event.videoFrames);
           running.delete(event.jobId);
           break;
         case 'job-failed':
