@@ -21,6 +21,7 @@ import { coalescedJsonWriter } from './coalesced-json-writer.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CaptureError, ERROR_CODES, type ErrorCode } from '../errors.js';
+import type { CommittedFile } from '../job/describe-committed-file.js';
 
 export const JOURNAL_FILE = '.bbb-capture-batch.json';
 const FORMAT = 'bbb-capture-batch-journal';
@@ -48,6 +49,12 @@ export interface JournalEntry {
   durationS: number | null;
   /** Size of the output file in bytes when it was done; absent in journals of older versions. */
   outputBytes?: number | null;
+  /**
+   * The file the last capture was giving its final name (size, digest, length), written just
+   * before the rename: a batch killed after the rename but before `done` finds that file on its
+   * next run and takes it as the export instead of capturing it again. Absent in older journals.
+   */
+  committing?: (CommittedFile & { durationS: number }) | null;
   /** `s3://bucket/key` once uploaded (--upload): a done item whose local file was removed is still done. */
   uploadUrl?: string | null;
   /** Wall time of the last attempt, ms. */
@@ -129,6 +136,9 @@ function validEntry(value: unknown): value is JournalEntry {
     typeof e.attempts === 'number' &&
     (e.output === null || typeof e.output === 'string') &&
     (e.outputBytes === undefined || e.outputBytes === null || (typeof e.outputBytes === 'number' && Number.isSafeInteger(e.outputBytes) && e.outputBytes >= 0)) &&
+    (e.committing === undefined ||
+      e.committing === null ||
+      (typeof e.committing === 'object' && typeof e.committing.size === 'number' && typeof e.committing.sha256 === 'string' && typeof e.committing.durationS === 'number')) &&
     (e.error === null || (typeof e.error === 'object' && e.error !== undefined && e.error.code in ERROR_CODES))
   );
 }
@@ -205,8 +215,8 @@ export class BatchJournal {
     return entry;
   }
 
-  /** Sets fields that are not a move (the output name once decided). */
-  patch(key: string, changes: Partial<Pick<JournalEntry, 'output'>>): JournalEntry {
+  /** Sets fields that are not a move (the output name once decided, the file being committed). */
+  patch(key: string, changes: Partial<Pick<JournalEntry, 'output' | 'committing'>>): JournalEntry {
     const entry = this.#require(key);
     const next = { ...entry, ...changes, updatedAt: new Date().toISOString() };
     this.#entries.set(key, next);

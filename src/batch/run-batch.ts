@@ -31,6 +31,8 @@ import { deliverExport, exportFacts } from '../deliver/deliver-export.js';
 import type { WebhookSender } from '../deliver/create-webhook-sender.js';
 import type { UploadOptions } from '../deliver/upload-options.js';
 import { webhookPayload } from '../deliver/webhook-payload.js';
+import { describeCommittedFile } from '../job/describe-committed-file.js';
+import { matchesCommittedFile } from '../job/matches-committed-file.js';
 
 /** Where captures are assembled before they get their final name. */
 export const STAGING_DIR = '.bbb-capture-staging';
@@ -299,23 +301,32 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
             ));
           await rm(staging, { recursive: true, force: true });
           await mkdir(staging, { recursive: true });
-          const result: Pick<JobResult, 'duration' | 'wallMs'> & Partial<JobResult> = exported
-            ? { duration: entry.durationS!, wallMs: 0 }
-            : await record({
-                ...plan.options,
-                url: item.url,
-                output: path.join(staging, output),
-                // One player page per job: the batch's concurrency runs several.
-                workers: 1,
-                hybrid: true,
-                videoOnly: false,
-                compose: null,
-                // The staging directory is the job's own.
-                replace: true,
-                signal: stop.signal,
-                onEvent: (event) => emit({ type: 'item-event', index: item.index, output, event }),
-              });
-          if (!exported) await durableRename(path.join(staging, output), final);
+          // The last run renamed its file into place and was killed before the journal said done:
+          // that file, byte for byte (verified before it was committed), is this item's export.
+          const committed = !exported && !!before.committing && (await matchesCommittedFile(final, before.committing, stop.signal));
+          const result: Pick<JobResult, 'duration' | 'wallMs'> & Partial<JobResult> =
+            exported || committed
+              ? { duration: exported ? entry.durationS! : before.committing!.durationS, wallMs: 0 }
+              : await record({
+                  ...plan.options,
+                  url: item.url,
+                  output: path.join(staging, output),
+                  // One player page per job: the batch's concurrency runs several.
+                  workers: 1,
+                  hybrid: true,
+                  videoOnly: false,
+                  compose: null,
+                  // The staging directory is the job's own.
+                  replace: true,
+                  signal: stop.signal,
+                  onEvent: (event) => emit({ type: 'item-event', index: item.index, output, event }),
+                });
+          if (!exported && !committed) {
+            const staged = path.join(staging, output);
+            journal.patch(key, { committing: { ...(await describeCommittedFile(staged, stop.signal)), durationS: result.duration } });
+            await journal.save();
+            await durableRename(staged, final);
+          }
           const { size } = await stat(final);
           captured = result.duration;
           const delivered = await deliverExport(final, exportFacts(item.url, 'batch', final, result), {
@@ -323,7 +334,14 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
             webhook: options.delivery?.webhook ?? null,
             signal: stop.signal,
           });
-          await journal.move(key, 'done', { durationS: result.duration, outputBytes: size, wallMs: result.wallMs, uploadUrl: delivered?.url ?? null, error: null });
+          await journal.move(key, 'done', {
+            durationS: result.duration,
+            outputBytes: size,
+            wallMs: result.wallMs,
+            uploadUrl: delivered?.url ?? null,
+            error: null,
+            committing: null,
+          });
           emit({ type: 'item-done', index: item.index, url: item.url, output, attempt: entry.attempts, durationS: result.duration, wallMs: result.wallMs });
           settle(plan, 'done');
         } catch (error) {

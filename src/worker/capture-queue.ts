@@ -216,6 +216,15 @@ export function outputNamesKey(queueName: string): string {
   return `bull:${queueName}:bbb-capture:names`;
 }
 
+/**
+ * The Redis hash of what each output name's job did with its file (lower-cased name → JSON
+ * OutputCommit, see output-commit-ledger.ts): a job run again after its worker died between the
+ * final rename and BullMQ's completion recognises its own file by it. Kept like the names.
+ */
+export function outputCommitsKey(queueName: string): string {
+  return `bull:${queueName}:bbb-capture:commits`;
+}
+
 /** What a worker that stopped taking jobs publishes while it waits (read by `status`). */
 export interface PausedWorker {
   worker: string;

@@ -12,7 +12,10 @@
  * earlier runs left), and the finished file is renamed to its final name — never a partial file
  * under that name. A worker that is alive but lost a job's lock (its renewal failed: frozen, cut
  * off from Redis) stops that capture at once, and checks the lock again before the final rename,
- * so two runs of one job never write over each other.
+ * so two runs of one job never write over each other. A worker that dies after the final rename
+ * but before BullMQ records the completion leaves the file in place: the job's next run knows it
+ * by the record written beside the rename (output-commit-ledger.ts) and completes with it (and
+ * delivers it, if that had not happened) instead of failing with OUTPUT_EXISTS.
  *
  * Stopping (SIGTERM, Ctrl-C): with `onStop: 'requeue'` (the default) running captures are
  * aborted and their jobs put back to wait without using up an attempt; with `'finish'` they run
@@ -35,6 +38,7 @@ import {
   formatJobFailure,
   parseJobFailure,
   jobCaptureSettings,
+  outputCommitsKey,
   PARTS_DIR,
   pausedWorkerKey,
   type CaptureJobData,
@@ -48,6 +52,8 @@ import { deliverExport, exportFacts } from '../deliver/deliver-export.js';
 import type { WebhookSender } from '../deliver/create-webhook-sender.js';
 import type { UploadOptions } from '../deliver/upload-options.js';
 import { webhookPayload } from '../deliver/webhook-payload.js';
+import { describeCommittedFile } from '../job/describe-committed-file.js';
+import { outputCommitLedger, type OutputCommit } from './output-commit-ledger.js';
 
 /** Where runs of jobs are assembled. */
 export const JOBS_STAGING_DIR = '.bbb-capture-jobs';
@@ -166,6 +172,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
     throw new CaptureError('OUTPUT_NOT_WRITABLE', `cannot write to ${outDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
   const connection = await openRedis(options.redisUrl, { name: `bbb-capture-worker:${options.name}`, tls: options.redisTls });
+  const ledger = outputCommitLedger(connection, outputCommitsKey(options.queueName));
   // Aborts running captures when the worker stops with onStop 'requeue'.
   const stopCaptures = new AbortController();
   let stopping = false;
@@ -216,6 +223,26 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
     const checkLock = async () => {
       if (run.signal.aborted || (token && (await job.extendLock(token, options.lockDurationMs)) !== 1)) throw new LockLostError(jobId);
     };
+    // This job as opposed to one queued again under its id later (after the first was removed).
+    const instance = { jobId, jobTimestamp: job.timestamp };
+    const lockKey = `${worker.toKey(jobId)}:lock`;
+    /** What this run recorded for its file, once it is committing it. */
+    let committed: OutputCommit | undefined;
+    /**
+     * The final rename of an export, recorded around: `committing` with the file's size and digest
+     * before it (only while the lock is ours: one script checks it), `committed` after it. A worker
+     * dying anywhere between leaves the next run of the job a way to know the file as its own.
+     */
+    const commitOutput = async (staged: string, durationS: number) => {
+      await checkLock();
+      const file = await describeCommittedFile(staged, signal);
+      committed = { ...instance, token: lockToken, state: 'committing', ...file, durationS, at: new Date().toISOString() };
+      if (!(await ledger.write(data.output, committed, lockKey))) throw new LockLostError(jobId);
+      await durableRename(staged, finalPath, { replace: false });
+      committed = { ...committed, state: 'committed', at: new Date().toISOString() };
+      // Refused only if the lock was lost just now: `committing` with the same digest serves the next run as well.
+      await ledger.write(data.output, committed, lockKey);
+    };
     let lastPublished = 0;
     let stage = 'queued';
     /** The final file, once it has its name (a failure after it is the upload's). */
@@ -240,8 +267,16 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
           () => true,
           () => false,
         ));
+      // An earlier run of this very job committed it (and died before BullMQ heard): its file, verified then, byte for byte.
+      const own = data.part ? { kind: 'none' as const } : await ledger.find(data.output, instance, finalPath, signal);
+      if (own.kind === 'delivered') {
+        // Exported and delivered: only the completion was lost. Nothing to write or send again.
+        counts.completed++;
+        emit({ type: 'job-done', jobId, output: data.output, path: finalPath, durationS: own.commit.durationS, wallMs: 0 });
+        return { output: data.output, path: finalPath, durationS: own.commit.durationS, wallMs: 0, worker: options.name };
+      }
       // The last attempt exported it and only the upload failed: upload it again, do not export it again.
-      const uploadOnly = fileThere && !!options.delivery?.upload && parseJobFailure(job.failedReason).code === 'UPLOAD_FAILED';
+      const uploadOnly = own.kind === 'committed' || (fileThere && !!options.delivery?.upload && parseJobFailure(job.failedReason).code === 'UPLOAD_FAILED');
       if (fileThere && !uploadOnly) {
         throw new CaptureError('OUTPUT_EXISTS', `${finalPath} already exists; it is left as it is (move it away and queue the recording again to export it anew)`);
       }
@@ -261,8 +296,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       let written: string;
       let result: Partial<JobResult> = {};
       if (uploadOnly) {
-        durationS = (job.progress as Partial<CaptureJobProgress> | undefined)?.duration ?? 0;
+        durationS = own.kind === 'committed' ? own.commit.durationS : ((job.progress as Partial<CaptureJobProgress> | undefined)?.duration ?? 0);
         written = finalPath;
+        // A join whose worker died after its rename: the parts are no longer needed.
+        if (data.join) await rm(partsDir, { recursive: true, force: true });
       } else if (data.join) {
         // Every part is done (BullMQ runs the join only then) and on the shared out dir.
         const parts = Array.from({ length: data.join.count }, (_, i) => path.join(partsDir, partName(i)));
@@ -281,8 +318,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
           signal,
           onEvent,
         }));
-        await checkLock();
-        await durableRename(path.join(staging, data.output), finalPath, { replace: false });
+        await commitOutput(path.join(staging, data.output), durationS);
         await rm(partsDir, { recursive: true, force: true });
         written = finalPath;
       } else if (data.part) {
@@ -324,8 +360,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
           onEvent,
         });
         durationS = result.duration!;
-        await checkLock();
-        await durableRename(path.join(staging, data.output), finalPath, { replace: false });
+        await commitOutput(path.join(staging, data.output), durationS);
         written = finalPath;
       }
       if (!data.part) {
@@ -335,6 +370,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
           webhook: options.delivery?.webhook ?? null,
           signal,
         });
+        // A run after this one (the completion below lost) has nothing left to do. Refused when the
+        // lock is gone: that run may be delivering it now.
+        if (committed) await ledger.write(data.output, { ...committed, state: 'delivered', at: new Date().toISOString() }, lockKey);
+        else if (own.kind === 'committed') await ledger.write(data.output, { ...own.commit, token: lockToken, state: 'delivered', at: new Date().toISOString() }, lockKey);
       }
       const wallMs = Date.now() - started;
       counts.completed++;
