@@ -4,7 +4,7 @@
  * Playwright itself installed, if any.
  */
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright';
+import { createRequire } from 'node:module';
 import { CaptureError } from '../errors.js';
 
 const SYSTEM_CANDIDATES = [
@@ -25,6 +25,8 @@ export function findChromium(explicit?: string): string {
   }
   for (const candidate of SYSTEM_CANDIDATES) if (existsSync(candidate)) return candidate;
   try {
+    // Playwright (0.4 s to load) only when no system Chromium is found: options resolve at every start.
+    const { chromium } = createRequire(import.meta.url)('playwright') as typeof import('playwright');
     const bundled = chromium.executablePath();
     if (bundled && existsSync(bundled)) return bundled;
   } catch {

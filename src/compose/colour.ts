@@ -5,10 +5,11 @@
  * docs/how-it-works.md "Colour"): it applies the matrix of the video's tag; an untagged video is
  * read as BT.709 from 720 lines up and as BT.601 below; no primaries or transfer conversion
  * between BT.601 and BT.709 is visible. Tab capture's H.264 (the capture engine's page layer) is
- * tagged BT.709 but was converted from RGB with the BT.601 matrix, and Chromium's JPEG screenshots
- * (the render engine's page pictures) are BT.601 in full range. So the compositor converts the
+ * tagged BT.709 but was converted from RGB with the BT.601 matrix, so the compositor converts the
  * matrix only, with ffmpeg's colorspace filter (swscale's YUV-to-YUV conversion was 4 levels off
- * on mid grey; the filter is exact to a level).
+ * on mid grey; the filter is exact to a level). The render engine's page pictures are PNG
+ * screenshots, RGB exactly as Chromium shows the page: swscale's RGB-to-YUV with the BT.709
+ * matrix into limited range (RGB_TO_OUTPUT) is what they need.
  */
 
 /** The matrices Chromium reads videos with. */
@@ -38,8 +39,8 @@ export function toOutputColour(matrix: Matrix, range: 'tv' | 'pc'): string {
 
 /** The capture engine's page layer (tab capture's H.264 or VP8, BT.601 limited whatever the tag says). */
 export const CAPTURED_PAGE_COLOUR = toOutputColour('bt601', 'tv');
-/** The render engine's page pictures (Chromium's JPEG screenshots, BT.601 full range). */
-export const SCREENSHOT_COLOUR = toOutputColour('bt601', 'pc');
-
 /** An RGB source (a colour, a PNG) into the output: swscale's RGB-to-YUV with the BT.709 matrix, limited range. */
 export const RGB_TO_OUTPUT = 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p';
+
+/** The render engine's page pictures (Chromium's PNG screenshots: RGB as shown). */
+export const SCREENSHOT_COLOUR = RGB_TO_OUTPUT;

@@ -4,7 +4,7 @@
  */
 import type { JobResult } from '../job/run-job.js';
 import type { WebhookOptions, WebhookSender } from './create-webhook-sender.js';
-import { deliverOutput, type Delivery } from './deliver-output.js';
+import type { Delivery } from './deliver-output.js';
 import type { UploadOptions } from './upload-options.js';
 import { webhookPayload, type ExportFacts } from './webhook-payload.js';
 
@@ -34,7 +34,8 @@ export async function deliverExport(
   facts: ExportFacts,
   options: { upload: UploadOptions | null; webhook: WebhookSender | null; signal: AbortSignal | undefined },
 ): Promise<Delivery | null> {
-  const delivery = options.upload ? await deliverOutput(file, { upload: options.upload, signal: options.signal }) : null;
+  // The AWS SDK (a large load) only when there is something to upload.
+  const delivery = options.upload ? await (await import('./deliver-output.js')).deliverOutput(file, { upload: options.upload, signal: options.signal }) : null;
   options.webhook?.send(webhookPayload(facts, { delivery }));
   return delivery;
 }

@@ -12,9 +12,10 @@ import type { PageLayout } from '../player/layout-css.js';
 import { RESOLUTIONS, type Resolution } from '../job/record-options.js';
 import { FORMATS, LAYOUTS, type CaptureSettings } from '../batch/capture-settings.js';
 import { ENGINE_CHOICES, type EngineChoice } from '../job/record-options.js';
+import { DEFAULT_JOB_RETENTION, type JobRetention, type JobRetry } from './queue-defaults.js';
 
-/** Default queue name (several farms can share a Redis with --queue). */
-export const DEFAULT_QUEUE = 'bbb-capture';
+// Kept importable from here; they live apart so the CLI can show them without loading BullMQ.
+export { DEFAULT_JOB_RETENTION, DEFAULT_JOB_RETRY, DEFAULT_QUEUE, type JobRetention, type JobRetry } from './queue-defaults.js';
 
 /** Every per-recording choice, fully resolved at enqueue time. */
 export interface JobSettings {
@@ -73,14 +74,6 @@ export interface CaptureJobProgress {
 
 export type CaptureQueue = Queue<CaptureJobData, CaptureJobResult>;
 
-/** Retries as data: attempts in all, and BullMQ's exponential backoff (delay × 2^(n−1)). */
-export interface JobRetry {
-  attempts: number;
-  backoffMs: number;
-}
-
-export const DEFAULT_JOB_RETRY: JobRetry = { attempts: 3, backoffMs: 5000 };
-
 /**
  * Most parts one recording is cut into. Each part is a queue job that loads the player once; past
  * a thousand the start-ups cost more than spreading gains, and a wrong duration must not flood
@@ -107,22 +100,6 @@ export function planParts(from: number, to: number | null, duration: number, par
   parts.push({ from: start, to });
   return parts;
 }
-
-/**
- * How many finished jobs Redis keeps, and for how long: `status` lists them and a re-enqueue of
- * a kept job is recognised; beyond that they would only grow Redis (a few hundred bytes each).
- */
-export interface JobRetention {
-  /** Completed jobs kept (the newest). */
-  keepDone: number;
-  /** Failed jobs kept (the newest); they are what people act on, so more of them. */
-  keepFailed: number;
-  /** Finished jobs older than this are removed, whatever the counts. */
-  maxAgeDays: number;
-}
-
-/** A month of history, bounded: a busy farm stays at a few MB of Redis. */
-export const DEFAULT_JOB_RETENTION: JobRetention = { keepDone: 1000, keepFailed: 5000, maxAgeDays: 30 };
 
 /** The options every capture job is added with. */
 export function captureJobOptions(jobId: string, retry: JobRetry, retention: JobRetention = DEFAULT_JOB_RETENTION): JobsOptions {

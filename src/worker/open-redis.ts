@@ -3,7 +3,7 @@
  * on (and the one it would load itself, except that its CommonJS `require` is not available to
  * ESM callers), so we create the client and hand it over.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { CaptureError } from '../errors.js';
 import type { RedisTls } from './read-redis-tls.js';
 
@@ -44,6 +44,8 @@ export async function openRedis(url: string, options: { name: string; timeoutMs?
   // rediss:// alone means TLS verified against the system's CAs; `tls` adds a private CA and a
   // client certificate (the host name is still checked against the server's certificate).
   const tls = options.tls ? Object.fromEntries(Object.entries(options.tls).filter(([, v]) => v !== undefined)) : undefined;
+  // Loaded here, not at the top: checkRedisUrl and redactRedisUrl serve option parsing, which must stay cheap.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, connectionName: options.name, connectTimeout: timeoutMs, ...(tls ? { tls } : {}) });
   let lastError: Error | undefined;
   // Without a listener ioredis prints every failed reconnect; BullMQ reports what matters.

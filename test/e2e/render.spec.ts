@@ -17,7 +17,7 @@ import { decodeVideoCodes } from '../../src/verify/decode-video-codes.js';
 import type { FidelityReport } from '../../src/verify/fidelity-report.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
 import { probeMedia } from '../../src/verify/probe-media.js';
-import { finished, processesMentioning, runCli, startCli, waitForOutput } from './support/cli.js';
+import { type CliRun, finished, processesMentioning, runCli, startCli, waitForOutput } from './support/cli.js';
 import { expect, test } from './support/samples-fixture.js';
 import { compareWithPlayer } from './support/compare-with-player.js';
 import { NO_AUDIO_ONLY, NO_CLOCK_CONTRACT } from './support/player-dir.js';
@@ -37,13 +37,13 @@ test.afterAll(async () => {
   await rm(outDir, { recursive: true, force: true });
 });
 
-async function render(url: string, name: string, extra: string[] = []): Promise<{ file: string; result: Record<string, unknown> }> {
+async function render(url: string, name: string, extra: string[] = []): Promise<{ file: string; result: Record<string, unknown>; run: CliRun }> {
   const file = path.join(outDir, name);
   const run = await runCli(['record', url, '-o', file, '--engine', 'render', '--json', ...extra], { timeoutMs: 840_000 });
   expect(run.exitCode, `render failed: ${run.stderr}`).toBe(0);
   const result = run.events.find((e) => e.type === 'result');
   expect(result?.engine).toBe('render');
-  return { file, result: result! };
+  return { file, result: result!, run };
 }
 
 async function meter(file: string, dir: string, range: { from?: number; to?: number } = {}): Promise<FidelityReport> {
@@ -114,8 +114,18 @@ test('renders the full sample with every webcam and screen-share frame, exact A/
 test('renders two cameras with two workers, segments joined without re-encoding', async ({ sample, page, player }) => {
   test.skip(!player.clockContract, NO_CLOCK_CONTRACT);
   const rec = await sample('twocams', 6);
-  const { file, result } = await render(rec.url, 'twocams.mp4', ['--workers', '2']);
+  const { file, result, run } = await render(rec.url, 'twocams.mp4', ['--workers', '2', '--verbose']);
   expect(result.workers).toBe(2);
+  // The first page renders while the second opens: its first picture comes before the second is ready.
+  const logs = run.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { type: string; line?: string; time: string });
+  const secondReady = logs.find((e) => e.type === 'log' && e.line === 'page 2 of 2 ready');
+  const firstPicture = run.events.find((e) => e.type === 'progress');
+  expect(secondReady, 'the second page never joined').toBeDefined();
+  // `time`, not `elapsedMs`: a progress event's elapsedMs counts from the start of rendering.
+  expect(Date.parse(firstPicture?.time as string)).toBeLessThan(Date.parse(secondReady!.time));
   expect(result.segments).toBeGreaterThan(1);
   const report = await meter(file, rec.dir);
   expect(report.cameras).toHaveLength(2);

@@ -10,7 +10,7 @@ import { batchReport, formatBatchSummary } from '../../batch/batch-report.js';
 import { validateNameTemplate } from '../../batch/name-template.js';
 import { readBatchList } from '../../batch/parse-batch-list.js';
 import { DEFAULT_RETRY_POLICY } from '../../batch/retry-policy.js';
-import { runBatch } from '../../batch/run-batch.js';
+import type { runBatch } from '../../batch/run-batch.js';
 import { writeJsonAtomic } from '../../batch/write-json-atomic.js';
 import { listBbbRecordings } from '../../bbb-api/list-bbb-recordings.js';
 import { CaptureError } from '../../errors.js';
@@ -112,6 +112,7 @@ export function registerBatch(program: Command, context: CliContext): void {
     let result: Awaited<ReturnType<typeof runBatch>> | undefined;
     const webhook = openWebhookSender(delivery, context);
     try {
+      const { runBatch } = await import('../../batch/run-batch.js');
       result = await runBatch({
         items,
         outDir: flags.outDir,

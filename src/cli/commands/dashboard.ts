@@ -4,9 +4,8 @@
  */
 import { type Command, Option } from 'commander';
 import { CaptureError } from '../../errors.js';
-import { openCaptureQueue } from '../../worker/capture-queue.js';
 import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
-import { DASHBOARD_EXPOSED, serveDashboard, type DashboardAuth } from '../../worker/serve-dashboard.js';
+import type { DashboardAuth } from '../../worker/serve-dashboard.js';
 import { isLoopbackHost } from '../../worker/is-loopback-host.js';
 import type { CliContext } from '../cli-context.js';
 import { parseCount } from './batch.js';
@@ -49,6 +48,8 @@ export function registerDashboard(program: Command, context: CliContext): void {
     .option('--basic-auth <user:password>', 'require HTTP basic authentication (env BBB_CAPTURE_DASHBOARD_BASIC_AUTH)');
   addQueueOptions(command);
   command.action(async (flags: DashboardFlags) => {
+    // Loaded when the command runs, so that --help and the other commands start without them.
+    const [{ openCaptureQueue }, { DASHBOARD_EXPOSED, serveDashboard }] = await Promise.all([import('../../worker/capture-queue.js'), import('../../worker/serve-dashboard.js')]);
     const auth = resolveAuth(flags, context);
     // Before anything connects: the refusal needs no Redis.
     if (!isLoopbackHost(flags.host) && !auth) throw new CaptureError('USAGE', DASHBOARD_EXPOSED(flags.host));

@@ -3,7 +3,6 @@
  * workers. Output names are decided here (unique in the queue); the same recording with the same
  * settings is queued once. Exit code 3 (BATCH_FAILED) when some could not be queued.
  */
-import { FlowProducer } from 'bullmq';
 import { type Command, Option } from 'commander';
 import { validateNameTemplate } from '../../batch/name-template.js';
 import { readBatchList, type BatchItem } from '../../batch/parse-batch-list.js';
@@ -15,8 +14,7 @@ import { RESOLUTIONS, type Resolution } from '../../job/record-options.js';
 import { fetchRecordingInfo } from '../../recording/fetch-recording-info.js';
 import { parsePlaybackUrl } from '../../recording/parse-playback-url.js';
 import { ENGINE_CHOICES, type EngineChoice } from '../../job/record-options.js';
-import { DEFAULT_JOB_RETENTION, DEFAULT_JOB_RETRY, openCaptureQueue } from '../../worker/capture-queue.js';
-import { enqueueRecordings } from '../../worker/enqueue-recordings.js';
+import { DEFAULT_JOB_RETENTION, DEFAULT_JOB_RETRY } from '../../worker/queue-defaults.js';
 import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
 import type { CliContext } from '../cli-context.js';
 import { parseAmount, parseTime } from '../parse-values.js';
@@ -101,6 +99,12 @@ export function registerEnqueue(program: Command, context: CliContext): void {
   // Only for reading metadata.xml here (output names); workers take their own, never from the queue.
   addCredentialOptions(command);
   command.action(async (inputs: string[], flags: EnqueueFlags) => {
+    // Loaded when the command runs, so that --help and the other commands start without them.
+    const [{ FlowProducer }, { openCaptureQueue }, { enqueueRecordings }] = await Promise.all([
+      import('bullmq'),
+      import('../../worker/capture-queue.js'),
+      import('../../worker/enqueue-recordings.js'),
+    ]);
     const api = resolveBbbApiQuery(flags, context);
     const credentials = resolveCredentials(flags, context);
     if (!api && inputs.length === 0) throw new CaptureError('USAGE', 'no recordings: give playback URLs or list files, or --bbb-url to take them from a BBB server');

@@ -9,7 +9,7 @@ import { CaptureError } from '../../errors.js';
 import { hookScript } from '../../hook/hook-script.js';
 import { installHook } from '../../hook/install-hook.js';
 import { uninstallHook } from '../../hook/uninstall-hook.js';
-import { DEFAULT_QUEUE } from '../../worker/capture-queue.js';
+import { DEFAULT_QUEUE } from '../../worker/queue-defaults.js';
 import { checkRedisUrl } from '../../worker/open-redis.js';
 import type { CliContext } from '../cli-context.js';
 import { parseAmount } from '../parse-values.js';

@@ -3,7 +3,7 @@
  */
 import { type Command, Option } from 'commander';
 import { CaptureError } from '../../errors.js';
-import { DEFAULT_QUEUE } from '../../worker/capture-queue.js';
+import { DEFAULT_QUEUE } from '../../worker/queue-defaults.js';
 import { checkRedisUrl } from '../../worker/open-redis.js';
 import { readRedisTls, type RedisTls, type TlsFileSource } from '../../worker/read-redis-tls.js';
 import type { CliContext } from '../cli-context.js';

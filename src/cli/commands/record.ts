@@ -13,7 +13,6 @@ import { AUDIO_FORMATS } from '../../engines/audio/audio-format.js';
 import type { PageLayout } from '../../player/layout-css.js';
 import { findFfmpeg } from '../../process/find-ffmpeg.js';
 import type { ComposedLayout } from '../../job/job-options.js';
-import { runJob } from '../../job/run-job.js';
 import { readLayoutFile } from '../../layout/layout-spec.js';
 import { checkOutputName } from '../../job/check-output-name.js';
 import type { RecordEvent } from '../../job/record-events.js';
@@ -292,6 +291,8 @@ export function registerRecord(program: Command, context: CliContext): void {
       // Set once the file has its final name: an upload that fails after it leaves it there.
       let written: string | undefined;
       try {
+        // Loaded when the command runs, so that --help and the other commands start without them.
+        const { runJob } = await import('../../job/run-job.js');
         const result = await runJob({
           ...base,
           url,

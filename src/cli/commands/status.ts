@@ -3,9 +3,7 @@
  * with their error code and message, finished files with their paths.
  */
 import { type Command, Option } from 'commander';
-import { openCaptureQueue } from '../../worker/capture-queue.js';
 import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
-import { formatQueueStatus, readQueueStatus } from '../../worker/read-queue-status.js';
 import type { CliContext } from '../cli-context.js';
 import { parseConcurrency } from './batch.js';
 import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
@@ -23,6 +21,11 @@ export function registerStatus(program: Command, context: CliContext): void {
     .option('--json', 'the status as one JSON document on stdout', false);
   addQueueOptions(command);
   command.action(async (flags: StatusFlags) => {
+    // Loaded when the command runs, so that --help and the other commands start without them.
+    const [{ openCaptureQueue }, { formatQueueStatus, readQueueStatus }] = await Promise.all([
+      import('../../worker/capture-queue.js'),
+      import('../../worker/read-queue-status.js'),
+    ]);
     const redisUrl = resolveRedisUrl(flags, context);
     const tls = await resolveRedisTls(flags, context, redisUrl);
     const connection = await openRedis(redisUrl, { name: 'bbb-capture-status', tls });

@@ -17,12 +17,10 @@ import { webhookPayload } from '../../deliver/webhook-payload.js';
 import { CaptureError } from '../../errors.js';
 import { isAudioFormat } from '../../engines/audio/audio-format.js';
 import type { OutputFormat } from '../../mux/build-mux-args.js';
-import { runJob } from '../../job/run-job.js';
 import type { Resolution } from '../../job/record-options.js';
-import { DEFAULT_JOB_RETRY, openCaptureQueue } from '../../worker/capture-queue.js';
-import { enqueueRecordings } from '../../worker/enqueue-recordings.js';
+import { DEFAULT_JOB_RETRY } from '../../worker/queue-defaults.js';
 import { openRedis } from '../../worker/open-redis.js';
-import { runWatch, type DeliverRecording, type ExportRecording, type WatchEvent } from '../../watch/run-watch.js';
+import type { DeliverRecording, ExportRecording, WatchEvent } from '../../watch/run-watch.js';
 import type { CliContext } from '../cli-context.js';
 import { parseAmount } from '../parse-values.js';
 import { parseCount } from './batch.js';
@@ -133,7 +131,10 @@ export function registerWatch(program: Command, context: CliContext): void {
       onEvent: log,
     };
 
+    // Loaded when the command runs, so that --help and the other commands start without them.
+    const { runWatch } = await import('../../watch/run-watch.js');
     if (!farm) {
+      const { runJob } = await import('../../job/run-job.js');
       const playerDir = flags.player ?? context.env.BBB_CAPTURE_PLAYER;
       const webhook = openWebhookSender(delivery, context);
       const exportLocally: ExportRecording = async (job, signal) => {
@@ -182,6 +183,7 @@ export function registerWatch(program: Command, context: CliContext): void {
     const redisUrl = resolveRedisUrl(flags, context);
     const tls = await resolveRedisTls(flags, context, redisUrl);
     const connection = await openRedis(redisUrl, { name: 'bbb-capture-watch', tls });
+    const [{ openCaptureQueue }, { enqueueRecordings }] = await Promise.all([import('../../worker/capture-queue.js'), import('../../worker/enqueue-recordings.js')]);
     const queue = openCaptureQueue(connection, flags.queue);
     try {
       const enqueue: ExportRecording = async (job, signal) => {

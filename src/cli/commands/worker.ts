@@ -7,16 +7,17 @@ import os from 'node:os';
 import { type Command, Option } from 'commander';
 import { autoConcurrency, machineResources } from '../../batch/auto-concurrency.js';
 import { RESOLUTIONS } from '../../job/record-options.js';
-import { DEFAULT_DISK_WATCH, DEFAULT_LOCK_SETTINGS, runWorker, type WorkerEvent } from '../../worker/run-worker.js';
+import type { WorkerEvent } from '../../worker/run-worker.js';
+import { DEFAULT_DISK_WATCH, DEFAULT_LOCK_SETTINGS } from '../../worker/worker-defaults.js';
 import type { CliContext } from '../cli-context.js';
 import { parseAmount, parseSize } from '../parse-values.js';
 import { parseConcurrency, parseCount } from './batch.js';
 import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
 import { addCaptureOptions, resolveCaptureOptions } from './record.js';
 import { addDeliveryOptions, drainWebhooks, openWebhookSender, resolveDeliveryOptions, type DeliveryFlags } from './delivery-options.js';
-import { openCaptureQueue, queueRedis } from '../../worker/capture-queue.js';
+import type { CaptureQueue } from '../../worker/capture-queue.js';
 import { openRedis } from '../../worker/open-redis.js';
-import { QUEUE_STATES, serveWorkerMetrics, type WorkerMetrics } from '../../worker/serve-worker-metrics.js';
+import type { WorkerMetrics } from '../../worker/serve-worker-metrics.js';
 
 type CaptureFlags = Parameters<typeof resolveCaptureOptions>[0];
 
@@ -128,6 +129,12 @@ export function registerWorker(program: Command, context: CliContext): void {
   addCaptureOptions(command);
   for (const option of command.options) if (option.long && JOB_OPTIONS.includes(option.long)) option.hideHelp();
   command.action(async (flags: WorkerFlags) => {
+    // Loaded when the command runs, so that --help and the other commands start without them.
+    const [{ runWorker }, { openCaptureQueue, queueRedis }, { QUEUE_STATES, serveWorkerMetrics }] = await Promise.all([
+      import('../../worker/run-worker.js'),
+      import('../../worker/capture-queue.js'),
+      import('../../worker/serve-worker-metrics.js'),
+    ]);
     const redisUrl = resolveRedisUrl(flags, context);
     const redisTls = await resolveRedisTls(flags, context, redisUrl);
     const base = resolveCaptureOptions(flags, context);
@@ -136,7 +143,7 @@ export function registerWorker(program: Command, context: CliContext): void {
     const name = flags.name ?? `${os.hostname()}:${process.pid}`;
     const log = workerLog(flags, context);
     let metrics: WorkerMetrics | undefined;
-    let metricsQueue: ReturnType<typeof openCaptureQueue> | undefined;
+    let metricsQueue: CaptureQueue | undefined;
     if (flags.metricsPort !== undefined) {
       const connection = await openRedis(redisUrl, { name: `bbb-capture-metrics:${name}`, tls: redisTls });
       metricsQueue = openCaptureQueue(connection, flags.queue);

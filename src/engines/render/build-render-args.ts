@@ -1,7 +1,7 @@
 /**
  * ffmpeg command lines and lists of the render engine, as pure functions.
  *
- * Why an ffconcat list of JPEG files rather than frames piped into image2pipe: image2pipe gives
+ * Why an ffconcat list of PNG files rather than frames piped into image2pipe: image2pipe gives
  * pictures consecutive timestamps at a fixed rate, so holding a picture for 4.2 s would mean
  * piping it 126 times and the exact instants (webcam frame times, a slide change at 1.6 s) would
  * be rounded to that rate. The concat demuxer's `duration` per picture gives each one its exact
@@ -16,7 +16,7 @@ import type { LayeredPicture } from '../../compose/video-layers.js';
 
 /** A rendered picture of a segment. */
 export interface RenderedFrame extends LayeredPicture {
-  /** JPEG file, relative to the list's directory. */
+  /** Picture file (PNG), relative to the list's directory. */
   file: string;
 }
 
@@ -50,7 +50,7 @@ export function segmentEncodeArgs(plan: SegmentEncodePlan): string[] {
     '0', // absolute paths in the work directory
     '-i',
     plan.list,
-    // The pictures (JPEG, BT.601 full range) converted to the output's BT.709 (compose/colour.ts),
+    // The pictures (PNG, RGB) converted to the output's BT.709 (compose/colour.ts),
     // in the overlay graph when there is one.
     ...(plan.overlay ? [...plan.overlay.inputs, '-filter_complex', plan.overlay.graph, '-map', '[v]'] : ['-vf', SCREENSHOT_COLOUR]),
     '-c:v',

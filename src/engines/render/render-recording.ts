@@ -112,7 +112,7 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
     await writeFile(path.join(workDir, CLOCK_FILE), CLOCK_PICTURE);
     let pictures = 0;
 
-    const pages = [first, ...(await Promise.all(Array.from({ length: workers - 1 }, async () => toRenderPage(await run.session.openPage()))))];
+    const pages = [first];
     emit({
       type: 'stage',
       stage: 'capture',
@@ -183,7 +183,18 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
         encoded[segment.index] = encode as Promise<string>;
       }
     };
-    await Promise.all(pages.map(work));
+    // The first page renders at once; the others join as they open (2-3 s each on a loaded
+    // machine) and take the next segments not yet taken. A page that opens after the last segment
+    // was taken just closes.
+    await Promise.all([
+      work(first),
+      ...Array.from({ length: workers - 1 }, async () => {
+        const opened = await toRenderPage(await run.session.openPage());
+        pages.push(opened);
+        emit({ type: 'log', source: 'page', line: `page ${pages.length} of ${workers} ready` });
+        await work(opened);
+      }),
+    ]);
     // The pages are done: they close while the encoders finish and the join runs.
     const closing = Promise.all(
       pages.map((p) =>

@@ -1,0 +1,29 @@
+/**
+ * The CLI's command definitions are cheap: registering every command (what `--help` and the start
+ * of every command pay) loads none of the heavy packages; each command loads its own when it runs.
+ */
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+
+const loaded = vi.hoisted(() => new Set<string>());
+// Each heavy package records that it was loaded (and is otherwise the real one).
+vi.mock('playwright', async (real) => (loaded.add('playwright'), real()));
+vi.mock('bullmq', async (real) => (loaded.add('bullmq'), real()));
+vi.mock('ioredis', async (real) => (loaded.add('ioredis'), real()));
+vi.mock('@aws-sdk/client-s3', async (real) => (loaded.add('@aws-sdk/client-s3'), real()));
+vi.mock('@aws-sdk/lib-storage', async (real) => (loaded.add('@aws-sdk/lib-storage'), real()));
+vi.mock('hono', async (real) => (loaded.add('hono'), real()));
+vi.mock('@hono/node-server', async (real) => (loaded.add('@hono/node-server'), real()));
+vi.mock('@bull-board/api', async (real) => (loaded.add('@bull-board/api'), real()));
+vi.mock('prom-client', async (real) => (loaded.add('prom-client'), real()));
+vi.mock('chokidar', async (real) => (loaded.add('chokidar'), real()));
+
+describe('registerCommands', () => {
+  it('defines every command without loading Playwright, BullMQ, Redis, the AWS SDK or Hono', async () => {
+    const { registerCommands } = await import('../../../src/cli/commands.js');
+    const program = new Command('bbb-capture');
+    registerCommands(program, { signal: new AbortController().signal, env: {}, stdout: process.stdout, stderr: process.stderr });
+    expect(program.commands.map((c) => c.name())).toContain('record');
+    expect([...loaded]).toEqual([]);
+  });
+});
