@@ -20,6 +20,7 @@ import { makeSyncClip, SYNC_CLIP } from './sync-clip.js';
 import { compositeArgs, frameListFile } from '../../compose/build-composite-args.js';
 import { CAPTURED_PAGE_COLOUR } from '../../compose/colour.js';
 import { placeLayerChanges } from '../../compose/place-layer-changes.js';
+import { retimePictures } from '../../compose/retime-pictures.js';
 import { CLOCK_PICTURE, overlayGraph, overlayRuns, videoFrameInstants, type VideoKind } from '../../compose/video-layers.js';
 import { CaptureError, throwIfAborted } from '../../errors.js';
 import { buildMuxArgs } from '../../mux/build-mux-args.js';
@@ -194,10 +195,13 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
     'reading the page clock',
     page.evaluate(() => performance.now()),
   );
-  // The page bounds its own waits for the clip (30 s to load, its length + 30 s to play).
+  // The page bounds its own waits for the clip (30 s to load, its length + 30 s to play). A clip
+  // the page could not play costs the measurement, not the job (see the fallback below).
+  let clipProblem: string | undefined;
   const clipShown = await step('playing the sync clip', page.evaluate(playSyncClip, SYNC_PATH), PAGE_STEP_DEADLINE_MS * 3).catch((error: unknown) => {
     if (error instanceof CaptureError) throw error;
-    throw new CaptureError('CAPTURE_FAILED', `sync clip: ${(error as Error).message}`, { cause: error });
+    clipProblem = `the page could not play it (${(error as Error).message.split('\n')[0]})`;
+    return [];
   });
   // The page bounds its own waits (10 s to stop, 30 s for the last chunks).
   await step('stopping the tab capture', page.evaluate(stopRecorder), PAGE_STEP_DEADLINE_MS * 2).catch((error: unknown) => {
@@ -207,16 +211,35 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   await writer.close();
   await run.session.player.context.close();
   if (writer.bytes === 0) throw new CaptureError('CAPTURE_FAILED', 'the tab capture recorded nothing');
-  const marks = await findSyncMarks(captureFile, (clipStartMs - started.startedAt) / 1000 - 1, SYNC_CLIP.channel, options.tools, options.signal);
+  const marks = clipShown.length > 0 ? await findSyncMarks(captureFile, (clipStartMs - started.startedAt) / 1000 - 1, SYNC_CLIP.channel, options.tools, options.signal) : undefined;
+  if (marks && marks.frames.size === 0) clipProblem = 'none of its frames reached the capture (the encoder fell behind)';
   const alignment = computeAlignment({
     samples,
     from,
     clipFrameTimes: clip.frameTimes,
     clipBeepTime: clip.beepTime,
     clipShown,
-    clipFramesInFile: marks.frames,
-    beepInFile: marks.beep,
+    clipFramesInFile: marks?.frames ?? new Map(),
+    beepInFile: marks?.beep,
+    recorderStartedAt: started.startedAt,
   });
+  if (alignment.sync === 'recorder-start')
+    emit({
+      type: 'warning',
+      message: `the sync clip was not captured: ${clipProblem ?? 'no frame of it matched'}; the page layer is placed by the recorder's start instead (slides and whiteboard are still put on their instants; video boxes may change up to a few frames off; the videos and sound come from the recording's files)`,
+    });
+  else
+    emit({
+      type: 'log',
+      source: 'page',
+      line: `sync clip: ${alignment.syncFrames} frames, spread ${Math.round(alignment.syncSpreadMs)} ms, ${Math.round((alignment.videoStart - alignment.pageStart + started.startedAt / 1000) * 1000)} ms from the recorder's start`,
+    });
+  if (alignment.sync === 'clip' && alignment.syncSpreadMs > 100)
+    emit({
+      type: 'log',
+      source: 'page',
+      line: `sync measurement spread ${Math.round(alignment.syncSpreadMs)} ms over ${alignment.syncFrames} frames (a loaded machine); its median is used`,
+    });
 
   emit({ type: 'stage', stage: 'mux', message: 'cutting the page layer' });
   const fromMs = Math.round(from * 1000);
@@ -271,7 +294,7 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
     frame: { width: options.width, height: options.height },
   });
   // A box change snapped to a frame moves with it (the page showed both in the same paint).
-  const pictures = placed.map((p) => ({ ...p, timeMs: fromMs + retiming.mapTime(p.timeMs - fromMs) })).filter((p, i, all) => all[i + 1]?.timeMs !== p.timeMs);
+  const pictures = retimePictures(placed, (timeMs) => fromMs + retiming.mapTime(timeMs - fromMs));
   const sourceFile: Record<VideoKind, string | undefined> = {
     webcams: recording.info.media === 'video' ? recording.files.media : undefined,
     screenshare: recording.files.deskshare,

@@ -138,8 +138,9 @@ export async function playSyncClip(url: string): Promise<Array<[number, number]>
     clip.addEventListener('ended', () => resolve(), { once: true });
     setTimeout(() => reject(new Error(`sync clip did not end within ${Math.round(endBy / 1000)} s`)), endBy);
   });
-  // Let the last frames and the audio tail reach the recorder before it stops.
-  await new Promise((r) => setTimeout(r, 300));
+  // Let the last frames and the audio tail reach the recorder before it stops: on a loaded
+  // machine its encoder runs a second or more behind, and stopping drops what it has not encoded.
+  await new Promise((r) => setTimeout(r, 1500));
   clip.remove();
   if (shown.length === 0) throw new Error('no frame of the sync clip was displayed');
   return shown;
