@@ -2,7 +2,7 @@
  * The capture engine: the recording played in real time. The player page plays with its videos
  * transparent while the tab is captured (the page layer: slides, whiteboard, cursor, chat,
  * whatever the page animates) and the page reports where it would paint each video; a sync clip
- * played after the end shows where page-clock instants landed in the capture; the page layer is
+ * played before playback starts shows where page-clock instants landed in the capture; the page layer is
  * then cut by stream copy and put on the recording's timeline by the player's own time events,
  * and the compositor draws the recording's own webcam and screen-share frames into those boxes
  * and adds its own sound, cut by samples. Every video frame and the A/V sync come from the
@@ -150,13 +150,6 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
     emit({ type: 'warning', message: 'the player kept changing for 3 s after the first seek; capturing anyway' });
   // Where slides, whiteboard and cursor change: their captured frames are put back on their instants.
   const presentation = await step('finding the presentation', page.evaluate(probePresentationBox));
-  // From here on the page reports where it would paint each video, and hides them.
-  await step('watching the video boxes', page.evaluate(watchVideoLayers, HIDE_VIDEOS_CLASS));
-  await step(
-    'painting',
-    page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))),
-  );
-
   const captureFile = path.join(workDir, 'capture.mkv');
   const writer = new ChunkFileWriter(captureFile);
   // The page runs strangers' content: the writer checks what arrives, nothing is trusted here.
@@ -164,7 +157,7 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
     'exposing the chunk sink',
     page.exposeBinding(SINK, (_source, sequence: unknown, base64: unknown) => writer.writeBase64(sequence, base64)),
   );
-  emit({ type: 'stage', stage: 'capture', message: `capturing ${(to - from).toFixed(1)} s at ${options.width}x${options.height}` });
+  emit({ type: 'stage', stage: 'sync', message: 'measuring sync' });
   const mimeType = options.format === 'webm' ? 'video/webm;codecs=vp8,opus' : 'video/x-matroska;codecs=avc1,opus';
   const started: RecorderStarted = await step(
     'starting the tab capture',
@@ -182,15 +175,9 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   if (started.width !== options.width || started.height !== options.height) {
     emit({ type: 'warning', message: `tab capture delivers ${started.width}x${started.height}, not ${options.width}x${options.height}` });
   }
-  // Let the paused first picture reach the recorder: it is the keyframe the file starts with.
-  await new Promise((r) => setTimeout(r, 300));
-  await playToEnd(page, options, recording.target.origin, from, to, mediaDuration, writer);
-  const { samples } = await step('reading the frame samples', page.evaluate(playerSamples));
-  const watch = await step('reading the video boxes', page.evaluate(stopVideoLayerWatch, HIDE_VIDEOS_CLASS));
-  const pageOnly = Array.from(new Set(watch.changes.map((c) => c.pageOnly).filter((r): r is string => r !== null)));
-  for (const reason of pageOnly) emit({ type: 'log', source: 'page', line: `the page drew its videos itself for a while: ${reason}` });
-  emit({ type: 'log', source: 'page', line: `video boxes: ${watch.changes.length} changes, ${watch.probes} looks, ${watch.probeMs.toFixed(0)} ms spent looking` });
-  emit({ type: 'stage', stage: 'sync', message: 'measuring sync' });
+  // The sync clip plays first, while the encoder is not yet behind: on a loaded machine VP8 falls
+  // seconds behind during playback, and stopping the recorder drops what it has not encoded (the
+  // clip played after the end never reached the file).
   const clipStartMs = await step(
     'reading the page clock',
     page.evaluate(() => performance.now()),
@@ -203,6 +190,26 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
     clipProblem = `the page could not play it (${(error as Error).message.split('\n')[0]})`;
     return [];
   });
+  const clipEndMs = await step(
+    'reading the page clock',
+    page.evaluate(() => performance.now()),
+  );
+  // From here on the page reports where it would paint each video, and hides them.
+  await step('watching the video boxes', page.evaluate(watchVideoLayers, HIDE_VIDEOS_CLASS));
+  await step(
+    'painting',
+    page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))),
+  );
+
+  emit({ type: 'stage', stage: 'capture', message: `capturing ${(to - from).toFixed(1)} s at ${options.width}x${options.height}` });
+  // Let the paused first picture reach the recorder: it is the keyframe the file starts with.
+  await new Promise((r) => setTimeout(r, 300));
+  await playToEnd(page, options, recording.target.origin, from, to, mediaDuration, writer);
+  const { samples } = await step('reading the frame samples', page.evaluate(playerSamples));
+  const watch = await step('reading the video boxes', page.evaluate(stopVideoLayerWatch, HIDE_VIDEOS_CLASS));
+  const pageOnly = Array.from(new Set(watch.changes.map((c) => c.pageOnly).filter((r): r is string => r !== null)));
+  for (const reason of pageOnly) emit({ type: 'log', source: 'page', line: `the page drew its videos itself for a while: ${reason}` });
+  emit({ type: 'log', source: 'page', line: `video boxes: ${watch.changes.length} changes, ${watch.probes} looks, ${watch.probeMs.toFixed(0)} ms spent looking` });
   // The page bounds its own waits (10 s to stop, 30 s for the last chunks).
   await step('stopping the tab capture', page.evaluate(stopRecorder), PAGE_STEP_DEADLINE_MS * 2).catch((error: unknown) => {
     if (error instanceof CaptureError) throw error;
@@ -211,7 +218,16 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   await writer.close();
   await run.session.player.context.close();
   if (writer.bytes === 0) throw new CaptureError('CAPTURE_FAILED', 'the tab capture recorded nothing');
-  const marks = clipShown.length > 0 ? await findSyncMarks(captureFile, (clipStartMs - started.startedAt) / 1000 - 1, SYNC_CLIP.channel, options.tools, options.signal) : undefined;
+  const marks =
+    clipShown.length > 0
+      ? await findSyncMarks(
+          captureFile,
+          { from: (clipStartMs - started.startedAt) / 1000 - 1, duration: (clipEndMs - clipStartMs) / 1000 + 3 },
+          SYNC_CLIP.channel,
+          options.tools,
+          options.signal,
+        )
+      : undefined;
   if (marks && marks.frames.size === 0) clipProblem = 'none of its frames reached the capture (the encoder fell behind)';
   const alignment = computeAlignment({
     samples,
