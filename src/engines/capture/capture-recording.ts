@@ -242,7 +242,7 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   if (alignment.sync === 'recorder-start')
     emit({
       type: 'warning',
-      message: `the sync clip was not captured: ${clipProblem ?? 'no frame of it matched'}; the page layer is placed by the recorder's start instead (slides and whiteboard are still put on their instants; video boxes may change up to a few frames off; the videos and sound come from the recording's files)`,
+      message: `the sync clip was not captured: ${clipProblem ?? 'no frame of it matched'}; the page layer is placed by the recorder's start instead, which a loaded machine may put a second or more off (slide and whiteboard changes near their instants are still put on them; video boxes may switch early or late; every video frame and the sound still come from the recording's files)`,
     });
   else
     emit({
