@@ -2,7 +2,7 @@
  * The capture engine: the recording played in real time. The player page plays with its videos
  * transparent while the tab is captured (the page layer: slides, whiteboard, cursor, chat,
  * whatever the page animates) and the page reports where it would paint each video; a sync clip
- * played after the end shows where page-clock instants landed in the capture; the page layer is
+ * played before playback starts shows where page-clock instants landed in the capture; the page layer is
  * then cut by stream copy and put on the recording's timeline by the player's own time events,
  * and the compositor draws the recording's own webcam and screen-share frames into those boxes
  * and adds its own sound, cut by samples. Every video frame and the A/V sync come from the
@@ -20,6 +20,7 @@ import { makeSyncClip, SYNC_CLIP } from './sync-clip.js';
 import { compositeArgs, frameListFile } from '../../compose/build-composite-args.js';
 import { CAPTURED_PAGE_COLOUR } from '../../compose/colour.js';
 import { placeLayerChanges } from '../../compose/place-layer-changes.js';
+import { retimePictures } from '../../compose/retime-pictures.js';
 import { CLOCK_PICTURE, overlayGraph, overlayRuns, videoFrameInstants, type VideoKind } from '../../compose/video-layers.js';
 import { CaptureError, throwIfAborted } from '../../errors.js';
 import { buildMuxArgs } from '../../mux/build-mux-args.js';
@@ -149,13 +150,6 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
     emit({ type: 'warning', message: 'the player kept changing for 3 s after the first seek; capturing anyway' });
   // Where slides, whiteboard and cursor change: their captured frames are put back on their instants.
   const presentation = await step('finding the presentation', page.evaluate(probePresentationBox));
-  // From here on the page reports where it would paint each video, and hides them.
-  await step('watching the video boxes', page.evaluate(watchVideoLayers, HIDE_VIDEOS_CLASS));
-  await step(
-    'painting',
-    page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))),
-  );
-
   const captureFile = path.join(workDir, 'capture.mkv');
   const writer = new ChunkFileWriter(captureFile);
   // The page runs strangers' content: the writer checks what arrives, nothing is trusted here.
@@ -163,7 +157,7 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
     'exposing the chunk sink',
     page.exposeBinding(SINK, (_source, sequence: unknown, base64: unknown) => writer.writeBase64(sequence, base64)),
   );
-  emit({ type: 'stage', stage: 'capture', message: `capturing ${(to - from).toFixed(1)} s at ${options.width}x${options.height}` });
+  emit({ type: 'stage', stage: 'sync', message: 'measuring sync' });
   const mimeType = options.format === 'webm' ? 'video/webm;codecs=vp8,opus' : 'video/x-matroska;codecs=avc1,opus';
   const started: RecorderStarted = await step(
     'starting the tab capture',
@@ -181,6 +175,33 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   if (started.width !== options.width || started.height !== options.height) {
     emit({ type: 'warning', message: `tab capture delivers ${started.width}x${started.height}, not ${options.width}x${options.height}` });
   }
+  // The sync clip plays first, while the encoder is not yet behind: on a loaded machine VP8 falls
+  // seconds behind during playback, and stopping the recorder drops what it has not encoded (the
+  // clip played after the end never reached the file).
+  const clipStartMs = await step(
+    'reading the page clock',
+    page.evaluate(() => performance.now()),
+  );
+  // The page bounds its own waits for the clip (30 s to load, its length + 30 s to play). A clip
+  // the page could not play costs the measurement, not the job (see the fallback below).
+  let clipProblem: string | undefined;
+  const clipShown = await step('playing the sync clip', page.evaluate(playSyncClip, SYNC_PATH), PAGE_STEP_DEADLINE_MS * 3).catch((error: unknown) => {
+    if (error instanceof CaptureError) throw error;
+    clipProblem = `the page could not play it (${(error as Error).message.split('\n')[0]})`;
+    return [];
+  });
+  const clipEndMs = await step(
+    'reading the page clock',
+    page.evaluate(() => performance.now()),
+  );
+  // From here on the page reports where it would paint each video, and hides them.
+  await step('watching the video boxes', page.evaluate(watchVideoLayers, HIDE_VIDEOS_CLASS));
+  await step(
+    'painting',
+    page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))),
+  );
+
+  emit({ type: 'stage', stage: 'capture', message: `capturing ${(to - from).toFixed(1)} s at ${options.width}x${options.height}` });
   // Let the paused first picture reach the recorder: it is the keyframe the file starts with.
   await new Promise((r) => setTimeout(r, 300));
   await playToEnd(page, options, recording.target.origin, from, to, mediaDuration, writer);
@@ -189,16 +210,6 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   const pageOnly = Array.from(new Set(watch.changes.map((c) => c.pageOnly).filter((r): r is string => r !== null)));
   for (const reason of pageOnly) emit({ type: 'log', source: 'page', line: `the page drew its videos itself for a while: ${reason}` });
   emit({ type: 'log', source: 'page', line: `video boxes: ${watch.changes.length} changes, ${watch.probes} looks, ${watch.probeMs.toFixed(0)} ms spent looking` });
-  emit({ type: 'stage', stage: 'sync', message: 'measuring sync' });
-  const clipStartMs = await step(
-    'reading the page clock',
-    page.evaluate(() => performance.now()),
-  );
-  // The page bounds its own waits for the clip (30 s to load, its length + 30 s to play).
-  const clipShown = await step('playing the sync clip', page.evaluate(playSyncClip, SYNC_PATH), PAGE_STEP_DEADLINE_MS * 3).catch((error: unknown) => {
-    if (error instanceof CaptureError) throw error;
-    throw new CaptureError('CAPTURE_FAILED', `sync clip: ${(error as Error).message}`, { cause: error });
-  });
   // The page bounds its own waits (10 s to stop, 30 s for the last chunks).
   await step('stopping the tab capture', page.evaluate(stopRecorder), PAGE_STEP_DEADLINE_MS * 2).catch((error: unknown) => {
     if (error instanceof CaptureError) throw error;
@@ -207,16 +218,44 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   await writer.close();
   await run.session.player.context.close();
   if (writer.bytes === 0) throw new CaptureError('CAPTURE_FAILED', 'the tab capture recorded nothing');
-  const marks = await findSyncMarks(captureFile, (clipStartMs - started.startedAt) / 1000 - 1, SYNC_CLIP.channel, options.tools, options.signal);
+  const marks =
+    clipShown.length > 0
+      ? await findSyncMarks(
+          captureFile,
+          { from: (clipStartMs - started.startedAt) / 1000 - 1, duration: (clipEndMs - clipStartMs) / 1000 + 3 },
+          SYNC_CLIP.channel,
+          options.tools,
+          options.signal,
+        )
+      : undefined;
+  if (marks && marks.frames.size === 0) clipProblem = 'none of its frames reached the capture (the encoder fell behind)';
   const alignment = computeAlignment({
     samples,
     from,
     clipFrameTimes: clip.frameTimes,
     clipBeepTime: clip.beepTime,
     clipShown,
-    clipFramesInFile: marks.frames,
-    beepInFile: marks.beep,
+    clipFramesInFile: marks?.frames ?? new Map(),
+    beepInFile: marks?.beep,
+    recorderStartedAt: started.startedAt,
   });
+  if (alignment.sync === 'recorder-start')
+    emit({
+      type: 'warning',
+      message: `the sync clip was not captured: ${clipProblem ?? 'no frame of it matched'}; the page layer is placed by the recorder's start instead, which a loaded machine may put a second or more off (slide and whiteboard changes near their instants are still put on them; video boxes may switch early or late; every video frame and the sound still come from the recording's files)`,
+    });
+  else
+    emit({
+      type: 'log',
+      source: 'page',
+      line: `sync clip: ${alignment.syncFrames} frames, spread ${Math.round(alignment.syncSpreadMs)} ms, ${Math.round((alignment.videoStart - alignment.pageStart + started.startedAt / 1000) * 1000)} ms from the recorder's start`,
+    });
+  if (alignment.sync === 'clip' && alignment.syncSpreadMs > 100)
+    emit({
+      type: 'log',
+      source: 'page',
+      line: `sync measurement spread ${Math.round(alignment.syncSpreadMs)} ms over ${alignment.syncFrames} frames (a loaded machine); its median is used`,
+    });
 
   emit({ type: 'stage', stage: 'mux', message: 'cutting the page layer' });
   const fromMs = Math.round(from * 1000);
@@ -271,7 +310,7 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
     frame: { width: options.width, height: options.height },
   });
   // A box change snapped to a frame moves with it (the page showed both in the same paint).
-  const pictures = placed.map((p) => ({ ...p, timeMs: fromMs + retiming.mapTime(p.timeMs - fromMs) })).filter((p, i, all) => all[i + 1]?.timeMs !== p.timeMs);
+  const pictures = retimePictures(placed, (timeMs) => fromMs + retiming.mapTime(timeMs - fromMs));
   const sourceFile: Record<VideoKind, string | undefined> = {
     webcams: recording.info.media === 'video' ? recording.files.media : undefined,
     screenshare: recording.files.deskshare,

@@ -17,7 +17,10 @@ export interface AlignmentInput {
   clipShown: readonly FrameSample[];
   /** Clip frame number -> file time (s) it first appears at; file time (s) of the beep. */
   clipFramesInFile: ReadonlyMap<number, number>;
-  beepInFile: number;
+  /** File time (s) of the beep, when the capture kept it. */
+  beepInFile: number | undefined;
+  /** Page clock (ms) at which the recorder started: file time 0, give or take the capture's own latency. */
+  recorderStartedAt: number;
 }
 
 export interface Alignment {
@@ -25,15 +28,20 @@ export interface Alignment {
   pageStart: number;
   /** File time (s) of the video frame for media time `from`. */
   videoStart: number;
-  /** File time (s) of the audio sample for media time `from`. */
-  audioStart: number;
-  /** How much later audio lands in the file than video for the same instant (ms): the capture's own skew. */
-  captureSkewMs: number;
+  /** File time (s) of the audio sample for media time `from` (null without the beep; the sound comes from the recording's files anyway). */
+  audioStart: number | null;
+  /** How much later audio lands in the file than video for the same instant (ms): the capture's own skew (null without the beep). */
+  captureSkewMs: number | null;
   /** Largest lag of playback behind a steady clock during the capture (ms): stalls show here. */
   maxLagMs: number;
   /** Sync clip frames matched between page and file, and the spread of their offsets (ms). */
   syncFrames: number;
   syncSpreadMs: number;
+  /**
+   * What mapped the page clock to file time: the sync clip, or (when none of its frames was both
+   * displayed and captured: a loaded machine's encoder dropped them) the recorder's start.
+   */
+  sync: 'clip' | 'recorder-start';
 }
 
 function median(values: number[]): number {
@@ -42,7 +50,7 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Computes the alignment; throws when playback never presented a frame. */
+/** Computes the alignment; throws when playback never presented a frame, falls back to the recorder's start without the clip. */
 export function computeAlignment(input: AlignmentInput): Alignment {
   if (input.samples.length === 0) throw new Error('no presentation samples: playback never started');
   const firstDisplay = input.samples[0]![1];
@@ -58,20 +66,21 @@ export function computeAlignment(input: AlignmentInput): Alignment {
     const inFile = n >= 0 ? input.clipFramesInFile.get(n) : undefined;
     if (inFile !== undefined) videoOffsets.push(inFile - display / 1000);
   }
-  if (videoOffsets.length === 0) throw new Error('no sync clip frame was both displayed and captured');
-  const videoOffset = median(videoOffsets);
+  const fromClip = videoOffsets.length > 0;
+  const videoOffset = fromClip ? median(videoOffsets) : -input.recorderStartedAt / 1000;
   // Audio: the beep's page time, from the clip's own media-time-to-page-clock relation.
-  const clipZero = median(input.clipShown.map(([mediaTime, display]) => display / 1000 - mediaTime));
-  const audioOffset = input.beepInFile - (clipZero + input.clipBeepTime);
+  const audioOffset =
+    fromClip && input.beepInFile !== undefined ? input.beepInFile - (median(input.clipShown.map(([mediaTime, display]) => display / 1000 - mediaTime)) + input.clipBeepTime) : null;
   const maxLagMs = Math.max(0, ...input.samples.map((s) => (presentedAt(s) - startOnPageClock) * 1000));
   return {
     pageStart: startOnPageClock,
     videoStart: startOnPageClock + videoOffset,
-    audioStart: startOnPageClock + audioOffset,
-    captureSkewMs: (audioOffset - videoOffset) * 1000,
+    audioStart: audioOffset === null ? null : startOnPageClock + audioOffset,
+    captureSkewMs: audioOffset === null ? null : (audioOffset - videoOffset) * 1000,
     maxLagMs,
     syncFrames: videoOffsets.length,
-    syncSpreadMs: (Math.max(...videoOffsets) - Math.min(...videoOffsets)) * 1000,
+    syncSpreadMs: fromClip ? (Math.max(...videoOffsets) - Math.min(...videoOffsets)) * 1000 : 0,
+    sync: fromClip ? 'clip' : 'recorder-start',
   };
 }
 

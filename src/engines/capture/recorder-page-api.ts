@@ -2,7 +2,7 @@
  * Code that runs inside the player page: captures the tab's own video and audio with
  * getDisplayMedia (no extension, no display server) and records it with MediaRecorder, handing
  * each chunk to Node as it arrives so nothing accumulates in the page. Also plays the sync clip
- * (a flash and a beep at the same media instant) that lets the capture be cut and aligned exactly.
+ * (coded frames and a beep) that maps the page clock to the captured file's time.
  */
 
 export interface RecorderRequest {
@@ -108,7 +108,7 @@ export async function stopRecorder(): Promise<void> {
 }
 
 /**
- * Plays the sync clip over the whole page and returns every clip frame that was displayed: its
+ * Plays the sync clip in the top-left quarter of the page and returns every clip frame that was displayed: its
  * media time (s) and when it was displayed on the page clock (ms). Finding the same frames (by
  * their codes) and the clip's beep in the captured file maps the page clock to file time.
  */
@@ -116,7 +116,9 @@ export async function playSyncClip(url: string): Promise<Array<[number, number]>
   const clip = document.createElement('video');
   clip.src = url;
   clip.preload = 'auto';
-  clip.style.cssText = 'position:fixed;inset:0;width:100vw;height:100vh;z-index:2147483647;background:#000;object-fit:contain;';
+  // A quarter of the page (SYNC_CLIP_AREA): a whole page changing every frame is more than a loaded
+  // machine's VP8 encoder keeps up with, and the frames it drops are the measurement.
+  clip.style.cssText = 'position:fixed;left:0;top:0;width:25vw;height:25vh;z-index:2147483647;background:#000;object-fit:fill;';
   document.body.appendChild(clip);
   // The clip is served from memory by the route: if it has not loaded in 30 s, it never will.
   await new Promise<void>((resolve, reject) => {
@@ -138,7 +140,7 @@ export async function playSyncClip(url: string): Promise<Array<[number, number]>
     clip.addEventListener('ended', () => resolve(), { once: true });
     setTimeout(() => reject(new Error(`sync clip did not end within ${Math.round(endBy / 1000)} s`)), endBy);
   });
-  // Let the last frames and the audio tail reach the recorder before it stops.
+  // Let the last frames and the audio tail reach the recorder before the page changes.
   await new Promise((r) => setTimeout(r, 300));
   clip.remove();
   if (shown.length === 0) throw new Error('no frame of the sync clip was displayed');

@@ -8,7 +8,7 @@ const clipFrameTimes = Array.from({ length: 10 }, (_, n) => n / 30);
 const clipShown = clipFrameTimes.map((t): [number, number] => [t, 21_000 + t * 1000]);
 const clipFramesInFile = new Map(clipFrameTimes.map((t, n) => [n, 20.5 + t]));
 
-const base: AlignmentInput = { samples, from: 0, clipFrameTimes, clipBeepTime: 0.2, clipShown, clipFramesInFile, beepInFile: 20.76 };
+const base: AlignmentInput = { samples, from: 0, clipFrameTimes, clipBeepTime: 0.2, clipShown, clipFramesInFile, beepInFile: 20.76, recorderStartedAt: 480 };
 
 describe('computeAlignment', () => {
   it('maps the first instant to file time through the sync clip', () => {
@@ -45,8 +45,21 @@ describe('computeAlignment', () => {
     expect(computeAlignment({ ...base, samples: part, from: 30 }).videoStart).toBeCloseTo(0.5, 6);
   });
 
-  it('fails when no clip frame was both shown and captured', () => {
-    expect(() => computeAlignment({ ...base, clipFramesInFile: new Map() })).toThrow('no sync clip frame');
+  it("falls back to the recorder's start when no clip frame was both shown and captured (a loaded machine's encoder dropped them)", () => {
+    // The recorder started at page 0.480 s: file 0; media 0 at page 1.000 s is at file 0.52 s.
+    const a = computeAlignment({ ...base, clipFramesInFile: new Map(), beepInFile: undefined });
+    expect(a.sync).toBe('recorder-start');
+    expect(a.videoStart).toBeCloseTo(0.52, 6);
+    expect(a.syncFrames).toBe(0);
+    expect(a.captureSkewMs).toBeNull();
+    expect(computeAlignment({ ...base, clipShown: [] }).sync).toBe('recorder-start');
+  });
+
+  it('does without the beep: the sound comes from the recording, the clip still places the video', () => {
+    const a = computeAlignment({ ...base, beepInFile: undefined });
+    expect(a.sync).toBe('clip');
+    expect(a.videoStart).toBeCloseTo(0.5, 6);
+    expect(a.audioStart).toBeNull();
   });
 });
 
