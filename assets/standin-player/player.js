@@ -26,7 +26,7 @@
 
   const params = new URLSearchParams(location.search);
   /** 'polled': bbb-playback 2.3.x's clock (see above); otherwise the time event. */
-  const CLOCK_MODE = params.get('clock') ?? document.documentElement.dataset['clock'] ?? 'event';
+  const CLOCK_MODE = params.get('clock') ?? document.documentElement.dataset.clock ?? 'event';
   const root = /** @type {HTMLElement} */ (document.getElementById('root'));
 
   // ---------------------------------------------------------------- small helpers
