@@ -5,6 +5,11 @@
  * same files fetched the same way, the same DOM landmarks and the same clock. The webcams video is
  * the master clock; while it plays, `bbbplaybacktimeupdate` is dispatched on document at `f` Hz and
  * once after every `seeked`, and every piece of content follows that event only.
+ *
+ * `<html data-clock="polled">` in index.html (or `?clock=polled`) makes it keep bbb-playback
+ * 2.3.x's clock instead: no time event at all; on every `play` of the webcams video it starts a
+ * poll that hands the video's currentTime to the content at `f` Hz, and `pause` calls
+ * `clearInterval()` with no id (as 2.3.x does), so the poll goes on after a pause.
  */
 (() => {
   const BASE = '/playback/presentation/2.3/';
@@ -20,6 +25,8 @@
   const TLDRAW_FONT = 'https://unpkg.com/@bigbluebutton/assets@2.0.0-alpha.20/fonts/Shantell_Sans-Normal-SemiBold.woff2';
 
   const params = new URLSearchParams(location.search);
+  /** 'polled': bbb-playback 2.3.x's clock (see above); otherwise the time event. */
+  const CLOCK_MODE = params.get('clock') ?? document.documentElement.dataset.clock ?? 'event';
   const root = /** @type {HTMLElement} */ (document.getElementById('root'));
 
   // ---------------------------------------------------------------- small helpers
@@ -538,13 +545,14 @@
       else if (key === 'ArrowRight') video.currentTime = Math.min(video.duration || 0, video.currentTime + SEEK_SECONDS);
     });
 
-    // Everything follows the time event; the media element's own timeupdate is not used.
-    document.addEventListener(TIME_EVENT, (event) => {
-      const time = Number(/** @type {CustomEvent} */ (event).detail?.time);
+    /** @param {number} time */
+    const follow = (time) => {
       if (!Number.isFinite(time)) return;
-      for (const follow of followers) follow(time);
-    });
-    startClock(video, webcamsPlayer, { playButton, currentTime, duration, progress });
+      for (const f of followers) f(time);
+    };
+    // Everything follows the time event (or, polled, the poll); the media element's own timeupdate is not used.
+    if (CLOCK_MODE !== 'polled') document.addEventListener(TIME_EVENT, (event) => follow(Number(/** @type {CustomEvent} */ (event).detail?.time)));
+    startClock(video, webcamsPlayer, { playButton, currentTime, duration, progress }, follow);
     root.replaceChildren(player);
   }
 
@@ -553,12 +561,16 @@
    * @param {HTMLVideoElement} video
    * @param {HTMLElement} playerEl
    * @param {{playButton: HTMLElement, currentTime: HTMLElement, duration: HTMLElement, progress: HTMLElement}} ui
+   * @param {(time: number) => void} follow what the polled clock hands the time to
    */
-  function startClock(video, playerEl, ui) {
+  function startClock(video, playerEl, ui, follow) {
     const hz = Number.parseFloat(params.get('f') ?? '') || 10;
+    const polled = CLOCK_MODE === 'polled';
     /** @type {ReturnType<typeof setInterval> | undefined} */
     let timer;
-    const dispatch = () => document.dispatchEvent(new CustomEvent(TIME_EVENT, { detail: { time: video.currentTime } }));
+    const dispatch = () => {
+      if (!polled) document.dispatchEvent(new CustomEvent(TIME_EVENT, { detail: { time: video.currentTime } }));
+    };
     const showTime = () => {
       ui.currentTime.textContent = clock(video.currentTime);
       ui.progress.style.width = video.duration > 0 ? `${(100 * video.currentTime) / video.duration}%` : '0';
@@ -570,11 +582,18 @@
       state('vjs-paused', false);
       state('vjs-ended', false);
       ui.playButton.textContent = '❚❚';
-      clearInterval(timer);
-      timer = setInterval(dispatch, 1000 / hz);
+      if (polled) {
+        // bbb-playback 2.3.x: a new poll on every play, never cleared.
+        setInterval(() => follow(video.currentTime), 1000 / hz);
+      } else {
+        clearInterval(timer);
+        timer = setInterval(dispatch, 1000 / hz);
+      }
     });
     video.addEventListener('pause', () => {
-      clearInterval(timer);
+      // bbb-playback 2.3.x calls clearInterval() with no id, which stops nothing.
+      if (polled) clearInterval();
+      else clearInterval(timer);
       state('vjs-playing', false);
       state('vjs-paused', true);
       ui.playButton.textContent = '▶';

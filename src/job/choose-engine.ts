@@ -1,12 +1,14 @@
 /**
  * Which engine exports a recording. The render engine is frame-exact and faster than real time,
- * whatever the machine's load; it needs the player to keep time by its `bbbplaybacktimeupdate`
- * event (the clock contract every bbb-playback from 3.x on keeps, see docs/how-it-works.md), a
+ * whatever the machine's load; it needs a player it can step: one that keeps time by its
+ * `bbbplaybacktimeupdate` event (bbb-playback 3.0 on) or by polling its webcams media
+ * (bbb-playback 2.3.x), see docs/how-it-works.md; a
  * recording with nothing it cannot step (external videos play from another site, in real time),
  * and H.264 output. Anything else is captured in real time, which shows whatever the page does.
  */
 import { CaptureError } from '../errors.js';
 import { isAudioFormat } from '../engines/audio/audio-format.js';
+import type { ClockContract } from '../player/read-clock-contract.js';
 import type { EngineChoice, ExportFormat } from './record-options.js';
 import type { Engine } from './job-options.js';
 
@@ -21,8 +23,8 @@ export interface EngineFacts {
   format: ExportFormat;
   /** The recording plays external videos (external_videos.json lists some). */
   externalVideos: boolean;
-  /** The player listens to its time event; undefined: not known yet. */
-  clockContract: boolean | undefined;
+  /** The clock the player keeps (readClockContract); undefined: not known yet. */
+  clockContract: ClockContract | undefined;
 }
 
 /**
@@ -38,15 +40,16 @@ export function chooseEngine(requested: EngineChoice, facts: EngineFacts): Engin
     if (facts.externalVideos) return { engine: 'capture', reason: 'the recording plays external videos, which only play in real time' };
   }
   if (facts.clockContract === undefined) return undefined;
-  if (!facts.clockContract) {
+  if (facts.clockContract === 'none') {
     if (requested === 'render')
       throw new CaptureError(
         'NOT_A_BBB_PLAYER',
-        'the render engine steps the player by its time event (bbbplaybacktimeupdate), and this player does not listen to it: use --engine capture or auto',
+        'the render engine steps the player by its time event (bbbplaybacktimeupdate) or by the poll of its webcams media it starts on play, and this player keeps neither: use --engine capture or auto',
       );
-    return { engine: 'capture', reason: 'the player does not keep time by bbbplaybacktimeupdate, so it cannot be stepped' };
+    return { engine: 'capture', reason: 'the player neither keeps time by bbbplaybacktimeupdate nor polls its webcams media, so it cannot be stepped' };
   }
-  return requested === 'render'
-    ? { engine: 'render', reason: 'asked for (--engine render)' }
+  if (requested === 'render') return { engine: 'render', reason: 'asked for (--engine render)' };
+  return facts.clockContract === 'polled'
+    ? { engine: 'render', reason: 'the player polls its webcams media for its time (polled media clock, bbb-playback 2.3): frame-exact rendering' }
     : { engine: 'render', reason: 'the player keeps the clock contract: frame-exact rendering' };
 }

@@ -23,9 +23,7 @@ import { abortError, CaptureError, toCaptureError } from '../errors.js';
 import { composeLayout, planLayout, type ComposedFile, type ComposedLayoutResult } from '../layout/compose-layout.js';
 import { writeOtioTimeline } from '../layout/write-otio-timeline.js';
 import { openPlayer } from '../player/open-player.js';
-import { PAGE_STEP_DEADLINE_MS, pageHung } from '../player/page-hung.js';
-import { clockContractKept } from '../player/player-page-api.js';
-import { withDeadline } from '../player/with-deadline.js';
+import { readClockContract } from '../player/read-clock-contract.js';
 import { defaultOutputBase } from './output-name.js';
 import { INSECURE_WARNING } from './record-options.js';
 import type { RecordingInfo } from '../recording/fetch-recording-info.js';
@@ -262,7 +260,7 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
       chooseEngine(options.engine, { ...facts, clockContract: undefined }) ??
       chooseEngine(options.engine, {
         ...facts,
-        clockContract: await withDeadline(player.page.evaluate(clockContractKept), PAGE_STEP_DEADLINE_MS, pageHung('reading the clock contract')),
+        clockContract: await readClockContract(player.page),
       })!;
     emit({ type: 'engine', engine: decision.engine, reason: decision.reason });
     limit(seconds, decision.engine === 'render' ? 'render' : 'capture');

@@ -13,6 +13,7 @@ import { layoutCss, type PageLayout } from './layout-css.js';
 import { startConfinementProxy } from './start-confinement-proxy.js';
 import { PAGE_STEP_DEADLINE_MS, pageHung } from './page-hung.js';
 import { countClockListeners, installPlayerApi, mediaReadiness, seekPlayer } from './player-page-api.js';
+import { notePolledClock } from './polled-clock-page-api.js';
 import { withDeadline } from './with-deadline.js';
 
 export interface OpenPlayerOptions {
@@ -235,6 +236,8 @@ export async function openPlayer(browser: Browser, options: OpenPlayerOptions): 
     await routeRequests(context, options);
     // Before the player's own code: notes whether it listens to its time event (the clock contract).
     await context.addInitScript(countClockListeners);
+    // And keeps the poll a player without that event starts on its first play (bbb-playback 2.3's clock).
+    await context.addInitScript(notePolledClock);
     const page = await context.newPage();
     page.on('console', (message) => options.onLog(`console.${message.type()}: ${message.text()}`));
     page.on('pageerror', (error) => options.onLog(`page error: ${error.message}`));

@@ -54,7 +54,8 @@ export function mediaReadiness(): { readyState: number; duration: number; error:
 
 /**
  * Pauses at `time`, seeks every media element of the player (webcams and screen share), waits
- * for them to settle, tells the player's components the time, and waits for two painted frames.
+ * for them to settle, tells the player's components the time (its time event, or its polled
+ * clock's polls run at once), and waits for two painted frames.
  */
 export async function seekPlayer(time: number): Promise<number> {
   const api = window.__bbbPlayer!;
@@ -71,6 +72,8 @@ export async function seekPlayer(time: number): Promise<number> {
   for (const el of others) if (Math.abs(el.currentTime - time) >= 0.001) el.currentTime = Math.min(time, Number.isFinite(el.duration) ? el.duration : time);
   await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, 10_000))]);
   document.dispatchEvent(new CustomEvent('bbbplaybacktimeupdate', { detail: { time: media.currentTime } }));
+  // A player with the polled media clock (bbb-playback 2.3) reads the new time now, not at its next poll.
+  for (const poll of window.__bbbPolledClock?.kept ?? []) poll();
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   return media.currentTime;
 }

@@ -5,7 +5,7 @@
  * player's own screenshots at the same instants (SSIM), and rendered again beside a CPU hog to
  * show that load changes nothing in the output.
  */
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -17,7 +17,7 @@ import { decodeVideoCodes } from '../../src/verify/decode-video-codes.js';
 import type { FidelityReport } from '../../src/verify/fidelity-report.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
 import { probeMedia } from '../../src/verify/probe-media.js';
-import { type CliRun, finished, processesMentioning, runCli, startCli, waitForOutput } from './support/cli.js';
+import { type CliRun, finished, processesMentioning, ROOT, runCli, startCli, waitForOutput } from './support/cli.js';
 import { expect, test } from './support/samples-fixture.js';
 import { compareWithPlayer } from './support/compare-with-player.js';
 import { NO_AUDIO_ONLY, NO_CLOCK_CONTRACT } from './support/player-dir.js';
@@ -148,6 +148,31 @@ test('renders two cameras with two workers, segments joined without re-encoding'
   const times = [0.5, ...changes.map((t) => Math.min(5.5, t + 0.2))];
   const scores = await compareWithPlayer(page, rec, file, outDir, [...new Set(times)]);
   for (const score of Object.values(scores)) expect(score).toBeGreaterThanOrEqual(0.97);
+});
+
+test('a player with the polled media clock (bbb-playback 2.3.x): auto renders it, holding every change to its instant', async ({ sample }) => {
+  const rec = await sample('full', 6);
+  // The stand-in keeping 2.3.x's clock: no time event, a poll of the webcams video started on play.
+  const player = path.join(outDir, 'polled-clock-player');
+  await cp(path.join(ROOT, 'assets', 'standin-player'), player, { recursive: true });
+  const index = path.join(player, 'index.html');
+  const html = await readFile(index, 'utf8');
+  expect(html).toContain('<html lang="en" dir="ltr">');
+  await writeFile(index, html.replace('<html lang="en" dir="ltr">', '<html lang="en" dir="ltr" data-clock="polled">'));
+  // Two pages: the second one, opened for the render, has never played and must start its poll too.
+  const file = path.join(outDir, 'polled-clock.mp4');
+  const run = await runCli(['record', rec.dir, '--player', player, '-o', file, '--workers', '2', '--json'], { timeoutMs: 840_000 });
+  expect(run.exitCode, run.stderr).toBe(0);
+  expect(run.events.filter((e) => e.type === 'engine')).toEqual([expect.objectContaining({ engine: 'render', reason: expect.stringMatching(/polled media clock/) })]);
+  expect(run.events.find((e) => e.type === 'result')).toMatchObject({ engine: 'render', workers: 2 });
+  const report = await meter(file, rec.dir);
+  expect(checkTargets(report, RENDER_TARGETS)).toEqual([]);
+  expect(report.screenshare?.deliveredRatio).toBe(1);
+  // The poll's timer never moves the page: each change is in the picture of its own instant.
+  expect(report.slides?.missing).toEqual([]);
+  expect(report.slides?.changeOffsetMaxMs).toBe(0);
+  expect(report.pageChanges?.whiteboard?.maxMs).toBe(0);
+  expect(report.pageChanges?.cursor?.maxMs).toBe(0);
 });
 
 test('renders a tldraw whiteboard recording like the player shows it', async ({ sample, page, player }) => {

@@ -78,8 +78,27 @@ export async function settlePaint(): Promise<boolean> {
   return true;
 }
 
-/** Dispatches the player's time event with `time` and waits two animation frames (no media seek). */
+/**
+ * Tells the player `time` and waits two animation frames: its time event (no media seek), or, for
+ * a player with the polled media clock (bbb-playback 2.3, which reads the time from its webcams
+ * media), a seek of that media and its polls run at once (see polled-clock-page-api.ts).
+ */
 export async function dispatchTime(time: number): Promise<void> {
-  document.dispatchEvent(new CustomEvent('bbbplaybacktimeupdate', { detail: { time } }));
+  const polls = window.__bbbPolledClock?.kept ?? [];
+  const media = document.querySelector<HTMLMediaElement>('#webcams video, #webcams audio');
+  if (polls.length > 0 && media) {
+    media.pause();
+    if (media.seeking || media.currentTime !== time) {
+      const seeked = new Promise<void>((resolve) => {
+        media.addEventListener('seeked', () => resolve(), { once: true });
+        setTimeout(resolve, 10_000);
+      });
+      media.currentTime = time;
+      await seeked;
+    }
+    for (const poll of polls) poll();
+  } else {
+    document.dispatchEvent(new CustomEvent('bbbplaybacktimeupdate', { detail: { time } }));
+  }
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 }

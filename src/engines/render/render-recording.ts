@@ -5,6 +5,8 @@
  * timestamps, and the audio comes from the recording's own media, cut at the same instant. The
  * output does not depend on how fast the machine is: nothing here runs against a clock.
  */
+import { holdPolledClock } from '../../player/polled-clock-page-api.js';
+import { readClockContract } from '../../player/read-clock-contract.js';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
@@ -62,6 +64,8 @@ export async function renderRecording(run: EngineRun): Promise<RenderOutput> {
         pageHung('reading the media duration'),
       );
       if (options.hybrid) await withDeadline(page.addStyleTag({ content: hideVideosCss() }), PAGE_STEP_DEADLINE_MS, pageHung('hiding the videos'));
+      // A polled media clock (bbb-playback 2.3) moves only when a step runs its polls, never by its timer.
+      if ((await readClockContract(page)) === 'polled') await withDeadline(page.evaluate(holdPolledClock), PAGE_STEP_DEADLINE_MS, pageHung('holding the polled clock'));
       return { page, cdp, mediaDuration };
     };
     const first = await toRenderPage(run.session.player);

@@ -12,18 +12,20 @@ export interface PlayerUnderTest {
   /** 'standin' for the bundled player, 'real' for a bbb-playback build. */
   kind: 'standin' | 'real';
   /**
-   * Whether the player keeps time by its `bbbplaybacktimeupdate` event, so the render engine and
-   * the tests' own stepping (support/step-player.ts) can step it. bbb-playback 2.3.x does not: it
-   * polls its webcams video and passes the time down as a React prop (docs/how-it-works.md).
+   * Whether the render engine and the tests' own stepping (support/step-player.ts) can step the
+   * player: it keeps time by its `bbbplaybacktimeupdate` event, or (bbb-playback 2.3.x) by the
+   * poll of its webcams video it starts on play (docs/how-it-works.md).
    */
   clockContract: boolean;
+  /** Which of the two clocks its scripts show: 'event' (3.0 on), 'polled' (2.3.x), 'none'. */
+  clock: 'event' | 'polled' | 'none';
   /** Whether it plays audio-only recordings (audio/audio.webm); bbb-playback 2.3.x and 3.0.0 show their 404 screen for them. */
   audioOnly: boolean;
 }
 
 /** Skip reason of the tests that step the player by its time event, for players that do not keep it. */
 export const NO_CLOCK_CONTRACT =
-  'this player build never dispatches bbbplaybacktimeupdate (bbb-playback 2.3.x polls its video instead): it cannot be stepped, so --engine render and the stepped player screenshots do not apply; auto captures it (record.spec.ts)';
+  'this player build neither dispatches bbbplaybacktimeupdate nor polls its webcams video as bbb-playback 2.3.x does: it cannot be stepped, so --engine render and the stepped player screenshots do not apply; auto captures it (record.spec.ts)';
 
 /** Skip reason of the tests of audio-only recordings, for players that cannot play them. */
 export const NO_AUDIO_ONLY =
@@ -42,11 +44,15 @@ function scriptsHold(dir: string, pattern: RegExp): boolean {
  */
 const CLOCK_EVENT = /bbbplayback\W{0,8}timeupdate/;
 
+/** bbb-playback 2.3.x's poll, minified: `setInterval((function(){var e=X.webcams.currentTime();t(e)}),1e3/...rps)`. */
+const WEBCAMS_POLL = /setInterval\W{0,30}function\W{0,10}\w{0,4}\W{0,4}\w{1,3}=\w{1,4}\.webcams\.currentTime\(\)/;
+
 /** The player chosen by BBB_CAPTURE_PLAYER; throws if it names a folder without a player. */
 export function playerUnderTest(env: NodeJS.ProcessEnv = process.env): PlayerUnderTest {
   const chosen = env.BBB_CAPTURE_PLAYER?.trim();
-  if (!chosen) return { dir: defaultPlayerDir(), kind: 'standin', clockContract: true, audioOnly: true };
+  if (!chosen) return { dir: defaultPlayerDir(), kind: 'standin', clockContract: true, clock: 'event', audioOnly: true };
   const dir = path.resolve(chosen);
   if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`BBB_CAPTURE_PLAYER=${chosen}: no index.html there (expected a bbb-playback build folder)`);
-  return { dir, kind: 'real', clockContract: scriptsHold(dir, CLOCK_EVENT), audioOnly: scriptsHold(dir, /audio\/audio\.webm/) };
+  const clock = scriptsHold(dir, CLOCK_EVENT) ? 'event' : scriptsHold(dir, WEBCAMS_POLL) ? 'polled' : 'none';
+  return { dir, kind: 'real', clockContract: clock !== 'none', clock, audioOnly: scriptsHold(dir, /audio\/audio\.webm/) };
 }

@@ -1,7 +1,7 @@
 /**
  * Drives a BBB player page the way a frame-stepping capture does (see docs/bbb-playback.md §4):
  * pause, seek the webcams and the screen-share video, await `seeked` on both, dispatch the
- * player's time event with that time, wait two animation frames. Works with the real player and
+ * player's time event with that time (or run bbb-playback 2.3's poll), wait two animation frames. Works with the real player and
  * the stand-in alike, because it only uses the documented landmarks.
  *
  * One addition to the documented recipe: it also waits for requestVideoFrameCallback on each
@@ -14,6 +14,8 @@
 import { readFile } from 'node:fs/promises';
 import { expect, type Page } from '@playwright/test';
 import { readCodes } from '../../../src/frame-code/frame-code.js';
+import { clockContractKept, countClockListeners } from '../../../src/player/player-page-api.js';
+import { notePolledClock, probePolledClock } from '../../../src/player/polled-clock-page-api.js';
 import type { SampleTruth } from '../../../src/sample/sample-truth.js';
 import { decodePng } from './decode-png.js';
 
@@ -43,6 +45,10 @@ export async function routeFonts(page: Page, how: 'serve' | 'fail'): Promise<str
 
 /** Opens a recording URL and waits for the player screen (or its error screen). */
 export async function openPlayer(page: Page, url: string): Promise<'player' | 'error'> {
+  // As bbb-capture does: note whether the player listens to its time event, and keep the poll a
+  // player without it starts on play (bbb-playback 2.3's polled clock), so stepTo can run it.
+  await page.addInitScript(countClockListeners);
+  await page.addInitScript(notePolledClock);
   await page.goto(url);
   const first = await page.waitForSelector('#player.player-wrapper, #error', { timeout: 60_000 });
   return (await first.getAttribute('id')) === 'error' ? 'error' : 'player';
@@ -51,6 +57,8 @@ export async function openPlayer(page: Page, url: string): Promise<'player' | 'e
 /** Waits until the webcams media has data, and every slide image of the recording is decoded. */
 export async function waitUntilReady(page: Page, slideUrls: readonly string[]): Promise<void> {
   await page.waitForFunction(() => (document.querySelector<HTMLMediaElement>('#webcams video')?.readyState ?? 0) >= 2, null, { timeout: 60_000 });
+  // A player with the polled clock starts its poll on its first play: a muted play and pause now.
+  if (!(await page.evaluate(clockContractKept))) await page.evaluate(probePolledClock);
   // Slides change by swapping an image's href; decoding them first lets a change paint at once.
   await page.evaluate(
     async (urls) => {
@@ -94,6 +102,8 @@ export async function stepTo(page: Page, time: number): Promise<{ webcams: numbe
     // Seeking to the very time shown presents no new frame (skipped above); the timeout is a guard.
     await Promise.all(shown);
     document.dispatchEvent(new CustomEvent('bbbplaybacktimeupdate', { detail: { time: t } }));
+    // The polled clock (bbb-playback 2.3) reads the seeked time now rather than at its next poll.
+    for (const poll of window.__bbbPolledClock?.kept ?? []) poll();
     await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     // BBB's tldraw v2 whiteboard applies the time in a React effect and paints a frame or more
     // later, and after its area was hidden (screen share) it may draw shapes as grey placeholders

@@ -38,6 +38,36 @@ describe('hybridStepScript', () => {
     expect(JSON.parse(JSON.stringify(probe))).toEqual({ layers: [], pageOnly: null });
   });
 
+  it('on a polled media clock (bbb-playback 2.3) seeks the webcams media and runs its polls at once instead of dispatching the time event', async () => {
+    const { calls, context } = fakePage();
+    let seekedListener: (() => void) | undefined;
+    const media = {
+      seeking: false,
+      time: 3,
+      get currentTime() {
+        return this.time;
+      },
+      set currentTime(value: number) {
+        calls.push(`seek ${value}`);
+        this.time = value;
+        setTimeout(() => seekedListener?.(), 0);
+      },
+      pause: () => calls.push('pause'),
+      addEventListener: (type: string, listener: () => void) => {
+        if (type === 'seeked') seekedListener = listener;
+      },
+    };
+    const poll = () => calls.push(`poll ${media.currentTime}`);
+    const page = {
+      ...context,
+      document: { ...context.document, querySelector: (selector: string) => (selector.startsWith('#webcams') ? media : null) },
+      window: { __bbbPolledClock: { polls: [poll], kept: [poll], held: true } },
+    };
+    await runInNewContext(hybridStepScript(12.3405), page);
+    expect(calls.slice(0, 4)).toEqual(['pause', 'seek 12.3405', 'poll 12.3405', 'frame']);
+    expect(calls).not.toContainEqual(expect.stringMatching(/bbbplaybacktimeupdate/));
+  });
+
   it('refuses a time that is not a number of seconds', () => {
     expect(() => hybridStepScript(Number.NaN)).toThrow(RangeError);
   });
