@@ -2,7 +2,8 @@
  * `batch --bbb-url` end to end: `serve --bbb-secret` answers getRecordings for two synthetic
  * recordings on loopback; the built CLI lists them through the API (checksum, paging) and exports
  * both with the render engine. A wrong secret fails with its own exit code and one clear line;
- * a selection that matches nothing exits 0 and says so.
+ * a selection that matches nothing exits 0 and says so; a recording deleted after the listing fails
+ * on its own.
  */
 import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { JOURNAL_FILE } from '../../src/batch/batch-journal.js';
 import type { BatchResult } from '../../src/batch/run-batch.js';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
-import { runCli, startCli } from './support/cli.js';
+import { finished, runCli, startCli } from './support/cli.js';
 import { expect, test } from './support/samples-fixture.js';
 
 const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
@@ -106,6 +107,52 @@ test('batch --bbb-url exports what serve --bbb-secret lists; a wrong secret and 
     const none = await runCli(['batch', '--bbb-url', api, '--meeting-id', 'no-such-meeting', '--out-dir', path.join(work, 'none')], { env: { BBB_CAPTURE_BBB_SECRET: SECRET } });
     expect(none.exitCode, none.stderr).toBe(0);
     expect(none.stderr).toMatch(/no recordings on .* matched \(state published, meeting no-such-meeting\): nothing to do/);
+  } finally {
+    child.kill('SIGTERM');
+    await child;
+  }
+});
+
+test('a recording deleted between the listing and its export fails on its own (RECORDING_NOT_FOUND, not retried); the others are exported', async ({ sample, player }) => {
+  test.setTimeout(400_000);
+  const recs = [await sample('full', 4), await sample('twocams', 4)];
+  const served = path.join(work, 'deleted');
+  await mkdir(served, { recursive: true });
+  for (const rec of recs) await cp(rec.dir, path.join(served, path.basename(rec.dir)), { recursive: true });
+  const { child, url } = await serveWithApi(served, player.dir);
+  try {
+    const outDir = path.join(work, 'deleted-out');
+    const report = path.join(work, 'deleted-report.json');
+    const args = ['batch', '--bbb-url', `${url}/bigbluebutton/`, '--out-dir', outDir, '--engine', 'render', '--resolution', '1280x720'];
+    const batch = startCli([...args, '--concurrency', '1', '--name-template', '{recordId}', '--report', report, '--json'], {
+      env: { BBB_CAPTURE_BBB_SECRET: SECRET },
+      timeoutMs: 360_000,
+    });
+    // One at a time: when the first item starts, the listing is done and the second not yet begun.
+    let seen = '';
+    let deleted: string | undefined;
+    batch.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const start = /"type":"item-start","index":0,"url":"([^"]+)"/.exec(seen);
+      if (start && deleted === undefined) {
+        const first = recs.find((r) => start[1]!.endsWith(r.recordId))!;
+        deleted = recs.find((r) => r !== first)!.recordId;
+        void rm(path.join(served, deleted), { recursive: true, force: true });
+      }
+    });
+    const run = await finished(batch);
+    expect(deleted, run.stdout).toBeDefined();
+    expect(run.exitCode, run.stderr).toBe(3);
+    const failed = run.events.filter((e) => e.type === 'item-failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ code: 'RECORDING_NOT_FOUND', attempts: 1 });
+    expect(String(failed[0]!.url)).toContain(deleted!);
+    expect(run.events.filter((e) => e.type === 'item-retry')).toEqual([]);
+    const result = JSON.parse(await readFile(report, 'utf8')) as BatchResult;
+    expect(result.items.map((i) => i.status).sort()).toEqual(['done', 'failed']);
+    // The one left is exported; nothing is written for the deleted one.
+    const kept = recs.find((r) => r.recordId !== deleted)!;
+    expect((await readdir(outDir)).sort()).toEqual([JOURNAL_FILE, `${kept.recordId}.mp4`].sort());
   } finally {
     child.kill('SIGTERM');
     await child;

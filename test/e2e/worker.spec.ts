@@ -327,7 +327,7 @@ function metric(text: string, name: string, labels: Record<string, string> = {})
   return undefined;
 }
 
-test('a worker’s /metrics scraped during and after a real capture: active capture and queue depth, then the job counted, timed and its frames delivered', async ({ sample }) => {
+test('a worker’s /metrics scraped during and after a real capture: active capture and queue depth, then the job counted, timed and its video frames counted', async ({ sample }) => {
   test.setTimeout(300_000);
   const rec = await sample('full', 4);
   const queueName = `${QUEUE}-metrics`;
