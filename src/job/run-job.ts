@@ -123,7 +123,7 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
     files: ComposedFile[],
     duration: number,
     expect: { audio: boolean; video: boolean },
-    more: { added: number; extra: string[] } = { added: 0, extra: [] },
+    more: { added: number; extra: string[]; webcamFrameTimes?: readonly number[] | undefined } = { added: 0, extra: [] },
   ): Promise<{ rtmp?: RestreamResult; checks: OutputCheck[] }> => {
     let main = files.find((f) => f.file === output)?.partial ?? files[0]!.partial;
     if (options.pipe) {
@@ -149,6 +149,7 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
             tools: options.tools,
             signal: options.signal,
             maxLeadingBlack: file.maxLeadingBlack,
+            webcamFrameTimes: i === 0 ? more.webcamFrameTimes : undefined,
           }),
         );
       }
@@ -340,11 +341,17 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
     // --split: an editor timeline of the split files, given its name with them.
     const otio = composed.split ? path.join(path.dirname(output), `${path.basename(output, path.extname(output))}.otio`) : undefined;
     if (otio) await writeOtioTimeline(otio, out.partialOf(otio), composed.split!, recording, { from: engineOutput.from, duration: engineOutput.duration, fps: options.fps ?? 30 });
+    // Where the webcams are drawn at their own frame times (the player's layouts, no --fps, no
+    // cards moving the timeline), verify counts which of them have a frame in the file.
+    const webcamsAtOwnTimes = recording.info.media === 'video' && options.layout !== 'content' && options.compose === null && options.fps === undefined && !cards;
+    const webcamFrameTimes = webcamsAtOwnTimes
+      ? recording.frameTimesMs.webcams.map((ms) => ms / 1000 - engineOutput.from).filter((t) => t >= 0 && t < engineOutput.duration)
+      : undefined;
     const delivered = await deliver(
       files,
       engineOutput.duration,
       { audio: !options.videoOnly, video: true },
-      { added: cards?.added ?? 0, extra: [...extraFiles, ...(otio ? [otio] : [])] },
+      { added: cards?.added ?? 0, extra: [...extraFiles, ...(otio ? [otio] : [])], webcamFrameTimes },
     );
     emit({ type: 'stage', stage: 'done', message: options.pipe ? 'wrote the video to stdout' : `wrote ${output}` });
     return {

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { CaptureError, throwIfAborted } from '../errors.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { runProcess } from '../process/run-process.js';
-import { countVideoFrames } from './count-video-frames.js';
+import { matchFrameTimes } from './match-frame-times.js';
 import { probeMedia, type MediaProbe } from './probe-media.js';
+import { readPacketTimes } from './read-packet-times.js';
 
 /** Options of verifyOutput. */
 export interface VerifyOutputOptions {
@@ -27,6 +28,12 @@ export interface VerifyOutputOptions {
   maxLeadingBlack?: number | undefined;
   /** Peak level below which audio counts as silent, dBFS (default −60). */
   silenceDb?: number | undefined;
+  /**
+   * Times (seconds, on the file's timeline) of the recording's webcam frames the file must show:
+   * counted as delivered where a video packet stands at that time. Reported, not held: the
+   * fidelity meter is the judge of what the frames show.
+   */
+  webcamFrameTimes?: readonly number[] | undefined;
 }
 
 /** What verifyOutput found. */
@@ -36,13 +43,13 @@ export interface OutputCheck {
   maxVolumeDb: number | null;
   /** Black at the start of the video, seconds (0 when the first frame has content). */
   leadingBlack: number;
-  /**
-   * Video frames written in the file (counted by demuxing, countVideoFrames); null without video.
-   * For worker metrics. Not a delivery ratio: the outputs' frames follow the recording's changes
-   * (variable rate), so no count can be derived from the length; whether every webcam frame is
-   * there is the fidelity meter's question (`bbb-capture verify`, frame codes).
-   */
+  /** Video frames written in the file (its packets, counted without decoding); null without video. */
   videoFrames: number | null;
+  /**
+   * Of the webcam frames the file must show (webcamFrameTimes), how many have a frame at their
+   * time; null when not asked (no webcams shown, a constant --fps, cards around the export).
+   */
+  webcamFrames: { delivered: number; expected: number } | null;
 }
 
 /** How far into the video black frames are looked for. */
@@ -167,6 +174,8 @@ export async function verifyOutput(options: VerifyOutputOptions): Promise<Output
   if (problems.length > 0) {
     throw new CaptureError('VERIFY_FAILED', `${options.video} failed verification: ${problems.join('; ')}`);
   }
-  const videoFrames = probe.video && expectVideo ? await countVideoFrames(video, { tools: options.tools, signal: options.signal }) : null;
-  return { probe, maxVolumeDb, leadingBlack, videoFrames };
+  const packets = probe.video && expectVideo ? await readPacketTimes(video, { tools: options.tools, signal: options.signal }) : null;
+  const wanted = options.webcamFrameTimes;
+  const webcamFrames = packets && wanted && wanted.length > 0 ? { delivered: matchFrameTimes(packets, wanted), expected: wanted.length } : null;
+  return { probe, maxVolumeDb, leadingBlack, videoFrames: packets?.length ?? null, webcamFrames };
 }

@@ -73,7 +73,16 @@ export type WorkerEvent =
   | { type: 'worker-ready'; worker: string; queue: string; redis: string; concurrency: number; outDir: string }
   | { type: 'job-start'; jobId: string; url: string; output: string; attempt: number }
   | { type: 'job-event'; jobId: string; output: string; event: RecordEvent }
-  | { type: 'job-done'; jobId: string; output: string; path: string; durationS: number; wallMs: number; videoFrames?: number | null }
+  | {
+      type: 'job-done';
+      jobId: string;
+      output: string;
+      path: string;
+      durationS: number;
+      wallMs: number;
+      videoFrames?: number | null;
+      webcamFrames?: { delivered: number; expected: number } | null;
+    }
   | { type: 'job-failed'; jobId: string; output: string; code: ErrorCode; message: string; attempt: number; willRetry: boolean }
   | { type: 'job-requeued'; jobId: string; output: string }
   | { type: 'job-stalled'; jobId: string }
@@ -356,7 +365,16 @@ export async function runWorker(options: RunWorkerOptions): Promise<{ completed:
       const wallMs = Date.now() - started;
       counts.completed++;
       // Video frames verify counted in the export (none for parts, joins and upload-only retries).
-      emit({ type: 'job-done', jobId, output: data.output, path: written, durationS, wallMs, videoFrames: result.checks?.[0]?.videoFrames ?? null });
+      emit({
+        type: 'job-done',
+        jobId,
+        output: data.output,
+        path: written,
+        durationS,
+        wallMs,
+        videoFrames: result.checks?.[0]?.videoFrames ?? null,
+        webcamFrames: result.checks?.[0]?.webcamFrames ?? null,
+      });
       return { output: data.output, path: written, durationS, wallMs, worker: options.name };
     } catch (error) {
       const failure = toCaptureError(error);

@@ -327,7 +327,9 @@ function metric(text: string, name: string, labels: Record<string, string> = {})
   return undefined;
 }
 
-test('a worker’s /metrics scraped during and after a real capture: active capture and queue depth, then the job counted, timed and its video frames counted', async ({ sample }) => {
+test('a worker’s /metrics scraped during and after a real capture: active capture and queue depth, then the job counted, timed and its webcam frames delivered', async ({
+  sample,
+}) => {
   test.setTimeout(300_000);
   const rec = await sample('full', 4);
   const queueName = `${QUEUE}-metrics`;
@@ -384,6 +386,10 @@ test('a worker’s /metrics scraped during and after a real capture: active capt
     const decoded = await decodedFrameCount(path.join(outDir, output));
     expect(metric(after, 'bbb_capture_video_frames_total')).toBe(decoded);
     expect(decoded).toBeGreaterThan(rec.truth.duration * 10);
+    // Every webcam frame of the recording, at its own time in the file.
+    expect(metric(after, 'bbb_capture_webcam_frames_expected_total')).toBe(rec.truth.webcams!.frameCount);
+    expect(metric(after, 'bbb_capture_webcam_frames_delivered_total')).toBe(rec.truth.webcams!.frameCount);
+    expect(metric(after, 'bbb_capture_webcam_frames_delivered_ratio_bucket', { le: '0.9999' })).toBe(0);
     w.kill('SIGTERM');
     expect((await finished(w)).exitCode).toBe(0);
   } finally {

@@ -120,7 +120,7 @@ export function registerWorker(program: Command, context: CliContext): void {
     .addOption(
       new Option(
         '--metrics-port <n>',
-        'serve Prometheus metrics at http://HOST:N/metrics: jobs done/failed by code, job duration, realtime factor, video frames written, active captures, queue depth',
+        'serve Prometheus metrics at http://HOST:N/metrics: jobs done/failed by code, job duration, realtime factor, video and webcam frames delivered, active captures, queue depth',
       ).argParser(parseCount),
     )
     .option('--metrics-host <host>', 'address the metrics are served on (0.0.0.0 for a Prometheus on another host)', '127.0.0.1');

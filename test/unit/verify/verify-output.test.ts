@@ -65,6 +65,14 @@ describe('verifyOutput', () => {
     expect(result.leadingBlack).toBe(0);
     // 3 s at 30 fps, counted in the file.
     expect(result.videoFrames).toBe(90);
+    expect(result.webcamFrames).toBeNull();
+  });
+
+  it('counts the webcam frames it is given that have a frame at their time in the file', async () => {
+    const frames = Array.from({ length: 90 }, (_, n) => n / 30);
+    await expect(check(files.good!, { webcamFrameTimes: frames })).resolves.toMatchObject({ webcamFrames: { delivered: 90, expected: 90 } });
+    // Two frames the file does not have: one between its frames, one past its end.
+    await expect(check(files.good!, { webcamFrameTimes: [...frames, 0.05, 3.2] })).resolves.toMatchObject({ webcamFrames: { delivered: 90, expected: 92 } });
   });
 
   it('fails a wrong duration, naming both lengths', async () => {

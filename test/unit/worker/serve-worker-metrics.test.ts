@@ -107,7 +107,7 @@ describe('serveWorkerMetrics', () => {
       if (options.url === url(1)) await released;
       await writeFile(options.output!, 'video');
       // What verify counted in the file.
-      return { duration: 120, wallMs: 60_000, checks: [{ videoFrames: 3597 }] as unknown as OutputCheck[] };
+      return { duration: 120, wallMs: 60_000, checks: [{ videoFrames: 3597, webcamFrames: { delivered: 1799, expected: 1800 } }] as unknown as OutputCheck[] };
     };
     const metrics = await serveWorkerMetrics({ host: '127.0.0.1', port: 0, worker: 'w1', queueCounts: () => queue.getJobCounts(...QUEUE_STATES) });
     const controller = new AbortController();
@@ -157,6 +157,11 @@ describe('serveWorkerMetrics', () => {
       expect(sample(after, 'bbb_capture_job_realtime_factor_count')).toBe(2);
       expect(sample(after, 'bbb_capture_job_realtime_factor_bucket', { le: '1' })).toBe(0);
       expect(sample(after, 'bbb_capture_video_frames_total')).toBe(2 * 3597);
+      expect(sample(after, 'bbb_capture_webcam_frames_expected_total')).toBe(2 * 1800);
+      expect(sample(after, 'bbb_capture_webcam_frames_delivered_total')).toBe(2 * 1799);
+      // One frame short of 1800: below 0.9999, within 0.999.
+      expect(sample(after, 'bbb_capture_webcam_frames_delivered_ratio_bucket', { le: '0.999' })).toBe(0);
+      expect(sample(after, 'bbb_capture_webcam_frames_delivered_ratio_bucket', { le: '0.9999' })).toBe(2);
       expect((await fetch(metrics.url.replace('/metrics', '/other'))).status).toBe(404);
       controller.abort();
       await worker;
