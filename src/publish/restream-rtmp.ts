@@ -14,6 +14,7 @@ import type { RecordEvent } from '../job/record-events.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { startProcess } from '../process/run-process.js';
 import { parseOutTime } from './parse-out-time.js';
+import { IN_FLIGHT_S } from './resume-part.js';
 import { redactRtmpUrl } from './redact-rtmp-url.js';
 import { rtmpArgs } from './rtmp-args.js';
 
@@ -53,6 +54,7 @@ export async function restreamRtmp(options: RestreamOptions): Promise<RestreamRe
   const started = Date.now();
   const resumedFrom: number[] = [];
   let position = 0;
+  let furthest = 0;
   let failures = 0;
   for (;;) {
     const from = position;
@@ -82,21 +84,25 @@ export async function restreamRtmp(options: RestreamOptions): Promise<RestreamRe
       // ffmpeg names the URL in its errors: keep the key out of logs and reports.
       const said = hideKey(error.message, options.url);
       const detail = error.detail === undefined ? undefined : hideKey(error.detail, options.url);
-      // A drop after real progress is a new outage, with its retries; one at the same place is the same one.
-      if (sent > 1) failures = 0;
+      const broke = Math.min(options.duration, from + Math.max(0, sent));
+      // A drop past where the last one was is a new outage, with its retries; one at the same place
+      // (the stream went back by IN_FLIGHT_S and sent that again) is the same one.
+      if (broke > furthest + 1) failures = 0;
+      furthest = Math.max(furthest, broke);
       failures++;
-      position = Math.min(options.duration, from + Math.max(0, sent));
+      // Back by what may have been in flight: sent is what left ffmpeg, not what the server got.
+      position = Math.max(0, broke - IN_FLIGHT_S);
       if (failures > retries) {
         throw new CaptureError(
           'RTMP_FAILED',
-          `streaming to ${redact(options.url)} failed ${failures} time${failures === 1 ? '' : 's'} in a row at ${position.toFixed(1)} s: ${said}`,
+          `streaming to ${redact(options.url)} failed ${failures} time${failures === 1 ? '' : 's'} in a row at ${broke.toFixed(1)} s: ${said}`,
           { detail },
         );
       }
       const wait = retryDelayMs * 2 ** (failures - 1);
       emit({
         type: 'warning',
-        message: `the stream to ${redact(options.url)} broke at ${position.toFixed(1)} s (${said}); resuming from there in ${(wait / 1000).toFixed(1)} s (retry ${failures} of ${retries})`,
+        message: `the stream to ${redact(options.url)} broke at ${broke.toFixed(1)} s (${said}); resuming from ${position.toFixed(1)} s in ${(wait / 1000).toFixed(1)} s (retry ${failures} of ${retries})`,
       });
       await delay(wait, undefined, { signal: options.signal }).catch(() => {
         throw abortError(options.signal!);

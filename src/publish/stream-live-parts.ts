@@ -132,6 +132,7 @@ export function startLiveStream(options: LiveStreamOptions): LiveStream {
     const resumedFrom: number[] = [];
     let first = 0;
     let failures = 0;
+    let furthest = 0;
     let announced = false;
     for (;;) {
       const attempt = new AbortController();
@@ -193,10 +194,12 @@ export function startLiveStream(options: LiveStreamOptions): LiveStream {
         // ffmpeg names the URL in its errors: keep the key out of logs and reports.
         const said = error.message.split(options.url).join(shown);
         const detail = error.detail?.split(options.url).join(shown);
-        // A drop after real progress is a new outage, with its retries; one at the same place is the same one.
-        if (sent > 1) failures = 0;
-        failures++;
         const position = startsMs[first]! / 1000 + sent;
+        // A drop past where the last one was is a new outage, with its retries; one at the same place
+        // (the stream went back to a part's start and sent that again) is the same one.
+        if (position > furthest + 1) failures = 0;
+        furthest = Math.max(furthest, position);
+        failures++;
         if (failures > retries)
           throw new CaptureError('RTMP_FAILED', `streaming to ${shown} failed ${failures} time${failures === 1 ? '' : 's'} in a row at ${position.toFixed(1)} s: ${said}`, {
             detail,
