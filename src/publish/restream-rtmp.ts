@@ -95,7 +95,7 @@ export async function restreamRtmp(options: RestreamOptions): Promise<RestreamRe
       if (failures > retries) {
         throw new CaptureError(
           'RTMP_FAILED',
-          `streaming to ${redact(options.url)} failed ${failures} time${failures === 1 ? '' : 's'} in a row at ${broke.toFixed(1)} s: ${said}`,
+          `streaming to ${redact(options.url)} failed ${failures} time${failures === 1 ? '' : 's'} in a row, furthest at ${furthest.toFixed(1)} s: ${said}`,
           { detail },
         );
       }

@@ -201,9 +201,13 @@ export function startLiveStream(options: LiveStreamOptions): LiveStream {
         furthest = Math.max(furthest, position);
         failures++;
         if (failures > retries)
-          throw new CaptureError('RTMP_FAILED', `streaming to ${shown} failed ${failures} time${failures === 1 ? '' : 's'} in a row at ${position.toFixed(1)} s: ${said}`, {
-            detail,
-          });
+          throw new CaptureError(
+            'RTMP_FAILED',
+            `streaming to ${shown} failed ${failures} time${failures === 1 ? '' : 's'} in a row, furthest at ${furthest.toFixed(1)} s: ${said}`,
+            {
+              detail,
+            },
+          );
         first = resumePart(startsMs, position);
         const wait = retryDelayMs * 2 ** (failures - 1);
         emit({

@@ -268,6 +268,71 @@ test('--intro/--outro default joined to mkv: decodes cleanly, the export copied,
   expect(sumsOut.slice(start, start + sumsMain.length)).toEqual(sumsMain);
 });
 
+// WebM (VP8/VP9 + Opus, written by the capture engine) cannot be joined packet for packet: the
+// whole file is re-encoded, said in a warning, and must still play through with everything moved.
+test('--intro/--outro default joined to webm: re-encoded with a warning, decodes cleanly, chapters and captions moved by the intro', async ({ sample }) => {
+  const rec = await sample('full', 6);
+  const dir = await mkdtemp(path.join(outDir, 'webm-'));
+  const file = path.join(dir, 'cards.webm');
+  const cli = await runCli(
+    [
+      'record',
+      rec.url,
+      '-o',
+      file,
+      '--format',
+      'webm',
+      '--resolution',
+      '1280x720',
+      '--intro',
+      'default',
+      '--outro',
+      'default',
+      '--card-length',
+      String(CARD),
+      '--keep-temp',
+      '--json',
+    ],
+    { timeoutMs: 840_000 },
+  );
+  expect(cli.exitCode, `record failed: ${cli.stderr}`).toBe(0);
+  const result = cli.events.find((e) => e.type === 'result')!;
+  expect(result.engine).toBe('capture');
+  const { copied, added } = result.cards as { copied: boolean; added: number };
+  expect(copied).toBe(false);
+  expect(cli.events.some((e) => e.type === 'warning' && /re-encod/i.test(String(e.message)))).toBe(true);
+  expect(added).toBeGreaterThanOrEqual(2 * CARD);
+  expect(added).toBeLessThan(2 * CARD + 0.05);
+  const work = (await readdir(dir)).find((n) => n.startsWith('.bbb-capture-'))!;
+  const main = path.join(dir, work, 'main.webm');
+
+  // Plays through: every picture and sound packet decodes without a word from ffmpeg.
+  const decoded = await run(['-hide_banner', '-nostdin', '-v', 'error', '-i', file, '-map', '0:v', '-map', '0:a', '-enc_time_base:v', '1:1000', '-f', 'null', '-']);
+  expect(decoded.stderr.trim()).toBe('');
+  const [out, before] = await Promise.all([probeMedia(file, { tools }), probeMedia(main, { tools })]);
+  expect(out.video?.codec).toMatch(/^vp[89]$/);
+  expect(out.audio?.codec).toBe('opus');
+  expect(Math.abs(out.duration - (before.duration + added))).toBeLessThanOrEqual(1 / 30 + 0.021);
+
+  // Chapters: Title, the export's own moved by the intro, Credits. Cues: the export's, moved too.
+  // Re-encoded Opus starts a packet (20 ms) off, so the times are held to 25 ms.
+  const near = (a: number, b: number) => Math.abs(a - b) <= 0.025;
+  const [chapters, mainChapters] = await Promise.all([chaptersOf(file), chaptersOf(main)]);
+  expect(mainChapters.length).toBeGreaterThan(1);
+  expect(chapters.map((c) => c[2])).toEqual(['Title', ...mainChapters.map((c) => c[2]), 'Credits']);
+  const intro = chapters[0]![1];
+  expect(intro).toBeCloseTo(added - CARD, 1);
+  chapters.slice(1, -1).forEach(([start], i) => {
+    expect(near(start - intro, mainChapters[i]![0]), `chapter ${i}: ${start} vs ${mainChapters[i]![0]} + ${intro}`).toBe(true);
+  });
+  const [cues, mainCues] = await Promise.all([cuesOf(file), cuesOf(main)]);
+  expect(mainCues.length).toBeGreaterThan(0);
+  expect(cues.map((c) => c.text)).toEqual(mainCues.map((c) => c.text));
+  cues.forEach((c, i) => {
+    expect(near(c.start - intro, mainCues[i]!.start), `cue ${i}: ${c.start} vs ${mainCues[i]!.start} + ${intro}`).toBe(true);
+  });
+});
+
 test('a card template that never finishes loading stops the job with CARD_FAILED before the export starts', async ({ sample }) => {
   const rec = await sample('full', 6);
   // An image that is asked for and never sent.

@@ -123,7 +123,7 @@ describe('startLiveStream', () => {
     live.sink.encoded(0, parts[0]!);
     live.sink.encoded(1, parts[1]!);
     const error = await live.done.catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'RTMP_FAILED', exitCode: 54, message: expect.stringMatching(/failed 3 times in a row at 0\.0 s/) });
+    expect(error).toMatchObject({ code: 'RTMP_FAILED', exitCode: 54, message: expect.stringMatching(/failed 3 times in a row, furthest at 0\.0 s/) });
     const warnings = events.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message);
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/resuming from the part at 0\.0 s in 0\.1 s \(retry 1 of 2\)/);
