@@ -4,7 +4,7 @@
  * the times of the sample's truth (also for a part, `--from 2 --to 6`, shifted and cut), one
  * chapter per slide change and screen-share start and end of the truth, titled from the slides'
  * text, the container's tags, and the poster's size; and a caption file that is not WebVTT costs
- * its track and a warning, not the export.
+ * its track and a warning, not the export, as does a listed caption file that is missing.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -142,6 +142,20 @@ test('a caption file that is not WebVTT: a warning, no caption track, the video 
   expect(probe.streams.filter((s) => s.codec_type === 'subtitle')).toEqual([]);
   expect(probe.streams.filter((s) => s.codec_type === 'video')).toHaveLength(1);
   expect(probe.format.tags?.title).toBe(rec.truth.meetingName);
+});
+
+test('a locale that captions.json lists but whose file is missing: a warning naming it, no caption track, the video written all the same', async ({ sample }) => {
+  const rec = await sample('full', 7);
+  await rm(path.join(rec.dir, 'caption_en.vtt'));
+  const { file, events } = await record(rec, 'missing-captions.mp4');
+  const warnings = events.filter((e) => e.type === 'warning').map((e) => String(e.message));
+  expect(
+    warnings.some((w) => w.includes('caption_en.vtt is missing or empty')),
+    warnings.join('\n'),
+  ).toBe(true);
+  const probe = await ffprobe(file);
+  expect(probe.streams.filter((s) => s.codec_type === 'subtitle')).toEqual([]);
+  expect(probe.streams.filter((s) => s.codec_type === 'video')).toHaveLength(1);
 });
 
 test('the podcast version (m4a, mp3, opus) has the chapters of the video: in the file, in --chapters-file, on a part; none with --no-chapters', async ({ sample }) => {
