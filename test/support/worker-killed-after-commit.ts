@@ -5,37 +5,11 @@
  * Redis URL, queue and output directory come in the environment.
  */
 import { writeFile } from 'node:fs/promises';
-import type { BaseCaptureOptions } from '../../src/batch/capture-settings.js';
 import type { JobOptions } from '../../src/job/job-options.js';
 import { runWorker } from '../../src/worker/run-worker.js';
+import { BASE_CAPTURE_OPTIONS } from './base-capture-options.js';
 
-const base = {
-  format: 'mp4',
-  engine: 'capture',
-  captions: 'track',
-  chapters: true,
-  jobTimeoutSeconds: null,
-  width: 1920,
-  height: 1080,
-  layout: 'player',
-  from: 0,
-  to: undefined,
-  fps: undefined,
-  videoBitrate: 6_000_000,
-  audioBitrate: 192_000,
-  maxCaptureFps: 60,
-  eventRate: 30,
-  chromiumPath: '/bin/false',
-  insecure: false,
-  allowTruncatedMedia: false,
-  runningAsRoot: false,
-  tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
-  fontFile: '/dev/null',
-  readyTimeoutMs: 1000,
-  stallTimeoutMs: 1000,
-  verify: false,
-  keepTemp: false,
-} satisfies BaseCaptureOptions;
+const base = BASE_CAPTURE_OPTIONS;
 
 function env(name: string): string {
   const value = process.env[name];

@@ -12,34 +12,9 @@ import { MIN_PART_SIZE, type UploadOptions } from '../../../src/deliver/upload-o
 import type { JobOptions } from '../../../src/job/job-options.js';
 import type { RecordingInfo } from '../../../src/recording/fetch-recording-info.js';
 import { startTestS3, type TestS3 } from '../../support/s3-server.js';
+import { BASE_CAPTURE_OPTIONS } from '../../support/base-capture-options.js';
 
-const base = {
-  format: 'mp4',
-  engine: 'capture',
-  captions: 'track',
-  chapters: true,
-  jobTimeoutSeconds: null,
-  width: 1280,
-  height: 720,
-  layout: 'player',
-  from: 0,
-  to: undefined,
-  fps: undefined,
-  videoBitrate: 2_700_000,
-  audioBitrate: 192_000,
-  maxCaptureFps: 60,
-  eventRate: 30,
-  chromiumPath: '/bin/false',
-  insecure: false,
-  allowTruncatedMedia: false,
-  runningAsRoot: false,
-  tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
-  fontFile: '/dev/null',
-  readyTimeoutMs: 1000,
-  stallTimeoutMs: 1000,
-  verify: false,
-  keepTemp: false,
-} satisfies BaseCaptureOptions;
+const base = { ...BASE_CAPTURE_OPTIONS, width: 1280, height: 720, videoBitrate: 2_700_000 } satisfies BaseCaptureOptions;
 const recordId = `${'7'.repeat(40)}-1700000000007`;
 const url = `http://127.0.0.1:1/playback/presentation/2.3/${recordId}`;
 

@@ -14,34 +14,9 @@ import { CaptureError, type ErrorCode } from '../../../src/errors.js';
 import type { JobOptions } from '../../../src/job/job-options.js';
 import type { RecordingInfo } from '../../../src/recording/fetch-recording-info.js';
 import { spyOnFsync } from '../job/sync-spy.js';
+import { BASE_CAPTURE_OPTIONS } from '../../support/base-capture-options.js';
 
-const base = {
-  format: 'mp4',
-  engine: 'capture',
-  width: 1280,
-  height: 720,
-  layout: 'player',
-  from: 0,
-  to: undefined,
-  fps: undefined,
-  videoBitrate: 2_700_000,
-  audioBitrate: 192_000,
-  maxCaptureFps: 60,
-  eventRate: 30,
-  chromiumPath: '/bin/false',
-  insecure: false,
-  allowTruncatedMedia: false,
-  runningAsRoot: false,
-  tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
-  fontFile: '/dev/null',
-  readyTimeoutMs: 1000,
-  stallTimeoutMs: 1000,
-  captions: 'track',
-  chapters: true,
-  jobTimeoutSeconds: null,
-  verify: false,
-  keepTemp: false,
-} satisfies BaseCaptureOptions;
+const base = { ...BASE_CAPTURE_OPTIONS, width: 1280, height: 720, videoBitrate: 2_700_000 } satisfies BaseCaptureOptions;
 
 const id = (n: number) => `${String(n).repeat(40).slice(0, 40)}-17000000000${String(n).padStart(2, '0')}`;
 const url = (n: number) => `http://127.0.0.1:1/playback/presentation/2.3/${id(n)}`;

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { FlowProducer } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BaseCaptureOptions } from '../../../src/batch/capture-settings.js';
 import type { BatchItem } from '../../../src/batch/parse-batch-list.js';
 import { CaptureError, type ErrorCode } from '../../../src/errors.js';
 import type { JobOptions } from '../../../src/job/job-options.js';
@@ -20,34 +19,9 @@ import { openRedis } from '../../../src/worker/open-redis.js';
 import { readQueueStatus } from '../../../src/worker/read-queue-status.js';
 import { runWorker, type WorkerEvent } from '../../../src/worker/run-worker.js';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
+import { BASE_CAPTURE_OPTIONS } from '../../support/base-capture-options.js';
 
-const base = {
-  format: 'mp4',
-  engine: 'capture',
-  width: 1920,
-  height: 1080,
-  layout: 'player',
-  from: 0,
-  to: undefined,
-  fps: undefined,
-  videoBitrate: 6_000_000,
-  audioBitrate: 192_000,
-  maxCaptureFps: 60,
-  eventRate: 30,
-  chromiumPath: '/bin/false',
-  insecure: false,
-  allowTruncatedMedia: false,
-  runningAsRoot: false,
-  tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
-  fontFile: '/dev/null',
-  readyTimeoutMs: 1000,
-  stallTimeoutMs: 1000,
-  captions: 'track',
-  chapters: true,
-  jobTimeoutSeconds: null,
-  verify: false,
-  keepTemp: false,
-} satisfies BaseCaptureOptions;
+const base = BASE_CAPTURE_OPTIONS;
 const defaults: JobSettings = { from: 0, to: null, layout: 'player', resolution: '1280x720', format: 'mp4' };
 
 const id = (n: number) => `${String(n).repeat(40).slice(0, 40)}-17000000000${String(n).padStart(2, '0')}`;

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BaseCaptureOptions } from '../../../src/batch/capture-settings.js';
 import { CaptureError } from '../../../src/errors.js';
 import type { JobOptions } from '../../../src/job/job-options.js';
 import type { RecordingInfo } from '../../../src/recording/fetch-recording-info.js';
@@ -19,34 +18,9 @@ import { openRedis } from '../../../src/worker/open-redis.js';
 import { runWorker } from '../../../src/worker/run-worker.js';
 import { QUEUE_STATES, serveWorkerMetrics } from '../../../src/worker/serve-worker-metrics.js';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
+import { BASE_CAPTURE_OPTIONS } from '../../support/base-capture-options.js';
 
-const base = {
-  format: 'mp4',
-  engine: 'capture',
-  captions: 'track',
-  chapters: true,
-  jobTimeoutSeconds: null,
-  width: 1920,
-  height: 1080,
-  layout: 'player',
-  from: 0,
-  to: undefined,
-  fps: undefined,
-  videoBitrate: 6_000_000,
-  audioBitrate: 192_000,
-  maxCaptureFps: 60,
-  eventRate: 30,
-  chromiumPath: '/bin/false',
-  insecure: false,
-  allowTruncatedMedia: false,
-  runningAsRoot: false,
-  tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
-  fontFile: '/dev/null',
-  readyTimeoutMs: 1000,
-  stallTimeoutMs: 1000,
-  verify: false,
-  keepTemp: false,
-} satisfies BaseCaptureOptions;
+const base = BASE_CAPTURE_OPTIONS;
 const defaults: JobSettings = { from: 0, to: null, layout: 'player', resolution: '1280x720', format: 'mp4' };
 const id = (n: number) => `${String(n).repeat(40).slice(0, 40)}-17000000000${String(n).padStart(2, '0')}`;
 const url = (n: number) => `http://127.0.0.1:1/playback/presentation/2.3/${id(n)}`;
