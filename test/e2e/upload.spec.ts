@@ -4,9 +4,7 @@
  * credentials fail with UPLOAD_FAILED (exit 56) and a message saying which, leaving no object under
  * the final key and the local file in place; the webhook hears of each, signed.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,37 +14,25 @@ import { probeMedia } from '../../src/verify/probe-media.js';
 import { startTestS3, type TestS3 } from '../support/s3-server.js';
 import { runCli } from './support/cli.js';
 import { expect, test } from './support/samples-fixture.js';
+import { type SignedWebhookReceiver, startSignedWebhookReceiver } from './support/signed-webhook-receiver.js';
 
 const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
 const SECRET = 'webhook-secret-for-tests';
 let s3: TestS3;
 let client: S3Client;
 let outDir: string;
-let hooks: Server;
-let hookUrl: string;
-const received: Array<{ signed: boolean; body: Record<string, unknown> }> = [];
+let hooks: SignedWebhookReceiver;
 
 test.beforeAll(async () => {
   s3 = await startTestS3();
   client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: s3.credentials });
   outDir = await mkdtemp(path.join(tmpdir(), 'bbb-capture-upload-'));
-  hooks = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
-      const header = Buffer.from(String(req.headers['x-bbb-capture-signature'] ?? ''));
-      received.push({ signed: header.length === expected.length && timingSafeEqual(header, expected), body: JSON.parse(body) as Record<string, unknown> });
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(hooks.address() as { port: number }).port}/hook`;
+  hooks = await startSignedWebhookReceiver(SECRET);
 });
 test.afterAll(async () => {
   client?.destroy();
   await s3?.stop();
-  await new Promise((resolve) => hooks?.close(resolve));
+  await hooks?.close();
   await rm(outDir, { recursive: true, force: true });
 });
 
@@ -75,9 +61,9 @@ function closedPort(): Promise<number> {
 test('record --upload puts the verified video in the store, removes the local copy, and the signed webhook says where', async ({ sample }) => {
   const rec = await sample('full', 5);
   const file = path.join(outDir, 'lecture.mp4');
-  received.length = 0;
+  hooks.received.length = 0;
   const run = await runCli(
-    ['record', rec.url, '-o', file, '--json', '--upload', `s3://${s3.bucket}/talks/2026/`, '--s3-path-style', '--upload-remove-local', '--webhook', hookUrl],
+    ['record', rec.url, '-o', file, '--json', '--upload', `s3://${s3.bucket}/talks/2026/`, '--s3-path-style', '--upload-remove-local', '--webhook', hooks.url],
     { env: env(s3.endpoint) },
   );
   expect(run.exitCode, run.stderr).toBe(0);
@@ -94,9 +80,9 @@ test('record --upload puts the verified video in the store, removes the local co
   expect(probe.audio?.codec).toBe('aac');
   expect(Math.abs(probe.duration - 5)).toBeLessThan(0.2);
 
-  expect(received).toHaveLength(1);
-  expect(received[0]!.signed).toBe(true);
-  expect(received[0]!.body).toMatchObject({
+  expect(hooks.received).toHaveLength(1);
+  expect(hooks.received[0]!.signed).toBe(true);
+  expect(hooks.received[0]!.body).toMatchObject({
     event: 'export.done',
     status: 'done',
     recordingId: rec.recordId,
@@ -105,23 +91,23 @@ test('record --upload puts the verified video in the store, removes the local co
     error: null,
     sender: 'record',
   });
-  expect(Math.abs((received[0]!.body.duration as number) - 5)).toBeLessThan(0.2);
-  expect((received[0]!.body.checks as unknown[]).length).toBe(1);
+  expect(Math.abs((hooks.received[0]!.body.duration as number) - 5)).toBeLessThan(0.2);
+  expect((hooks.received[0]!.body.checks as unknown[]).length).toBe(1);
 });
 
 test('an unreachable endpoint: UPLOAD_FAILED (exit 56) naming it, the file kept, nothing in the store, the webhook told', async ({ sample }) => {
   const rec = await sample('full', 5);
   const file = path.join(outDir, 'unreachable.mp4');
   const endpoint = `http://127.0.0.1:${await closedPort()}`;
-  received.length = 0;
-  const run = await runCli(['record', rec.url, '-o', file, '--upload', `s3://${s3.bucket}/down/`, '--s3-path-style', '--upload-remove-local', '--webhook', hookUrl], {
+  hooks.received.length = 0;
+  const run = await runCli(['record', rec.url, '-o', file, '--upload', `s3://${s3.bucket}/down/`, '--s3-path-style', '--upload-remove-local', '--webhook', hooks.url], {
     env: env(endpoint),
   });
   expect(run.exitCode).toBe(56);
   expect(run.stderr).toContain(`error UPLOAD_FAILED: cannot reach the object store at ${endpoint} (ECONNREFUSED)`);
   expect((await stat(file)).size).toBeGreaterThan(0);
   expect(await keysUnder('down/')).toEqual([]);
-  expect(received.map((r) => [r.signed, r.body.event, (r.body.error as { code: string }).code, r.body.output])).toEqual([[true, 'export.failed', 'UPLOAD_FAILED', file]]);
+  expect(hooks.received.map((r) => [r.signed, r.body.event, (r.body.error as { code: string }).code, r.body.output])).toEqual([[true, 'export.failed', 'UPLOAD_FAILED', file]]);
 });
 
 test('bad credentials: UPLOAD_FAILED (exit 56) saying the store refused them, no object under the final key', async ({ sample }) => {

@@ -8,9 +8,8 @@
  * uploading the export it made rather than exporting again. On the farm (--redis) the workers
  * deliver, so watch refuses the options there.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -18,6 +17,7 @@ import { startTestS3, type TestS3 } from '../support/s3-server.js';
 import { finished, runCli, startCli } from './support/cli.js';
 import { expect, test } from './support/samples-fixture.js';
 import { copyWithoutMetadata, EventStream, expectRealVideo, fakeRecordId } from './support/watch-helpers.js';
+import { type ReceivedWebhook, type SignedWebhookReceiver, startSignedWebhookReceiver } from './support/signed-webhook-receiver.js';
 
 const SECONDS = 4;
 const SECRET = 'watch-webhook-secret-for-tests';
@@ -25,31 +25,18 @@ const EXPORT = ['--engine', 'render', '--resolution', '1280x720', '--stable', '1
 let work: string;
 let s3: TestS3;
 let client: S3Client;
-let hooks: Server;
-let hookUrl: string;
-const received: Array<{ signed: boolean; body: Record<string, unknown> }> = [];
+let hooks: SignedWebhookReceiver;
 
 test.beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'bbb-capture-watch-delivery-'));
   s3 = await startTestS3();
   client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: s3.credentials });
-  hooks = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
-      const header = Buffer.from(String(req.headers['x-bbb-capture-signature'] ?? ''));
-      received.push({ signed: header.length === expected.length && timingSafeEqual(header, expected), body: JSON.parse(body) as Record<string, unknown> });
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(hooks.address() as { port: number }).port}/hook`;
+  hooks = await startSignedWebhookReceiver(SECRET);
 });
 test.afterAll(async () => {
   client?.destroy();
   await s3?.stop();
-  await new Promise((resolve) => hooks?.close(resolve));
+  await hooks?.close();
   await rm(work, { recursive: true, force: true });
 });
 
@@ -71,11 +58,11 @@ async function download(key: string, copy: string): Promise<{ bytes: Buffer; mod
   return { bytes, modified: got.LastModified! };
 }
 
-async function webhooks(count: number, timeoutMs = 30_000): Promise<typeof received> {
+async function webhooks(count: number, timeoutMs = 30_000): Promise<ReceivedWebhook[]> {
   const deadline = Date.now() + timeoutMs;
-  while (received.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  expect(received.length, JSON.stringify(received)).toBe(count);
-  return received;
+  while (hooks.received.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(hooks.received.length, JSON.stringify(hooks.received)).toBe(count);
+  return hooks.received;
 }
 
 test('a published recording lands in the store, verified, and a signed webhook names it; republished, the object is replaced', async ({ sample }) => {
@@ -85,9 +72,9 @@ test('a published recording lands in the store, verified, and a signed webhook n
   const out = path.join(work, 'out');
   await mkdir(published, { recursive: true });
   await mkdir(out, { recursive: true });
-  received.length = 0;
+  hooks.received.length = 0;
   const prefix = 'archive/2026/';
-  const child = startCli(['watch', '--published', published, '--out-dir', out, '--upload', `s3://${s3.bucket}/${prefix}`, '--s3-path-style', '--webhook', hookUrl, ...EXPORT], {
+  const child = startCli(['watch', '--published', published, '--out-dir', out, '--upload', `s3://${s3.bucket}/${prefix}`, '--s3-path-style', '--webhook', hooks.url, ...EXPORT], {
     env: env(),
     timeoutMs: 280_000,
   });
@@ -199,7 +186,7 @@ test('on the farm the workers deliver: watch --redis refuses --upload and --webh
   await mkdir(published, { recursive: true });
   for (const delivery of [
     ['--upload', `s3://${s3.bucket}/farm/`],
-    ['--webhook', hookUrl],
+    ['--webhook', hooks.url],
   ]) {
     const run = await runCli(
       [
