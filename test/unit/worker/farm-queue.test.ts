@@ -20,6 +20,7 @@ import { readQueueStatus } from '../../../src/worker/read-queue-status.js';
 import { runWorker, type WorkerEvent } from '../../../src/worker/run-worker.js';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { BASE_CAPTURE_OPTIONS } from '../../support/base-capture-options.js';
+import { eventually } from '../../support/eventually.js';
 
 const base = BASE_CAPTURE_OPTIONS;
 const defaults: JobSettings = { from: 0, to: null, layout: 'player', resolution: '1280x720', format: 'mp4' };
@@ -53,18 +54,6 @@ function newQueue(): CaptureQueue {
 }
 
 /** Waits until `check` passes (polling), for states that change in the background. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
 describe('enqueueRecordings', () => {
   it('queues each recording once with a queue-unique name, refuses 404s, retries failed ones', async () => {
     const queue = newQueue();

@@ -21,6 +21,7 @@ import { outputCommitLedger } from '../../../src/worker/output-commit-ledger.js'
 import { runWorker, type WorkerEvent } from '../../../src/worker/run-worker.js';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { BASE_CAPTURE_OPTIONS } from '../../support/base-capture-options.js';
+import { eventually } from '../../support/eventually.js';
 
 const base = BASE_CAPTURE_OPTIONS;
 const defaults: JobSettings = { from: 0, to: null, layout: 'player', resolution: '1280x720', format: 'mp4' };
@@ -44,18 +45,6 @@ afterAll(async () => {
   await connection?.quit();
   await redis?.stop();
 });
-
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 /** Runs the worker that dies right after its final rename; resolves with how it ended. */
 function runKilledWorker(queue: CaptureQueue, outDir: string, content: string): Promise<NodeJS.Signals | number | null> {
@@ -148,7 +137,7 @@ describe('runWorker after a worker died between the final rename and the complet
         const c = await queue.getJobCounts('completed', 'failed');
         expect((c.completed ?? 0) + (c.failed ?? 0)).toBe(1);
         return c;
-      });
+      }, 30_000);
       const finished = await alive.stop();
       expect(alive.events.filter((e) => e.type === 'job-failed')).toEqual([]);
       expect(counts).toEqual({ completed: 1, failed: 0 });
@@ -178,7 +167,7 @@ describe('runWorker after a worker died between the final rename and the complet
       await writeFile(path.join(outDir, replaced), 'the vidEO');
 
       const alive = startWorker(queue, outDir);
-      await eventually(async () => expect(await queue.getJobCounts('failed')).toEqual({ failed: 2 }));
+      await eventually(async () => expect(await queue.getJobCounts('failed')).toEqual({ failed: 2 }), 30_000);
       await alive.stop();
       expect(alive.recorded).toEqual([]);
       expect(alive.events.filter((e) => e.type === 'job-failed').map((e) => e.type === 'job-failed' && [e.output, e.code])).toEqual(
@@ -207,7 +196,7 @@ describe('runWorker after a worker died between the final rename and the complet
       expect(await ledger.write(output, commit, `bull:${queue.name}:${job!.id}:lock`)).toBe(true);
 
       const alive = startWorker(queue, outDir);
-      await eventually(async () => expect(await queue.getJobCounts('completed', 'failed')).toEqual({ completed: 1, failed: 0 }));
+      await eventually(async () => expect(await queue.getJobCounts('completed', 'failed')).toEqual({ completed: 1, failed: 0 }), 30_000);
       await alive.stop();
       expect(alive.recorded).toEqual([]);
       expect(alive.sent).toEqual([]);

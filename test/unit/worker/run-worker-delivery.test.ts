@@ -21,6 +21,7 @@ import { runWorker, type WorkerEvent } from '../../../src/worker/run-worker.js';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { startTestS3, type TestS3 } from '../../support/s3-server.js';
 import { BASE_CAPTURE_OPTIONS } from '../../support/base-capture-options.js';
+import { eventually } from '../../support/eventually.js';
 
 const base = BASE_CAPTURE_OPTIONS;
 const defaults: JobSettings = { from: 0, to: null, layout: 'player', resolution: '1280x720', format: 'mp4' };
@@ -55,18 +56,6 @@ function closedPort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 }
 
 describe('runWorker with delivery', () => {

@@ -19,6 +19,7 @@ import { runWorker } from '../../../src/worker/run-worker.js';
 import { QUEUE_STATES, serveWorkerMetrics } from '../../../src/worker/serve-worker-metrics.js';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { BASE_CAPTURE_OPTIONS } from '../../support/base-capture-options.js';
+import { eventually } from '../../support/eventually.js';
 
 const base = BASE_CAPTURE_OPTIONS;
 const defaults: JobSettings = { from: 0, to: null, layout: 'player', resolution: '1280x720', format: 'mp4' };
@@ -39,18 +40,6 @@ afterAll(async () => {
   await connection?.quit();
   await redis?.stop();
 });
-
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 /** The value of one sample line (`name{labels} value`). */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
