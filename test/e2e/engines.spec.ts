@@ -101,12 +101,11 @@ test("--engine capture beside two CPU hogs: the same videos and sound, from the 
   // Every webcam frame and exact A/V; the screen share as checkTargets allows for the page's own switch on its time event.
   expect(report.cameras.map((c) => c.deliveredRatio)).toEqual([1]);
   expect(checkTargets(report, { minDeliveredRatio: 0.9, maxAbsAvSyncMs: 5, maxLeadingMs: 0 }).map((c) => c.message)).toEqual([]);
-  // Slide, whiteboard and cursor changes on their instants. Measured medians were 0-50 ms beside
-  // the hogs; the test allows 100 ms (the issue asks one time event, 67 ms, on a quiet machine) as
-  // the 8 s sample has only 4 slide changes and a slow CI machine moves one of them; none later than the
+  // Slide, whiteboard and cursor changes on their instants: the median within one time event
+  // (67 ms, the issue's figure) even beside the hogs (0-50 ms measured), none later than the
   // capture engine's search window. Before the page layer was put back on the change instants this
   // machine saw medians of 122-321 ms here. Not held yet: every change within 150 ms (a slide
-  // painted after the next instant's cursor move stays late: one run in three, 262 ms).
+  // painted after the next instant's cursor move stays late: one run in three, 262-400 ms).
   const slides = report.slides!;
   const { whiteboard, cursor } = report.pageChanges!;
   expect(slides.changesMeasured).toBeGreaterThanOrEqual(1);
@@ -119,7 +118,7 @@ test("--engine capture beside two CPU hogs: the same videos and sound, from the 
   };
   for (const [kind, { median, max }] of Object.entries(changes)) {
     expect(median, `median ${kind} change, ms after its instant`).not.toBeNull();
-    expect(median!, `median ${kind} change, ms after its instant`).toBeLessThanOrEqual(100);
+    expect(median!, `median ${kind} change, ms after its instant`).toBeLessThanOrEqual(67);
     expect(median!, `${kind} changes do not come early`).toBeGreaterThanOrEqual(-20);
     expect(max!, `latest ${kind} change, ms after its instant`).toBeLessThanOrEqual(500);
   }
