@@ -101,7 +101,12 @@ export function splitSegments(instants: readonly number[], fromMs: number, toMs:
   return segments;
 }
 
-/** Segment length for a part and a number of workers: a few segments per worker, 2–10 s each. */
+/**
+ * Segment length for a part and a number of workers: about six segments per worker, 2–30 s each.
+ * Each segment is one ffmpeg process that seeks and decodes both videos from a keyframe and starts
+ * its encoder afresh: 30 s rather than 10 s segments took 7 % less CPU for a 10-minute render
+ * (120 vs 129 CPU-s, same run), and the first and last segments are short anyway (splitSegments).
+ */
 export function segmentLengthMs(durationMs: number, workers: number): number {
-  return Math.round(Math.min(10_000, Math.max(2_000, durationMs / (workers * 3))));
+  return Math.round(Math.min(30_000, Math.max(2_000, durationMs / (workers * 6))));
 }

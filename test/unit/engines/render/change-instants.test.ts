@@ -107,9 +107,12 @@ describe('splitSegments', () => {
     expect(edges(13_000)).toEqual(splitSegments([0], 0, 13_000, 10_000).map((s) => [s.startMs, s.endMs]));
   });
 
-  it('chooses a few segments per worker, 2 to 10 s long', () => {
-    expect(segmentLengthMs(8000, 1)).toBe(2667);
-    expect(segmentLengthMs(3_600_000, 2)).toBe(10_000);
+  it('chooses about six segments per worker, 2 to 30 s long', () => {
+    expect(segmentLengthMs(8000, 1)).toBe(2000);
+    expect(segmentLengthMs(60_000, 1)).toBe(10_000);
+    expect(segmentLengthMs(600_000, 2)).toBe(30_000);
+    expect(segmentLengthMs(3_600_000, 2)).toBe(30_000);
     expect(segmentLengthMs(4000, 4)).toBe(2000);
+    expect(segmentLengthMs(120_000, 1)).toBe(20_000);
   });
 });
