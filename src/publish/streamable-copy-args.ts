@@ -6,7 +6,7 @@
  * index first, then self-describing fragments) plays and decodes as it arrives. Matroska, WebM,
  * MP3 and Ogg are read front to back as they are.
  */
-import type { ExportFormat } from '../job/record-options.js';
+import type { ExportFormat } from '../options/record-options.js';
 
 /** ffmpeg arguments remuxing `input` into the streamable form of `format`; null when the file streams as written. */
 export function streamableCopyArgs(format: ExportFormat, input: string, output: string): string[] | null {

@@ -4,7 +4,7 @@
  * samples), encoded for the chosen container and tagged so podcast apps and players list it.
  */
 import { audioCutFilter } from '../../compose/build-composite-args.js';
-import type { AudioFormat } from './audio-format.js';
+import type { AudioFormat } from '../../options/audio-format.js';
 
 /** What audioExportArgs writes. */
 export interface AudioExportPlan {
