@@ -1,6 +1,6 @@
 /** Progress of a batch as typed events; the CLI draws bars (TTY) or prints JSON lines. */
 import type { ErrorCode } from '../errors.js';
-import type { RecordEvent } from '../job/record-events.js';
+import type { RecordEvent } from '../progress/record-event.js';
 
 /** What the report says of an item at the end. */
 export type ItemOutcome = 'done' | 'failed' | 'interrupted' | 'pending' | 'duplicate';

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { PageLayout } from '../player/layout-css.js';
-import { RESOLUTIONS, type RecordOptions, type Resolution } from '../job/record-options.js';
+import { RESOLUTIONS, type RecordOptions, type Resolution } from '../options/record-options.js';
 
 /** Options one item may set; unset ones fall back to the batch's (or worker's) flags. */
 export interface CaptureSettings {

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { OutputFormat } from '../mux/build-mux-args.js';
-import type { ExportFormat } from '../job/record-options.js';
+import type { ExportFormat } from '../options/record-options.js';
 import { NAME_MAX_BYTES, PARTIAL_NAME_BYTES, sanitizeFileName } from '../job/output-name.js';
 import { truncateUtf8 } from '../job/truncate-utf8.js';
 import { FORMATS } from './capture-settings.js';

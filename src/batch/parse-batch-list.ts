@@ -19,7 +19,7 @@ import { CaptureError } from '../errors.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { PageLayout } from '../player/layout-css.js';
 import { checkOutputName } from '../job/check-output-name.js';
-import { RESOLUTIONS, type Resolution } from '../job/record-options.js';
+import { RESOLUTIONS, type Resolution } from '../options/record-options.js';
 import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
 import { FORMATS, LAYOUTS, type CaptureSettings } from './capture-settings.js';
 

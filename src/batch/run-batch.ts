@@ -14,7 +14,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
-import { durableRename } from '../job/durable-rename.js';
+import { durableRename } from '../staging/durable-rename.js';
 import type { JobOptions } from '../job/job-options.js';
 import { runJob, type JobResult } from '../job/run-job.js';
 import { fetchRecordingInfo, type RecordingInfo } from '../recording/fetch-recording-info.js';

@@ -21,7 +21,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeJsonAtomic } from '../batch/write-json-atomic.js';
 import { addCaptureOptions, resolveCaptureOptions } from '../cli/commands/record.js';
 import { CaptureError, toCaptureError } from '../errors.js';
-import { RESOLUTIONS, type Resolution } from '../job/record-options.js';
+import { RESOLUTIONS, type Resolution } from '../options/record-options.js';
 import { runJob } from '../job/run-job.js';
 import { generateRecording } from '../sample/generate-recording.js';
 import { startServer } from '../server/start-server.js';

@@ -25,7 +25,7 @@ import { autoConcurrency, machineResources } from '../batch/auto-concurrency.js'
 import { runBatch } from '../batch/run-batch.js';
 import { addCaptureOptions, resolveCaptureOptions } from '../cli/commands/record.js';
 import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
-import type { RecordEvent } from '../job/record-events.js';
+import type { RecordEvent } from '../progress/record-event.js';
 import { runJob } from '../job/run-job.js';
 import { runProcess, startProcess, type StreamingProcess } from '../process/run-process.js';
 import { generateRecording, type GeneratedRecording } from '../sample/generate-recording.js';

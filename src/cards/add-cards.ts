@@ -5,7 +5,7 @@
  */
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
-import type { RecordEvent } from '../job/record-events.js';
+import type { RecordEvent } from '../progress/record-event.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import type { CardOptions } from './card-options.js';

@@ -6,7 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RecordEvent } from '../job/record-events.js';
+import type { RecordEvent } from '../progress/record-event.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { runProcess } from '../process/run-process.js';

@@ -3,7 +3,7 @@
  * redraw logic is not ours to maintain), JSON lines with --json or when stdout is not a TTY.
  */
 import cliProgress from 'cli-progress';
-import type { RecordEvent } from '../job/record-events.js';
+import type { RecordEvent } from '../progress/record-event.js';
 
 export interface ProgressReporter {
   onEvent(event: RecordEvent): void;

@@ -5,6 +5,7 @@
  */
 import type { OutputFormat } from '../mux/build-mux-args.js';
 import { OUTPUT_COLOUR_ARGS } from './colour.js';
+import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 const quote = (file: string) => `'${file.replace(/'/g, "'\\''")}'`;
@@ -110,11 +111,7 @@ export function compositeArgs(plan: CompositePlan): string[] {
   const overlay = plan.overlay;
   const audioInput = 1 + (overlay ? overlay.inputs.filter((a) => a === '-i').length : 0);
   const args = [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-y',
     '-i',
     plan.pageLayer, // the page layer, on the output timeline

@@ -7,9 +7,9 @@
  * and H.264 output. Anything else is captured in real time, which shows whatever the page does.
  */
 import { CaptureError } from '../errors.js';
-import { isAudioFormat } from '../engines/audio/audio-format.js';
+import { isAudioFormat } from '../options/audio-format.js';
 import type { ClockContract } from '../player/read-clock-contract.js';
-import type { EngineChoice, ExportFormat } from './record-options.js';
+import type { EngineChoice, ExportFormat } from '../options/record-options.js';
 import type { Engine } from './job-options.js';
 
 /** The choice and, in words, why; `none` for audio-only formats, written from the media without a browser. */

@@ -6,22 +6,12 @@
  */
 import { CaptureError } from '../errors.js';
 import type { CardOptions } from '../cards/card-options.js';
-import { isAudioFormat } from '../engines/audio/audio-format.js';
-import type { LayoutSpec } from '../layout/layout-spec.js';
-import type { EngineChoice, RecordOptions } from './record-options.js';
+import { isAudioFormat } from '../options/audio-format.js';
+import type { ComposeOptions } from '../layout/compose-options.js';
+import type { EngineChoice, RecordOptions } from '../options/record-options.js';
 
 /** The engines themselves. */
 export type Engine = Exclude<EngineChoice, 'auto'>;
-
-/** A layout drawn by composition: the presenters preset, or a validated --layout-file. */
-export type ComposedLayout = { kind: 'presenters' } | { kind: 'custom'; spec: LayoutSpec };
-
-/** Composition around the engine's output (`--layout presenters|custom`, `--split`). */
-export interface ComposeOptions {
-  layout: ComposedLayout;
-  /** Also write the content, the webcam area and each presenter as separate files on the same timeline. */
-  split: boolean;
-}
 
 export interface JobOptions extends Omit<RecordOptions, 'output'> {
   /** Final output path; undefined: "<meeting name> <date>.<format>" in the current directory. */

@@ -10,8 +10,8 @@
  */
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RecordEvent } from '../job/record-events.js';
-import type { CaptionsMode } from '../job/record-options.js';
+import type { RecordEvent } from '../progress/record-event.js';
+import type { CaptionsMode } from './captions-mode.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { runProcess } from '../process/run-process.js';
 import type { CaptionSource } from '../recording/fetch-recording-files.js';

@@ -6,6 +6,7 @@
 import { encoderArgs } from '../compose/build-composite-args.js';
 import { CaptureError } from '../errors.js';
 import type { OutputFormat } from './build-mux-args.js';
+import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 
 /**
  * The player's caption look in libass terms: white text on a black box at 80 % opacity (what
@@ -29,11 +30,7 @@ export interface BurnCaptionsPlan {
 export function burnCaptionsArgs(plan: BurnCaptionsPlan): string[] {
   if (!/^[\w.-]+$/.test(plan.captions)) throw new CaptureError('INTERNAL', `caption file name "${plan.captions}" needs filtergraph escaping`);
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-y',
     '-i',
     plan.input,

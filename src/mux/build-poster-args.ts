@@ -3,15 +3,12 @@
  * PNG when the name says so). The output's YUV is BT.709; JPEG files are read as BT.601 full
  * range, so the frame is converted to that, not just relabelled.
  */
+import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 
 /** ffmpeg arguments writing the frame shown at `at` seconds of `input` to `output`. */
 export function posterArgs(input: string, at: number, output: string, kind: 'jpeg' | 'png'): string[] {
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-y',
     '-ss',
     at.toFixed(3),

@@ -4,6 +4,7 @@
  * chapters and the container tags added, into a new file.
  */
 import type { OutputFormat } from './build-mux-args.js';
+import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 
 /** A caption track to add: a WebVTT file already on the output's timeline. */
 export interface SubtitleTrack {
@@ -28,11 +29,7 @@ export interface PublishingPlan {
 /** ffmpeg arguments of the remux. */
 export function publishingArgs(plan: PublishingPlan): string[] {
   const args = [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-y',
     '-i',
     plan.input,

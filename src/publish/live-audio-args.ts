@@ -4,6 +4,7 @@
  * render's parts by whole frames (audio-slices.ts).
  */
 import { audioCutFilter } from '../compose/build-composite-args.js';
+import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 
 /** What liveAudioArgs encodes. */
 export interface LiveAudioPlan {
@@ -22,11 +23,7 @@ export const LIVE_SAMPLE_RATE = 48000;
 /** ffmpeg arguments encoding the export's sound to ADTS AAC. */
 export function liveAudioArgs(plan: LiveAudioPlan): string[] {
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-y',
     '-i',
     plan.source,

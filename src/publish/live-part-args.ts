@@ -3,6 +3,7 @@
  * the sound, remuxed without re-encoding into MPEG-TS on the stream's own clock, so the parts
  * written one after another into the streaming ffmpeg's stdin make one continuous stream.
  */
+import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 
 /** Where every part's timestamps start from: well clear of 0, below which ffmpeg would shift them off the parts' one clock. */
 export const LIVE_CLOCK_BASE_SECONDS = 10;
@@ -23,11 +24,7 @@ export interface LivePartPlan {
 /** ffmpeg arguments writing one part as MPEG-TS. */
 export function livePartArgs(plan: LivePartPlan): string[] {
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-y',
     '-i',
     plan.video,

@@ -10,7 +10,7 @@
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { abortError, CaptureError } from '../errors.js';
-import type { RecordEvent } from '../job/record-events.js';
+import type { RecordEvent } from '../progress/record-event.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { startProcess } from '../process/run-process.js';
 import { parseOutTime } from './parse-out-time.js';

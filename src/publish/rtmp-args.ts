@@ -2,6 +2,7 @@
  * The ffmpeg run that sends a finished export to an RTMP server as a live stream, from a given
  * position (a resumed stream starts where the broken one stopped).
  */
+import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 
 /** What rtmpArgs sends. */
 export interface RtmpPlan {
@@ -15,11 +16,7 @@ export interface RtmpPlan {
 /** ffmpeg arguments streaming `plan.input` from `plan.from` to `plan.url` at real-time pace. */
 export function rtmpArgs(plan: RtmpPlan): string[] {
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     // key=value blocks on stdout twice a second: out_time_us is how far the server has been sent.
     '-progress',
     'pipe:1',

@@ -17,7 +17,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SegmentSink } from '../engines/engine-run.js';
 import { abortError, CaptureError } from '../errors.js';
-import type { RecordEvent } from '../job/record-events.js';
+import type { RecordEvent } from '../progress/record-event.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { runProcess, startProcess } from '../process/run-process.js';
 import { adtsFrames } from './adts-frames.js';

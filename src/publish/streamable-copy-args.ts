@@ -6,18 +6,15 @@
  * index first, then self-describing fragments) plays and decodes as it arrives. Matroska, WebM,
  * MP3 and Ogg are read front to back as they are.
  */
-import type { ExportFormat } from '../job/record-options.js';
+import type { ExportFormat } from '../options/record-options.js';
+import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 
 /** ffmpeg arguments remuxing `input` into the streamable form of `format`; null when the file streams as written. */
 export function streamableCopyArgs(format: ExportFormat, input: string, output: string): string[] | null {
   // M4A is written fragmented by the audio export itself when piped (audioExportArgs `streamable`).
   if (format !== 'mp4') return null;
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-y', // the job's own work file
     '-i',
     input,

@@ -8,6 +8,7 @@ import { throwIfAborted } from '../errors.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { startProcess } from '../process/run-process.js';
 import { ToneBurstDetector } from './tone-burst-detector.js';
+import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 
 /** The sample rate onsets are measured at (one sample = 20.8 µs). */
 export const ANALYSIS_SAMPLE_RATE = 48_000;
@@ -27,11 +28,7 @@ export interface AudioAnalysis {
 /** ffmpeg arguments that write the first audio stream as 48 kHz mono float PCM to stdout. */
 export function audioDecodeArgs(video: string): string[] {
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-copyts', // container timestamps, as for the video decode, so both share one clock
     '-i',
     video,

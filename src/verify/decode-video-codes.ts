@@ -15,6 +15,7 @@ import { Raster } from '../frame-code/raster.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { startProcess } from '../process/run-process.js';
 import type { VideoStreamInfo } from './probe-media.js';
+import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 
 /** One decoded frame: when it is shown and what codes it carries. */
 export interface DecodedFrame {
@@ -83,11 +84,7 @@ export function videoDecodeArgs(options: { video: string; width: number; height:
     `metadata=mode=print:file=${options.framesFile}`,
   ];
   return [
-    '-hide_banner',
-    '-nostdin', // never read keys from stdin
-    '-nostats', // no progress lines on stderr
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-copyts', // keep container timestamps: the meter places t=0 itself (see measureFidelity)
     '-noautorotate', // boxes are reported in stored pixels
     '-i',

@@ -24,7 +24,7 @@ import { OutputNameRegistry } from '../batch/output-name-registry.js';
 import { retryDelayMs, shouldRetry, type RetryPolicy } from '../batch/retry-policy.js';
 import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
 import { defaultOutputBase } from '../job/output-name.js';
-import type { ExportFormat } from '../job/record-options.js';
+import type { ExportFormat } from '../options/record-options.js';
 import type { JobResult } from '../job/run-job.js';
 import { readPublishedMetadata } from './read-published-metadata.js';
 import { readSpoolEntry } from './read-spool-entry.js';

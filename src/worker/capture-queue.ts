@@ -9,9 +9,9 @@ import { Redis } from 'ioredis';
 import { CaptureError, ERROR_CODES, type ErrorCode } from '../errors.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
 import type { PageLayout } from '../player/layout-css.js';
-import { RESOLUTIONS, type Resolution } from '../job/record-options.js';
+import { RESOLUTIONS, type Resolution } from '../options/record-options.js';
 import { FORMATS, LAYOUTS, type CaptureSettings } from '../batch/capture-settings.js';
-import { ENGINE_CHOICES, type EngineChoice } from '../job/record-options.js';
+import { ENGINE_CHOICES, type EngineChoice } from '../options/record-options.js';
 import { DEFAULT_JOB_RETENTION, type JobRetention, type JobRetry } from './queue-defaults.js';
 
 // Kept importable from here; they live apart so the CLI can show them without loading BullMQ.

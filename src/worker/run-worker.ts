@@ -26,11 +26,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { CaptureError, toCaptureError, type ErrorCode } from '../errors.js';
-import { durableRename } from '../job/durable-rename.js';
-import type { RecordEvent } from '../job/record-events.js';
+import { durableRename } from '../staging/durable-rename.js';
+import type { RecordEvent } from '../progress/record-event.js';
 import type { JobOptions } from '../job/job-options.js';
 import { runJob, type JobResult } from '../job/run-job.js';
-import type { ExportFormat } from '../job/record-options.js';
+import type { ExportFormat } from '../options/record-options.js';
 import { applyCaptureSettings, type BaseCaptureOptions } from '../batch/capture-settings.js';
 import { joinRenderedParts } from '../engines/render/join-rendered-parts.js';
 import {

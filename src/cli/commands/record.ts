@@ -9,25 +9,24 @@ import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { findChromium } from '../../browser/find-chromium.js';
 import { CaptureError } from '../../errors.js';
-import { AUDIO_FORMATS } from '../../engines/audio/audio-format.js';
+import { AUDIO_FORMATS } from '../../options/audio-format.js';
 import type { PageLayout } from '../../player/layout-css.js';
 import { findFfmpeg } from '../../process/find-ffmpeg.js';
-import type { ComposedLayout } from '../../job/job-options.js';
+import type { ComposedLayout } from '../../layout/compose-options.js';
 import { readLayoutFile } from '../../layout/layout-spec.js';
 import { checkOutputName } from '../../job/check-output-name.js';
-import type { RecordEvent } from '../../job/record-events.js';
+import type { RecordEvent } from '../../progress/record-event.js';
+import { CAPTIONS_MODES, type CaptionsMode } from '../../mux/captions-mode.js';
 import {
-  CAPTIONS_MODES,
   ENGINE_CHOICES,
   QUALITY_BITS_PER_MEGAPIXEL,
   RESOLUTIONS,
-  type CaptionsMode,
   type EngineChoice,
   type ExportFormat,
   type Quality,
   type RecordOptions,
   type Resolution,
-} from '../../job/record-options.js';
+} from '../../options/record-options.js';
 import { acceptAnyCertificate } from '../../recording/accept-any-certificate.js';
 import { startServer, type RunningServer } from '../../server/start-server.js';
 import type { CliContext } from '../cli-context.js';

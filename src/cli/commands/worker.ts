@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { type Command, Option } from 'commander';
 import { autoConcurrency, machineResources } from '../../batch/auto-concurrency.js';
-import { RESOLUTIONS } from '../../job/record-options.js';
+import { RESOLUTIONS } from '../../options/record-options.js';
 import type { WorkerEvent } from '../../worker/run-worker.js';
 import { DEFAULT_DISK_WATCH, DEFAULT_LOCK_SETTINGS } from '../../worker/worker-defaults.js';
 import type { CliContext } from '../cli-context.js';

@@ -4,7 +4,8 @@
  * samples), encoded for the chosen container and tagged so podcast apps and players list it.
  */
 import { audioCutFilter } from '../../compose/build-composite-args.js';
-import type { AudioFormat } from './audio-format.js';
+import type { AudioFormat } from '../../options/audio-format.js';
+import { FFMPEG_QUIET } from '../../process/ffmpeg-quiet.js';
 
 /** What audioExportArgs writes. */
 export interface AudioExportPlan {
@@ -62,11 +63,7 @@ function muxerArgs(plan: AudioExportPlan): string[] {
 export function audioExportArgs(plan: AudioExportPlan): string[] {
   const { tags } = plan;
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-y', // the output is the job's own partial file
     '-i',
     plan.source,

@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CaptureError, throwIfAborted } from '../../errors.js';
-import type { RecordEvent } from '../../job/record-events.js';
+import type { RecordEvent } from '../../progress/record-event.js';
 import type { FfmpegTools } from '../../process/find-ffmpeg.js';
 import { runProcess } from '../../process/run-process.js';
 import type { OpenedRecording } from '../../recording/open-recording.js';
@@ -16,7 +16,7 @@ import { probeMedia } from '../../verify/probe-media.js';
 import { ffmetadataFile } from '../../mux/ffmetadata-file.js';
 import { findChapters } from '../../mux/find-chapters.js';
 import { writeChaptersFile } from '../../mux/write-chapters-file.js';
-import type { AudioFormat } from './audio-format.js';
+import type { AudioFormat } from '../../options/audio-format.js';
 import { audioExportArgs } from './build-audio-args.js';
 
 /** What an audio export reports (the same fields as an engine's). */

@@ -9,6 +9,7 @@ import { changedCells } from '../../frame-code/changed-cells.js';
 import type { PageBox } from '../../player/probe-presentation-box.js';
 import type { FfmpegTools } from '../../process/find-ffmpeg.js';
 import { startProcess } from '../../process/run-process.js';
+import { FFMPEG_QUIET } from '../../process/ffmpeg-quiet.js';
 
 /** Width of the compared picture: a cursor dot of 1080p (16 px) is still ~6 px across. */
 export const CHANGE_ANALYSIS_WIDTH = 640;
@@ -20,11 +21,7 @@ const even = (n: number) => Math.max(2, Math.floor(n / 2) * 2);
 /** ffmpeg arguments writing the page layer's frames, cropped to `box` and shrunk, as raw gray pictures. */
 export function changeDecodeArgs(file: string, box: PageBox, size: { width: number; height: number }): string[] {
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-i',
     file,
     '-map',

@@ -6,6 +6,7 @@
  * against 0.10 with the sound copied; the decoded sound is the same, md5).
  */
 import { audioCutFilter } from '../../compose/build-composite-args.js';
+import { FFMPEG_QUIET } from '../../process/ffmpeg-quiet.js';
 
 /** What audioTrackArgs writes. */
 export interface AudioTrackPlan {
@@ -23,11 +24,7 @@ export interface AudioTrackPlan {
 /** ffmpeg arguments writing the part's sound as AAC in MP4, ready to be copied by joinArgs. */
 export function audioTrackArgs(plan: AudioTrackPlan): string[] {
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-y', // a work file of the job's own
     '-i',
     plan.source,

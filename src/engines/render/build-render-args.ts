@@ -13,6 +13,7 @@ import type { OutputFormat } from '../../mux/build-mux-args.js';
 import { audioCutFilter } from '../../compose/build-composite-args.js';
 import { OUTPUT_COLOUR_ARGS, SCREENSHOT_COLOUR } from '../../compose/colour.js';
 import type { LayeredPicture } from '../../compose/video-layers.js';
+import { FFMPEG_QUIET } from '../../process/ffmpeg-quiet.js';
 
 /** A rendered picture of a segment. */
 export interface RenderedFrame extends LayeredPicture {
@@ -38,11 +39,7 @@ export interface SegmentEncodePlan {
 /** ffmpeg arguments that encode one segment's pictures with their exact timestamps. */
 export function segmentEncodeArgs(plan: SegmentEncodePlan): string[] {
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-y',
     '-f',
     'concat', // the picture list with a duration per picture
@@ -114,11 +111,7 @@ export interface JoinPlan {
 export function joinArgs(plan: JoinPlan): string[] {
   const audio = plan.audioSource !== undefined;
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-y',
     '-f',
     'concat',

@@ -13,7 +13,7 @@ import { runBatch, STAGING_DIR, type RunBatchOptions } from '../../../src/batch/
 import { CaptureError, type ErrorCode } from '../../../src/errors.js';
 import type { JobOptions } from '../../../src/job/job-options.js';
 import type { RecordingInfo } from '../../../src/recording/fetch-recording-info.js';
-import { spyOnFsync } from '../job/sync-spy.js';
+import { spyOnFsync } from '../staging/sync-spy.js';
 import { BASE_CAPTURE_OPTIONS } from '../../support/base-capture-options.js';
 
 const base = { ...BASE_CAPTURE_OPTIONS, width: 1280, height: 720, videoBitrate: 2_700_000 } satisfies BaseCaptureOptions;

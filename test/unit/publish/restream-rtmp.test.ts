@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordEvent } from '../../../src/job/record-events.js';
+import type { RecordEvent } from '../../../src/progress/record-event.js';
 import { restreamRtmp } from '../../../src/publish/restream-rtmp.js';
 import { runProcess } from '../../../src/process/run-process.js';
 import { tools } from '../verify/make-fixture.js';

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitSegments, segmentLengthMs } from '../../../src/engines/render/change-instants.js';
 import { CaptureError } from '../../../src/errors.js';
-import type { RecordEvent } from '../../../src/job/record-events.js';
+import type { RecordEvent } from '../../../src/progress/record-event.js';
 import { runProcess } from '../../../src/process/run-process.js';
 import { LIVE_PART_MS, startLiveStream } from '../../../src/publish/stream-live-parts.js';
 import { tools } from '../verify/make-fixture.js';

@@ -4,10 +4,11 @@
  */
 import type { PageLayout } from '../player/layout-css.js';
 import type { OutputFormat } from '../mux/build-mux-args.js';
-import type { AudioFormat } from '../engines/audio/audio-format.js';
+import type { CaptionsMode } from '../mux/captions-mode.js';
+import type { AudioFormat } from './audio-format.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import type { RecordingCredentials } from '../recording/recording-credentials.js';
-import type { RecordEvent } from './record-events.js';
+import type { RecordEvent } from '../progress/record-event.js';
 
 export const RESOLUTIONS = {
   '1280x720': { width: 1280, height: 720 },
@@ -28,9 +29,6 @@ export type Quality = keyof typeof QUALITY_BITS_PER_MEGAPIXEL;
 export const ENGINE_CHOICES = ['auto', 'capture', 'render'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
-/** What `--captions` does with the recording's captions: soft tracks, drawn into the picture, or nothing. */
-export const CAPTIONS_MODES = ['track', 'burn', 'off'] as const;
-export type CaptionsMode = (typeof CAPTIONS_MODES)[number];
 /** What `--format` may ask for: a video container, or sound only (no browser). */
 export type ExportFormat = OutputFormat | AudioFormat;
 

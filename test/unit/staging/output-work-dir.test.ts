@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openOutputWorkDir } from '../../../src/job/output-work-dir.js';
+import { openOutputWorkDir } from '../../../src/staging/output-work-dir.js';
 import { spyOnFsync } from './sync-spy.js';
 
 let restore = () => {};

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renameNoClobber } from '../../../src/job/rename-no-clobber.js';
+import { renameNoClobber } from '../../../src/staging/rename-no-clobber.js';
 
 describe('renameNoClobber', () => {
   it('moves a file to a free name', async () => {

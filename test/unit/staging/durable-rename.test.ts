@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { durableRename } from '../../../src/job/durable-rename.js';
+import { durableRename } from '../../../src/staging/durable-rename.js';
 import { spyOnFsync } from './sync-spy.js';
 
 let restore = () => {};
