@@ -4,7 +4,7 @@
  * captures and comes from its command line.
  */
 import { createHash } from 'node:crypto';
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import type { PageLayout } from '../player/layout-css.js';
 import { RESOLUTIONS, type RecordOptions, type Resolution } from '../options/record-options.js';
 

@@ -6,7 +6,7 @@
  * sanitised path segment: nothing can land outside the directory.
  */
 import path from 'node:path';
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import type { ExportFormat } from '../options/record-options.js';
 import { NAME_MAX_BYTES, PARTIAL_NAME_BYTES, sanitizeFileName } from '../job/output-name.js';
 import { truncateUtf8 } from '../job/truncate-utf8.js';

@@ -14,9 +14,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseTime } from '../cli/parse-values.js';
+import { parseTime } from '../options/parse-values.js';
 import { CaptureError } from '../errors.js';
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import type { PageLayout } from '../player/layout-css.js';
 import { checkOutputName } from '../job/check-output-name.js';
 import { RESOLUTIONS, type Resolution } from '../options/record-options.js';

@@ -6,7 +6,7 @@
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { RecordEvent } from '../progress/record-event.js';
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import type { CardOptions } from './card-options.js';
 import { joinCards, type CardJoinResult } from './join-cards.js';

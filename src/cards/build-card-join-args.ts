@@ -15,7 +15,7 @@
  *   export's delay and nothing else come before the export's first real sample at the intro's
  *   length, the remainder skipped at the start of the file by the intro's own edit list.
  */
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import { AAC_FRAME } from './plan-card-join.js';
 import type { MainChapter } from './probe-main-output.js';
 

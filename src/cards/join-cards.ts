@@ -7,7 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RecordEvent } from '../progress/record-event.js';
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { runProcess } from '../process/run-process.js';
 import { cardMuxArgs, cardVideoArgs, concatScript, introFrames, joinCopyArgs, joinedChapters, joinReencodeArgs, type CardAudio } from './build-card-join-args.js';

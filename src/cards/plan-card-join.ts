@@ -5,7 +5,7 @@
  * is not re-encoded. Anything else (WebM's VP8/VP9 and Opus, another profile or pixel format) is
  * joined by re-encoding, and the plan says why.
  */
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import type { MainOutputProbe } from './probe-main-output.js';
 
 /** Frame rate of the cards where the export's own is unknown or implausible (variable-rate exports). */

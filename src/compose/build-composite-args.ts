@@ -3,7 +3,7 @@
  * or a captured video of the player without its videos), the recording's own webcam and
  * screen-share videos drawn over it (overlayGraph), and the recording's own sound cut by samples.
  */
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { OutputFormat } from './output-format.js';
 import { OUTPUT_COLOUR_ARGS } from './colour.js';
 import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 

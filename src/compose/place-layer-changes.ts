@@ -6,8 +6,7 @@
  * layout change is a repaint, so the frame is there, at most a frame interval after the
  * animation frame's own time (it is presented after it is drawn).
  */
-import { snapLayer, type LayerBox, type LayeredPicture } from './video-layers.js';
-import type { PageVideoLayer } from '../player/probe-video-layers.js';
+import { snapLayer, type LayerBox, type LayeredPicture, type PageVideoLayer } from './video-layers.js';
 
 /** A box report of the page (see player/watch-video-layers.ts). */
 export interface PageLayerChange {

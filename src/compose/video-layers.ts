@@ -46,11 +46,21 @@ export interface LayerBox {
   h: number;
 }
 
+/** A video the page would show, and where: the rectangle its picture fills (CSS px = output px), as the page reports it. */
+export interface PageVideoLayer {
+  /** Which of the recording's videos: the webcams or the screen share. */
+  kind: VideoKind;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /**
  * The whole-pixel rectangle Chromium paints a video into: edges rounded to the nearest pixel (a
  * box from 100.4 to 420.6 covers pixels 100-420). Undefined when nothing of it is on the frame.
  */
-export function snapLayer(layer: { kind: VideoKind; x: number; y: number; width: number; height: number }, frame: { width: number; height: number }): LayerBox | undefined {
+export function snapLayer(layer: PageVideoLayer, frame: { width: number; height: number }): LayerBox | undefined {
   const x = Math.round(layer.x);
   const y = Math.round(layer.y);
   const w = Math.round(layer.x + layer.width) - x;

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { DeleteObjectCommand, HeadObjectCommand, S3Client, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { abortError, CaptureError, throwIfAborted } from '../errors.js';
-import { fileChecksums, type FileChecksums } from './file-checksums.js';
+import { fileChecksums, type FileChecksums } from '../staging/file-checksums.js';
 import { uploadError } from './upload-error.js';
 import type { UploadOptions } from './upload-options.js';
 

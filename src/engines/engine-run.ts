@@ -8,7 +8,7 @@ import type { Browser } from 'playwright';
 import type { OpenedPlayer } from '../player/open-player.js';
 import type { OpenedRecording } from '../recording/open-recording.js';
 import type { RecordOptions } from '../options/record-options.js';
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 
 /** The browser and the first player page, opened by the job (it checked the player there). */
 export interface PlayerSession {

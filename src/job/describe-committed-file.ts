@@ -3,7 +3,7 @@
  * SHA-256. The next run of a job whose process died between that rename and writing "done"
  * knows the file by it (matchesCommittedFile).
  */
-import { fileChecksums } from '../deliver/file-checksums.js';
+import { fileChecksums } from '../staging/file-checksums.js';
 
 /** Size and digest of a file about to take (or holding) a final name. */
 export interface CommittedFile {

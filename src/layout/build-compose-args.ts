@@ -9,7 +9,7 @@
  * webcams' 15 fps each), small beside the H.264 encode for the tens of joins a meeting has.
  */
 import type { Box } from '../frame-code/raster.js';
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import { OUTPUT_COLOUR_ARGS, RGB_TO_OUTPUT, toOutputColour, type Matrix } from '../compose/colour.js';
 import type { CameraInterval } from './detect-camera-tiles.js';
 import type { LayoutSpec } from './layout-spec.js';

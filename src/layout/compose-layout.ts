@@ -17,7 +17,7 @@ import type { RecordEvent } from '../progress/record-event.js';
 import type { OpenedRecording } from '../recording/open-recording.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { runProcess } from '../process/run-process.js';
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import { buildComposeArgs, presenterTracks, toOutputTime } from './build-compose-args.js';
 import type { CameraInterval } from './detect-camera-tiles.js';
 import { findCameraIntervals, type CameraIntervals } from './find-camera-intervals.js';

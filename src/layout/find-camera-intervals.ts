@@ -6,7 +6,7 @@
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import type { Box } from '../frame-code/raster.js';
 import { startProcess, type ProcessOptions } from '../process/run-process.js';
-import { probeMedia } from '../verify/probe-media.js';
+import { probeMedia } from '../recording/probe-media.js';
 import { frameClassifier, sameTiles, toIntervals, type CameraInterval } from './detect-camera-tiles.js';
 
 export interface CameraIntervals {

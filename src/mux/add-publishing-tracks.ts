@@ -18,7 +18,7 @@ import type { CaptionSource } from '../recording/fetch-recording-files.js';
 import type { RecordingInfo } from '../recording/fetch-recording-info.js';
 import type { DeskshareInterval } from '../recording/timeline-times.js';
 import { burnCaptionsArgs } from './build-burn-captions-args.js';
-import type { OutputFormat } from './build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import { posterArgs } from './build-poster-args.js';
 import { publishingArgs, type SubtitleTrack } from './build-publishing-args.js';
 import { ffmetadataFile } from './ffmetadata-file.js';

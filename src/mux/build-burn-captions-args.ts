@@ -5,7 +5,7 @@
  */
 import { encoderArgs } from '../compose/build-composite-args.js';
 import { CaptureError } from '../errors.js';
-import type { OutputFormat } from './build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 
 /**

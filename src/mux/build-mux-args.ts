@@ -3,9 +3,6 @@
  * pure function with a reason for each flag, unit-tested in test/unit/mux.
  */
 
-/** Containers of the output. */
-export type OutputFormat = 'mp4' | 'mkv' | 'webm';
-
 /** How a raw tab capture becomes the page layer: its video only, cut and retimed, not re-encoded. */
 export interface MuxPlan {
   input: string;

@@ -3,7 +3,7 @@
  * re-encode, so nothing of the picture or the A/V timing changes), with the caption tracks, the
  * chapters and the container tags added, into a new file.
  */
-import type { OutputFormat } from './build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 
 /** A caption track to add: a WebVTT file already on the output's timeline. */

@@ -3,7 +3,7 @@
  * below reads argv or the environment.
  */
 import type { PageLayout } from '../player/layout-css.js';
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import type { CaptionsMode } from '../mux/captions-mode.js';
 import type { AudioFormat } from './audio-format.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';

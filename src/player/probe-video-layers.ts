@@ -5,15 +5,7 @@
  * the boxes found here (see docs/how-it-works.md, "The page layer and the video boxes").
  */
 
-/** A video the page would show, and where: the rectangle its picture fills (CSS px = output px). */
-export interface PageVideoLayer {
-  /** Which of the recording's videos: the webcams or the screen share. */
-  kind: 'webcams' | 'screenshare';
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+import type { PageVideoLayer } from '../compose/video-layers.js';
 
 /** What probeVideoLayers found at the current instant. */
 export interface VideoLayerProbe {

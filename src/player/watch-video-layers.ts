@@ -19,7 +19,8 @@
  * (a stall, a starved machine) and the page layer is put back on the recording's timeline there
  * (capture/compute-alignment.ts, pageLagSteps).
  */
-import type { PageVideoLayer, VideoLayerProbe } from './probe-video-layers.js';
+import type { PageVideoLayer } from '../compose/video-layers.js';
+import type { VideoLayerProbe } from './probe-video-layers.js';
 
 /** One change of what the page shows: the boxes from the frame painted at `pageMs` on. */
 export interface LayerChange {

@@ -14,7 +14,7 @@ import { readCodes, type FoundCode } from '../frame-code/frame-code.js';
 import { Raster } from '../frame-code/raster.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { startProcess } from '../process/run-process.js';
-import type { VideoStreamInfo } from './probe-media.js';
+import type { VideoStreamInfo } from '../recording/probe-media.js';
 import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 
 /** One decoded frame: when it is shown and what codes it carries. */

@@ -19,7 +19,7 @@ import { matchBursts } from './match-bursts.js';
 import { measurePageChanges } from './measure-page-changes.js';
 import { measureSlides } from './measure-slides.js';
 import { measureTrack, type TrackMeasurement } from './measure-track.js';
-import { probeMedia } from './probe-media.js';
+import { probeMedia } from '../recording/probe-media.js';
 import { readSampleTruth } from './read-sample-truth.js';
 import { driftOf, median, round } from './stats.js';
 

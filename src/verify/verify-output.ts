@@ -8,7 +8,7 @@ import { CaptureError, throwIfAborted } from '../errors.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { runProcess } from '../process/run-process.js';
 import { matchFrameTimes } from './match-frame-times.js';
-import { probeMedia, type MediaProbe } from './probe-media.js';
+import { probeMedia, type MediaProbe } from '../recording/probe-media.js';
 import { readPacketTimes } from './read-packet-times.js';
 
 /** Options of verifyOutput. */

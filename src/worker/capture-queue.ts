@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CaptureError, ERROR_CODES, type ErrorCode } from '../errors.js';
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import type { PageLayout } from '../player/layout-css.js';
 import { RESOLUTIONS, type Resolution } from '../options/record-options.js';
 import { FORMATS, LAYOUTS, type CaptureSettings } from '../batch/capture-settings.js';

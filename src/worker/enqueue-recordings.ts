@@ -12,7 +12,7 @@ import { parsePlaybackUrl } from '../recording/parse-playback-url.js';
 import { outputBaseFor } from '../batch/name-template.js';
 import { OutputNameRegistry, splitRequestedName } from '../batch/output-name-registry.js';
 import { sanitizeFileName } from '../job/output-name.js';
-import type { OutputFormat } from '../mux/build-mux-args.js';
+import type { OutputFormat } from '../compose/output-format.js';
 import type { BatchItem } from '../batch/parse-batch-list.js';
 import {
   captureJobId,

@@ -12,7 +12,7 @@ import { JOURNAL_FILE, type JournalDocument } from '../../src/batch/batch-journa
 import type { BatchResult } from '../../src/batch/run-batch.js';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
-import { probeMedia } from '../../src/verify/probe-media.js';
+import { probeMedia } from '../../src/recording/probe-media.js';
 import { finished, processesMentioning, runCli, startCli } from './support/cli.js';
 import { expect, test, type ServedSample } from './support/samples-fixture.js';
 

@@ -15,7 +15,7 @@ import { parseWebVtt } from '../../src/mux/parse-webvtt.js';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
 import { runProcess, runProcessBinary } from '../../src/process/run-process.js';
 import { analyseAudio } from '../../src/verify/analyse-audio.js';
-import { probeMedia } from '../../src/verify/probe-media.js';
+import { probeMedia } from '../../src/recording/probe-media.js';
 import { checkOtio } from '../unit/layout/otio-check.js';
 import { runCli } from './support/cli.js';
 import { expect, test } from './support/samples-fixture.js';

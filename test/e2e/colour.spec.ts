@@ -16,7 +16,7 @@ import type { Page } from '@playwright/test';
 import { layoutCss } from '../../src/player/layout-css.js';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
 import { runProcess, runProcessBinary } from '../../src/process/run-process.js';
-import { probeMedia } from '../../src/verify/probe-media.js';
+import { probeMedia } from '../../src/recording/probe-media.js';
 import type { Raster } from '../../src/frame-code/raster.js';
 import { runCli } from './support/cli.js';
 import { decodePng } from './support/decode-png.js';

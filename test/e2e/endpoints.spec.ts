@@ -17,7 +17,7 @@ import { runProcess } from '../../src/process/run-process.js';
 import { decodeVideoCodes } from '../../src/verify/decode-video-codes.js';
 import type { FidelityReport } from '../../src/verify/fidelity-report.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
-import { probeMedia } from '../../src/verify/probe-media.js';
+import { probeMedia } from '../../src/recording/probe-media.js';
 import { finished, processesMentioning, startCli } from './support/cli.js';
 import { expect, test } from './support/samples-fixture.js';
 

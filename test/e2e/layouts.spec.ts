@@ -16,7 +16,7 @@ import { runProcess } from '../../src/process/run-process.js';
 import type { SampleTruth } from '../../src/sample/sample-truth.js';
 import { decodeVideoCodes } from '../../src/verify/decode-video-codes.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
-import { probeMedia } from '../../src/verify/probe-media.js';
+import { probeMedia } from '../../src/recording/probe-media.js';
 import { runCli } from './support/cli.js';
 import { decodePng } from './support/decode-png.js';
 import { expect, test } from './support/samples-fixture.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
 import type { FidelityReport } from '../../src/verify/fidelity-report.js';
 import { measureFidelity, type MeasureFidelityOptions } from '../../src/verify/measure-fidelity.js';
-import { probeMedia } from '../../src/verify/probe-media.js';
+import { probeMedia } from '../../src/recording/probe-media.js';
 import { runCli } from './support/cli.js';
 import { missedTargets } from './support/capture-targets.js';
 import { NO_AUDIO_ONLY } from './support/player-dir.js';

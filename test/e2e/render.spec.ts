@@ -16,7 +16,7 @@ import { checkTargets } from '../../src/verify/check-targets.js';
 import { decodeVideoCodes } from '../../src/verify/decode-video-codes.js';
 import type { FidelityReport } from '../../src/verify/fidelity-report.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
-import { probeMedia } from '../../src/verify/probe-media.js';
+import { probeMedia } from '../../src/recording/probe-media.js';
 import { type CliRun, finished, processesMentioning, ROOT, runCli, startCli, waitForOutput } from './support/cli.js';
 import { expect, test } from './support/samples-fixture.js';
 import { compareWithPlayer } from './support/compare-with-player.js';

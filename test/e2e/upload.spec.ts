@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
-import { probeMedia } from '../../src/verify/probe-media.js';
+import { probeMedia } from '../../src/recording/probe-media.js';
 import { startTestS3, type TestS3 } from '../support/s3-server.js';
 import { runCli } from './support/cli.js';
 import { expect, test } from './support/samples-fixture.js';

@@ -13,7 +13,7 @@ import { execa, type ResultPromise } from 'execa';
 import type { Redis } from 'ioredis';
 import { findFfmpeg } from '../../src/process/find-ffmpeg.js';
 import { measureFidelity } from '../../src/verify/measure-fidelity.js';
-import { probeMedia } from '../../src/verify/probe-media.js';
+import { probeMedia } from '../../src/recording/probe-media.js';
 import { runProcess } from '../../src/process/run-process.js';
 import { MIN_CHAPTER_S } from '../../src/mux/find-chapters.js';
 import { openCaptureQueue, type CaptureJobResult, type CaptureQueue } from '../../src/worker/capture-queue.js';

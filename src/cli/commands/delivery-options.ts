@@ -11,7 +11,7 @@ import type { DeliveryOptions } from '../../deliver/deliver-export.js';
 import { DEFAULT_UPLOAD_TUNING, MIN_PART_SIZE, parseUploadTarget, type UploadOptions } from '../../deliver/upload-options.js';
 import { CaptureError } from '../../errors.js';
 import type { CliContext } from '../cli-context.js';
-import { parseSize } from '../parse-values.js';
+import { parseSize } from '../../options/parse-values.js';
 
 export interface DeliveryFlags {
   upload?: string;

@@ -8,7 +8,7 @@ import { validateNameTemplate } from '../../batch/name-template.js';
 import { readBatchList, type BatchItem } from '../../batch/parse-batch-list.js';
 import { listBbbRecordings } from '../../bbb-api/list-bbb-recordings.js';
 import { CaptureError } from '../../errors.js';
-import type { OutputFormat } from '../../mux/build-mux-args.js';
+import type { OutputFormat } from '../../compose/output-format.js';
 import type { PageLayout } from '../../player/layout-css.js';
 import { RESOLUTIONS, type Resolution } from '../../options/record-options.js';
 import { fetchRecordingInfo } from '../../recording/fetch-recording-info.js';
@@ -17,7 +17,7 @@ import { ENGINE_CHOICES, type EngineChoice } from '../../options/record-options.
 import { DEFAULT_JOB_RETENTION, DEFAULT_JOB_RETRY } from '../../worker/queue-defaults.js';
 import { openRedis, redactRedisUrl } from '../../worker/open-redis.js';
 import type { CliContext } from '../cli-context.js';
-import { parseAmount, parseTime } from '../parse-values.js';
+import { parseAmount, parseTime } from '../../options/parse-values.js';
 import { parseCount } from './batch.js';
 import { addBbbApiOptions, describeBbbSelection, resolveBbbApiQuery, type BbbApiFlags } from './bbb-api-options.js';
 import { addCredentialOptions, resolveCredentials, type CredentialFlags } from './credential-options.js';

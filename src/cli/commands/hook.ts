@@ -12,7 +12,7 @@ import { uninstallHook } from '../../hook/uninstall-hook.js';
 import { DEFAULT_QUEUE } from '../../worker/queue-defaults.js';
 import { checkRedisUrl } from '../../worker/open-redis.js';
 import type { CliContext } from '../cli-context.js';
-import { parseAmount } from '../parse-values.js';
+import { parseAmount } from '../../options/parse-values.js';
 
 /** Where BBB 2.x/3.x runs its post-publish scripts from. */
 export const DEFAULT_HOOK_DIR = '/usr/local/bigbluebutton/core/scripts/post_publish';

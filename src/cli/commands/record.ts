@@ -32,7 +32,7 @@ import { startServer, type RunningServer } from '../../server/start-server.js';
 import type { CliContext } from '../cli-context.js';
 import { resolveCardOptions, type CardFlags } from '../resolve-card-options.js';
 import { addCredentialOptions, resolveCredentials, type CredentialFlags } from './credential-options.js';
-import { oneOf, parseAmount, parseTime } from '../parse-values.js';
+import { oneOf, parseAmount, parseTime } from '../../options/parse-values.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { deliverExport, exportFacts } from '../../deliver/deliver-export.js';
 import { webhookPayload } from '../../deliver/webhook-payload.js';

@@ -4,7 +4,7 @@
  */
 import { type Command, Option } from 'commander';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../batch/retry-policy.js';
-import { parseTime } from '../parse-values.js';
+import { parseTime } from '../../options/parse-values.js';
 import { parseCount } from './batch.js';
 
 export interface RetryFlags {

@@ -11,7 +11,7 @@ import type { FidelitySource } from '../../verify/fidelity-report.js';
 import { measureFidelity } from '../../verify/measure-fidelity.js';
 import { verifyOutput } from '../../verify/verify-output.js';
 import type { CliContext } from '../cli-context.js';
-import { parseAmount, parseTime } from '../parse-values.js';
+import { parseAmount, parseTime } from '../../options/parse-values.js';
 
 interface VerifyFlags {
   recording?: string;

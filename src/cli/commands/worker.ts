@@ -10,7 +10,7 @@ import { RESOLUTIONS } from '../../options/record-options.js';
 import type { WorkerEvent } from '../../worker/run-worker.js';
 import { DEFAULT_DISK_WATCH, DEFAULT_LOCK_SETTINGS } from '../../worker/worker-defaults.js';
 import type { CliContext } from '../cli-context.js';
-import { parseAmount, parseSize } from '../parse-values.js';
+import { parseAmount, parseSize } from '../../options/parse-values.js';
 import { parseConcurrency, parseCount } from './batch.js';
 import { addQueueOptions, resolveRedisTls, resolveRedisUrl, type QueueFlags } from './queue-options.js';
 import { addCaptureOptions, resolveCaptureOptions } from './record.js';

@@ -12,7 +12,7 @@ import type { RecordEvent } from '../../progress/record-event.js';
 import type { FfmpegTools } from '../../process/find-ffmpeg.js';
 import { runProcess } from '../../process/run-process.js';
 import type { OpenedRecording } from '../../recording/open-recording.js';
-import { probeMedia } from '../../verify/probe-media.js';
+import { probeMedia } from '../../recording/probe-media.js';
 import { ffmetadataFile } from '../../mux/ffmetadata-file.js';
 import { findChapters } from '../../mux/find-chapters.js';
 import { writeChaptersFile } from '../../mux/write-chapters-file.js';

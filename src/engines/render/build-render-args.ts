@@ -9,7 +9,7 @@
  * demuxer's default 1/25 s time base would round the times). The concat demuxer needs the list
  * up front, so each segment is rendered to files first and encoded while the next is rendered.
  */
-import type { OutputFormat } from '../../mux/build-mux-args.js';
+import type { OutputFormat } from '../../compose/output-format.js';
 import { audioCutFilter } from '../../compose/build-composite-args.js';
 import { OUTPUT_COLOUR_ARGS, SCREENSHOT_COLOUR } from '../../compose/colour.js';
 import type { LayeredPicture } from '../../compose/video-layers.js';

@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { abortError, toCaptureError } from '../../errors.js';
-import type { OutputFormat } from '../../mux/build-mux-args.js';
+import type { OutputFormat } from '../../compose/output-format.js';
 import type { FfmpegTools } from '../../process/find-ffmpeg.js';
 import { runProcess } from '../../process/run-process.js';
 import type { RecordEvent } from '../../progress/record-event.js';
@@ -16,7 +16,7 @@ import { openOutputWorkDir } from '../../staging/output-work-dir.js';
 import type { RecordingCredentials } from '../../recording/recording-credentials.js';
 import { readRecordingHead } from '../../recording/open-recording.js';
 import { CaptureError } from '../../errors.js';
-import { probeMedia } from '../../verify/probe-media.js';
+import { probeMedia } from '../../recording/probe-media.js';
 import { verifyOutput } from '../../verify/verify-output.js';
 import { joinArgs, segmentListFile } from './build-render-args.js';
 import { downloadFile, fetchTimelineDocuments } from '../../recording/fetch-recording-files.js';

@@ -9,7 +9,7 @@ import type { ResultPromise } from 'execa';
 import { expect } from '@playwright/test';
 import { findFfmpeg } from '../../../src/process/find-ffmpeg.js';
 import { decodeVideoCodes } from '../../../src/verify/decode-video-codes.js';
-import { probeMedia } from '../../../src/verify/probe-media.js';
+import { probeMedia } from '../../../src/recording/probe-media.js';
 
 const tools = findFfmpeg(process.env.BBB_CAPTURE_FFMPEG);
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CaptureError } from '../../../src/errors.js';
 import { audioDecodeArgs } from '../../../src/verify/analyse-audio.js';
 import { analysisSize, parseFrameTimes, videoDecodeArgs } from '../../../src/verify/decode-video-codes.js';
-import { parseProbeOutput, probeArgs } from '../../../src/verify/probe-media.js';
+import { parseProbeOutput, probeArgs } from '../../../src/recording/probe-media.js';
 import { blackdetectArgs, parseLeadingBlack, parseMaxVolume, volumedetectArgs } from '../../../src/verify/verify-output.js';
 
 const argAfter = (args: string[], flag: string) => args[args.indexOf(flag) + 1];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAmount, parseSize, parseTime } from '../../../src/cli/parse-values.js';
+import { parseAmount, parseSize, parseTime } from '../../../src/options/parse-values.js';
 
 describe('option values', () => {
   it.each([
