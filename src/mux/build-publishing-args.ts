@@ -4,6 +4,7 @@
  * chapters and the container tags added, into a new file.
  */
 import type { OutputFormat } from './build-mux-args.js';
+import { opusCopyLeadArgs } from './opus-copy-lead-args.js';
 
 /** A caption track to add: a WebVTT file already on the output's timeline. */
 export interface SubtitleTrack {
@@ -22,6 +23,8 @@ export interface PublishingPlan {
   chapters: boolean;
   subtitles: readonly SubtitleTrack[];
   format: OutputFormat;
+  /** WebM: samples the copied Opus sound moves later by (opusCopyLeadArgs; 0 or absent: none). */
+  opusLead?: number | undefined;
   output: string;
 }
 
@@ -34,6 +37,7 @@ export function publishingArgs(plan: PublishingPlan): string[] {
     '-loglevel',
     'error',
     '-y',
+    ...(plan.format === 'webm' ? opusCopyLeadArgs(plan.opusLead ?? 0).input : []),
     '-i',
     plan.input,
     '-f',
@@ -49,6 +53,7 @@ export function publishingArgs(plan: PublishingPlan): string[] {
   args.push(
     '-c',
     'copy', // video and sound untouched
+    ...(plan.format === 'webm' ? opusCopyLeadArgs(plan.opusLead ?? 0).output : []),
     // MP4 carries text as mov_text (3GPP timed text); Matroska and WebM carry WebVTT itself.
     '-c:s',
     plan.format === 'mp4' ? 'mov_text' : 'webvtt',
