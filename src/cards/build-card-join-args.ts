@@ -15,6 +15,7 @@
  *   export's delay and nothing else come before the export's first real sample at the intro's
  *   length, the remainder skipped at the start of the file by the intro's own edit list.
  */
+import { opusLeadFilter } from '../compose/build-composite-args.js';
 import type { OutputFormat } from '../compose/output-format.js';
 import { AAC_FRAME } from './plan-card-join.js';
 import type { MainChapter } from './probe-main-output.js';
@@ -254,9 +255,13 @@ export function joinReencodeArgs(
     fps: number;
     audio: CardAudio | null;
     videoBitrate: number;
+    /** WebM: samples the joined sound's timestamps move later by (opusLeadFilter; 0 or absent: none). */
+    opusLead?: number | undefined;
   },
 ): string[] {
-  const args = ['-hide_banner', '-nostdin', '-y', '-i', plan.main];
+  // WebM: the export's own timestamps (its video at 0); ffmpeg would otherwise start it at its Opus
+  // sound's first packet, 7 ms before 0, and the export's sound would follow its picture 7 ms late.
+  const args = ['-hide_banner', '-nostdin', '-y', ...(plan.format === 'webm' ? ['-copyts'] : []), '-i', plan.main];
   const graph: string[] = [];
   const segments: string[] = [];
   let input = 1;
@@ -278,13 +283,19 @@ export function joinReencodeArgs(
   graph.push(`[0:v:0]scale=${plan.width}:${plan.height},setsar=1,fps=${plan.fps},format=yuv420p[mainv]`);
   let main = '[mainv]';
   if (plan.audio && plan.hasAudio) {
-    graph.push(`[0:a:0]aresample=${plan.audio.sampleRate},aformat=channel_layouts=${plan.audio.layout}[maina]`);
+    // WebM: the export's Opus sound decodes from just before 0 (its CodecDelay is rounded to whole
+    // milliseconds); those samples are cut so that nothing before the join's 0 asks the muxer to move the video.
+    const start = plan.format === 'webm' ? ':first_pts=0' : '';
+    graph.push(`[0:a:0]aresample=${plan.audio.sampleRate}${start},aformat=channel_layouts=${plan.audio.layout}[maina]`);
     main += '[maina]';
   }
   segments.splice(plan.intro ? 1 : 0, 0, main);
   if (plan.outro) card('outro', plan.outro);
   const withAudio = Boolean(plan.audio && plan.hasAudio);
-  graph.push(`${segments.join('')}concat=n=${segments.length}:v=1:a=${withAudio ? 1 : 0}[v]${withAudio ? '[a]' : ''}`);
+  // Opus into WebM: where the muxer would move the video past the encoder's pre-skip, the sound moves instead.
+  const lead = withAudio && plan.format === 'webm' ? opusLeadFilter(plan.opusLead ?? 0) : '';
+  graph.push(`${segments.join('')}concat=n=${segments.length}:v=1:a=${withAudio ? 1 : 0}[v]${withAudio ? (lead ? '[joined]' : '[a]') : ''}`);
+  if (lead) graph.push(`[joined]${lead}[a]`);
   const mainAgain = input++;
   args.push('-itsoffset', String(plan.offset), '-i', plan.main);
   const chapterInput = input++;

@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RecordEvent } from '../progress/record-event.js';
 import type { OutputFormat } from '../compose/output-format.js';
+import { probeWebmOpusShift } from '../mux/probe-webm-opus-shift.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
 import { runProcess } from '../process/run-process.js';
 import { cardMuxArgs, cardVideoArgs, concatScript, introFrames, joinCopyArgs, joinedChapters, joinReencodeArgs, type CardAudio } from './build-card-join-args.js';
@@ -62,6 +63,8 @@ export async function joinCards(
   options.onEvent({ type: 'stage', stage: 'mux', message: plan.mode === 'copy' ? 'joining the cards without re-encoding the export' : 'joining the cards (re-encoding)' });
 
   if (plan.mode === 'reencode') {
+    // Opus into WebM: see probeWebmOpusShift.
+    const opusLead = options.format === 'webm' && probe.audio ? await probeWebmOpusShift(options.tools, options.workDir, options.signal) : 0;
     await ffmpeg(
       joinReencodeArgs({
         ...common,
@@ -72,6 +75,7 @@ export async function joinCards(
         fps: plan.fps,
         audio,
         videoBitrate: options.videoBitrate,
+        opusLead,
       }),
       'ffmpeg (joining the cards)',
     );

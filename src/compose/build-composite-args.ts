@@ -48,6 +48,17 @@ export function audioCutFilter(from: number, duration: number): string {
   return `asetpts=N/SR/TB,atrim=start=${from.toFixed(6)}:end=${(from + duration).toFixed(6)},asetpts=PTS-STARTPTS`;
 }
 
+/**
+ * Audio filter moving the sound `samples` (at 48 kHz) later on its timestamps only, for an Opus
+ * encoder whose pre-skip the WebM muxer would otherwise make room for by moving the video later
+ * (see mux/probe-webm-opus-shift.ts); empty for none. A 1/48000 time base first, so the move is
+ * exact (on the media's 1 ms one, 6.5 ms would be cut to 6). The output's -t counts from each
+ * stream's first frame, so the moved sound still keeps its last samples.
+ */
+export function opusLeadFilter(samples: number): string {
+  return samples > 0 ? `asettb=1/48000,asetpts=PTS+${samples}` : '';
+}
+
 /** x264 CRF of composited video: visually lossless for slides and text. */
 export const COMPOSITE_CRF = 18;
 
@@ -59,8 +70,12 @@ export interface CompositePlan {
   pageColour: string;
   /** More inputs and the filter graph (output `[v]`) drawing the videos (overlayGraph); none: nothing to draw. */
   overlay?: { inputs: string[]; graph: string } | undefined;
-  /** The recording's media to take the sound from, and where the part starts in it (s). */
-  audio?: { source: string; from: number } | undefined;
+  /**
+   * The recording's media to take the sound from, and where the part starts in it (s); for WebM,
+   * the samples its timestamps move later by so that the muxer leaves the video at 0
+   * (probeWebmOpusShift; 0 or absent: none).
+   */
+  audio?: { source: string; from: number; opusLead?: number | undefined } | undefined;
   /** Length of the output, seconds. */
   duration: number;
   format: OutputFormat;
@@ -136,7 +151,7 @@ export function compositeArgs(plan: CompositePlan): string[] {
       '-map',
       `${audioInput}:a:0`,
       '-af',
-      audioCutFilter(plan.audio.from, plan.duration),
+      [audioCutFilter(plan.audio.from, plan.duration), plan.format === 'webm' ? opusLeadFilter(plan.audio.opusLead ?? 0) : ''].filter(Boolean).join(','),
       '-c:a',
       plan.format === 'webm' ? 'libopus' : 'aac',
       '-b:a',

@@ -20,6 +20,7 @@ import type { DeskshareInterval } from '../recording/timeline-times.js';
 import { burnCaptionsArgs } from './build-burn-captions-args.js';
 import type { OutputFormat } from '../compose/output-format.js';
 import { posterArgs } from './build-poster-args.js';
+import { probeWebmOpusShift } from './probe-webm-opus-shift.js';
 import { publishingArgs, type SubtitleTrack } from './build-publishing-args.js';
 import { ffmetadataFile } from './ffmetadata-file.js';
 import { findChapters, type Chapter } from './find-chapters.js';
@@ -126,7 +127,10 @@ export async function addPublishingTracks(options: AddPublishingTracksOptions): 
   const metadata = path.join(workDir, 'publishing.ffmeta');
   await writeFile(metadata, ffmetadataFile(publishingTags(sources.info), choices.chapters ? chapters : []));
   const published = path.join(workDir, `published.${format}`);
-  await run(publishingArgs({ input, metadata, chapters: choices.chapters && chapters.length > 0, subtitles: tracks, format, output: published }));
+  // WebM: the remux copies the Opus sound, see opus-copy-lead-args.ts. (Burnt captions, re-encoding
+  // the picture, keep the video at 0 on their own: measured.)
+  const opusLead = format === 'webm' ? await probeWebmOpusShift(tools, workDir, signal) : 0;
+  await run(publishingArgs({ input, metadata, chapters: choices.chapters && chapters.length > 0, subtitles: tracks, format, opusLead, output: published }));
   // The work directory is beside the output: the same file system, an atomic rename.
   await rename(published, options.video);
 

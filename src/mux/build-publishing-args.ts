@@ -5,6 +5,7 @@
  */
 import type { OutputFormat } from '../compose/output-format.js';
 import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
+import { opusCopyLeadArgs } from './opus-copy-lead-args.js';
 
 /** A caption track to add: a WebVTT file already on the output's timeline. */
 export interface SubtitleTrack {
@@ -23,6 +24,8 @@ export interface PublishingPlan {
   chapters: boolean;
   subtitles: readonly SubtitleTrack[];
   format: OutputFormat;
+  /** WebM: samples the copied Opus sound moves later by (opusCopyLeadArgs; 0 or absent: none). */
+  opusLead?: number | undefined;
   output: string;
 }
 
@@ -31,6 +34,7 @@ export function publishingArgs(plan: PublishingPlan): string[] {
   const args = [
     ...FFMPEG_QUIET,
     '-y',
+    ...(plan.format === 'webm' ? opusCopyLeadArgs(plan.opusLead ?? 0).input : []),
     '-i',
     plan.input,
     '-f',
@@ -46,6 +50,7 @@ export function publishingArgs(plan: PublishingPlan): string[] {
   args.push(
     '-c',
     'copy', // video and sound untouched
+    ...(plan.format === 'webm' ? opusCopyLeadArgs(plan.opusLead ?? 0).output : []),
     // MP4 carries text as mov_text (3GPP timed text); Matroska and WebM carry WebVTT itself.
     '-c:s',
     plan.format === 'mp4' ? 'mov_text' : 'webvtt',

@@ -25,6 +25,7 @@ import { CLOCK_PICTURE, overlayGraph, overlayRuns, videoFrameInstants, type Vide
 import { CaptureError, throwIfAborted } from '../../errors.js';
 import { buildMuxArgs } from '../../mux/build-mux-args.js';
 import { probeVideoPackets } from '../../mux/probe-video-packets.js';
+import { probeWebmOpusShift } from '../../mux/probe-webm-opus-shift.js';
 import { seekTo } from '../../player/open-player.js';
 import { PAGE_STEP_DEADLINE_MS, pageHung } from '../../player/page-hung.js';
 import { withDeadline } from '../../player/with-deadline.js';
@@ -349,13 +350,15 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   } else {
     emit({ type: 'stage', stage: 'mux', message: `writing ${options.format}` });
   }
+  // WebM: where this ffmpeg's muxer would move the video past Opus's pre-skip, the sound's timestamps move instead.
+  const opusLead = options.format === 'webm' && !options.videoOnly ? await probeWebmOpusShift(options.tools, workDir, options.signal) : 0;
   await runProcess(
     options.tools.ffmpeg,
     compositeArgs({
       pageLayer,
       pageColour: `${retiming.filter}${CAPTURED_PAGE_COLOUR}`,
       overlay,
-      audio: options.videoOnly ? undefined : { source: recording.files.media, from: fromMs / 1000 },
+      audio: options.videoOnly ? undefined : { source: recording.files.media, from: fromMs / 1000, opusLead },
       duration,
       format: options.format,
       fps: options.fps,

@@ -142,6 +142,37 @@ describe('card and join command lines', () => {
     expect(graph).toContain('[introv][introa][mainv][maina][outrov][outroa]concat=n=3:v=1:a=1[v][a]');
     expect(args.join(' ')).toContain('-c:v libvpx-vp9');
     expect(args.join(' ')).toContain('-map_chapters -1');
+    // The export on its own timestamps; its Opus decodes from just before 0: cut there, so nothing asks the muxer to move the video.
+    expect(args.slice(0, 6)).toEqual(['-hide_banner', '-nostdin', '-y', '-copyts', '-i', 'm.webm']);
+    expect(graph).toContain('[0:a:0]aresample=48000:first_pts=0,');
+  });
+
+  it('re-encoding to WebM, moves the joined sound by the lead the muxer check asked for, and nothing else', () => {
+    const plan = {
+      main: 'm.webm',
+      offset: 2,
+      hasAudio: true,
+      subtitles: false,
+      chapters: null,
+      format: 'webm' as const,
+      output: 'o',
+      intro: { picture: 'i.png', length: 2 },
+      outro: null,
+      width: 640,
+      height: 360,
+      fps: 30,
+      audio: { file: null, sampleRate: 48000, channels: 2, layout: 'stereo', bitrate: 1e5 },
+      videoBitrate: 1e6,
+    };
+    const graph = (args: string[]) => args[args.indexOf('-filter_complex') + 1]!;
+    const led = graph(joinReencodeArgs({ ...plan, opusLead: 312 }));
+    expect(led).toContain('concat=n=2:v=1:a=1[v][joined];[joined]asettb=1/48000,asetpts=PTS+312[a]');
+    expect(graph(joinReencodeArgs({ ...plan, opusLead: 0 }))).toContain('concat=n=2:v=1:a=1[v][a]');
+    // Not for H.264 + AAC, whose muxers do not move anything for Opus.
+    const mkv = graph(joinReencodeArgs({ ...plan, format: 'mkv', opusLead: 312 }));
+    expect(mkv).toContain('concat=n=2:v=1:a=1[v][a]');
+    expect(mkv).not.toContain('first_pts');
+    expect(joinReencodeArgs({ ...plan, format: 'mkv' })).not.toContain('-copyts');
   });
 
   it('writes an ffconcat script with quoted paths and exact durations, and no inpoint (its seek would drop the AAC delay packet)', () => {
