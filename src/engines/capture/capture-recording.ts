@@ -31,6 +31,8 @@ import { PAGE_STEP_DEADLINE_MS, pageHung } from '../../player/page-hung.js';
 import { withDeadline } from '../../player/with-deadline.js';
 import { pausePlayer, playerSamples, playerStatus, repaintOnce, startPlayback, waitForStillPage } from '../../player/player-page-api.js';
 import { probePresentationBox } from '../../player/probe-presentation-box.js';
+import { presentationTimes } from '../../recording/presentation-times.js';
+import { slideChangeTimes } from '../../recording/slide-change-times.js';
 import { timelineTimes } from '../../recording/timeline-times.js';
 import { HIDE_VIDEOS_CLASS, hideVideosCss, probeVideoLayers } from '../../player/probe-video-layers.js';
 import { stopVideoLayerWatch, watchVideoLayers } from '../../player/watch-video-layers.js';
@@ -298,6 +300,8 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
   const pageFrames = await probeVideoPackets(pageLayer, 0, duration, options.tools, options.signal);
   const retiming = await retimePageLayer(pageLayer, pageFrames.times, presentation, {
     instantsMs: timelineTimes(recording.docs).map((t) => Math.round(t * 1000) - fromMs),
+    slideInstantsMs: slideChangeTimes(recording.docs.xml[0] ?? '').map((t) => Math.round(t * 1000) - fromMs),
+    shownInstantsMs: presentationTimes(recording.docs).map((t) => Math.round(t * 1000) - fromMs),
     durationMs: toMs - fromMs,
     tools: options.tools,
     signal: options.signal,

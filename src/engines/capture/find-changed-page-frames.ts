@@ -1,5 +1,5 @@
 /**
- * Which frames of the page layer differ from the frame before inside the presentation: the page
+ * How much each frame of the page layer differs from the frame before inside the presentation: the page
  * layer is decoded once, cropped to the presentation and shrunk to a small gray picture (cheap
  * beside the compositor's encode of the same frames), and consecutive pictures are compared
  * on a coarse grid (frame-code/changed-cells.ts).
@@ -38,8 +38,12 @@ export function changeDecodeArgs(file: string, box: PageBox, size: { width: numb
   ];
 }
 
-/** For every frame of `file` (in order), whether it differs from the one before inside `box`; the first does not. */
-export async function findChangedPageFrames(file: string, box: PageBox, tools: FfmpegTools, signal?: AbortSignal): Promise<boolean[]> {
+/**
+ * For every frame of `file` (in order), the share (0-1) of the grid cells inside `box` that
+ * differ from the frame before (0: unchanged; a slide repaints much of it, a cursor dot a cell or
+ * two); the first frame has 0.
+ */
+export async function findChangedPageFrames(file: string, box: PageBox, tools: FfmpegTools, signal?: AbortSignal): Promise<number[]> {
   const width = even(Math.min(CHANGE_ANALYSIS_WIDTH, box.width));
   const height = even((box.height * width) / box.width);
   const bytes = width * height;
@@ -50,7 +54,8 @@ export async function findChangedPageFrames(file: string, box: PageBox, tools: F
     missingCode: 'FFMPEG_MISSING',
   });
   proc.stdin.end();
-  const changed: boolean[] = [];
+  const cells = Math.ceil(width / COMPARE.cell) * Math.ceil(height / COMPARE.cell);
+  const shares: number[] = [];
   let previous: Buffer | undefined;
   let current: Buffer = Buffer.alloc(bytes);
   let filled = 0;
@@ -64,7 +69,7 @@ export async function findChangedPageFrames(file: string, box: PageBox, tools: F
         offset += n;
         if (filled < bytes) continue;
         filled = 0;
-        changed.push(previous !== undefined && changedCells(previous, current, width, height, COMPARE).length > 0);
+        shares.push(previous === undefined ? 0 : changedCells(previous, current, width, height, COMPARE).length / cells);
         // Swap buffers: the next frame is read into the old one.
         const spare = previous ?? Buffer.alloc(bytes);
         previous = current;
@@ -78,5 +83,5 @@ export async function findChangedPageFrames(file: string, box: PageBox, tools: F
     throw error;
   }
   if (filled !== 0) throw new CaptureError('FFMPEG_FAILED', `ffmpeg gave a partial picture of ${file}`);
-  return changed;
+  return shares;
 }

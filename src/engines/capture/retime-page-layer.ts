@@ -29,25 +29,35 @@ export async function retimePageLayer(
   file: string,
   frameTimes: readonly number[],
   presentation: PageBox | null,
-  options: { instantsMs: readonly number[]; durationMs: number; tools: FfmpegTools; signal?: AbortSignal | undefined },
+  options: {
+    instantsMs: readonly number[];
+    /** The instants among them at which a new slide (or the screen share) comes in. */
+    slideInstantsMs: readonly number[];
+    /** The instants whose change shows inside the presentation. */
+    shownInstantsMs: readonly number[];
+    durationMs: number;
+    tools: FfmpegTools;
+    signal?: AbortSignal | undefined;
+  },
 ): Promise<PageLayerRetiming> {
   if (!presentation) return { ...UNCHANGED, summary: 'the page has no presentation box: slide and whiteboard changes keep their captured times' };
   const framesMs = frameTimes.map((t) => Math.round(t * 1000));
   if (framesMs.some((t, i) => i > 0 && !(t > framesMs[i - 1]!)))
     return { ...UNCHANGED, summary: 'the page layer has frames out of order: slide and whiteboard changes keep their captured times' };
-  const changed = await findChangedPageFrames(file, presentation, options.tools, options.signal);
-  if (changed.length !== framesMs.length)
-    return { ...UNCHANGED, summary: `the page layer decoded to ${changed.length} frames of ${framesMs.length}: slide and whiteboard changes keep their captured times` };
+  const shares = await findChangedPageFrames(file, presentation, options.tools, options.signal);
+  if (shares.length !== framesMs.length)
+    return { ...UNCHANGED, summary: `the page layer decoded to ${shares.length} frames of ${framesMs.length}: slide and whiteboard changes keep their captured times` };
   // The part's first instant is its first frame already; the end has no frame to move.
   const instants = options.instantsMs.filter((t) => t > 0 && t < options.durationMs);
   const retiming = retimePageFrames(
-    framesMs.map((timeMs, i) => ({ timeMs, changed: changed[i]! })),
+    framesMs.map((timeMs, i) => ({ timeMs, changed: shares[i]! > 0, share: shares[i]! })),
     instants,
+    { slideInstantsMs: options.slideInstantsMs, shownInstantsMs: options.shownInstantsMs },
   );
   const saved = framesMs.reduce((sum, t, i) => sum + (retiming.times[i] !== null && retiming.times[i] !== t ? t - retiming.times[i]! : 0), 0);
   return {
     filter: pageRetimeFilter(framesMs, retiming.times),
     mapTime: retiming.mapTime,
-    summary: `page changes put back on their instants: ${retiming.moved} frame(s) moved earlier by ${retiming.moved ? Math.round(saved / retiming.moved) : 0} ms on average, ${retiming.dropped} frame(s) still showing the old picture dropped`,
+    summary: `page changes put back on their instants: ${retiming.moved} frame(s) moved earlier by ${retiming.moved ? Math.round(saved / retiming.moved) : 0} ms on average, ${retiming.dropped} frame(s) still showing the old picture dropped${retiming.lateSlides ? `, ${retiming.lateSlides} slide(s) painted only after the next instant kept on their own` : ''}`,
   };
 }
