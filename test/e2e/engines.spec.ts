@@ -102,11 +102,12 @@ test("--engine capture beside two CPU hogs: the same videos and sound, from the 
   expect(report.cameras.map((c) => c.deliveredRatio)).toEqual([1]);
   expect(checkTargets(report, { minDeliveredRatio: 0.9, maxAbsAvSyncMs: 5, maxLeadingMs: 0 }).map((c) => c.message)).toEqual([]);
   // Slide, whiteboard and cursor changes on their instants: the median within one time event
-  // (67 ms, the issue's figure) even beside the hogs, and none later than the capture engine's
-  // 500 ms search window. Before the page layer was put back on the change instants this machine
-  // saw medians of 122-321 ms here. The issue's bound for every change, 150 ms, held in 6 of 7 runs
-  // of this test at a load average of 13-25 (far above the two hogs): a page starved past the
-  // search window still shows a slide late (400 ms), so CI holds the window, not the 150 ms.
+  // (67 ms, the issue's figure) even beside the hogs, and every change within the issue's 150 ms
+  // (beside just the two hogs every change measured 0 ms late, 4 runs of 4, bbb-playback 5.1.3
+  // included). Before the page layer was put back on the change instants this machine saw medians
+  // of 122-321 ms here. At a load average of 13-25, far above the two hogs, whiteboard and cursor
+  // changes stayed within 100 ms in 9 runs, but a page starved past the 500 ms search window showed
+  // a slide 400 ms late in 2 of them: slides are held to that window.
   const slides = report.slides!;
   const { whiteboard, cursor } = report.pageChanges!;
   expect(slides.changesMeasured).toBeGreaterThanOrEqual(1);
@@ -121,7 +122,7 @@ test("--engine capture beside two CPU hogs: the same videos and sound, from the 
     expect(median, `median ${kind} change, ms after its instant`).not.toBeNull();
     expect(median!, `median ${kind} change, ms after its instant`).toBeLessThanOrEqual(67);
     expect(median!, `${kind} changes do not come early`).toBeGreaterThanOrEqual(-20);
-    expect(max!, `latest ${kind} change, ms after its instant`).toBeLessThanOrEqual(500);
+    expect(max!, `latest ${kind} change, ms after its instant`).toBeLessThanOrEqual(kind === 'slides' ? 500 : 150);
   }
   // The composited boxes where the player shows its videos, also 0.3 s after the screen share
   // starts and stops, against the render engine's output of the same recording (its boxes are held
