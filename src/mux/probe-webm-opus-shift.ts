@@ -16,6 +16,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CaptureError } from '../errors.js';
 import type { FfmpegTools } from '../process/find-ffmpeg.js';
+import { FFMPEG_QUIET } from '../process/ffmpeg-quiet.js';
 import { runProcess } from '../process/run-process.js';
 
 /** libopus's pre-skip at 48 kHz (its lookahead: 2.5 ms plus 4 ms of delay compensation), samples. */
@@ -24,11 +25,7 @@ export const OPUS_PRE_SKIP = 312;
 /** ffmpeg arguments writing a WebM of one tiny VP8 frame at 0 and 0.1 s of Opus from 0, as the compositor encodes Opus. */
 export function webmOpusShiftArgs(file: string): string[] {
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    'error',
+    ...FFMPEG_QUIET,
     '-y', // a work file of the job's own
     '-f',
     'lavfi',
@@ -75,12 +72,22 @@ export function parseWebmOpusShift(json: string): number {
   return start >= 0.0005 ? OPUS_PRE_SKIP : 0;
 }
 
-/** Writes and reads back a two-packet WebM in `dir`: the samples the compositor must move Opus sound later by (see above). */
+/**
+ * What each ffmpeg binary's muxer was found to do: a WebM job asks up to three times (compositor,
+ * publishing remux, cards) and a worker asks for every job, with the same answer for the same binary.
+ */
+const shiftByFfmpeg = new Map<string, number>();
+
+/** Writes and reads back a two-packet WebM in `dir`: the samples the compositor must move Opus sound later by (see above). Asked once per ffmpeg binary. */
 export async function probeWebmOpusShift(tools: FfmpegTools, dir: string, signal?: AbortSignal): Promise<number> {
+  const known = shiftByFfmpeg.get(tools.ffmpeg);
+  if (known !== undefined) return known;
   const file = path.join(dir, 'opus-shift.webm');
   const options = { signal, failureCode: 'FFMPEG_FAILED', missingCode: 'FFMPEG_MISSING' } as const;
   await runProcess(tools.ffmpeg, webmOpusShiftArgs(file), { ...options, label: 'ffmpeg (checking the WebM muxer)' });
   const { stdout } = await runProcess(tools.ffprobe, webmOpusShiftProbeArgs(file), { ...options, label: 'ffprobe (checking the WebM muxer)' });
   await rm(file, { force: true });
-  return parseWebmOpusShift(stdout);
+  const shift = parseWebmOpusShift(stdout);
+  shiftByFfmpeg.set(tools.ffmpeg, shift);
+  return shift;
 }
