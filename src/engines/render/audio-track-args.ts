@@ -21,6 +21,21 @@ export interface AudioTrackPlan {
   output: string;
 }
 
+/** Output options cutting the part's sound (from `from` s, `duration` s long) by samples and encoding it to AAC at 48 kHz. */
+export function aacCutArgs(from: number, duration: number, audioBitrate: number): string[] {
+  return [
+    // Cut by counting samples (see audioCutFilter): A/V is exact by construction.
+    '-af',
+    audioCutFilter(from, duration),
+    '-c:a',
+    'aac',
+    '-b:a',
+    String(audioBitrate),
+    '-ar',
+    '48000', // the rate the capture engine writes too
+  ];
+}
+
 /** ffmpeg arguments writing the part's sound as AAC in MP4, ready to be copied by joinArgs. */
 export function audioTrackArgs(plan: AudioTrackPlan): string[] {
   return [
@@ -33,15 +48,7 @@ export function audioTrackArgs(plan: AudioTrackPlan): string[] {
     '-vn',
     '-sn',
     '-dn', // the sound only, even from the webcams video
-    // Cut by counting samples (see audioCutFilter): A/V is exact by construction.
-    '-af',
-    audioCutFilter(plan.from, plan.duration),
-    '-c:a',
-    'aac',
-    '-b:a',
-    String(plan.audioBitrate),
-    '-ar',
-    '48000', // the rate the capture engine writes too
+    ...aacCutArgs(plan.from, plan.duration, plan.audioBitrate),
     // MP4 keeps AAC's priming as an edit list, so a stream copy into MP4 or Matroska starts the sound at 0 as before.
     '-f',
     'mp4',

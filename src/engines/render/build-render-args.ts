@@ -10,7 +10,7 @@
  * up front, so each segment is rendered to files first and encoded while the next is rendered.
  */
 import type { OutputFormat } from '../../compose/output-format.js';
-import { audioCutFilter } from '../../compose/build-composite-args.js';
+import { aacCutArgs } from './audio-track-args.js';
 import { OUTPUT_COLOUR_ARGS, SCREENSHOT_COLOUR } from '../../compose/colour.js';
 import type { LayeredPicture } from '../../compose/video-layers.js';
 import { FFMPEG_QUIET } from '../../process/ffmpeg-quiet.js';
@@ -126,19 +126,7 @@ export function joinArgs(plan: JoinPlan): string[] {
     '-c:v',
     'copy', // segments were encoded with identical settings, each opening on a keyframe
     ...(audio && plan.audioEncoded ? ['-c:a', 'copy'] : []), // cut and encoded while the segments were rendered
-    ...(audio && !plan.audioEncoded
-      ? [
-          // Cut by counting samples (see audioCutFilter): A/V is exact by construction.
-          '-af',
-          audioCutFilter(plan.from, plan.duration),
-          '-c:a',
-          'aac',
-          '-b:a',
-          String(plan.audioBitrate),
-          '-ar',
-          '48000', // the rate the capture engine writes too
-        ]
-      : []),
+    ...(audio && !plan.audioEncoded ? aacCutArgs(plan.from, plan.duration, plan.audioBitrate) : []),
     '-t',
     plan.duration.toFixed(6), // exactly the part, whatever the audio's last packet covers
     ...(plan.format === 'mp4' ? ['-movflags', '+faststart'] : []), // index first: plays while downloading
