@@ -311,8 +311,9 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchResult> {
                   ...plan.options,
                   url: item.url,
                   output: path.join(staging, output),
-                  // One player page per job: the batch's concurrency runs several.
-                  workers: 1,
+                  // One recording at a time: its pages as `record` chooses them (two for a long one);
+                  // several at once: one page each, the batch's concurrency already fills the cores.
+                  workers: options.concurrency === 1 ? 'auto' : 1,
                   hybrid: true,
                   videoOnly: false,
                   compose: null,

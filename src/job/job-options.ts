@@ -16,8 +16,8 @@ export type Engine = Exclude<EngineChoice, 'auto'>;
 export interface JobOptions extends Omit<RecordOptions, 'output'> {
   /** Final output path; undefined: "<meeting name> <date>.<format>" in the current directory. */
   output: string | undefined;
-  /** Render engine: player pages rendering segments in parallel. */
-  workers: number;
+  /** Render engine: player pages rendering segments in parallel; auto: by the part's length (engines/render/render-pages.ts). */
+  workers: number | 'auto';
   /**
    * Render engine: the page renders everything but its videos, which the compositor draws from
    * the recording's own files. Off: the page draws every video frame (slower; for comparison).
@@ -46,7 +46,8 @@ export interface JobOptions extends Omit<RecordOptions, 'output'> {
 
 /** Throws USAGE for combinations no engine can honour; called once, before anything starts. */
 export function validateJobOptions(options: JobOptions): void {
-  if (!(Number.isInteger(options.workers) && options.workers >= 1)) throw new CaptureError('USAGE', `--workers must be a whole number of at least 1, got ${options.workers}`);
+  if (options.workers !== 'auto' && !(Number.isInteger(options.workers) && options.workers >= 1))
+    throw new CaptureError('USAGE', `--workers must be auto or a whole number of at least 1, got ${options.workers}`);
   if (!(options.from >= 0)) throw new CaptureError('USAGE', `--from must be 0 or more, got ${options.from}`);
   if (options.to !== undefined && !(options.to > options.from)) throw new CaptureError('USAGE', `--to ${options.to} must be after --from ${options.from}`);
   if (options.fps !== undefined && !(options.fps > 0 && options.fps <= 120)) throw new CaptureError('USAGE', `--fps must be between 0 and 120, got ${options.fps}`);

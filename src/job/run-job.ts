@@ -41,6 +41,7 @@ import { chooseEngine } from './choose-engine.js';
 import { checkMediaLength } from './check-media-length.js';
 import { validateJobOptions, type JobOptions } from './job-options.js';
 import { openOutputWorkDir } from '../staging/output-work-dir.js';
+import { renderPages } from '../engines/render/render-pages.js';
 import { jobTimeoutMs } from './job-timeout-ms.js';
 import { startJobDeadline } from './start-job-deadline.js';
 
@@ -283,7 +284,7 @@ async function runJobWithin(options: JobOptions, wallStart: number, limit: (seco
     const run: EngineRun = {
       recording,
       session: { browser, player, openPage },
-      options: { ...options, format, ...page, workers: options.workers, hybrid: options.hybrid, videoOnly: options.videoOnly },
+      options: { ...options, format, ...page, workers: renderPages(options.workers, seconds), hybrid: options.hybrid, videoOnly: options.videoOnly },
       workDir: out.workDir,
       output: engineFile,
       segments: live?.sink,

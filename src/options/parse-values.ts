@@ -21,6 +21,14 @@ export function parseAmount(value: string): number {
   return n;
 }
 
+/** `--workers`: auto, or a whole number of player pages. */
+export function parseWorkers(value: string): number | 'auto' {
+  const text = value.trim();
+  if (text === 'auto') return 'auto';
+  if (!/^[1-9]\d*$/.test(text)) throw new InvalidArgumentError(`"${value}" is not auto or a number of pages (1, 2, ...)`);
+  return Number(text);
+}
+
 /** One of a fixed set of choices. */
 export function oneOf<T extends string>(choices: readonly T[]) {
   return (value: string): T => {

@@ -32,7 +32,7 @@ import { startServer, type RunningServer } from '../../server/start-server.js';
 import type { CliContext } from '../cli-context.js';
 import { resolveCardOptions, type CardFlags } from '../resolve-card-options.js';
 import { addCredentialOptions, resolveCredentials, type CredentialFlags } from './credential-options.js';
-import { oneOf, parseAmount, parseTime } from '../../options/parse-values.js';
+import { oneOf, parseAmount, parseTime, parseWorkers } from '../../options/parse-values.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { deliverExport, exportFacts } from '../../deliver/deliver-export.js';
 import { webhookPayload } from '../../deliver/webhook-payload.js';
@@ -248,7 +248,14 @@ export function registerRecord(program: Command, context: CliContext): void {
       'with --layout presenters or custom: also write <output>.content.<ext>, <output>.webcams.<ext> and <output>.presenter-N.<ext> (one per presenter at the size of its own tile, black while the camera is off), all on the same timeline and of the same length',
       false,
     )
-    .addOption(new Option('--workers <n>', 'render engine: player pages rendering parts of the timeline in parallel').argParser(parseAmount).default(1))
+    .addOption(
+      new Option(
+        '--workers <n|auto>',
+        'render engine: player pages rendering parts of the timeline in parallel; auto: two for parts of 5 minutes or more on a machine with two CPUs or more, else one',
+      )
+        .argParser(parseWorkers)
+        .default('auto'),
+    )
     .option(
       '--rtmp <url>',
       'stream the talk in real time to this RTMP server (rtmp://host/app/key; H.264 + AAC in FLV, mp4 or mkv only): while rendering with the render engine, once the export is cut otherwise; a dropped connection is resumed where it broke, a few times',
@@ -272,7 +279,16 @@ export function registerRecord(program: Command, context: CliContext): void {
       input: string,
       flags: RecordFlags &
         CardFlags &
-        DeliveryFlags & { workers: number; hybrid: boolean; layoutFile?: string; split: boolean; chaptersFile?: string; poster?: string; posterAt?: number; rtmp?: string },
+        DeliveryFlags & {
+          workers: number | 'auto';
+          hybrid: boolean;
+          layoutFile?: string;
+          split: boolean;
+          chaptersFile?: string;
+          poster?: string;
+          posterAt?: number;
+          rtmp?: string;
+        },
     ) => {
       if (flags.posterAt !== undefined && flags.poster === undefined) throw new CaptureError('USAGE', '--poster-at needs --poster <file>');
       const delivery = resolveDeliveryOptions(flags, context);

@@ -74,18 +74,34 @@ function evenEdges(fromMs: number, toMs: number, segmentMs: number): number[] {
 }
 
 /**
+ * Edges of [fromMs, toMs): pieces of rampMs, then each twice the one before while it stays
+ * shorter than segmentMs and leaves at least a full segment after it, then even pieces.
+ */
+function rampEdges(fromMs: number, toMs: number, rampMs: number, segmentMs: number): number[] {
+  const edges = [fromMs];
+  let start = fromMs;
+  for (let piece = rampMs; piece < segmentMs && toMs - (start + piece) >= segmentMs; piece *= 2) {
+    start += piece;
+    edges.push(start);
+  }
+  return [...edges.slice(0, -1), ...evenEdges(start, toMs, segmentMs)];
+}
+
+/**
  * Cuts the part into segments of about `segmentMs` (the last up to 1.5×), each starting with a rendered instant (its
  * first frame becomes a keyframe, so the encoded segments join without re-encoding).
  *
- * `rampMs` (0: none): the first and the last segment are that short, where the part is long
- * enough. The encoders wait for the first segment's pictures and the join for the last segment's
- * encode, so both ends of the pipeline idle for one segment's work: a short segment at each end
- * keeps that to a couple of seconds of video instead of ten.
+ * `rampMs` (0: none): where the part is long enough, the first segment is that short and the ones
+ * after it double (2, 4, 8, 16 s, then `segmentMs`), and the last segment is that short again.
+ * The encoders wait for a segment's pictures and the join for the last segment's encode, so both
+ * ends of the pipeline idle for one segment's work: short segments at the start put the encoders
+ * to work within a couple of seconds instead of after the first full segment's pictures (4-5 s
+ * for 30 s on a 2-core machine), and a short one at the end keeps the join's wait short.
  */
 export function splitSegments(instants: readonly number[], fromMs: number, toMs: number, segmentMs: number, rampMs = 0): RenderSegment[] {
   if (!(segmentMs > 0)) throw new RangeError(`segment length must be positive, got ${segmentMs}`);
   const ramped = rampMs > 0 && rampMs < segmentMs && toMs - fromMs >= 2 * rampMs + segmentMs;
-  const edges = ramped ? [fromMs, ...evenEdges(fromMs + rampMs, toMs - rampMs, segmentMs), toMs] : evenEdges(fromMs, toMs, segmentMs);
+  const edges = ramped ? [...rampEdges(fromMs, toMs - rampMs, rampMs, segmentMs), toMs] : evenEdges(fromMs, toMs, segmentMs);
   const segments: RenderSegment[] = [];
   let i = 0;
   for (let index = 0; index + 1 < edges.length; index++) {

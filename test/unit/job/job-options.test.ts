@@ -6,10 +6,12 @@ const base = { engine: 'auto', format: 'mp4', workers: 1, from: 0, to: undefined
 describe('validateJobOptions', () => {
   it('accepts the defaults', () => {
     expect(() => validateJobOptions(base)).not.toThrow();
+    expect(() => validateJobOptions({ ...base, workers: 'auto' })).not.toThrow();
   });
 
   it.each([
     [{ workers: 0 }, /--workers/],
+    [{ workers: 1.5 }, /--workers must be auto or a whole number/],
     [{ from: -1 }, /--from/],
     [{ from: 5, to: 5 }, /--to 5 must be after --from 5/],
     [{ fps: 0 }, /--fps/],

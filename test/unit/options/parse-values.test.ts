@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAmount, parseSize, parseTime } from '../../../src/options/parse-values.js';
+import { parseAmount, parseSize, parseTime, parseWorkers } from '../../../src/options/parse-values.js';
 
 describe('option values', () => {
   it.each([
@@ -15,6 +15,12 @@ describe('option values', () => {
     expect(() => parseTime('soon')).toThrow('"soon" is not a time');
     expect(() => parseAmount('fast')).toThrow('"fast" is not a number');
     expect(() => parseAmount('0')).toThrow('greater than 0');
+  });
+
+  it('parses --workers: auto or a whole number of pages', () => {
+    expect(parseWorkers('auto')).toBe('auto');
+    expect(parseWorkers(' 2 ')).toBe(2);
+    for (const bad of ['0', '1.5', '2k', 'two', '']) expect(() => parseWorkers(bad)).toThrow('is not auto or a number of pages');
   });
 
   it('parses bitrates with suffixes', () => {

@@ -88,21 +88,37 @@ describe('splitSegments', () => {
     ]);
   });
 
-  it('makes the first and the last segment short (rampMs) where the part is long enough', () => {
-    const edges = (toMs: number) => splitSegments([0, 1500, 2500, 59_000], 0, toMs, 10_000, 2000).map((s) => [s.startMs, s.endMs]);
+  it('starts with a short segment and doubles it up to the segment length, and ends with a short one (rampMs)', () => {
+    const edges = (toMs: number, segmentMs = 10_000) => splitSegments([0, 1500, 2500, 59_000], 0, toMs, segmentMs, 2000).map((s) => [s.startMs, s.endMs]);
     expect(edges(60_007)).toEqual([
       [0, 2000],
-      [2000, 12_000],
-      [12_000, 22_000],
-      [22_000, 32_000],
-      [32_000, 42_000],
-      [42_000, 52_000],
-      [52_000, 58_007],
+      [2000, 6000],
+      [6000, 14_000],
+      [14_000, 24_000],
+      [24_000, 34_000],
+      [34_000, 44_000],
+      [44_000, 58_007],
       [58_007, 60_007],
     ]);
     expect(splitSegments([0, 1500, 2500, 59_000], 0, 60_007, 10_000, 2000).flatMap((s) => s.instants)).toEqual([
-      0, 1500, 2000, 2500, 12_000, 22_000, 32_000, 42_000, 52_000, 58_007, 59_000,
+      0, 1500, 2000, 2500, 6000, 14_000, 24_000, 34_000, 44_000, 58_007, 59_000,
     ]);
+    // 10 minutes in 30 s segments: 2, 4, 8, 16 s, then 30 s ones, and 2 s at the end.
+    const long = edges(600_000, 30_000);
+    expect(long.slice(0, 5)).toEqual([
+      [0, 2000],
+      [2000, 6000],
+      [6000, 14_000],
+      [14_000, 30_000],
+      [30_000, 60_000],
+    ]);
+    expect(long.at(-1)).toEqual([598_000, 600_000]);
+    expect(long.slice(4, -2).every(([a, b]) => b! - a! === 30_000)).toBe(true);
+    const [a, b] = long.at(-2)!;
+    expect(b! - a!).toBeGreaterThanOrEqual(15_000);
+    expect(b! - a!).toBeLessThan(45_000);
+    // The doubling stops where a whole segment would not follow it.
+    expect(edges(20_000).map(([a, b]) => b! - a!)).toEqual([2000, 4000, 12_000, 2000]);
     // Too short for a ramp at both ends and a whole segment between: cut as without one.
     expect(edges(13_000)).toEqual(splitSegments([0], 0, 13_000, 10_000).map((s) => [s.startMs, s.endMs]));
   });
