@@ -8,9 +8,10 @@
  * encoders, set the pace: with one page, one encoder ran at a time for most of a 10-minute
  * render. A second page keeps both encoders busy from the start (10 minutes at 1080p with a 15 fps
  * webcam, 2-core machine, same run: 86.9 s with two pages against 91.0 s with one). It costs a
- * second page's load (about 2 s, and some 250 MB of memory), which a short part never earns
- * back (60 s: 14.9 s with two, 14.2 s with one). So auto opens the second page from
- * SECOND_PAGE_FROM_S on, where the machine has at least two CPUs.
+ * second page's load: about 2 s, and about 200 MB of Chromium memory (a 772 MiB peak for 10
+ * minutes against 574 MiB with one page), which a short part never earns back (60 s: 14.9 s with
+ * two, 14.2 s with one). So auto opens the second page from SECOND_PAGE_FROM_S on, where the
+ * machine has at least two CPUs.
  */
 import { availableParallelism } from 'node:os';
 
