@@ -1,9 +1,9 @@
 /**
  * How many player pages the render engine steps at once (`--workers`, default auto).
  *
- * One page spends most of each picture waiting on Chromium: dispatching the time, two animation
- * frames, then the screenshot's own redraw and readback (about 50 ms a picture on a 2-core
- * machine, 40 ms of it Chromium's CPU, split between its renderer, compositor and browser
+ * One page spends most of each picture waiting on Chromium: dispatching the time and waiting for
+ * the page to settle, then the screenshot's own redraw and readback (about 50 ms a picture on a
+ * 2-core machine, 40 ms of it Chromium's CPU, split between its renderer, compositor and browser
  * processes). For a long recording with timeline events every half second, that page, not the
  * encoders, set the pace: with one page, one encoder ran at a time for most of a 10-minute
  * render. A second page keeps both encoders busy from the start (10 minutes at 1080p with a 15 fps
