@@ -33,9 +33,9 @@ export function armFrameCallbacks(): void {
 /**
  * Resolves once whatever the last seek changed has really been painted: new video frames
  * presented, seeks in flight settled, images in the DOM decoded, fonts loaded, then two animation
- * frames. seekPlayer already waited two frames; most instants need nothing more (slides are
- * preloaded), so the extra frames are only spent when something was still pending. Returns
- * whether it had to wait.
+ * frames. seekPlayer already waited two frames, and dispatchTime (the hybrid step) until the DOM
+ * stopped changing; most instants need nothing more (slides are preloaded), so the extra frames
+ * are only spent when something was still pending. Returns whether it had to wait.
  */
 export async function settlePaint(): Promise<boolean> {
   // The capture engine's end-of-playback repaint ticker (installPlayerApi) starts on the first
