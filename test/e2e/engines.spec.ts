@@ -98,9 +98,12 @@ test("--engine capture beside two CPU hogs: the same videos and sound, from the 
   }
   expect(run.exitCode, run.stderr).toBe(0);
   const report = await meter(file, rec.dir);
-  // Every webcam frame and exact A/V; the screen share as checkTargets allows for the page's own switch on its time event.
+  // Every webcam and screen-share frame and exact A/V, as the render engine gives: the videos come
+  // from the recording's files, and the screen share's box changes go onto deskshare.xml's instants
+  // (a busy machine paints the share's layout one or two frames late, which cost those frames).
   expect(report.cameras.map((c) => c.deliveredRatio)).toEqual([1]);
-  expect(checkTargets(report, { minDeliveredRatio: 0.9, maxAbsAvSyncMs: 5, maxLeadingMs: 0 }).map((c) => c.message)).toEqual([]);
+  expect(report.screenshare?.deliveredRatio).toBe(1);
+  expect(checkTargets(report, EXACT).map((c) => c.message)).toEqual([]);
   // Slide, whiteboard and cursor changes on their instants: the median within one time event
   // (67 ms, the issue's figure) even beside the hogs, and every change within the issue's 150 ms
   // (beside just the two hogs every change measured 0 ms late, 4 runs of 4, bbb-playback 5.1.3

@@ -21,6 +21,7 @@ import { compositeArgs, frameListFile } from '../../compose/build-composite-args
 import { CAPTURED_PAGE_COLOUR } from '../../compose/colour.js';
 import { placeLayerChanges } from '../../compose/place-layer-changes.js';
 import { retimePictures } from '../../compose/retime-pictures.js';
+import { snapShareEdges } from '../../compose/snap-share-edges.js';
 import { CLOCK_PICTURE, overlayGraph, overlayRuns, videoFrameInstants, type VideoKind } from '../../compose/video-layers.js';
 import { CaptureError, throwIfAborted } from '../../errors.js';
 import { buildMuxArgs } from '../../mux/build-mux-args.js';
@@ -314,8 +315,13 @@ export async function captureRecording(run: EngineRun): Promise<CaptureOutput> {
     pageFrameTimesMs: pageFrames.times.map((t) => Math.round(t * 1000)),
     frame: { width: options.width, height: options.height },
   });
-  // A box change snapped to a frame moves with it (the page showed both in the same paint).
-  const pictures = retimePictures(placed, (timeMs) => fromMs + retiming.mapTime(timeMs - fromMs));
+  // A box change snapped to a frame moves with it (the page showed both in the same paint); the
+  // screen share's own box changes then go onto the instants deskshare.xml gives them.
+  const pictures = snapShareEdges(
+    retimePictures(placed, (timeMs) => fromMs + retiming.mapTime(timeMs - fromMs)),
+    recording.shares.map((s) => ({ startMs: s.start * 1000, stopMs: s.stop * 1000 })),
+    { fromMs, toMs },
+  );
   const sourceFile: Record<VideoKind, string | undefined> = {
     webcams: recording.info.media === 'video' ? recording.files.media : undefined,
     screenshare: recording.files.deskshare,

@@ -75,7 +75,6 @@ export async function renderSegment(target: RenderPage, segment: RenderSegment, 
   const frames: RenderedFrame[] = [];
   const writes: Promise<void>[] = [];
   const { page } = target;
-  const videoFrames = new Set(options.videoFrames);
   // Whether the page's videos are hidden, and whether they are at the instant last rendered.
   let hidden: boolean | undefined;
   let videosCurrent = false;
@@ -95,10 +94,12 @@ export async function renderSegment(target: RenderPage, segment: RenderSegment, 
   /** The page draws [timeMs, until) itself: the instant, then every video frame before `until`. */
   const drawInPage = async (timeMs: number, until: number) => {
     await hide(false);
+    // Every time after the instant is a video frame's; the instant may be one too (frame times are whole ms).
+    const atFrame = timesBetween(options.videoFrames, timeMs - 1, timeMs + 1).length > 0;
     for (const t of [timeMs, ...timesBetween(options.videoFrames, timeMs, until)]) {
       throwIfAborted(options.signal);
       // seeked fires before the new frame is composited: wait for it where one must appear.
-      if (videoFrames.has(t) || !videosCurrent) await step('arming frame callbacks', page.evaluate(armFrameCallbacks));
+      if (t !== timeMs || atFrame || !videosCurrent) await step('arming frame callbacks', page.evaluate(armFrameCallbacks));
       await seekTo(page, at(t));
       videosCurrent = true;
       await step('waiting for the paint', page.evaluate(settlePaint));
