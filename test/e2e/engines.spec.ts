@@ -106,11 +106,10 @@ test("--engine capture beside two CPU hogs: the same videos and sound, from the 
   expect(checkTargets(report, EXACT).map((c) => c.message)).toEqual([]);
   // Slide, whiteboard and cursor changes on their instants: the median within one time event
   // (67 ms, the issue's figure) even beside the hogs, and every change within the issue's 150 ms
-  // (beside just the two hogs every change measured 0 ms late, 4 runs of 4, bbb-playback 5.1.3
+  // (beside just the two hogs every change measured 0 ms late, 6 runs of 6, bbb-playback 5.1.3
   // included). Before the page layer was put back on the change instants this machine saw medians
-  // of 122-321 ms here. At a load average of 13-25, far above the two hogs, whiteboard and cursor
-  // changes stayed within 100 ms in 9 runs, but a page starved past the 500 ms search window showed
-  // a slide 400 ms late in 2 of them: slides are held to that window.
+  // of 122-321 ms here. Only far above the two hogs (a load average of 13-25) did a page starved
+  // past the 500 ms search window show a slide 400 ms late, in 2 runs of 9.
   const slides = report.slides!;
   const { whiteboard, cursor } = report.pageChanges!;
   expect(slides.changesMeasured).toBeGreaterThanOrEqual(1);
@@ -125,7 +124,7 @@ test("--engine capture beside two CPU hogs: the same videos and sound, from the 
     expect(median, `median ${kind} change, ms after its instant`).not.toBeNull();
     expect(median!, `median ${kind} change, ms after its instant`).toBeLessThanOrEqual(67);
     expect(median!, `${kind} changes do not come early`).toBeGreaterThanOrEqual(-20);
-    expect(max!, `latest ${kind} change, ms after its instant`).toBeLessThanOrEqual(kind === 'slides' ? 500 : 150);
+    expect(max!, `latest ${kind} change, ms after its instant`).toBeLessThanOrEqual(150);
   }
   // The composited boxes where the player shows its videos, also 0.3 s after the screen share
   // starts and stops, against the render engine's output of the same recording (its boxes are held
