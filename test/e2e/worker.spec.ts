@@ -373,7 +373,13 @@ test('a worker’s /metrics scraped during and after a real capture: active capt
 
     // After it.
     const done = await events.waitFor('the job to complete', (e) => e.type === 'job-done' && e.jobId === jobId, 240_000);
-    const after = await until('the finished job', (t) => metric(t, 'bbb_capture_jobs_total', { outcome: 'done', code: '' }) === 1, 30_000);
+    // The worker counts the job when its export is done; BullMQ marks it completed a moment later,
+    // once the processor has returned: a scrape in between sees both, so wait for the two.
+    const after = await until(
+      'the finished job, counted and completed in the queue',
+      (t) => metric(t, 'bbb_capture_jobs_total', { outcome: 'done', code: '' }) === 1 && metric(t, 'bbb_capture_queue_jobs', { state: 'completed' }) === 1,
+      30_000,
+    );
     expect(metric(after, 'bbb_capture_active_captures')).toBe(0);
     expect(metric(after, 'bbb_capture_queue_jobs', { state: 'completed' })).toBe(1);
     expect(metric(after, 'bbb_capture_queue_jobs', { state: 'active' })).toBe(0);
