@@ -1,7 +1,8 @@
 /**
- * `npm run bench:farm`: how many captures one machine runs at once and still meets the fidelity
- * targets. Generates the synthetic `full` recording (60 s by default), serves it locally, and for
- * each resolution runs 1, 2, … N captures at the same time (each in its own Chromium, as `batch`
+ * `npm run bench:farm`: how many exports one machine runs at once and still meets the fidelity
+ * targets, with the engine `--engine` names (auto, the default, chosen as a worker chooses).
+ * Generates the synthetic `full` recording (60 s by default), serves it locally, and for each
+ * resolution runs 1, 2, … N captures at the same time (each in its own Chromium, as `batch`
  * and `worker` do), a few runs each; every output is measured with the fidelity meter and checked
  * against the targets (delivered ≥ 98 %, |A/V| ≤ 40 ms, leading ≤ 1 frame, end within 100 ms).
  * Prints a table of medians and, per resolution, the largest concurrency that met the targets,
@@ -214,7 +215,7 @@ async function main(argv: string[]): Promise<void> {
               Array.from({ length: concurrency }, (_, i) =>
                 runJob({
                   ...options,
-                  engine: 'capture',
+                  engine: base.engine,
                   url,
                   output: path.join(outDir, `capture-${i + 1}.${options.format}`),
                   workers: 1,
