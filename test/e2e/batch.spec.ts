@@ -74,13 +74,13 @@ async function expectGoodOutput(file: string, rec: ServedSample, expected: { dur
   expect(report.audio.silent, `${file}: silent`).toBe(false);
   expect(report.audio.burstsMatched, `${file}: tone bursts`).toBe(report.audio.burstsExpected);
   expect(Math.abs(report.durationErrorMs)).toBeLessThanOrEqual(100);
-  // The picture is the recording's (frame codes readable from the start) and in step with the
-  // sound. How many frames arrive depends on free CPU: two captures on a shared 2-core machine
-  // delivered 60–100 % here, so delivery is only checked to be substantial; the record tests hold
-  // single captures to the full targets, and bench:farm finds the concurrency that meets them.
-  expect(report.leadingMs, `${file}: no readable frame`).not.toBeNull();
-  for (const camera of report.cameras) expect(camera.deliveredRatio ?? 1, `${file}: camera ${camera.channel} delivery`).toBeGreaterThanOrEqual(0.4);
-  if (report.avSyncMs !== null) expect(Math.abs(report.avSyncMs), `${file}: A/V sync`).toBeLessThanOrEqual(80);
+  // The picture is the recording's from the first frame, with every webcam frame and the sound in
+  // step, however many exports share the machine: the videos and the sound come from the
+  // recording's files in every engine (two captures at once on a 2-core machine delivered 60-100 %
+  // here before they did).
+  expect(report.leadingMs, `${file}: lead-in`).toBe(0);
+  for (const camera of report.cameras) expect(camera.deliveredRatio, `${file}: camera ${camera.channel} delivery`).toBe(1);
+  if (report.cameras.length > 0) expect(Math.abs(report.avSyncMs ?? Infinity), `${file}: A/V sync`).toBeLessThanOrEqual(5);
 }
 
 async function readReport(file: string): Promise<BatchResult> {
