@@ -1,6 +1,7 @@
 /**
- * `npm run bench:farm`: how many exports one machine runs at once and still meets the fidelity
- * targets, with the engine `--engine` names (auto, the default, chosen as a worker chooses).
+ * `npm run bench:farm`: how many captures (exports, with the engine `--engine` names: auto, the
+ * default, chosen as a worker chooses) one machine runs at once and still meets the fidelity
+ * targets.
  * Generates the synthetic `full` recording (60 s by default), serves it locally, and for each
  * resolution runs 1, 2, … N captures at the same time (each in its own Chromium, as `batch`
  * and `worker` do), a few runs each; every output is measured with the fidelity meter and checked
